@@ -1,0 +1,5 @@
+import sys
+
+from pipwarden.cli import main
+
+sys.exit(main())

@@ -1,0 +1,327 @@
+"""Walks a Scope in order, keeps the environment state, and hands each command (and each
+variable or user change) to the rules.
+
+State has two layers: what a Scope's Scripts inherit (ENV, USER, the base image, venvs that
+exist on disk, installed packages) and what lives only as long as one shell process (an
+activated venv, exported variables). Unknown is a real value: a rule never fires on a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from pipwarden import commands, images
+from pipwarden.commands import PipCall
+from pipwarden.model import Hit, Span
+from pipwarden.rules.base import Context, EnvContext, Rule, UserSwitch, Venv
+from pipwarden.shell.parse import Command, parse_script
+from pipwarden.shell.session import Image, Scope, Script, SetEnv, SetUser
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    rule: Rule
+    hit: Hit
+
+
+@dataclass
+class _Session:
+    """What one shell process knows; starts from the Scope's inherited state."""
+
+    venv: Venv | None
+    venv_known: bool
+    env: dict[str, str | None]
+    activated: Venv | None = None  # an activation this process made
+
+
+@dataclass
+class State:
+    platform: images.Platform | None = None
+    # Whether "no venv active" is known at the start of each Script.
+    venv_known: bool = False
+    venv: Venv | None = None
+    user: str | None = None
+    env: dict[str, str | None] = field(default_factory=dict)
+    python: str | None = None
+    venvs_created: dict[str, Span] = field(default_factory=dict)
+    users: dict[str, commands.UserCreation] = field(default_factory=dict)
+    root_user_installs: list[PipCall] = field(default_factory=list)
+    lost_activation: Venv | None = None
+
+    def copy(self) -> State:
+        return replace(
+            self,
+            env=dict(self.env),
+            venvs_created=dict(self.venvs_created),
+            users=dict(self.users),
+            root_user_installs=list(self.root_user_installs),
+        )
+
+
+def analyse(scopes: Sequence[Scope], rules: Sequence[Rule]) -> Iterator[RuleHit]:
+    finished: dict[str, State] = {}
+    for scope in scopes:
+        inherited = finished.get(scope.inherits or "")
+        state = inherited.copy() if inherited else State()
+        state.lost_activation = None
+        yield from _Walk(scope, rules, state).run()
+        finished[scope.name] = state
+
+
+class _Walk:
+    def __init__(self, scope: Scope, rules: Sequence[Rule], state: State) -> None:
+        self.scope = scope
+        self.rules = rules
+        self.state = state
+
+    def run(self) -> Iterator[RuleHit]:
+        for item in self.scope.items:
+            if isinstance(item, Script):
+                yield from self._script(item)
+            elif isinstance(item, Image):
+                self._image(item)
+            elif isinstance(item, SetEnv):
+                yield from self._set_env(item)
+            elif isinstance(item, SetUser):
+                yield from self._set_user(item)
+
+    # Inherited state ------------------------------------------------------------------------
+
+    def _image(self, image: Image) -> None:
+        platform = images.classify(image.ref) if image.ref else None
+        state = self.state
+        state.platform = platform
+        state.python = platform.python if platform else None
+        state.user = platform.default_user if platform else None
+        state.venv = None
+        state.venv_known = platform is not None and self.scope.runs_in_image
+        state.env = {}
+
+    def _set_env(self, item: SetEnv) -> Iterator[RuleHit]:
+        state = self.state
+        value = _expand(item.value, state.env) if item.value is not None else None
+        state.env[item.name] = value
+        venv = self._venv_from_variable(item.name, value, item.span)
+        if venv is not None:
+            state.venv = venv
+            state.lost_activation = None
+        elif item.name == "PATH" and value is None:
+            state.venv_known = False
+        yield from self._dispatch_env(EnvContext(item.name, value, item.span))
+
+    def _set_user(self, item: SetUser) -> Iterator[RuleHit]:
+        state = self.state
+        user = _user_name(item.user)
+        previous = state.user
+        state.user = user
+        if previous == "root" and user not in ("root", None) and state.root_user_installs:
+            switch = UserSwitch(user, item.span, tuple(state.root_user_installs))
+            for rule in self.rules:
+                for hit in rule.on_user_switch(switch):
+                    yield RuleHit(rule, hit)
+            state.root_user_installs.clear()
+
+    def _venv_from_variable(self, name: str, value: str | None, span: Span) -> Venv | None:
+        if value is None:
+            return None
+        if name == "VIRTUAL_ENV" and value:
+            return Venv(value, "VIRTUAL_ENV", span)
+        if name == "CONDA_PREFIX" and value:
+            return Venv(value, "conda", span)
+        if name != "PATH":
+            return None
+        for entry in value.split(":"):
+            directory = commands.venv_of_bin_dir(entry.strip("\"'"))
+            if directory is None or directory in ("/usr", "/usr/local", "", "/"):
+                continue
+            if commands.is_conda_dir(directory):
+                return Venv(directory, "conda", span)
+            if (
+                directory in self.state.venvs_created
+                or directory == self.state.env.get("VIRTUAL_ENV")
+                or commands.looks_like_venv(directory)
+            ):
+                return Venv(directory, "PATH", span)
+            if not directory.startswith("$"):
+                break  # an ordinary bin directory comes first on PATH
+        return None
+
+    # Shell processes ------------------------------------------------------------------------
+
+    def _script(self, script: Script) -> Iterator[RuleHit]:
+        state = self.state
+        session = _Session(state.venv, state.venv_known, dict(state.env))
+        for command in parse_script(script):
+            yield from self._command(command, session)
+        if session.activated is not None and state.venv is None:
+            state.lost_activation = session.activated
+
+    def _command(self, command: Command, session: _Session) -> Iterator[RuleHit]:
+        state = self.state
+        env = session.env
+        for assignment in command.assignments:
+            value = assignment.value.text if assignment.value else None
+            yield from self._dispatch_env(EnvContext(assignment.name, value, assignment.span))
+        if not command.words:
+            self._assign(command, session)
+            return
+        pip = commands.pip_call(command)
+        venv = session.venv
+        if command.assignments:
+            env = {**env, **{a.name: a.value.text if a.value else None for a in command.assignments}}
+        context = self._context(command, pip, session, env)
+        yield from self._dispatch(context)
+        self._effects(command, pip, session, venv)
+
+    def _context(
+        self, command: Command, pip: PipCall | None, session: _Session, env: dict[str, str | None]
+    ) -> Context:
+        state = self.state
+        platform = state.platform
+        user = command.run_as if command.run_as is not None else (
+            "root" if command.elevated_by else state.user
+        )
+        venv_active: bool | None = True if session.venv else (False if session.venv_known else None)
+        lost = state.lost_activation if session.venv is None else None
+        sh, sh_label = self._shell(command.script)
+        return Context(
+            command=command,
+            pip=pip,
+            venv_active=venv_active,
+            venv=session.venv,
+            lost_activation=lost,
+            boundary=self.scope.boundary,
+            user=user,
+            user_home=self._home(user),
+            python=state.python,
+            externally_managed=platform.externally_managed if platform else None,
+            posix_sh=sh,
+            sh_label=sh_label,
+            windows=bool(platform and platform.windows),
+            env=env,
+        )
+
+    def _shell(self, script: Script) -> tuple[bool, str]:
+        if script.shell == "dash":
+            return True, "dash"
+        if script.shell != "sh":
+            return False, script.shell
+        platform = self.state.platform
+        if platform is not None:
+            return platform.sh == "dash", f"/bin/sh (dash on {platform.distro} images)"
+        if self.scope.runs_in_image:
+            return False, "/bin/sh"
+        # A script that names /bin/sh must run wherever /bin/sh is POSIX sh: dash on Debian
+        # and Ubuntu.
+        return True, "/bin/sh (dash on Debian and Ubuntu)"
+
+    def _home(self, user: str | None) -> bool | None:
+        if user is None or user == "root":
+            return None
+        created = self.state.users.get(user)
+        if created is not None:
+            if created.home is None and self.state.platform is not None:
+                # useradd without -m: Debian and Ubuntu create no home, RHEL-likes do.
+                return self.state.platform.distro in ("fedora", "rhel")
+            return created.home
+        return False if user in ("nobody", "www-data") else None
+
+    def _dispatch(self, context: Context) -> Iterator[RuleHit]:
+        hits = [RuleHit(rule, hit) for rule in self.rules for hit in rule.on_command(context)]
+        fired = {h.rule.code for h in hits}
+        for rule_hit in hits:
+            if not fired.intersection(rule_hit.rule.superseded_by):
+                yield rule_hit
+
+    def _dispatch_env(self, env: EnvContext) -> Iterator[RuleHit]:
+        for rule in self.rules:
+            for hit in rule.on_env(env):
+                yield RuleHit(rule, hit)
+
+    # What commands change -------------------------------------------------------------------
+
+    def _assign(self, command: Command, session: _Session) -> None:
+        for assignment in command.assignments:
+            value = _assigned_value(assignment.value.raw if assignment.value else "", assignment)
+            session.env[assignment.name] = value
+            venv = self._venv_from_variable(assignment.name, value, assignment.span)
+            if venv is not None:
+                session.venv = venv
+                session.activated = venv
+
+    def _effects(
+        self, command: Command, pip: PipCall | None, session: _Session, venv_before: Venv | None
+    ) -> None:
+        state = self.state
+        program = command.program
+        if program in ("export", "declare", "typeset", "local", "readonly"):
+            self._assign(command, session)
+            return
+        created = commands.venv_created(command)
+        if created is not None and created.text is not None:
+            state.venvs_created[created.text.rstrip("/")] = created.span
+            return
+        activation = commands.activation(command)
+        if activation is not None:
+            if program == "source" and self._shell(command.script)[0]:
+                return  # `source: not found`: nothing is activated
+            venv = Venv(activation.venv, "conda" if activation.conda else "activate", command.span)
+            session.venv = session.activated = venv
+            state.lost_activation = None
+            return
+        if commands.deactivation(command):
+            session.venv = None
+            session.venv_known = True
+            return
+        if program == "unset":
+            for word in command.words[1:]:
+                if word.text in ("VIRTUAL_ENV", "CONDA_PREFIX") and session.venv and session.venv.how != "PATH":
+                    session.venv = None
+            return
+        user = commands.user_created(command)
+        if user is not None:
+            for key in (user.name, user.uid):
+                if key:
+                    state.users[key] = user
+            return
+        if commands.distro_python_installed(command) and state.python is None:
+            state.python = "distro"
+            return
+        if pip is not None and pip.installs and pip.has("--user") and state.user == "root":
+            if not command.elevated_by or command.run_as in (None, "root"):
+                state.root_user_installs.append(pip)
+
+
+def _assigned_value(raw: str, assignment: object) -> str | None:
+    """A shell assignment's value with quotes removed; expansions are kept as written so that
+    `PATH="$PWD/.venv/bin:$PATH"` still shows its venv."""
+    if not raw:
+        return ""
+    return re.sub(r"[\"']", "", raw)
+
+
+_REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
+
+
+def _expand(value: str, env: dict[str, str | None]) -> str:
+    """Docker-style `$VAR`/`${VAR}` substitution with what is known; unknown ones stay."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        known = env.get(name)
+        return known if known is not None else match.group(0)
+
+    return _REFERENCE.sub(substitute, value)
+
+
+def _user_name(user: str | None) -> str | None:
+    if user is None:
+        return None
+    name = user.split(":", 1)[0]
+    return "root" if name in ("root", "0") else name
+
+
+def run_rules(scopes: Iterable[Scope], rules: Sequence[Rule]) -> list[RuleHit]:
+    return list(analyse(list(scopes), rules))

@@ -1,0 +1,136 @@
+"""Command line: argument parsing and exit codes, nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from pipwarden import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COMMANDS = ("check", "rule", "rules")
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pipwarden",
+        description="Find the pip habits that end in Errno 13, externally-managed-environment, "
+        "or packages in the wrong interpreter.",
+    )
+    parser.add_argument("--version", action="version", version=f"pipwarden {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    check = sub.add_parser("check", help="check files and directories (the default command)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    check.add_argument("--select", type=_codes, metavar="CODES", help="only these rules (codes, names, prefixes, ALL)")
+    check.add_argument("--extend-select", type=_codes, metavar="CODES", help="enable these rules in addition")
+    check.add_argument("--ignore", type=_codes, metavar="CODES", help="disable these rules")
+    check.add_argument("--exclude", type=_codes, metavar="GLOBS", help="skip paths matching these patterns")
+    check.add_argument("--output-format", choices=("full", "concise", "json"), help="how to report findings (default: full)")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--config", metavar="FILE", help="read settings from this TOML file")
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+
+    rule = sub.add_parser("rule", help="explain a rule")
+    rule.add_argument("code", metavar="CODE", help="a rule code or name, e.g. PW302 or activation-not-persisted")
+    rule.add_argument("--output-format", choices=("text", "json"), default="text")
+
+    rules_parser = sub.add_parser("rules", help="list every rule")
+    rules_parser.add_argument("--output-format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+        args_list.insert(0, "check")
+    parser = _parser()
+    args = parser.parse_args(args_list)
+    try:
+        if args.command == "rule":
+            return _rule(args.code, args.output_format)
+        if args.command == "rules":
+            return _rules(args.output_format)
+        return _check(args)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"pipwarden: error: {message}\n")
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pipwarden import report
+    from pipwarden.config import ConfigError, load
+    from pipwarden.run import run
+
+    try:
+        settings = load(
+            args.config,
+            select=args.select,
+            extend_select=args.extend_select,
+            ignore=args.ignore,
+            exclude=args.exclude,
+            output_format=args.output_format,
+        )
+    except ConfigError as error:
+        _error(str(error))
+        return EXIT_ERROR
+    result = run(args.paths or ["."], settings)
+    for problem in result.errors:
+        _error(problem)
+    out = sys.stdout
+    fmt = settings.output_format or "full"
+    if args.statistics:
+        report.render_statistics(result.reports, out)
+    else:
+        report.RENDERERS[fmt](result.reports, out, report.use_color(out))
+    if fmt in report.TEXT_FORMATS and not args.quiet:
+        out.write(report.summary(result.reports) + "\n")
+    if result.errors:
+        return EXIT_ERROR
+    if result.finding_count and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _rule(key: str, fmt: str) -> int:
+    from pipwarden import rules
+    from pipwarden.rules.docs import rule_json, rule_text
+
+    rule = rules.lookup(key)
+    if rule is None:
+        _error(f"unknown rule {key!r}; `pipwarden rules` lists them")
+        return EXIT_ERROR
+    if fmt == "json":
+        import json
+
+        sys.stdout.write(json.dumps(rule_json(rule), indent=2) + "\n")
+    else:
+        sys.stdout.write(rule_text(rule))
+    return EXIT_CLEAN
+
+
+def _rules(fmt: str) -> int:
+    from pipwarden import rules
+    from pipwarden.rules.docs import rule_json
+
+    if fmt == "json":
+        import json
+
+        sys.stdout.write(json.dumps([rule_json(r) for r in rules.ALL_RULES], indent=2) + "\n")
+        return EXIT_CLEAN
+    for rule in rules.ALL_RULES:
+        sys.stdout.write(f"{rule.code}  {rule.name:<30} {rule.severity!s:<8} {rule.summary}\n")
+    return EXIT_CLEAN

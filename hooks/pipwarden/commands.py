@@ -1,0 +1,401 @@
+"""What shell commands mean for Python environments: pip invocations parsed the way pip parses
+them, venv creation and activation, user creation, distro package installs, recursive chown.
+
+Shared by the analysis (which keeps the environment state) and the rules (which judge a
+command in that state). Nothing here knows a file format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipwarden.shell.parse import Command, Word
+
+_PIP_PROGRAM = re.compile(r"pip(\d+(\.\d+)?)?(\.exe)?")
+_PYTHON_PROGRAM = re.compile(r"(python|pypy)(\d+(\.\d+)?)?(\.exe)?|py")
+SYSTEM_BIN_DIRS = frozenset({"/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin", "/sbin"})
+
+# pip's short options and the long names they stand for.
+_PIP_SHORT = {
+    "U": "--upgrade", "r": "--requirement", "c": "--constraint", "e": "--editable",
+    "t": "--target", "i": "--index-url", "f": "--find-links", "q": "--quiet", "v": "--verbose",
+    "I": "--ignore-installed", "C": "--config-settings", "h": "--help", "V": "--version",
+    "d": "--dest", "y": "--yes", "p": "--python",
+}
+_PIP_TAKES_VALUE = frozenset(
+    "--requirement --constraint --editable --target --platform --python-version "
+    "--implementation --abi --root --prefix --src --upgrade-strategy --config-settings "
+    "--global-option --no-binary --only-binary --progress-bar --root-user-action --report "
+    "--index-url --extra-index-url --find-links --group --log --proxy --retries --timeout "
+    "--exists-action --trusted-host --cert --client-cert --cache-dir --python --keyring-provider "
+    "--use-feature --use-deprecated --resume-retries --dest --format --path --exclude "
+    "--install-option --build-option --log-file --excludes".split()
+)
+# Python interpreter options that take a value (so `-X dev -m pip` still finds `-m`).
+_PYTHON_TAKES_VALUE = frozenset({"-X", "-W", "-Q"})
+
+
+@dataclass(frozen=True)
+class PipCall:
+    """One invocation of an installer.
+
+    `kind` is "pip" (a pip executable), "python -m pip", "uv pip", "easy_install" or
+    "setup.py". `launcher` holds the words that name the installer (`pip3`, or `python3 -m
+    pip`); `program` is the first of them as written.
+    """
+
+    command: Command
+    kind: str
+    launcher: tuple[Word, ...]
+    subcommand: Word | None
+    options: dict[str, Word | None] = field(default_factory=dict)
+    option_words: dict[str, Word] = field(default_factory=dict)
+    arguments: tuple[Word, ...] = ()
+
+    @property
+    def program(self) -> str:
+        return self.launcher[0].text or ""
+
+    @property
+    def through_path(self) -> bool:
+        """The program is looked up on PATH (no directory in its name)."""
+        return "/" not in self.program and "\\" not in self.program
+
+    @property
+    def program_dir(self) -> str | None:
+        return self.program.rsplit("/", 1)[0] if "/" in self.program else None
+
+    @property
+    def names_system_interpreter(self) -> bool:
+        return self.program_dir in SYSTEM_BIN_DIRS
+
+    @property
+    def names_other_interpreter(self) -> bool:
+        """Named by a path outside the system directories: a venv's or conda's own pip."""
+        return not self.through_path and not self.names_system_interpreter
+
+    @property
+    def action(self) -> str | None:
+        return self.subcommand.text if self.subcommand else None
+
+    @property
+    def installs(self) -> bool:
+        return self.action == "install"
+
+    @property
+    def modifies(self) -> bool:
+        return self.action in ("install", "uninstall")
+
+    def has(self, *names: str) -> bool:
+        return any(name in self.options for name in names)
+
+    @property
+    def explicit_target(self) -> bool:
+        """Installs somewhere other than the interpreter's own site-packages."""
+        return self.has("--target", "--prefix", "--root", "--python")
+
+    @property
+    def bare_pip(self) -> bool:
+        """A pip executable found through PATH: `pip`, `pip3`, `pip3.12`."""
+        return self.kind == "pip" and self.through_path
+
+    @property
+    def span_through_subcommand(self) -> tuple[int, int]:
+        end = (self.subcommand or self.launcher[-1]).span.end
+        return self.launcher[0].span.start, end
+
+
+def pip_call(command: Command) -> PipCall | None:
+    """Parse `command` as an installer invocation, or None."""
+    words = command.words
+    program = command.program
+    if not words or program is None:
+        return None
+    if _PIP_PROGRAM.fullmatch(program):
+        return _parse_pip(command, "pip", words[:1], words[1:])
+    if program == "uv" and len(words) > 1 and words[1].text == "pip":
+        return _parse_pip(command, "uv pip", words[:2], words[2:])
+    if program in ("easy_install", "easy_install3") or program.startswith("easy_install-"):
+        return PipCall(command, "easy_install", words[:1], None, arguments=words[1:])
+    if _PYTHON_PROGRAM.fullmatch(program):
+        module, index = python_module(command)
+        if module == "pip":
+            return _parse_pip(command, "python -m pip", words[: index + 1], words[index + 1 :])
+        if index is None and len(words) > 2 and words[1].text == "setup.py":
+            if words[2].text == "install":
+                return PipCall(command, "setup.py", words[:2], words[2], arguments=words[3:])
+    return None
+
+
+def python_module(command: Command) -> tuple[str | None, int | None]:
+    """For `python [options] -m module ...`: the module and the index of the word naming it."""
+    words = command.words
+    i = 1
+    while i < len(words):
+        text = words[i].text
+        if text is None or not text.startswith("-"):
+            return None, None
+        if text == "-m":
+            return (words[i + 1].text, i + 1) if i + 1 < len(words) else (None, None)
+        if text.startswith("-m"):
+            return text[2:], i
+        i += 2 if text in _PYTHON_TAKES_VALUE else 1
+    return None, None
+
+
+def is_python(command: Command) -> bool:
+    return command.program is not None and _PYTHON_PROGRAM.fullmatch(command.program) is not None
+
+
+def _parse_pip(
+    command: Command, kind: str, launcher: tuple[Word, ...], rest: tuple[Word, ...]
+) -> PipCall:
+    options: dict[str, Word | None] = {}
+    option_words: dict[str, Word] = {}
+    subcommand: Word | None = None
+    arguments: list[Word] = []
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        text = word.text
+        i += 1
+        if text is None or not text.startswith("-") or text == "-":
+            if subcommand is None:
+                subcommand = word
+            else:
+                arguments.append(word)
+            continue
+        if text == "--":
+            arguments.extend(rest[i:])
+            break
+        if text.startswith("--"):
+            name, has_value, value = text.partition("=")
+            option_words.setdefault(name, word)
+            if has_value:
+                options[name] = Word(value, value, word.span)
+            elif name in _PIP_TAKES_VALUE and i < len(rest):
+                options[name] = rest[i]
+                i += 1
+            else:
+                options[name] = None
+            continue
+        # A cluster of short options: -qU, -Ur req.txt, -rreq.txt
+        for position, letter in enumerate(text[1:], start=1):
+            name = _PIP_SHORT.get(letter, "-" + letter)
+            option_words.setdefault(name, word)
+            if name in _PIP_TAKES_VALUE:
+                tail = text[position + 1 :]
+                if tail:
+                    options[name] = Word(tail, tail, word.span)
+                elif i < len(rest):
+                    options[name] = rest[i]
+                    i += 1
+                else:
+                    options[name] = None
+                break
+            options[name] = None
+    return PipCall(command, kind, launcher, subcommand, options, option_words, tuple(arguments))
+
+
+# --------------------------------------------------------------------------------------------
+# Virtual environments
+
+_VENV_OPTIONS_WITH_VALUE = frozenset({"--prompt", "-p", "--python", "--seeder", "--activators"})
+
+
+def venv_created(command: Command) -> Word | None:
+    """The directory `python -m venv DIR`, `virtualenv DIR` or `uv venv [DIR]` creates."""
+    words = command.words
+    program = command.program
+    start: int | None = None
+    default: str | None = None
+    if program == "virtualenv":
+        start = 1
+    elif program == "uv" and len(words) > 1 and words[1].text == "venv":
+        start, default = 2, ".venv"
+    elif is_python(command):
+        module, index = python_module(command)
+        if module in ("venv", "virtualenv") and index is not None:
+            start = index + 1
+    if start is None:
+        return None
+    i = start
+    while i < len(words):
+        text = words[i].text
+        if text is None:
+            return words[i]
+        if not text.startswith("-"):
+            return words[i]
+        i += 2 if text in _VENV_OPTIONS_WITH_VALUE else 1
+    if default is not None:
+        return Word(default, default, command.span)
+    return None
+
+
+_ACTIVATE_SCRIPT = re.compile(r"(?P<venv>.*?)[/\\](bin|Scripts)[/\\]activate(\.(sh|bash|fish|csh))?")
+_CONDA = frozenset({"conda", "mamba", "micromamba"})
+
+
+@dataclass(frozen=True)
+class Activation:
+    """`. venv/bin/activate` or `conda activate env`. `venv` is None when unknown."""
+
+    venv: str | None
+    conda: bool
+
+
+def activation(command: Command) -> Activation | None:
+    words = command.words
+    program = command.program
+    if program in (".", "source") and len(words) > 1:
+        target = words[1]
+        if target.text is not None:
+            match = _ACTIVATE_SCRIPT.fullmatch(target.text)
+            if match:
+                return Activation(match.group("venv") or ".", conda=False)
+            if target.text == "activate" or target.text.endswith("conda/bin/activate"):
+                env = words[2].text if len(words) > 2 else "base"
+                return Activation(env, conda=True)
+            return None
+        raw = target.raw.strip("\"'")
+        if _ACTIVATE_SCRIPT.fullmatch(raw):
+            return Activation(None, conda=False)
+        return None
+    if program in _CONDA and len(words) > 1 and words[1].text == "activate":
+        return Activation(words[2].text if len(words) > 2 else "base", conda=True)
+    return None
+
+
+def deactivation(command: Command) -> bool:
+    program = command.program
+    return program == "deactivate" or (
+        program in _CONDA and len(command.words) > 1 and command.words[1].text == "deactivate"
+    )
+
+
+_VENV_NAME = re.compile(r"\.?(venv|virtualenv|env|\w*[-_.]venv|venv[-_.]\w*|\.tox/\w+)")
+
+
+def looks_like_venv(directory: str) -> bool:
+    """A directory whose name says it is a virtual environment."""
+    name = directory.rstrip("/").rsplit("/", 1)[-1]
+    return _VENV_NAME.fullmatch(name) is not None or "virtualenvs" in directory
+
+
+def venv_of_bin_dir(entry: str) -> str | None:
+    """`/opt/venv/bin` → `/opt/venv`; None for anything that is not a `bin` directory."""
+    entry = entry.rstrip("/")
+    for suffix in ("/bin", "/Scripts"):
+        if entry.endswith(suffix):
+            return entry[: -len(suffix)] or "/"
+    return None
+
+
+def is_conda_dir(directory: str) -> bool:
+    return any(part in directory for part in ("conda", "mamba", "miniforge", "micromamba"))
+
+
+# --------------------------------------------------------------------------------------------
+# Users, packages, permissions
+
+
+@dataclass(frozen=True)
+class UserCreation:
+    name: str | None
+    uid: str | None
+    # True: a home directory is created; False: none is; None: depends on the distro.
+    home: bool | None
+
+
+def user_created(command: Command) -> UserCreation | None:
+    program = command.program
+    if program not in ("useradd", "adduser"):
+        return None
+    texts = command.texts()
+    if any(t is None for t in texts):
+        return UserCreation(None, None, None)
+    home: bool | None = None
+    uid: str | None = None
+    name: str | None = None
+    i = 1
+    with_value = {"-u", "--uid", "-g", "--gid", "-G", "--groups", "-s", "--shell", "-d",
+                  "--home-dir", "--home", "-c", "--comment", "--gecos", "-h", "-k", "-K",
+                  "--ingroup", "-e", "-f"}
+    if program == "adduser":
+        home = True  # Debian's adduser and busybox's both create the home by default
+    while i < len(texts):
+        text = texts[i] or ""
+        if text in ("-m", "--create-home"):
+            home = True
+        elif text in ("-M", "--no-create-home", "-H"):
+            home = False
+        elif text in ("--system", "-S", "-r") and program == "adduser":
+            home = None
+        elif text in ("-u", "--uid") and i + 1 < len(texts):
+            uid = texts[i + 1]
+        elif text.startswith("--uid="):
+            uid = text.split("=", 1)[1]
+        if text in with_value:
+            i += 2
+            continue
+        if not text.startswith("-"):
+            name = text
+            if program == "adduser" and i + 1 < len(texts):
+                break  # `adduser user group` adds a user to a group
+        i += 1
+    return UserCreation(name, uid, home)
+
+
+_PACKAGE_INSTALL = {
+    "apt-get": "install", "apt": "install", "aptitude": "install", "apk": "add",
+    "dnf": "install", "yum": "install", "microdnf": "install", "zypper": "install",
+    "pacman": "-S",
+}
+_DISTRO_PYTHON_PACKAGE = re.compile(
+    r"python3?(\.\d+)?(-pip|-venv|-dev|-full|-minimal)?|py3-pip|py3-virtualenv|python-pip"
+)
+
+
+def distro_python_installed(command: Command) -> bool:
+    """`apt-get install -y python3-pip`, `apk add py3-pip`, ...: the distro's Python."""
+    program = command.program
+    verb = _PACKAGE_INSTALL.get(program or "")
+    texts = command.texts()
+    if verb is None or verb not in texts:
+        return False
+    index = texts.index(verb)
+    return any(
+        t is not None and _DISTRO_PYTHON_PACKAGE.fullmatch(t.split("=", 1)[0])
+        for t in texts[index + 1 :]
+    )
+
+
+_PYTHON_INSTALL_DIR = re.compile(
+    r"(site-packages|dist-packages|/usr(/local)?/lib/python\d|/lib/python\d(\.\d+)?/?$)"
+)
+
+
+def recursive_permission_change(command: Command) -> Word | None:
+    """The Python install directory that `chown -R` / `chmod -R` changes, if any."""
+    if command.program not in ("chown", "chmod", "chgrp"):
+        return None
+    texts = command.texts()
+    recursive = any(
+        t is not None and (t == "--recursive" or (t.startswith("-") and not t.startswith("--") and "R" in t))
+        for t in texts[1:]
+    )
+    if not recursive:
+        return None
+    for word in command.words[1:]:
+        if word.text and not word.text.startswith("-") and _PYTHON_INSTALL_DIR.search(word.text):
+            return word
+    return None
+
+
+_TRUE = frozenset({"1", "y", "yes", "t", "true", "on"})
+
+
+def pip_env_true(value: str | None) -> bool:
+    """pip reads PIP_<OPTION> booleans with strtobool; anything else is not a yes."""
+    return value is not None and value.strip().lower() in _TRUE

@@ -1,0 +1,177 @@
+"""Settings: `[tool.pipwarden]` in the nearest pyproject.toml, or `.pipwarden.toml`, merged
+with the command line (the command line wins)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipwarden import rules
+
+KEYS = frozenset(
+    {"select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "output-format"}
+)
+OUTPUT_FORMATS = ("full", "concise", "json")
+
+
+class ConfigError(Exception):
+    """A configuration or command-line value pipwarden cannot use (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    enabled: frozenset[str]
+    root: str = "."
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    output_format: str | None = None
+    source: str | None = None  # the file the settings came from
+    _specs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def relative(self, path: str) -> str | None:
+        relative = os.path.relpath(os.path.abspath(path), self.root)
+        return None if relative.startswith("..") else relative.replace(os.sep, "/")
+
+    def excluded(self, path: str) -> bool:
+        if not self.exclude:
+            return False
+        relative = self.relative(path)
+        return relative is not None and self._spec(self.exclude).match_file(relative)
+
+    def ignored_here(self, path: str) -> frozenset[str]:
+        relative = self.relative(path)
+        if relative is None or not self.per_file_ignores:
+            return frozenset()
+        codes: set[str] = set()
+        for pattern, ignored in self.per_file_ignores:
+            if self._spec((pattern,)).match_file(relative):
+                codes |= ignored
+        return frozenset(codes)
+
+    def _spec(self, patterns: tuple[str, ...]) -> Any:
+        spec = self._specs.get("\0".join(patterns))
+        if spec is None:
+            import pathspec
+
+            spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+            self._specs["\0".join(patterns)] = spec
+        return spec
+
+
+def resolve_selectors(selectors: Iterable[str], where: str) -> set[str]:
+    """Codes for `ALL`, a prefix (`PW3`), a code (`PW301`) or a name (`pip-outside-venv`)."""
+    codes: set[str] = set()
+    for selector in selectors:
+        if not isinstance(selector, str):
+            raise ConfigError(f"{where}: expected rule codes as strings, got {selector!r}")
+        key = selector.strip()
+        if key.upper() == "ALL":
+            codes |= set(rules.BY_CODE)
+            continue
+        rule = rules.lookup(key)
+        if rule is not None:
+            codes.add(rule.code)
+            continue
+        matching = {code for code in rules.BY_CODE if code.startswith(key.upper())}
+        if not matching or not key.upper().startswith("PW"):
+            raise ConfigError(f"{where}: unknown rule code or name {selector!r}")
+        codes |= matching
+    return codes
+
+
+def _load_toml(path: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+
+
+def find_config(start: str) -> tuple[str, dict[str, Any]] | None:
+    """The nearest `.pipwarden.toml`, or pyproject.toml with a [tool.pipwarden] table."""
+    directory = os.path.abspath(start)
+    while True:
+        dotfile = os.path.join(directory, ".pipwarden.toml")
+        if os.path.isfile(dotfile):
+            data = _load_toml(dotfile)
+            return dotfile, data.get("tool", {}).get("pipwarden", data)
+        pyproject = os.path.join(directory, "pyproject.toml")
+        if os.path.isfile(pyproject):
+            data = _load_toml(pyproject)
+            table = data.get("tool", {}).get("pipwarden")
+            if table is not None:
+                return pyproject, table
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _string_list(table: Mapping[str, Any], key: str, where: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: `{key}` must be a list of strings")
+    return value
+
+
+def load(
+    config_path: str | None,
+    *,
+    select: list[str] | None = None,
+    extend_select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    exclude: list[str] | None = None,
+    output_format: str | None = None,
+) -> Settings:
+    found: tuple[str, dict[str, Any]] | None
+    if config_path is not None:
+        data = _load_toml(config_path)
+        table = data.get("tool", {}).get("pipwarden", data)
+        found = (config_path, table)
+    else:
+        found = find_config(os.getcwd())
+    table: Mapping[str, Any] = found[1] if found else {}
+    where = found[0] if found else "configuration"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [tool.pipwarden] must be a table")
+    unknown = sorted(set(table) - KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r} in pipwarden settings "
+            f"(known: {', '.join(sorted(KEYS))})"
+        )
+    root = os.path.dirname(os.path.abspath(found[0])) if found else os.getcwd()
+
+    enabled = resolve_selectors(select or _string_list(table, "select", where) or ["ALL"], "--select" if select else where)
+    enabled |= resolve_selectors(_string_list(table, "extend-select", where), where)
+    enabled |= resolve_selectors(extend_select or [], "--extend-select")
+    enabled -= resolve_selectors(_string_list(table, "ignore", where), where)
+    enabled -= resolve_selectors(ignore or [], "--ignore")
+
+    per_file = table.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise ConfigError(f"{where}: `per-file-ignores` must be a table of pattern = [codes]")
+    per_file_ignores = tuple(
+        (pattern, frozenset(resolve_selectors(_string_list(per_file, pattern, where), where)))
+        for pattern in per_file
+    )
+    patterns = _string_list(table, "exclude", where) + _string_list(table, "extend-exclude", where)
+    patterns += exclude or []
+    fmt = output_format or table.get("output-format")
+    if fmt is not None and fmt not in OUTPUT_FORMATS:
+        raise ConfigError(f"{where}: unknown output format {fmt!r} (choose from {', '.join(OUTPUT_FORMATS)})")
+    return Settings(
+        frozenset(enabled),
+        root,
+        tuple(patterns),
+        per_file_ignores,
+        fmt,
+        found[0] if found else None,
+    )

@@ -1,0 +1,132 @@
+"""Walk the paths given on the command line and classify each file into a Kind.
+
+Directories are listed by git where they are inside a work tree (so .gitignore is honoured
+exactly as git does it); elsewhere they are walked, with `pathspec` reading a top-level
+.gitignore. Symlinks met while walking are not followed.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pathspec
+
+SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "build", "dist",
+     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs"}
+)
+
+
+class Kind(enum.Enum):
+    SHELL = "shell"
+    DOCKERFILE = "dockerfile"
+    MAKEFILE = "makefile"
+    YAML = "yaml"
+    PYTHON = "python"
+
+
+# Files whose kind only their first line tells (`#!/bin/bash`).
+SHEBANG = "shebang"
+
+_SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".zsh")
+_MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
+
+
+def classify_name(path: str) -> Kind | str | None:
+    """The Kind a file's name tells, SHEBANG when only its content can, or None."""
+    name = os.path.basename(path)
+    lower = name.lower()
+    parts = lower.split(".")
+    if "dockerfile" in parts or "containerfile" in parts:
+        return Kind.DOCKERFILE
+    if lower.endswith(_SHELL_SUFFIXES):
+        return Kind.SHELL
+    if name in _MAKEFILES or lower.endswith((".mk", ".make")):
+        return Kind.MAKEFILE
+    if lower.endswith((".yml", ".yaml")):
+        return Kind.YAML
+    if lower.endswith((".py", ".pyw")):
+        return Kind.PYTHON
+    if "." not in name.lstrip("."):
+        return SHEBANG
+    return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: str
+    explicit: bool  # named on the command line (errors reading it are reported)
+
+
+def discover(paths: list[str]) -> Iterator[Candidate | OSError]:
+    """Candidate files under `paths`, in a stable order; an OSError for a path that does not
+    exist."""
+    for path in paths:
+        if os.path.isdir(path):
+            for found in sorted(_list_directory(path)):
+                yield Candidate(found, explicit=False)
+        elif os.path.lexists(path):
+            yield Candidate(path, explicit=True)
+        else:
+            yield FileNotFoundError(2, "No such file or directory", path)
+
+
+def _list_directory(directory: str) -> Iterator[str]:
+    listed = _git_files(directory)
+    if listed is None:
+        yield from _walk(directory)
+        return
+    for relative in listed:
+        parts = relative.split("/")
+        if SKIPPED_DIRS.intersection(parts[:-1]):
+            continue
+        full = os.path.join(directory, relative) if directory != "." else relative
+        if classify_name(full) is not None and not os.path.islink(full) and os.path.isfile(full):
+            yield full
+
+
+def _git_files(directory: str) -> list[str] | None:
+    try:
+        result = subprocess.run(
+            ["git", "-C", directory, "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _walk(directory: str) -> Iterator[str]:
+    ignore = _gitignore(directory)
+    for root, dirs, files in os.walk(directory, followlinks=False):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+        for name in files:
+            full = os.path.normpath(os.path.join(root, name))
+            if classify_name(full) is None or os.path.islink(full):
+                continue
+            if ignore is not None and ignore.match_file(os.path.relpath(full, directory)):
+                continue
+            yield full
+
+
+def _gitignore(directory: str) -> pathspec.PathSpec | None:
+    path = os.path.join(directory, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines)

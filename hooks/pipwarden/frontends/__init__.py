@@ -1,0 +1,13 @@
+"""One module per file kind; each turns a file's text into Scopes of Scripts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipwarden.shell.session import ParseProblem, Scope
+
+
+@dataclass
+class Parsed:
+    scopes: list[Scope] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)

@@ -1,0 +1,376 @@
+"""Dockerfiles (and Containerfiles): a small lexer that keeps exact positions.
+
+Each RUN is a Script (continuation lines joined as the shell sees them, comment lines inside
+them dropped as Docker drops them, heredoc bodies included); each build stage is a Scope.
+dockerfile-parse is not used: it flattens continuations and does not know heredocs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from pipwarden.frontends import Parsed
+from pipwarden.frontends.shellscript import shebang_shell
+from pipwarden.model import Span
+from pipwarden.shell.parse import SHELLS
+from pipwarden.shell.session import (
+    Boundary,
+    Image,
+    ParseProblem,
+    Scope,
+    ScopeItem,
+    Script,
+    ScriptBuilder,
+    SetEnv,
+    SetUser,
+)
+
+BOUNDARY = Boundary(
+    reason="each RUN instruction starts a new shell",
+    persist='make it last with `ENV PATH="{venv}/bin:$PATH"` after creating it',
+    url="https://docs.docker.com/reference/dockerfile/#env",
+)
+
+_DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
+_INSTRUCTION = re.compile(r"\s*([A-Za-z]+)(?=\s|$)")
+_HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
+_RUN_FLAGS = re.compile(r"(?:\s|\\\n)*(?:--[A-Za-z-]+(?:=\S*)?(?:\s|\\\n)+)*")
+_ENV_PAIR = re.compile(r"""([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s\\]|\\.)*)""", re.S)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+@dataclass
+class _Line:
+    start: int  # file offset of the first character
+    text: str  # without the line ending
+
+
+@dataclass
+class _Instruction:
+    keyword: str
+    keyword_span: Span
+    # The argument text of each physical line, with its file offset; comment lines dropped.
+    pieces: list[_Line]
+    heredocs: list[tuple[_Line, list[_Line]]] = field(default_factory=list)  # (marker line, body)
+
+    @property
+    def args(self) -> str:
+        return " ".join(p.text for p in self.pieces).strip()
+
+    @property
+    def span(self) -> Span:
+        last = self.pieces[-1]
+        return Span(self.keyword_span.start, last.start + len(last.text))
+
+
+def _lines(text: str) -> list[_Line]:
+    lines = []
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        lines.append(_Line(offset, raw.rstrip("\r\n")))
+        offset += len(raw)
+    return lines
+
+
+class _Lexer:
+    def __init__(self, text: str) -> None:
+        self.lines = _lines(text)
+        self.escape = "\\"
+        self.problems: list[ParseProblem] = []
+
+    def instructions(self) -> Iterator[_Instruction]:
+        lines = self.lines
+        i = 0
+        # Parser directives come first, before any instruction, comment or blank line.
+        while i < len(lines):
+            match = _DIRECTIVE.match(lines[i].text)
+            if not match:
+                break
+            if match.group(1).lower() == "escape" and match.group(2) in ("\\", "`"):
+                self.escape = match.group(2)
+            i += 1
+        while i < len(lines):
+            line = lines[i]
+            stripped = line.text.strip()
+            match = _INSTRUCTION.match(line.text)
+            if not stripped or stripped.startswith("#") or not match:
+                i += 1
+                continue
+            keyword_span = Span(line.start + match.start(1), line.start + match.end(1))
+            pieces = [_Line(line.start + match.end(), line.text[match.end() :])]
+            continues = self._continues(pieces[-1].text)
+            i += 1
+            while continues and i < len(lines):
+                following = lines[i]
+                i += 1
+                if not following.text.strip() or following.text.lstrip().startswith("#"):
+                    continue
+                pieces.append(following)
+                continues = self._continues(following.text)
+            instruction = _Instruction(match.group(1).upper(), keyword_span, pieces)
+            if instruction.keyword in ("RUN", "COPY", "ADD"):
+                i = self._heredocs(instruction, i)
+            yield instruction
+
+    def _continues(self, text: str) -> bool:
+        return text.rstrip().endswith(self.escape)
+
+    def _heredocs(self, instruction: _Instruction, i: int) -> int:
+        for piece in instruction.pieces:
+            for marker in _HEREDOC.finditer(piece.text):
+                strip_tabs, delimiter = marker.group(1) == "-", marker.group(3)
+                body: list[_Line] = []
+                while i < len(self.lines):
+                    line = self.lines[i]
+                    i += 1
+                    candidate = line.text.lstrip("\t") if strip_tabs else line.text
+                    if candidate == delimiter:
+                        break
+                    body.append(line)
+                else:
+                    start = piece.start + marker.start()
+                    self.problems.append(
+                        ParseProblem(
+                            Span(start, piece.start + marker.end()),
+                            f"heredoc {marker.group(0)} is never closed: a line `{delimiter}` "
+                            "must end it",
+                        )
+                    )
+                instruction.heredocs.append((_Line(piece.start + marker.start(), marker.group(0)), body))
+        return i
+
+
+class _Stage:
+    def __init__(self, name: str, inherits: str | None, shell: list[str]) -> None:
+        self.name = name
+        self.inherits = inherits
+        self.items: list[ScopeItem] = []
+        self.shell = shell
+
+
+def parse(text: str, path: str) -> Parsed:
+    lexer = _Lexer(text)
+    stages: list[_Stage] = []
+    global_args: dict[str, str | None] = {}
+    stage: _Stage | None = None
+    for instruction in lexer.instructions():
+        keyword = instruction.keyword
+        if keyword == "FROM":
+            stage = _from(instruction, stages, global_args)
+            stages.append(stage)
+        elif stage is None:
+            if keyword == "ARG":
+                for name, value, _ in _assignments(instruction, lexer.escape, legacy=False):
+                    global_args[name] = value
+        elif keyword == "RUN":
+            stage.items.extend(_run(instruction, stage.shell, lexer.escape))
+        elif keyword == "SHELL":
+            shell = _json_array(instruction.args)
+            if shell:
+                stage.shell = shell
+        elif keyword in ("ENV", "ARG"):
+            for name, value, span in _assignments(instruction, lexer.escape, legacy=keyword == "ENV"):
+                stage.items.append(SetEnv(name, value, span))
+        elif keyword == "USER":
+            user = instruction.args.split()[0] if instruction.args.split() else ""
+            stage.items.append(SetUser(None if "$" in user or not user else user, instruction.span))
+    scopes = [
+        Scope(s.name, tuple(s.items), BOUNDARY, inherits=s.inherits, runs_in_image=True)
+        for s in stages
+    ]
+    return Parsed(scopes, lexer.problems)
+
+
+def _from(instruction: _Instruction, stages: list[_Stage], global_args: dict[str, str | None]) -> _Stage:
+    words = [w for w in instruction.args.split() if not w.startswith("--")]
+    ref = words[0] if words else ""
+    name = words[2] if len(words) >= 3 and words[1].lower() == "as" else f"stage {len(stages)}"
+    known = {s.name.lower(): s for s in stages}
+    parent = known.get(ref.lower())
+    if parent is not None:
+        return _Stage(name, parent.name, parent.shell)
+    stage = _Stage(name, None, ["/bin/sh", "-c"])
+    resolved = _substitute(ref, global_args)
+    stage.items.append(Image(resolved, instruction.span))
+    return stage
+
+
+_ARG_REFERENCE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
+
+
+def _substitute(ref: str, args: dict[str, str | None]) -> str | None:
+    """FROM may use global ARGs; their defaults are what a plain `docker build` uses. None when
+    one has no default."""
+    missing = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal missing
+        found = args.get(match.group(1) or match.group(3))
+        if found is not None:
+            return found
+        if match.group(2) is not None:
+            return match.group(2)
+        missing = True
+        return ""
+
+    resolved = _ARG_REFERENCE.sub(value, ref)
+    return None if missing else resolved
+
+
+# --------------------------------------------------------------------------------------------
+# RUN
+
+
+def _shell_name(shell: list[str]) -> str:
+    program = shell[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if shell else ""
+    program = program.removesuffix(".exe")
+    if program in ("powershell", "pwsh"):
+        return "pwsh"
+    if program == "cmd":
+        return "cmd"
+    return program if program in SHELLS else ""
+
+
+def _run(instruction: _Instruction, shell: list[str], escape: str) -> Iterator[Script]:
+    builder = ScriptBuilder()
+    for index, piece in enumerate(instruction.pieces):
+        text = piece.text
+        if index < len(instruction.pieces) - 1:
+            cut = text.rstrip().rfind(escape)
+            builder.add(text[:cut], piece.start)
+            builder.add_opaque("\\", piece.start + cut, piece.start + cut + 1)
+            builder.add("\n", piece.start + len(text))
+        else:
+            builder.add(text, piece.start)
+    flags = _RUN_FLAGS.match(builder.text)
+    skip = flags.end() if flags else 0
+    body = builder.text[skip:]
+    if body.startswith("["):
+        script = _exec_form(builder, skip)
+        if script is not None:
+            yield script
+            return
+    shell_name = _shell_name(shell)
+    if instruction.heredocs and not _HEREDOC.sub("", body).strip():
+        # `RUN <<EOF`: each heredoc body is a script for the default shell.
+        for _, lines in instruction.heredocs:
+            script = _heredoc_script(lines, shell_name)
+            if script is not None:
+                yield script
+        return
+    for marker, lines in instruction.heredocs:
+        # `RUN python3 <<EOF ... EOF`: the heredoc is part of the shell text.
+        builder.add("\n", marker.start)
+        for line in lines:
+            builder.add(line.text + "\n", line.start)
+    yield builder.script(shell_name, skip=skip)
+
+
+def _heredoc_script(lines: list[_Line], shell: str) -> Script | None:
+    """A heredoc body run as a script; None when its shebang names something other than a
+    shell (`#!/usr/bin/env python3`)."""
+    first = lines[0].text if lines else ""
+    if first.startswith("#!"):
+        named = shebang_shell(first)
+        if named is None:
+            return None
+        shell = named
+    builder = ScriptBuilder()
+    for line in lines:
+        builder.add(line.text + "\n", line.start)
+    return builder.script(shell)
+
+
+def _exec_form(builder: ScriptBuilder, skip: int) -> Script | None:
+    """`RUN ["pip", "install", "x"]` or `RUN ["/bin/bash", "-c", "..."]`; None if the text is
+    not a JSON array of strings (Docker then runs it as shell form)."""
+    text = builder.text[skip:]
+    elements = _json_array(re.sub(r"\\\n", "", text))
+    if not elements:
+        return None
+    base = builder.script("", skip=skip)
+    literals = list(_JSON_STRING.finditer(text))
+    if len(literals) != len(elements):
+        return None
+    program = _shell_name(elements[:1])
+    if program in SHELLS and len(elements) >= 3 and elements[1].startswith("-") and "c" in elements[1]:
+        literal = literals[2]
+        inner = ScriptBuilder()
+        _add_json_string(inner, literal.group(0), literal.start())
+        return Script(inner.text, base.offsets.compose(inner.offsets()), program)
+    # No shell: the program runs with exactly these arguments.
+    inner = ScriptBuilder()
+    for index, (element, literal) in enumerate(zip(elements, literals, strict=True)):
+        if index:
+            inner.add_opaque(" ", literal.start(), literal.start())
+        quoted = shlex.quote(element)
+        if quoted == element and literal.group(0) == f'"{element}"':
+            inner.add(element, literal.start() + 1)
+        else:
+            inner.add_opaque(quoted, literal.start(), literal.end())
+    return Script(inner.text, base.offsets.compose(inner.offsets()), "")
+
+
+def _add_json_string(builder: ScriptBuilder, literal: str, start: int) -> None:
+    position = 1
+    for match in re.finditer(r"\\(u[0-9a-fA-F]{4}|.)", literal[1:-1]):
+        builder.add(literal[position : match.start() + 1], start + position)
+        decoded = json.loads(f'"{match.group(0)}"')
+        builder.add_opaque(decoded, start + match.start() + 1, start + match.end() + 1)
+        position = match.end() + 1
+    builder.add(literal[position:-1], start + position)
+
+
+def _json_array(text: str) -> list[str] | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# ENV and ARG
+
+
+def _assignments(
+    instruction: _Instruction, escape: str, *, legacy: bool
+) -> Iterator[tuple[str, str | None, Span]]:
+    """`ENV A=1 B="two words"`, legacy `ENV A one value`, `ARG NAME[=default]`."""
+    for piece in instruction.pieces:
+        text = piece.text.rstrip()
+        if text.endswith(escape):
+            text = text[: -len(escape)]
+        first = text.split(None, 1)
+        if not first:
+            continue
+        if legacy and "=" not in first[0]:
+            name = first[0]
+            value = first[1].strip() if len(first) > 1 else ""
+            start = piece.start + text.index(name)
+            yield name, value, Span(start, piece.start + len(text))
+            return
+        for match in _ENV_PAIR.finditer(text):
+            if match.start() and not text[match.start() - 1].isspace():
+                continue
+            yield match.group(1), _unquote(match.group(2), escape), Span(
+                piece.start + match.start(), piece.start + match.end()
+            )
+        if not legacy:
+            for bare in re.finditer(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)(?=\s|$)", text):
+                start = piece.start + bare.start(1)
+                yield bare.group(1), None, Span(start, start + len(bare.group(1)))
+
+
+def _unquote(value: str, escape: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return re.sub(re.escape(escape) + "(.)", r"\1", value)

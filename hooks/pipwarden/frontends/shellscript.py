@@ -1,0 +1,37 @@
+"""Shell script files: the whole file is one Script in one Scope."""
+
+from __future__ import annotations
+
+import re
+
+from pipwarden.frontends import Parsed
+from pipwarden.shell.parse import SHELLS
+from pipwarden.shell.session import OffsetMap, Scope, Script
+
+_SHEBANG = re.compile(r"#!\s*(?P<path>\S+)(?:[ \t]+(?P<arg>\S+))?")
+_EXTENSION_SHELL = {".sh": "", ".bash": "bash", ".ksh": "ksh", ".zsh": "zsh"}
+
+
+def shebang_shell(first_line: str) -> str | None:
+    """`#!/bin/sh` → "sh", `#!/usr/bin/env bash` → "bash"; None if not a shell shebang."""
+    match = _SHEBANG.match(first_line)
+    if not match:
+        return None
+    program = match.group("path").rsplit("/", 1)[-1]
+    if program == "env":
+        arg = match.group("arg") or ""
+        if arg == "-S":
+            rest = first_line[match.end() :].split()
+            arg = rest[0] if rest else ""
+        program = arg.rsplit("/", 1)[-1]
+    return program if program in SHELLS else None
+
+
+def parse(text: str, path: str) -> Parsed:
+    first_line = text.split("\n", 1)[0]
+    shell = shebang_shell(first_line)
+    if shell is None:
+        suffix = "." + path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+        shell = _EXTENSION_SHELL.get(suffix, "")
+    script = Script(text, OffsetMap.identity(0, len(text)), shell)
+    return Parsed([Scope(path, (script,))])

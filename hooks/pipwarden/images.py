@@ -1,0 +1,137 @@
+"""What a base image says about Python: where it comes from, whether the distro marks it
+externally managed (PEP 668), what /bin/sh is, and who runs the build.
+
+Classification is by repository name and tag. Anything not classified is None: rules that
+would need it stay silent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Platform:
+    # "debian", "ubuntu", "alpine", "fedora", "rhel", "arch", or None when unknown.
+    distro: str | None
+    # True when a Python installed from the distro's packages carries the EXTERNALLY-MANAGED
+    # marker (Debian 12+, Ubuntu 23.04+, Alpine 3.19+, Arch); None when unknown.
+    externally_managed: bool | None
+    # What /bin/sh is: "dash", "ash", "bash", or None.
+    sh: str | None
+    # "official" (python:* images, Python built into /usr/local, pip as root is their normal
+    # use), "conda", or None: the image brings no Python of its own that we know of.
+    python: str | None = None
+    default_user: str | None = "root"
+    windows: bool = False
+
+
+_DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
+
+
+def split_reference(ref: str) -> tuple[str, str] | None:
+    """`docker.io/library/ubuntu:24.04@sha256:..` → ("ubuntu", "24.04"); None for images that
+    are not Docker official images (or mirrors of them), whose contents we cannot know."""
+    ref = ref.split("@", 1)[0]
+    parts = ref.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        registry, parts = parts[0], parts[1:]
+        if registry not in _DOCKER_HUB and not (len(parts) >= 2 and parts[-2] == "library"):
+            return None
+    if len(parts) == 2 and parts[0] == "library" or len(parts) >= 2 and parts[-2] == "library":
+        parts = parts[-1:]
+    if len(parts) != 1:
+        return _vendor_image(parts)
+    name, _, tag = parts[0].partition(":")
+    return name, tag or "latest"
+
+
+def _vendor_image(parts: list[str]) -> tuple[str, str] | None:
+    name, _, tag = parts[-1].partition(":")
+    if len(parts) == 2 and parts[0] in ("continuumio", "condaforge"):
+        return parts[0] + "/" + name, tag or "latest"
+    return None
+
+
+_DEBIAN_EXTERNALLY_MANAGED = {
+    "bookworm": True, "trixie": True, "forky": True, "sid": True, "testing": True,
+    "unstable": True, "stable": True, "latest": True, "12": True, "13": True, "14": True,
+    "bullseye": False, "buster": False, "stretch": False, "jessie": False,
+    "11": False, "10": False, "9": False, "8": False,
+}
+_UBUNTU_CODENAMES = {
+    "bionic": False, "focal": False, "jammy": False, "kinetic": False,
+    "lunar": True, "mantic": True, "noble": True, "oracular": True, "plucky": True,
+    "questing": True, "resolute": True, "latest": True, "rolling": True, "devel": True,
+}
+_CODENAME_DISTRO = {name: "debian" for name in ("bookworm", "trixie", "bullseye", "buster", "stretch")}
+_CODENAME_DISTRO.update({name: "ubuntu" for name in ("bionic", "focal", "jammy", "noble", "lunar", "mantic", "oracular", "plucky")})
+_RHEL_LIKE = frozenset({"fedora", "centos", "rockylinux", "almalinux", "oraclelinux", "amazonlinux"})
+
+
+def _ubuntu(tag: str) -> bool | None:
+    version = re.match(r"(\d\d)\.(\d\d)", tag)
+    if version:
+        return (int(version.group(1)), int(version.group(2))) >= (23, 4)
+    return _UBUNTU_CODENAMES.get(tag.split("-", 1)[0])
+
+
+def _debian(tag: str) -> bool | None:
+    head = tag.split("-", 1)[0]
+    major = re.match(r"(\d+)(\.\d+)*$", head)
+    if major:
+        return int(major.group(1)) >= 12
+    return _DEBIAN_EXTERNALLY_MANAGED.get(head)
+
+
+def _alpine(version: str) -> bool | None:
+    if version in ("", "latest", "edge"):
+        return True
+    match = re.match(r"(\d+)\.(\d+)", version)
+    if match:
+        return (int(match.group(1)), int(match.group(2))) >= (3, 19)
+    return None
+
+
+def _distro_from_tag(tag: str) -> Platform | None:
+    """Language images name their distro in the tag: `node:20-bookworm`, `golang:1.22-alpine3.20`."""
+    alpine = re.search(r"(?:^|-)alpine(\d+\.\d+)?(?:-|$)", tag)
+    if alpine:
+        return Platform("alpine", _alpine(alpine.group(1) or ""), "ash")
+    for token in re.split(r"[-_]", tag):
+        distro = _CODENAME_DISTRO.get(token)
+        if distro == "debian":
+            return Platform("debian", _DEBIAN_EXTERNALLY_MANAGED.get(token), "dash")
+        if distro == "ubuntu":
+            return Platform("ubuntu", _UBUNTU_CODENAMES.get(token), "dash")
+    return None
+
+
+def classify(ref: str) -> Platform | None:
+    if "$" in ref:
+        return None
+    split = split_reference(ref)
+    if split is None:
+        return None
+    name, tag = split
+    if name in ("python", "pypy"):
+        if "windowsservercore" in tag or "nanoserver" in tag:
+            return Platform(None, False, None, "official", windows=True)
+        alpine = "alpine" in tag
+        return Platform(
+            "alpine" if alpine else "debian", False, "ash" if alpine else "dash", "official"
+        )
+    if name == "debian":
+        return Platform("debian", _debian(tag), "dash")
+    if name == "ubuntu":
+        return Platform("ubuntu", _ubuntu(tag), "dash")
+    if name == "alpine":
+        return Platform("alpine", _alpine(tag), "ash")
+    if name in _RHEL_LIKE:
+        return Platform("fedora" if name == "fedora" else "rhel", False, "bash")
+    if name == "archlinux":
+        return Platform("arch", True, "bash")
+    if name in ("continuumio/miniconda3", "continuumio/anaconda3", "condaforge/miniforge3"):
+        return Platform("debian" if "conda" in name else "ubuntu", None, "dash", "conda")
+    return _distro_from_tag(tag)

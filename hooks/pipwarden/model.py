@@ -1,0 +1,96 @@
+"""Plain data shared by every layer: positions, findings, severities."""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `max()` gives the worst one."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """1-based line and column; the column counts characters, as editors do."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """Half-open range of character offsets into a file's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Related:
+    """A secondary location: "the venv was activated here"."""
+
+    span: Span
+    label: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports, before the engine attaches the rule's metadata and a position."""
+
+    span: Span
+    message: str
+    help: str | None = None
+    related: tuple[Related, ...] = ()
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    message: str
+    help: str
+    url: str
+    severity: Severity
+    path: str
+    start: Position
+    end: Position
+    related: tuple[tuple[Position, str], ...] = ()
+    span: Span = field(default=Span(0, 0), compare=False)
+
+
+class SourceText:
+    """A file's text with a fast offset → (line, column) map."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.line_starts = starts
+
+    def position(self, offset: int) -> Position:
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return Position(line + 1, offset - self.line_starts[line] + 1)
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based line `line`, without its line ending."""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def offset(self, line: int, column: int = 1) -> int:
+        return self.line_starts[line - 1] + column - 1

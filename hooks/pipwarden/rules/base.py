@@ -1,0 +1,121 @@
+"""The shape of a rule, and the context the analysis hands it.
+
+A rule is a small self-describing class: code, kebab-case name, severity, the URL of the
+authoritative documentation, and its long explanation as the class docstring in fixed
+sections. Rules are pure: they read the context and return Hits; they never read files and
+know nothing of file formats.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pipwarden.commands import PipCall
+from pipwarden.model import Hit, Severity, Span
+from pipwarden.shell.parse import Command
+from pipwarden.shell.session import Boundary
+
+
+@dataclass(frozen=True)
+class Venv:
+    """An active virtual environment (or conda env) and where it was made active."""
+
+    path: str | None
+    how: str  # "activate", "PATH", "VIRTUAL_ENV", "conda"
+    span: Span | None = None
+
+    @property
+    def conda(self) -> bool:
+        return self.how == "conda"
+
+
+@dataclass(frozen=True)
+class Context:
+    """The environment state at one command."""
+
+    command: Command
+    pip: PipCall | None
+    # True: a venv/conda env is active; False: known that none is; None: unknown.
+    venv_active: bool | None
+    venv: Venv | None
+    # An activation made in an earlier Script of the Scope that did not carry over.
+    lost_activation: Venv | None
+    boundary: Boundary | None
+    # "root", a user name or uid, or None when unknown.
+    user: str | None
+    # Whether that user has a home directory pip could fall back to (None: unknown).
+    user_home: bool | None
+    # Where `python`/`pip` come from: "official", "distro", "conda", "managed", or None.
+    python: str | None
+    externally_managed: bool | None
+    # True when the shell running this command is dash or strictly POSIX (no `source`).
+    posix_sh: bool
+    sh_label: str
+    windows: bool
+    env: Mapping[str, str | None]
+
+    @property
+    def elevated(self) -> bool:
+        return self.command.elevated_by is not None
+
+    @property
+    def system_python(self) -> bool:
+        """`python`/`pip` resolve to an interpreter whose site-packages the system owns."""
+        return self.python in ("official", "distro")
+
+
+@dataclass(frozen=True)
+class EnvContext:
+    """A variable set for later commands (ENV, `export`, a prefix assignment, CI `env:`)."""
+
+    name: str
+    value: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class UserSwitch:
+    """`USER app` after earlier commands of the Scope ran as root."""
+
+    user: str
+    span: Span
+    root_user_installs: tuple[PipCall, ...]
+
+
+FIX_NONE = "none"
+FIX_SOMETIMES = "sometimes"
+FIX_ALWAYS = "always"
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    url: ClassVar[str]
+    fix: ClassVar[str] = FIX_NONE
+    # Codes of more specific rules: when one of them fires on a command, this one does not.
+    superseded_by: ClassVar[tuple[str, ...]] = ()
+    # Substrings that must occur in a file for this rule to have anything to find.
+    triggers: ClassVar[tuple[str, ...]] = ("pip",)
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        return ()
+
+    def on_env(self, env: EnvContext) -> Iterable[Hit]:
+        return ()
+
+    def on_user_switch(self, switch: UserSwitch) -> Iterable[Hit]:
+        return ()
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+
+def code(text: str) -> str:
+    """Markdown-ish inline code for messages."""
+    return f"`{text}`"

@@ -1,0 +1,412 @@
+"""Where pip installs: venvs, activation, PEP 668, user installs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pipwarden import commands
+from pipwarden.commands import PipCall
+from pipwarden.model import Hit, Related, Severity, Span
+from pipwarden.rules.base import FIX_NONE, Context, EnvContext, Rule, code
+
+
+def _installs_into_interpreter(pip: PipCall) -> bool:
+    """An install that targets the interpreter's own site-packages (not --user, --target,
+    --prefix, --root, --python)."""
+    if not pip.installs or pip.explicit_target or pip.has("--user"):
+        return False
+    if pip.kind == "uv pip":
+        return pip.has("--system")
+    return True
+
+
+def is_system_install(pip: PipCall, context: Context) -> bool:
+    """The install goes to the system Python's site-packages, as far as the text shows."""
+    if not _installs_into_interpreter(pip) or pip.kind in ("easy_install", "setup.py"):
+        return False
+    if context.python in ("official", "conda", "managed"):
+        return False  # a Python meant to take installs
+    if pip.names_system_interpreter:
+        return True  # /usr/bin/pip3: the system's, whatever venv is active
+    if pip.names_other_interpreter:
+        return False  # .venv/bin/pip
+    return context.venv_active is False and context.python == "distro"
+
+
+def _venv_hint(context: Context) -> str:
+    return (
+        "create a venv and install with its own interpreter: `python3 -m venv .venv && "
+        ".venv/bin/python -m pip install ...`"
+    )
+
+
+class PipOutsideVenv(Rule):
+    """
+    ## What it finds
+    An install into the system Python when it is known that no virtual environment is active
+    and the Python is not one meant to take installs (an official `python:*` image, conda,
+    `actions/setup-python`): for example `pip3 install` on `ubuntu:22.04` after
+    `apt-get install python3-pip`, or `/usr/bin/pip3 install` anywhere.
+
+    ## Why it breaks
+    Packages land in the same site-packages as the distro's own Python packages. pip can
+    upgrade or remove files that apt/dnf installed (`Attempting uninstall: ... Found existing
+    installation`), breaking system tools, and the next distro upgrade overwrites them again.
+    Where the distro marks its Python as externally managed this becomes PW305.
+
+    ## Example
+    ```dockerfile
+    FROM ubuntu:22.04
+    RUN apt-get update && apt-get install -y python3-pip
+    RUN pip3 install requests
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM ubuntu:22.04
+    RUN apt-get update && apt-get install -y python3-venv
+    RUN python3 -m venv /opt/venv
+    ENV PATH=/opt/venv/bin:$PATH
+    RUN python -m pip install requests
+    ```
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - https://packaging.python.org/en/latest/guides/installing-using-pip-and-virtual-environments/#create-a-new-virtual-environment
+    - https://docs.python.org/3/library/venv.html#how-venvs-work
+    """
+
+    code = "PW301"
+    name = "pip-outside-venv"
+    severity = Severity.WARNING
+    summary = "install into the system Python with no virtual environment"
+    url = "https://packaging.python.org/en/latest/guides/installing-using-pip-and-virtual-environments/#create-a-new-virtual-environment"
+    superseded_by = ("PW101", "PW302", "PW303", "PW305", "PW401", "PW501")
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        pip = context.pip
+        if pip is None or not is_system_install(pip, context):
+            return
+        start, end = pip.span_through_subcommand
+        yield Hit(
+            Span(start, end),
+            "installs into the system Python with no virtual environment: packages mix with "
+            "the ones the system package manager owns and can break its tools",
+            _venv_hint(context),
+        )
+
+
+class ActivationNotPersisted(Rule):
+    """
+    ## What it finds
+    A venv activated (`. venv/bin/activate`, `source`, `conda activate`) in one shell process,
+    and `pip` or `python` used in a later one: a later Dockerfile `RUN`, Makefile recipe line
+    or CI step, where the activation is gone.
+
+    ## Why it breaks
+    Activation only changes the environment of the shell that runs it. Each Dockerfile `RUN`,
+    each Makefile recipe line (without `.ONESHELL`) and each CI step is a new shell, so the
+    later `pip` is the system pip: packages land outside the venv, or pip fails with
+    `externally-managed-environment` or `[Errno 13] Permission denied`.
+
+    ## Example
+    ```dockerfile
+    RUN python3 -m venv /opt/venv
+    RUN . /opt/venv/bin/activate
+    RUN pip install requests
+    ```
+
+    ## Use instead
+    Call the venv's interpreter by its path, or make the activation persist the way the format
+    allows (Dockerfile `ENV PATH=/opt/venv/bin:$PATH`, GitHub Actions `$GITHUB_PATH`, one
+    Makefile recipe line joined with `&&` or `.ONESHELL:`):
+    ```dockerfile
+    RUN python3 -m venv /opt/venv
+    ENV PATH=/opt/venv/bin:$PATH
+    RUN pip install requests
+    ```
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - https://docs.python.org/3/library/venv.html#how-venvs-work
+    - https://docs.docker.com/reference/dockerfile/#env
+    - https://www.gnu.org/software/make/manual/html_node/Execution.html
+    - https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-system-path
+    """
+
+    code = "PW302"
+    name = "activation-not-persisted"
+    severity = Severity.ERROR
+    summary = "venv activated in one shell, pip/python used in a later one"
+    url = "https://docs.python.org/3/library/venv.html#how-venvs-work"
+    triggers = ("activate",)
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        lost = context.lost_activation
+        if lost is None or context.venv_active:
+            return
+        pip = context.pip
+        command = context.command
+        if pip is not None:
+            if not pip.through_path or pip.kind in ("uv pip", "easy_install"):
+                return
+            start, end = pip.span_through_subcommand
+            what = code(" ".join(w.raw for w in pip.launcher))
+        elif commands.is_python(command) and "/" not in (command.name or "/") and len(command.words) > 1:
+            start, end = command.words[0].span.start, command.words[0].span.end
+            what = code(command.name or "python")
+        else:
+            return
+        venv = lost.path or "the venv"
+        boundary = context.boundary
+        reason = boundary.reason if boundary else "this runs in a new shell"
+        persist = boundary.persist.format(venv=venv) if boundary else ""
+        help_text = f"call `{venv}/bin/python -m pip` directly"
+        if persist:
+            help_text += f", or {persist}"
+        if boundary:
+            help_text += f" (see {boundary.url})"
+        related = (Related(lost.span, "activated here"),) if lost.span else ()
+        yield Hit(
+            Span(start, end),
+            f"{what} does not run in {venv}: {reason}, so the activation "
+            "made earlier is gone here",
+            help_text,
+            related=related,
+        )
+
+
+class UserInstallInVenv(Rule):
+    """
+    ## What it finds
+    `pip install --user` while a virtual environment is active.
+
+    ## Why it breaks
+    A venv does not see the user site-packages, so pip refuses: `ERROR: Can not perform a
+    '--user' install. User site-packages are not visible in this virtualenv.`
+
+    ## Example
+    ```sh
+    python3 -m venv .venv && . .venv/bin/activate && pip install --user requests
+    ```
+
+    ## Use instead
+    ```sh
+    python3 -m venv .venv && . .venv/bin/activate && python -m pip install requests
+    ```
+
+    ## Fix safety
+    No automatic fix yet.
+
+    ## References
+    - https://pip.pypa.io/en/stable/user_guide/#user-installs
+    """
+
+    code = "PW303"
+    name = "user-install-in-venv"
+    severity = Severity.ERROR
+    summary = "`--user` install while a venv is active (pip refuses)"
+    url = "https://pip.pypa.io/en/stable/user_guide/#user-installs"
+    triggers = ("--user",)
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        pip = context.pip
+        if pip is None or not pip.installs or not pip.has("--user"):
+            return
+        if not context.venv_active or context.venv is None or context.venv.conda:
+            return
+        if not (pip.through_path or pip.names_other_interpreter):
+            return
+        option = pip.option_words["--user"]
+        where = context.venv.path or "the active venv"
+        yield Hit(
+            option.span,
+            f"{code('--user')} inside the venv {where}: pip refuses with \"Can not perform a "
+            "'--user' install. User site-packages are not visible in this virtualenv.\"",
+            "drop `--user`: inside a venv pip already installs into the venv",
+        )
+
+
+class BreakSystemPackages(Rule):
+    """
+    ## What it finds
+    `--break-system-packages` on pip or uv, or `PIP_BREAK_SYSTEM_PACKAGES` /
+    `UV_BREAK_SYSTEM_PACKAGES` set to a true value (shell, Dockerfile `ENV`, CI `env:`).
+
+    ## Why it breaks
+    It switches off the PEP 668 guard that stops pip from overwriting the distro's Python
+    packages. Installs then replace files apt owns; the next `apt upgrade` or a system tool
+    that imports a changed package can break, and `pip uninstall` can remove what the OS needs.
+
+    ## Example
+    ```dockerfile
+    RUN pip install --break-system-packages requests
+    ```
+
+    ## Use instead
+    A virtual environment (`python3 -m venv /opt/venv`), or `pipx install` for command-line
+    tools.
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - https://packaging.python.org/en/latest/specifications/externally-managed-environments/#marking-an-interpreter-as-using-an-external-package-manager
+    - https://pip.pypa.io/en/stable/topics/configuration/#environment-variables
+    """
+
+    code = "PW304"
+    name = "break-system-packages"
+    severity = Severity.WARNING
+    summary = "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES switch off PEP 668"
+    url = "https://packaging.python.org/en/latest/specifications/externally-managed-environments/#marking-an-interpreter-as-using-an-external-package-manager"
+    triggers = ("break-system-packages", "BREAK_SYSTEM_PACKAGES")
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        pip = context.pip
+        if pip is None:
+            return
+        option = pip.option_words.get("--break-system-packages")
+        if option is None:
+            return
+        yield Hit(
+            option.span,
+            f"{code('--break-system-packages')} lets pip overwrite the packages the system "
+            "package manager owns (PEP 668), which can break system tools",
+            _venv_hint(context) + ", or use `pipx install` for tools",
+        )
+
+    def on_env(self, env: EnvContext) -> Iterable[Hit]:
+        if env.name not in ("PIP_BREAK_SYSTEM_PACKAGES", "UV_BREAK_SYSTEM_PACKAGES"):
+            return
+        if not commands.pip_env_true(env.value):
+            return
+        yield Hit(
+            env.span,
+            f"{code(env.name)} switches off the PEP 668 guard for every later pip command: "
+            "pip may overwrite packages the system package manager owns",
+            "remove it and install into a virtual environment (or use `pipx install`)",
+        )
+
+
+class ExternallyManaged(Rule):
+    """
+    ## What it finds
+    pip installing into a distro Python that is marked externally managed (PEP 668):
+    Debian 12+, Ubuntu 23.04+, Alpine 3.19+ and Arch, for example `FROM ubuntu:24.04`,
+    `apt-get install python3-pip`, then `pip3 install requests`.
+
+    ## Why it breaks
+    pip refuses every install there outside a venv, and `--user` is no way around it:
+    ```
+    error: externally-managed-environment
+    × This environment is externally managed
+    ╰─> To install Python packages system-wide, try apt install python3-xyz ...
+    ```
+    Only a venv or `--target`/`--prefix`/`--root` are exempt.
+
+    ## Example
+    ```dockerfile
+    FROM ubuntu:24.04
+    RUN apt-get update && apt-get install -y python3-pip
+    RUN pip3 install requests
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM ubuntu:24.04
+    RUN apt-get update && apt-get install -y python3-venv
+    RUN python3 -m venv /opt/venv
+    ENV PATH=/opt/venv/bin:$PATH
+    RUN python -m pip install requests
+    ```
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - https://packaging.python.org/en/latest/specifications/externally-managed-environments/#keep-the-marker-file-in-container-images
+    - https://peps.python.org/pep-0668/
+    """
+
+    code = "PW305"
+    name = "externally-managed"
+    severity = Severity.ERROR
+    summary = "pip into a PEP 668 externally managed distro Python (pip refuses)"
+    url = "https://packaging.python.org/en/latest/specifications/externally-managed-environments/#keep-the-marker-file-in-container-images"
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        pip = context.pip
+        if pip is None or not pip.installs or pip.kind not in ("pip", "python -m pip", "uv pip"):
+            return
+        if context.python != "distro" or context.externally_managed is not True:
+            return
+        if pip.names_other_interpreter or (not pip.names_system_interpreter and context.venv_active is not False):
+            return
+        if pip.explicit_target or pip.has("--break-system-packages"):
+            return
+        if pip.kind == "uv pip" and not pip.has("--system"):
+            return
+        if commands.pip_env_true(context.env.get("PIP_BREAK_SYSTEM_PACKAGES")):
+            return
+        start, end = pip.span_through_subcommand
+        yield Hit(
+            Span(start, end),
+            "the distro marks this Python as externally managed (PEP 668): pip stops with "
+            "\"error: externally-managed-environment\" (and --user does not get around it)",
+            _venv_hint(context),
+        )
+
+
+class SourceInSh(Rule):
+    """
+    ## What it finds
+    `source` in a script run by `/bin/sh` where that is dash (Debian and Ubuntu images, and
+    any script whose shebang asks for `/bin/sh`) or by `dash` itself.
+
+    ## Why it breaks
+    `source` is a bash builtin; dash and POSIX sh only have `.`. The shell prints
+    `/bin/sh: 1: source: not found`, the command fails, and the venv is never activated.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12
+    RUN source /opt/venv/bin/activate && pip install requests
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12
+    RUN . /opt/venv/bin/activate && pip install requests
+    ```
+    or, simpler, `RUN /opt/venv/bin/python -m pip install requests`.
+
+    ## Fix safety
+    No automatic fix yet.
+
+    ## References
+    - https://docs.python.org/3/library/venv.html#how-venvs-work
+    - https://docs.docker.com/reference/dockerfile/#shell-form
+    """
+
+    code = "PW306"
+    name = "source-in-sh"
+    severity = Severity.ERROR
+    summary = "`source` where /bin/sh is dash (`source: not found`)"
+    url = "https://docs.python.org/3/library/venv.html#how-venvs-work"
+    triggers = ("source",)
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        command = context.command
+        if command.program != "source" or not context.posix_sh or len(command.words) < 2:
+            return
+        yield Hit(
+            command.words[0].span,
+            f"{code('source')} is not a command in {context.sh_label}: it fails with "
+            "\"source: not found\" and nothing is activated",
+            f"use the POSIX {code('.')} instead: `. {command.words[1].raw}`",
+        )

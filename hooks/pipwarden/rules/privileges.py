@@ -1,0 +1,272 @@
+"""Who installs: sudo, non-root users in images, permission changes on site-packages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pipwarden import commands
+from pipwarden.model import Hit, Related, Severity, Span
+from pipwarden.rules.base import FIX_NONE, Context, Rule, UserSwitch, code
+
+
+class SudoPip(Rule):
+    """
+    ## What it finds
+    `sudo` running an installer: `sudo pip install`, `sudo python3 -m pip install`,
+    `sudo uv pip install --system`, `sudo easy_install`, `sudo python setup.py install`, also
+    through `sudo -H`, `sudo -E` and `sudo sh -c '...'`.
+
+    ## Why it breaks
+    The install runs as root into the system Python's site-packages. The files it leaves are
+    owned by root, so the next install as your own user fails with
+    `ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied`, and
+    packages pip puts there can overwrite or shadow the ones the distro's package manager
+    installed, breaking system tools. pip itself warns: `Running pip as the 'root' user can
+    result in broken permissions and conflicting behaviour with the system package manager`.
+    On Debian 12+ and Ubuntu 23.04+ it fails outright with `externally-managed-environment`.
+
+    ## Example
+    ```sh
+    sudo pip install requests
+    ```
+
+    ## Use instead
+    ```sh
+    python3 -m venv .venv
+    .venv/bin/python -m pip install requests
+    ```
+    For a command-line tool, `pipx install tool` (or `uv tool install tool`).
+
+    ## Fix safety
+    No automatic fix: dropping `sudo` changes where the package lands and who can write it.
+
+    ## References
+    - https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux
+    - https://pip.pypa.io/warnings/venv
+    - https://pipx.pypa.io/stable/#pip-vs-pipx
+    """
+
+    code = "PW101"
+    name = "sudo-pip"
+    severity = Severity.ERROR
+    summary = "sudo running pip installs as root into the system Python"
+    url = "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
+    fix = FIX_NONE
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        pip = context.pip
+        sudo = context.command.elevated_by
+        if pip is None or sudo is None or not pip.modifies:
+            return
+        if pip.kind == "uv pip" and not pip.has("--system"):
+            return  # uv without --system only installs into a venv
+        end = (pip.subcommand or pip.launcher[-1]).span.end
+        start = sudo.start if sudo.start <= pip.launcher[0].span.start else pip.launcher[0].span.start
+        yield Hit(
+            Span(start, end),
+            f"{code('sudo')} runs {code(' '.join(w.raw for w in pip.launcher))} as root: it "
+            "writes root-owned files into the system Python, so later installs fail with "
+            "[Errno 13] Permission denied and apt/dnf-managed packages can break",
+            "install into a virtual environment instead: `python3 -m venv .venv && "
+            ".venv/bin/python -m pip install ...`; for command-line tools use `pipx install`",
+        )
+
+
+def _install_span(context: Context) -> Span:
+    pip = context.pip
+    assert pip is not None
+    start, end = pip.span_through_subcommand
+    return Span(start, end)
+
+
+class NonrootSystemInstall(Rule):
+    """
+    ## What it finds
+    In a container build, `pip install` into the image's system Python after `USER` switched to
+    a non-root user, with no virtual environment active.
+
+    ## Why it breaks
+    The image's site-packages belongs to root. pip notices it cannot write there and prints
+    `Defaulting to user installation because normal site-packages is not writeable`: the
+    packages land in `~/.local/lib/pythonX.Y/site-packages` and their scripts in `~/.local/bin`,
+    which is not on PATH (`WARNING: The script flask is installed in '/home/app/.local/bin' which
+    is not on PATH`). If the user has no writable home (`USER 1000` with no passwd entry, a user
+    made with `useradd` without `-m` on Debian), the install fails with
+    `ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied`.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN useradd -m app
+    USER app
+    RUN pip install flask
+    ```
+
+    ## Use instead
+    Create a venv the user owns and put it on PATH:
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN useradd -m app
+    USER app
+    RUN python -m venv /home/app/venv
+    ENV PATH=/home/app/venv/bin:$PATH
+    RUN pip install flask
+    ```
+    Or install as root before the `USER` line.
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - https://docs.docker.com/build/building/best-practices/#user
+    - https://pip.pypa.io/en/stable/user_guide/#user-installs
+    """
+
+    code = "PW401"
+    name = "nonroot-system-install"
+    severity = Severity.ERROR
+    summary = "pip into the image's system Python after USER switched to a non-root user"
+    url = "https://docs.docker.com/build/building/best-practices/#user"
+    superseded_by = ("PW305",)
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        pip = context.pip
+        user = context.user
+        if pip is None or not pip.installs or pip.kind not in ("pip", "python -m pip"):
+            return
+        if user in (None, "root") or context.venv_active is not False:
+            return
+        if not context.system_python or not pip.through_path or pip.explicit_target:
+            return
+        if pip.has("--user") and context.user_home:
+            return  # a deliberate user install into an existing home
+        home = f"/home/{user}" if not user.isdigit() else "~"
+        if context.user_home:
+            outcome = (
+                f"pip falls back to a user install under {home}/.local whose scripts "
+                f"({home}/.local/bin) are not on PATH"
+            )
+        elif context.user_home is False:
+            outcome = (
+                f"{user!s} has no writable home, so pip fails with "
+                "[Errno 13] Permission denied"
+            )
+        else:
+            outcome = (
+                "pip either falls back to a user install under ~/.local whose scripts are not "
+                "on PATH, or, without a writable home, fails with [Errno 13] Permission denied"
+            )
+        yield Hit(
+            _install_span(context),
+            f"runs as {code(user)}, who cannot write the image's site-packages: {outcome}",
+            f"create a venv owned by {user} (`RUN python3 -m venv /home/{user}/venv` then "
+            f"`ENV PATH=/home/{user}/venv/bin:$PATH`), or install before the USER line",
+        )
+
+
+class RootUserInstallThenSwitch(Rule):
+    """
+    ## What it finds
+    `pip install --user` while the build runs as root, followed later by `USER` switching to
+    another user.
+
+    ## Why it breaks
+    As root, `--user` installs into `/root/.local`. The user the container later runs as
+    cannot read `/root` and its `PATH` does not include `/root/.local/bin`, so the packages and
+    their scripts are missing at run time: `ModuleNotFoundError` or `command not found`.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN pip install --user gunicorn
+    RUN useradd -m app
+    USER app
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN python -m venv /opt/venv
+    ENV PATH=/opt/venv/bin:$PATH
+    RUN pip install gunicorn
+    RUN useradd -m app
+    USER app
+    ```
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - https://pip.pypa.io/en/stable/user_guide/#user-installs
+    - https://docs.python.org/3/library/site.html#site.USER_BASE
+    """
+
+    code = "PW402"
+    name = "root-user-install-then-switch"
+    severity = Severity.WARNING
+    summary = "`--user` install as root, then USER switches to another user"
+    url = "https://pip.pypa.io/en/stable/user_guide/#user-installs"
+
+    def on_user_switch(self, switch: UserSwitch) -> Iterable[Hit]:
+        for pip in switch.root_user_installs:
+            start, end = pip.span_through_subcommand
+            option = pip.option_words.get("--user")
+            yield Hit(
+                Span(start, option.span.end if option and option.span.end > end else end),
+                "`--user` as root installs into /root/.local, which "
+                f"{code(switch.user)} (set by USER later) can neither read nor find on PATH",
+                "install into a venv (`python -m venv /opt/venv`, `ENV PATH=/opt/venv/bin:$PATH`) "
+                "that every user can read",
+                related=(Related(switch.span, f"the build switches to {switch.user} here"),),
+            )
+
+
+class ChownSitePackages(Rule):
+    """
+    ## What it finds
+    `chown -R` or `chmod -R` on site-packages, dist-packages or a Python installation
+    directory (`/usr/lib/python3.X`, `/usr/local/lib/python3.X`).
+
+    ## Why it breaks
+    It usually patches over an earlier `sudo pip install` or a `Permission denied`. It hands
+    packages that the system (or the image's root user) installed to another user, so pip and
+    the distro's package manager now disagree about who owns what, and the next system update
+    or root install fails or silently overwrites them.
+
+    ## Example
+    ```sh
+    sudo chown -R "$USER" /usr/local/lib/python3.12/site-packages
+    ```
+
+    ## Use instead
+    A virtual environment the user owns: `python3 -m venv ~/.venvs/app`. If a venv was
+    created by the wrong user, delete and recreate it as the right one.
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux
+    - https://docs.python.org/3/library/venv.html#how-venvs-work
+    """
+
+    code = "PW403"
+    name = "chown-site-packages"
+    severity = Severity.WARNING
+    summary = "recursive chown/chmod on site-packages or a Python install directory"
+    url = "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
+    triggers = ("-packages", "/python")
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        target = commands.recursive_permission_change(context.command)
+        if target is None:
+            return
+        program = context.command.words[0]
+        yield Hit(
+            Span(program.span.start, target.span.end),
+            f"{code(context.command.program or '')} -R on {code(target.text or target.raw)} "
+            "hands Python's installed packages to another owner: pip and the system package "
+            "manager will then fight over those files",
+            "give the user a virtual environment of its own instead (`python3 -m venv`), "
+            "and recreate a venv that was made by the wrong user",
+        )

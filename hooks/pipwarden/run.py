@@ -1,0 +1,63 @@
+"""One run over the paths of a command line: discover, check (in parallel for large trees),
+collect."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from pipwarden.check import Checker, FileReport
+from pipwarden.config import Settings
+from pipwarden.discover import Candidate, discover
+
+# Below this many files a second process costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+
+@dataclass
+class RunResult:
+    reports: list[FileReport] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def finding_count(self) -> int:
+        return sum(len(r.findings) for r in self.reports)
+
+
+_worker_checker: Checker | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_checker
+    _worker_checker = Checker(settings)
+
+
+def _check_in_worker(candidates: list[Candidate]) -> list[FileReport]:
+    assert _worker_checker is not None
+    return [_worker_checker.check_path(c.path, explicit=c.explicit) for c in candidates]
+
+
+def run(paths: list[str], settings: Settings) -> RunResult:
+    result = RunResult()
+    candidates: list[Candidate] = []
+    for found in discover(paths):
+        if isinstance(found, OSError):
+            result.errors.append(f"{found.filename}: {found.strerror}")
+        elif not settings.excluded(found.path):
+            candidates.append(found)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(candidates) >= PARALLEL_THRESHOLD and workers > 1:
+        size = max(16, len(candidates) // (workers * 8))
+        chunks = [candidates[i : i + size] for i in range(0, len(candidates), size)]
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings,)) as pool:
+            reports = [r for chunk in pool.map(_check_in_worker, chunks) for r in chunk]
+    else:
+        checker = Checker(settings)
+        reports = [checker.check_path(c.path, explicit=c.explicit) for c in candidates]
+    for report in reports:
+        if report.error is not None:
+            result.errors.append(f"{report.path}: {report.error}")
+        if report.findings:
+            result.reports.append(report)
+    return result

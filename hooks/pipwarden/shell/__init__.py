@@ -1,0 +1,1 @@
+"""The shell layer every front-end feeds: Scripts in, Commands out."""

@@ -1,0 +1,195 @@
+"""Scripts (the text one shell process runs, mapped back to the file) and Scopes (Scripts that
+share inherited state but not shell state), plus the environment facts a format states outside
+any shell: base image, persisted variables, user.
+
+Front-ends build these; they know file formats and nothing about rules.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from pipwarden.model import Span
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Script text [script_start, script_end) came from file text [file_start, file_end).
+
+    Equal lengths map character for character; otherwise the piece is opaque (an expanded make
+    variable, a JSON-escaped string) and any offset inside it maps to the whole file range.
+    """
+
+    script_start: int
+    script_end: int
+    file_start: int
+    file_end: int
+
+    @property
+    def linear(self) -> bool:
+        return self.script_end - self.script_start == self.file_end - self.file_start
+
+
+class OffsetMap:
+    def __init__(self, segments: list[Segment]) -> None:
+        self.segments = segments
+        self._starts = [s.script_start for s in segments]
+
+    @classmethod
+    def identity(cls, file_start: int, length: int) -> OffsetMap:
+        return cls([Segment(0, length, file_start, file_start + length)])
+
+    def to_file(self, offset: int, *, is_end: bool = False) -> int:
+        if not self.segments:
+            return 0
+        # An end offset that touches a segment boundary belongs to the segment before it.
+        probe = offset - 1 if is_end and offset > 0 else offset
+        i = max(0, bisect.bisect_right(self._starts, probe) - 1)
+        seg = self.segments[i]
+        if seg.linear:
+            return seg.file_start + min(max(offset - seg.script_start, 0), seg.file_end - seg.file_start)
+        if offset <= seg.script_start and not is_end:
+            return seg.file_start
+        return seg.file_end if is_end or offset >= seg.script_end else seg.file_start
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.to_file(start), self.to_file(end, is_end=True))
+
+    def compose(self, inner: OffsetMap) -> OffsetMap:
+        """A map for text cut out of this script (`bash -c '...'`): inner maps nested-script
+        offsets to offsets in this script, the result maps them to the file."""
+        # A piece that crosses an opaque part of this script becomes opaque itself, which the
+        # unequal lengths of the composed segment already say.
+        return OffsetMap(
+            [
+                Segment(
+                    seg.script_start,
+                    seg.script_end,
+                    self.to_file(seg.file_start),
+                    self.to_file(seg.file_end, is_end=True),
+                )
+                for seg in inner.segments
+            ]
+        )
+
+
+class ScriptBuilder:
+    """Assembles a Script's text piece by piece, remembering where each piece came from."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._segments: list[Segment] = []
+        self._length = 0
+
+    def add(self, text: str, file_start: int) -> None:
+        """Text copied verbatim from the file at `file_start`."""
+        self._push(text, file_start, file_start + len(text))
+
+    def add_opaque(self, text: str, file_start: int, file_end: int) -> None:
+        """Text that stands for file[file_start:file_end] without matching it character by
+        character (a resolved variable, an unescaped string)."""
+        self._push(text, file_start, file_end)
+
+    def _push(self, text: str, file_start: int, file_end: int) -> None:
+        if not text:
+            return
+        self._parts.append(text)
+        self._segments.append(
+            Segment(self._length, self._length + len(text), file_start, file_end)
+        )
+        self._length += len(text)
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def offsets(self) -> OffsetMap:
+        return OffsetMap(list(self._segments))
+
+    def script(self, shell: str, *, skip: int = 0) -> Script:
+        """The Script built so far, without its first `skip` characters."""
+        text = self.text[skip:]
+        segments = []
+        for seg in self._segments:
+            if seg.script_end <= skip:
+                continue
+            start = max(seg.script_start, skip)
+            file_start = seg.file_start + (start - seg.script_start if seg.linear else 0)
+            segments.append(Segment(start - skip, seg.script_end - skip, file_start, seg.file_end))
+        return Script(text, OffsetMap(segments), shell)
+
+
+@dataclass(frozen=True)
+class Script:
+    """The text one shell process runs.
+
+    `shell` names the interpreter: "sh" is /bin/sh (what it really is depends on the platform,
+    which the analysis knows), "bash", "dash", "zsh", "ksh", "pwsh", "cmd", or "" when unknown.
+    """
+
+    text: str
+    offsets: OffsetMap
+    shell: str = ""
+    # Set for a script that an elevated command runs (`sudo sh -c '...'`).
+    elevated_by: Span | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    """A base image (Dockerfile FROM, CI `image:`); `ref` is None when it cannot be known."""
+
+    ref: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class SetEnv:
+    """A variable that every later Script of the Scope inherits (Dockerfile ENV, CI `env:`).
+    `value` is None when the value cannot be known statically."""
+
+    name: str
+    value: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class SetUser:
+    """The user later Scripts run as; None when it cannot be known (an ARG)."""
+
+    user: str | None
+    span: Span
+
+
+ScopeItem = Script | Image | SetEnv | SetUser
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """Why shell state does not carry from one Script of a Scope to the next, and how a venv is
+    made to carry over in this format. `persist` may use {venv} for the venv's path."""
+
+    reason: str
+    persist: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    name: str
+    items: tuple[ScopeItem, ...]
+    boundary: Boundary | None = None
+    # The name of an earlier Scope whose final state this one starts from (`FROM builder`).
+    inherits: str | None = None
+    # True where the Scripts run in a container built from the Scope's Image, so the state at
+    # the start is what that image says; False where they run in the caller's unknown
+    # environment (a shell script, a Makefile).
+    runs_in_image: bool = False
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """Something a front-end could not read; becomes one PW900 finding."""
+
+    span: Span
+    message: str
