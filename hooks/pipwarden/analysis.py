@@ -153,7 +153,7 @@ class _Walk:
     def _script(self, script: Script) -> Iterator[RuleHit]:
         state = self.state
         session = _Session(state.venv, state.venv_known, dict(state.env))
-        for command in parse_script(script):
+        for command in parse_script(script, commands.relevant_program):
             yield from self._command(command, session)
         if session.activated is not None and state.venv is None:
             state.lost_activation = session.activated
@@ -210,7 +210,8 @@ class _Walk:
             return False, script.shell
         platform = self.state.platform
         if platform is not None:
-            return platform.sh == "dash", f"/bin/sh (dash on {platform.distro} images)"
+            distro = (platform.distro or "").capitalize()
+            return platform.sh == "dash", f"/bin/sh (dash on {distro}-based images)"
         if self.scope.runs_in_image:
             return False, "/bin/sh"
         # A script that names /bin/sh must run wherever /bin/sh is POSIX sh: dash on Debian
@@ -226,7 +227,13 @@ class _Walk:
                 # useradd without -m: Debian and Ubuntu create no home, RHEL-likes do.
                 return self.state.platform.distro in ("fedora", "rhel")
             return created.home
-        return False if user in ("nobody", "www-data") else None
+        if user in ("nobody", "www-data"):
+            return False  # homes that do not exist or that root owns
+        platform = self.state.platform
+        if user.isdigit() and platform is not None and platform.distro in ("debian", "alpine"):
+            # No passwd entry in these images: HOME is /, which the user cannot write.
+            return False
+        return None
 
     def _dispatch(self, context: Context) -> Iterator[RuleHit]:
         hits = [RuleHit(rule, hit) for rule in self.rules for hit in rule.on_command(context)]

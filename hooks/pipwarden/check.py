@@ -86,7 +86,13 @@ class Checker:
             if kind is None:
                 return report
         assert isinstance(kind, Kind)
-        report.findings = self.check_text(text, path, kind)
+        try:
+            report.findings = self.check_text(text, path, kind)
+        except Exception as error:  # a bug of ours must not stop the run
+            if os.environ.get("PIPWARDEN_STRICT"):
+                raise
+            report.error = f"internal error ({type(error).__name__}: {error}); please report it"
+            return report
         report.checked = True
         if report.findings:
             report.source = SourceText(text)

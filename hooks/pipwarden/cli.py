@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--config", metavar="FILE", help="read settings from this TOML file")
+    check.add_argument("--force-exclude", action="store_true", help="apply `exclude` to files named on the command line too (for pre-commit)")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
 
     rule = sub.add_parser("rule", help="explain a rule")
@@ -87,7 +88,7 @@ def _check(args: argparse.Namespace) -> int:
     except ConfigError as error:
         _error(str(error))
         return EXIT_ERROR
-    result = run(args.paths or ["."], settings)
+    result = run(args.paths or ["."], settings, force_exclude=args.force_exclude)
     for problem in result.errors:
         _error(problem)
     out = sys.stdout

@@ -198,6 +198,24 @@ def _parse_pip(
     return PipCall(command, kind, launcher, subcommand, options, option_words, tuple(arguments))
 
 
+_RELEVANT = frozenset(
+    """. source conda mamba micromamba deactivate export declare typeset local readonly unset
+    uv virtualenv useradd adduser apt apt-get aptitude apk dnf yum microdnf zypper pacman
+    chown chmod chgrp""".split()
+)
+
+
+def relevant_program(program: str) -> bool:
+    """Whether a command run by `program` can matter for Python environments: an installer,
+    an interpreter, or something that changes which one runs or who runs it."""
+    return (
+        program in _RELEVANT
+        or program.startswith("easy_install")
+        or _PIP_PROGRAM.fullmatch(program) is not None
+        or _PYTHON_PROGRAM.fullmatch(program) is not None
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Virtual environments
 

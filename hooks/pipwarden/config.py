@@ -56,7 +56,7 @@ class Settings:
         if spec is None:
             import pathspec
 
-            spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+            spec = pathspec.GitIgnoreSpec.from_lines(patterns)
             self._specs["\0".join(patterns)] = spec
         return spec
 

@@ -120,7 +120,7 @@ def _walk(directory: str) -> Iterator[str]:
             yield full
 
 
-def _gitignore(directory: str) -> pathspec.PathSpec | None:
+def _gitignore(directory: str) -> pathspec.GitIgnoreSpec | None:
     path = os.path.join(directory, ".gitignore")
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
@@ -129,4 +129,4 @@ def _gitignore(directory: str) -> pathspec.PathSpec | None:
         return None
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)

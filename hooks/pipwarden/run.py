@@ -38,13 +38,16 @@ def _check_in_worker(candidates: list[Candidate]) -> list[FileReport]:
     return [_worker_checker.check_path(c.path, explicit=c.explicit) for c in candidates]
 
 
-def run(paths: list[str], settings: Settings) -> RunResult:
+def run(paths: list[str], settings: Settings, *, force_exclude: bool = False) -> RunResult:
+    """Check `paths`. As in ruff, `exclude` applies to files found in directories; files named
+    on the command line are checked anyway unless `force_exclude` (what the pre-commit hook
+    passes, since pre-commit names every file)."""
     result = RunResult()
     candidates: list[Candidate] = []
     for found in discover(paths):
         if isinstance(found, OSError):
             result.errors.append(f"{found.filename}: {found.strerror}")
-        elif not settings.excluded(found.path):
+        elif (found.explicit and not force_exclude) or not settings.excluded(found.path):
             candidates.append(found)
     workers = min(os.cpu_count() or 1, 8)
     if len(candidates) >= PARALLEL_THRESHOLD and workers > 1:

@@ -33,6 +33,13 @@ def is_system_install(pip: PipCall, context: Context) -> bool:
     return context.venv_active is False and context.python == "distro"
 
 
+def _breaks_system(pip: PipCall, context: Context) -> bool:
+    return pip.has("--break-system-packages") or any(
+        commands.pip_env_true(context.env.get(name))
+        for name in ("PIP_BREAK_SYSTEM_PACKAGES", "UV_BREAK_SYSTEM_PACKAGES")
+    )
+
+
 def _venv_hint(context: Context) -> str:
     return (
         "create a venv and install with its own interpreter: `python3 -m venv .venv && "
@@ -87,8 +94,8 @@ class PipOutsideVenv(Rule):
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
-        if pip is None or not is_system_install(pip, context):
-            return
+        if pip is None or not is_system_install(pip, context) or _breaks_system(pip, context):
+            return  # breaking the system on purpose is PW304's finding
         start, end = pip.span_through_subcommand
         yield Hit(
             Span(start, end),
@@ -347,11 +354,9 @@ class ExternallyManaged(Rule):
             return
         if pip.names_other_interpreter or (not pip.names_system_interpreter and context.venv_active is not False):
             return
-        if pip.explicit_target or pip.has("--break-system-packages"):
+        if pip.explicit_target or _breaks_system(pip, context):
             return
         if pip.kind == "uv pip" and not pip.has("--system"):
-            return
-        if commands.pip_env_true(context.env.get("PIP_BREAK_SYSTEM_PACKAGES")):
             return
         start, end = pip.span_through_subcommand
         yield Hit(

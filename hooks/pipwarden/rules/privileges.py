@@ -156,11 +156,21 @@ class NonrootSystemInstall(Rule):
                 "pip either falls back to a user install under ~/.local whose scripts are not "
                 "on PATH, or, without a writable home, fails with [Errno 13] Permission denied"
             )
+        python = "python" if context.python == "official" else "python3"
+        if context.user_home:
+            remedy = (
+                f"create a venv owned by {user} (`RUN {python} -m venv {home}/venv`, then "
+                f"`ENV PATH={home}/venv/bin:$PATH`), or install before the USER line"
+            )
+        else:
+            remedy = (
+                f"install before the USER line, into a venv (`RUN {python} -m venv /opt/venv`, "
+                "`ENV PATH=/opt/venv/bin:$PATH`)"
+            )
         yield Hit(
             _install_span(context),
             f"runs as {code(user)}, who cannot write the image's site-packages: {outcome}",
-            f"create a venv owned by {user} (`RUN python3 -m venv /home/{user}/venv` then "
-            f"`ENV PATH=/home/{user}/venv/bin:$PATH`), or install before the USER line",
+            remedy,
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -113,13 +113,21 @@ class _Source:
         return self.span(self.char(node.start_byte), self.char(node.end_byte))
 
 
-def parse_script(script: Script) -> list[Command]:
-    """Every simple command of `script` and of the scripts nested in it, in source order."""
+Wanted = Callable[[str], bool]
+
+
+def parse_script(script: Script, wanted: Wanted | None = None) -> list[Command]:
+    """Every simple command of `script` and of the scripts nested in it, in source order.
+
+    `wanted` names the programs the caller cares about (by base name); other commands are
+    passed over without building their words, which is most of what a long script costs.
+    Commands with variable assignments are always kept.
+    """
     if not script.text.strip():
         return []
     source = _Source(script)
     tree = _parser().parse(source.data)
-    return list(_Walker(source).program(tree.root_node))
+    return list(_Walker(source, wanted).program(tree.root_node))
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,8 +278,9 @@ def _value_word(word: Word, value: str) -> Word:
 
 
 class _Walker:
-    def __init__(self, source: _Source) -> None:
+    def __init__(self, source: _Source, wanted: Wanted | None) -> None:
         self.source = source
+        self.wanted = wanted
 
     def program(self, root: Node) -> Iterator[Command]:
         for statement in root.children:
@@ -326,6 +335,10 @@ class _Walker:
     def _command(
         self, node: Node, redirects: tuple[Redirect, ...], heredocs: list[Node] | None = None
     ) -> Iterator[Command]:
+        if node.type == "command" and self.wanted is not None and not self._wanted(node):
+            for child in node.children:
+                yield from self._substitutions(child)
+            return
         words: list[Word] = []
         assignments: list[Assignment] = []
         children = [node] if node.type == "variable_assignment" else node.children
@@ -347,6 +360,24 @@ class _Walker:
             # Commands inside substitutions run before this one.
             yield from self._substitutions(child)
         yield from self._emit(words, assignments, redirects, node, heredocs or [])
+
+    def _wanted(self, node: Node) -> bool:
+        for child in node.children:
+            if child.type == "variable_assignment":
+                return True
+            if child.type == "command_name":
+                name = _static_value(child, self.source)
+                if name is None or self.wanted is None:
+                    return name is not None
+                program = name.rsplit("/", 1)[-1]
+                # Wrappers and shells are this layer's own business: what they run may be wanted.
+                return (
+                    program in _WRAPPER_OPTIONS_WITH_VALUE
+                    or program in SHELLS
+                    or program == "busybox"
+                    or self.wanted(program)
+                )
+        return False
 
     def _substitutions(self, node: Node) -> Iterator[Command]:
         if node.type in ("command_substitution", "process_substitution"):
@@ -421,7 +452,7 @@ class _Walker:
                     command.elevated_by,
                 )
         if nested is not None:
-            yield from parse_script(nested)
+            yield from parse_script(nested, self.wanted)
 
     def _string_script(self, word: Word, node: Node, shell: str, command: Command) -> Script | None:
         target = _find_node(node, word, self.source)
@@ -459,9 +490,9 @@ class _Walker:
             line_source = _Source(piece)
             tree = _parser().parse(line_source.data)
             if not tree.root_node.has_error:
-                yield from _Walker(line_source).program(tree.root_node)
+                yield from _Walker(line_source, self.wanted).program(tree.root_node)
             else:
-                yield from _Walker(line_source)._scan_tokens()
+                yield from _Walker(line_source, self.wanted)._scan_tokens()
 
     def _scan_tokens(self) -> Iterator[Command]:
         """Plain words between separators: a conservative reading of a line tree-sitter cannot

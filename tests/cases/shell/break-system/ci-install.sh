@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+export PIP_BREAK_SYSTEM_PACKAGES=1
+PIP_BREAK_SYSTEM_PACKAGES=true python3 -m pip install build
+python3 -m pip install --break-system-packages twine
+# Explicitly off: fine.
+export PIP_BREAK_SYSTEM_PACKAGES=0

@@ -1,0 +1,9 @@
+#!/bin/bash
+# Strings run by another shell are scripts of their own.
+sudo bash -c 'pip install --no-cache-dir "jupyterlab==4.*"'
+su_as_root() {
+  sudo sh -c "cd /srv/app && pip3 install -r requirements.txt"
+}
+sudo bash <<'EOF2'
+pip install supervisor
+EOF2

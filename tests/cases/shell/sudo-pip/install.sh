@@ -1,0 +1,2 @@
+#!/bin/sh
+sudo pip install requests

@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+python -m venv .venv && . .venv/bin/activate && pip install --user -e '.[dev]'

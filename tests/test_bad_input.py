@@ -1,0 +1,116 @@
+"""Bad input gets a clear error or one PW900, and the run goes on; never a traceback."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from pipwarden.check import MAX_BYTES, Checker
+from pipwarden.cli import main
+from pipwarden.config import Settings
+from pipwarden.discover import Kind
+from pipwarden.rules import BY_CODE
+
+from .conftest import write
+
+SUDO = "#!/bin/sh\nsudo pip install requests\n"
+CHECKER = Checker(Settings(frozenset(BY_CODE)))
+
+
+def concise(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str], str]:
+    code = main(["check", "--output-format", "concise", *args])
+    out, err = capsys.readouterr()
+    return code, out.splitlines()[:-1], err
+
+
+def test_binary_file_with_our_name(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"tool.sh": b"\x7fELF\x02\x01\x01\x00\x00\x00pip install", "ok.sh": SUDO})
+    code, lines, err = concise(capsys, ".")
+    assert code == 1 and err == ""
+    assert lines[0].startswith("ok.sh:2:1: PW101")
+    assert lines[-1] == "tool.sh:1:1: PW900 binary file (it contains NUL bytes); it was not checked"
+
+
+def test_binary_without_extension_is_not_ours(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"bin/tool": b"\x00\x01\x02#!/bin/sh\n"})
+    assert concise(capsys, ".")[0] == 0
+
+
+def test_non_utf8_text_is_still_checked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"latin1.sh": "#!/bin/sh\n# Caf\xe9 \xe0 la cr\xe8me\necho '\xe9t\xe9' && sudo pip install x\n".encode("latin-1")})
+    code, lines, _ = concise(capsys, "latin1.sh")
+    assert code == 1
+    assert lines[0].startswith("latin1.sh:3:15: PW101")
+
+
+def test_huge_file_is_reported_not_read(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with open(project / "huge.sh", "wb") as handle:
+        handle.truncate(2 * MAX_BYTES)
+    write(project, {"ok.sh": SUDO})
+    code, lines, _ = concise(capsys, ".")
+    assert code == 1
+    assert lines[0].startswith("huge.sh:1:1: PW900 file is 20.0 MiB, more than pipwarden reads")
+
+
+def test_twenty_megabytes_of_shell_under_the_limit_kind(project: Path) -> None:
+    # A large file that is read: many lines, one pip at the end, found at the right line.
+    body = "echo line\n" * 200_000 + "sudo pip install x\n"
+    write(project, {"big.sh": "#!/bin/sh\n" + body})
+    report = CHECKER.check_path(str(project / "big.sh"))
+    assert [(f.code, f.start.line) for f in report.findings] == [("PW101", 200_002), ("PW201", 200_002)]
+
+
+def test_unreadable_file_exits_2_and_the_rest_is_checked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"ok.sh": SUDO})
+    os.symlink("does-not-exist.sh", project / "broken.sh")
+    code, lines, err = concise(capsys, "broken.sh", "ok.sh", "missing.sh")
+    assert code == 2
+    assert lines[0].startswith("ok.sh:2:1: PW101")
+    assert "pipwarden: error: broken.sh: No such file or directory" in err
+    assert "pipwarden: error: missing.sh: No such file or directory" in err
+
+
+def test_symlink_loop(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.symlink("b.sh", project / "a.sh")
+    os.symlink("a.sh", project / "b.sh")
+    os.symlink(".", project / "self")
+    write(project, {"ok.sh": SUDO})
+    code, lines, err = concise(capsys, ".")
+    assert (code, err) == (1, "")
+    assert len(lines) == 2
+    code, _, err = concise(capsys, "a.sh")
+    assert code == 2 and "a.sh: Too many levels of symbolic links" in err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM python:3.12\nRUN pip install \\",
+        "FROM python:3.12\nRUN pip install \\\n",
+        "FROM\nRUN\nUSER\nENV\nSHELL [\nRUN [\"pip\"\n",
+        "RUN pip install x\nUSER app\nRUN pip install y\n",
+        'FROM python:3.12\nRUN ["pip", 3]\nRUN ["/bin/sh", "-c", "pip \\u0069nstall x"]\n',
+        "FROM ubuntu:${UNSET}\nUSER ${U}\nRUN <<A <<B\nA\n",
+        "# escape=`\nFROM x\nRUN echo `",
+    ],
+)
+def test_odd_dockerfiles_do_not_crash(text: str) -> None:
+    CHECKER.check_text(text, "Dockerfile", Kind.DOCKERFILE)
+
+
+def test_random_bytes_never_crash() -> None:
+    rng = random.Random(668)
+    alphabet = list("pip install sudo source . && || ; | $( ) ` ' \" \\ \n\t#<<EOF [[ ]] { } = -U --user RUN USER ENV FROM ubuntu:24.04")
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        for kind in (Kind.SHELL, Kind.DOCKERFILE):
+            CHECKER.check_text("pip " + text, "x", kind)
+
+
+def test_exec_form_json_escape_maps_to_the_literal() -> None:
+    text = 'FROM debian:11\nRUN apt-get install -y python3-pip\nRUN ["/bin/sh", "-c", "sudo pip3 \\u0069nstall x"]\n'
+    findings = CHECKER.check_text(text, "Dockerfile", Kind.DOCKERFILE)
+    assert [(f.code, f.start.line, f.start.column) for f in findings] == [("PW101", 3, 24), ("PW201", 3, 29)]

@@ -1,0 +1,34 @@
+"""Every directory under tests/cases/<kind>/ is a case: real files and `expected.txt`, the
+findings pipwarden must report for them (`file:line:col: CODE`), no more, no less."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipwarden.check import Checker
+from pipwarden.config import Settings
+from pipwarden.rules import BY_CODE
+
+from .conftest import CASES, case_files
+
+ALL = Settings(frozenset(BY_CODE))
+CASE_DIRS = sorted(p for kind in CASES.iterdir() if kind.is_dir() for p in kind.iterdir() if p.is_dir())
+
+
+def findings_in(case: Path) -> list[str]:
+    checker = Checker(ALL)
+    lines = []
+    for path in case_files(case):
+        report = checker.check_path(str(path), explicit=True)
+        assert report.error is None, report.error
+        for f in report.findings:
+            lines.append(f"{path.name}:{f.start.line}:{f.start.column}: {f.code}")
+    return sorted(lines)
+
+
+@pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_case(case: Path) -> None:
+    expected = sorted(line for line in (case / "expected.txt").read_text().splitlines() if line)
+    assert findings_in(case) == expected

@@ -1,0 +1,186 @@
+"""The command line: exit codes, formats, selection, configuration."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipwarden.cli import main
+
+from .conftest import write
+
+SUDO_SCRIPT = "#!/bin/sh\nsudo pip install requests\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_directory_exits_0(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"build.sh": "#!/bin/sh\npython3 -m pip install .\n"})
+    assert run(capsys, "check", ".") == (0, "All checks passed!\n", "")
+
+
+def test_default_command_is_check_with_full_output(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"install.sh": SUDO_SCRIPT})
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert out.startswith("install.sh:2:1: PW101 [error] `sudo` runs `pip` as root")
+    assert "2 | sudo pip install requests\n  | ^^^^^^^^^^^^^^^^\n" in out
+    assert "  = help: install into a virtual environment" in out
+    assert "  = docs: https://docs.python.org/3/installing/index.html" in out
+    assert out.endswith("Found 2 findings (1 error, 1 warning).\n")
+    assert "\x1b[" not in out
+
+
+def test_concise_output(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"install.sh": SUDO_SCRIPT})
+    code, out, _ = run(capsys, "check", "--output-format", "concise", "install.sh")
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        "install.sh:2:1: PW101 `sudo` runs `pip` as root: it writes root-owned files into the "
+        "system Python, so later installs fail with [Errno 13] Permission denied and "
+        "apt/dnf-managed packages can break",
+        "install.sh:2:6: PW201 `pip` is whichever pip comes first on PATH, which may belong to "
+        "another Python than the `python3` you run",
+    ]
+
+
+def test_json_output_is_shaped_like_ruffs(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"install.sh": SUDO_SCRIPT})
+    code, out, _ = run(capsys, "check", "--output-format", "json", "install.sh")
+    assert code == 1
+    data = json.loads(out)
+    assert [d["code"] for d in data] == ["PW101", "PW201"]
+    first = data[0]
+    assert first["filename"] == str(project / "install.sh")
+    assert first["location"] == {"row": 2, "column": 1}
+    assert first["end_location"] == {"row": 2, "column": 17}
+    assert first["severity"] == "error"
+    assert first["fix"] is None
+    assert first["url"].startswith("https://docs.python.org/3/installing/")
+    assert first["help"].startswith("install into a virtual environment")
+
+
+def test_exit_zero_and_statistics(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"a.sh": SUDO_SCRIPT, "b.sh": "#!/bin/bash\npip install x\n"})
+    code, out, _ = run(capsys, "check", "--statistics", "--exit-zero", ".")
+    assert code == 0
+    assert out.splitlines()[:2] == ["    2\tPW201\tbare-pip", "    1\tPW101\tsudo-pip"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "codes"),
+    [
+        (["--select", "PW101"], ["PW101"]),
+        (["--select", "sudo-pip"], ["PW101"]),
+        (["--ignore", "PW2"], ["PW101"]),
+        (["--select", "PW3", "--extend-select", "bare-pip"], ["PW201"]),
+    ],
+)
+def test_selection(project: Path, capsys: pytest.CaptureFixture[str], flags: list[str], codes: list[str]) -> None:
+    write(project, {"install.sh": SUDO_SCRIPT})
+    _, out, _ = run(capsys, "check", "--output-format", "json", *flags, "install.sh")
+    assert [d["code"] for d in json.loads(out)] == codes
+
+
+def test_unknown_rule_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "--select", "PW999", ".")
+    assert code == 2
+    assert "unknown rule code or name 'PW999'" in err
+
+
+def test_config_in_pyproject(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        project,
+        {
+            "pyproject.toml": '[tool.pipwarden]\nignore = ["PW201"]\nexclude = ["vendor/**"]\n'
+            '[tool.pipwarden.per-file-ignores]\n"scripts/*.sh" = ["sudo-pip"]\n',
+            "install.sh": SUDO_SCRIPT,
+            "scripts/legacy.sh": SUDO_SCRIPT,
+            "vendor/third.sh": SUDO_SCRIPT,
+        },
+    )
+    code, out, _ = run(capsys, "check", "--output-format", "concise", ".")
+    assert code == 1
+    assert [line.split(" ")[0:2] for line in out.splitlines()[:-1]] == [["install.sh:2:1:", "PW101"]]
+
+
+def test_config_found_from_a_subdirectory(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project, {".pipwarden.toml": 'select = ["PW201"]\n', "ci/install.sh": SUDO_SCRIPT})
+    monkeypatch.chdir(project / "ci")
+    _, out, _ = run(capsys, "check", "--output-format", "json", ".")
+    assert [d["code"] for d in json.loads(out)] == ["PW201"]
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('[tool.pipwarden]\nselects = ["PW1"]\n', "unknown key 'selects'"),
+        ('[tool.pipwarden]\nignore = ["PW77"]\n', "unknown rule code or name 'PW77'"),
+        ('[tool.pipwarden]\nignore = "PW201"\n', "`ignore` must be a list of strings"),
+        ("[tool.pipwarden\n", "cannot read configuration"),
+    ],
+)
+def test_bad_config_exits_2(project: Path, capsys: pytest.CaptureFixture[str], config: str, message: str) -> None:
+    write(project, {"pyproject.toml": config, "install.sh": SUDO_SCRIPT})
+    code, out, err = run(capsys, "check", ".")
+    assert code == 2
+    assert message in err
+    assert out == ""
+
+
+def test_exclude_applies_to_named_files_only_with_force_exclude(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {".pipwarden.toml": 'exclude = ["legacy/**"]\n', "legacy/old.sh": SUDO_SCRIPT})
+    assert run(capsys, "check", "--output-format", "concise", "legacy/old.sh")[0] == 1
+    assert run(capsys, "check", "--force-exclude", "legacy/old.sh")[0] == 0
+    assert run(capsys, "check", ".")[0] == 0
+
+
+def test_gitignored_files_are_skipped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    write(project, {".gitignore": "generated/\n", "generated/x.sh": SUDO_SCRIPT, "ok.sh": "#!/bin/sh\necho hi\n"})
+    assert run(capsys, "check", ".")[0] == 0
+    # Outside a git work tree, .gitignore is read with pathspec.
+    subprocess.run(["rm", "-rf", str(project / ".git")], check=True)
+    assert run(capsys, "check", ".")[0] == 0
+
+
+def test_skipped_directories(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {f"{d}/x.sh": SUDO_SCRIPT for d in (".venv", "venv", "node_modules", "build", "dist", "__pycache__")})
+    assert run(capsys, "check", ".")[0] == 0
+
+
+def test_rule_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rule", "PW302")
+    assert code == 0
+    assert out.startswith("PW302 activation-not-persisted (error)")
+    assert "## Example" in out and "## Use instead" in out
+    assert run(capsys, "rule", "activation-not-persisted")[1] == out
+    assert run(capsys, "rule", "PW999")[0] == 2
+
+
+def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules")
+    assert code == 0
+    codes = [line.split()[0] for line in out.splitlines()]
+    assert codes == ["PW101", "PW201", "PW202", "PW301", "PW302", "PW303", "PW304", "PW305", "PW306", "PW401", "PW402", "PW403", "PW501", "PW900"]
+    data = json.loads(run(capsys, "rules", "--output-format", "json")[1])
+    assert data[0]["name"] == "sudo-pip" and data[0]["severity"] == "error"
+
+
+def test_color_only_on_a_terminal_and_never_with_no_color(project: Path) -> None:
+    write(project, {"install.sh": SUDO_SCRIPT})
+    env = {"PATH": "/usr/bin:/bin", "FORCE_COLOR": "1"}
+    colored = subprocess.run([sys.executable, "-m", "pipwarden", "install.sh"], capture_output=True, text=True, env=env)
+    assert "\x1b[31;1mPW101" in colored.stdout
+    env["NO_COLOR"] = "1"
+    plain = subprocess.run([sys.executable, "-m", "pipwarden", "install.sh"], capture_output=True, text=True, env=env)
+    assert "\x1b[" not in plain.stdout
+    assert plain.returncode == 1

@@ -1,0 +1,88 @@
+"""What a user reads: each finding says what goes wrong here, what to do, and where."""
+
+from __future__ import annotations
+
+from pipwarden.check import Checker
+from pipwarden.config import Settings
+from pipwarden.model import Finding
+from pipwarden.rules import BY_CODE
+
+from .conftest import CASES
+
+CHECKER = Checker(Settings(frozenset(BY_CODE)))
+
+
+def findings(relative: str, code: str) -> list[Finding]:
+    report = CHECKER.check_path(str(CASES / relative), explicit=True)
+    return [f for f in report.findings if f.code == code]
+
+
+def test_nonroot_user_with_home_gets_a_user_install_off_path() -> None:
+    (finding,) = findings("dockerfile/nonroot-user/Dockerfile", "PW401")
+    assert "/home/app/.local" in finding.message
+    assert "not on PATH" in finding.message
+    assert "venv" in finding.help
+    assert finding.url == "https://docs.docker.com/build/building/best-practices/#user"
+
+
+def test_bare_uid_without_home_fails_with_errno_13() -> None:
+    (finding,) = findings("dockerfile/nonroot-uid/Dockerfile", "PW401")
+    assert "[Errno 13] Permission denied" in finding.message
+    assert "before the USER line" in finding.help
+
+
+def test_lost_activation_names_the_line_where_it_was_made() -> None:
+    (finding,) = findings("dockerfile/lost-activation/Dockerfile", "PW302")
+    assert "each RUN instruction starts a new shell" in finding.message
+    assert [(p.line, label) for p, label in finding.related] == [(3, "activated here")]
+    assert 'ENV PATH="/opt/venv/bin:$PATH"' in finding.help
+    assert "/opt/venv/bin/python -m pip" in finding.help
+
+
+def test_source_under_dash_quotes_the_shell_error() -> None:
+    (finding,) = findings("dockerfile/source-dash/Dockerfile", "PW306")
+    assert "source: not found" in finding.message
+    assert "dash" in finding.message
+    assert ". /opt/venv/bin/activate" in finding.help
+
+
+def test_externally_managed_says_user_is_no_way_around() -> None:
+    (finding,) = findings("dockerfile/pep668/Dockerfile", "PW305")
+    assert "externally-managed-environment" in finding.message
+    assert "--user" in finding.message
+
+
+def test_bare_pip_suggests_the_interpreter_that_exists() -> None:
+    # Ubuntu has no `python` command: pip3 → python3 -m pip.
+    (ubuntu,) = findings("dockerfile/pep668/Dockerfile", "PW201")
+    assert "python3 -m pip" in ubuntu.help
+    # In a python:* image `python` is pip's own interpreter.
+    (official,) = findings("dockerfile/nonroot-user/Dockerfile", "PW201")
+    assert "`python -m pip`" in official.help
+
+
+def test_root_user_install_points_at_the_user_switch() -> None:
+    (finding,) = findings("dockerfile/root-user-install/Dockerfile", "PW402")
+    assert "/root/.local" in finding.message
+    assert [p.line for p, _ in finding.related] == [4]
+
+
+def test_user_install_in_venv_quotes_pip() -> None:
+    (finding,) = findings("shell/venv-user/setup-dev.sh", "PW303")
+    assert "User site-packages are not visible in this virtualenv" in finding.message
+    assert (finding.start.line, finding.start.column, finding.end.column) == (2, 61, 67)
+
+
+def test_sudo_span_covers_sudo_through_the_subcommand() -> None:
+    (finding,) = findings("shell/sudo-pip/install.sh", "PW101")
+    assert (finding.start.line, finding.start.column) == (2, 1)
+    assert (finding.end.line, finding.end.column) == (2, 17)
+    assert "Errno 13" in finding.message
+
+
+def test_every_rule_documents_itself_in_fixed_sections() -> None:
+    for rule in BY_CODE.values():
+        text = rule.documentation()
+        for section in ("## What it finds", "## Why it breaks", "## Example", "## Use instead", "## Fix safety", "## References"):
+            assert section in text, (rule.code, section)
+        assert rule.name == rule.name.lower() and " " not in rule.name
