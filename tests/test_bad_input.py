@@ -34,13 +34,22 @@ def test_binary_file_with_our_name(project: Path, capsys: pytest.CaptureFixture[
     assert lines[-1] == "tool.sh:1:1: PW900 binary file (it contains NUL bytes); it was not checked"
 
 
-def test_binary_without_extension_is_not_ours(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_binary_without_extension_is_not_ours(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(project, {"bin/tool": b"\x00\x01\x02#!/bin/sh\n"})
     assert concise(capsys, ".")[0] == 0
 
 
 def test_non_utf8_text_is_still_checked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(project, {"latin1.sh": "#!/bin/sh\n# Caf\xe9 \xe0 la cr\xe8me\necho '\xe9t\xe9' && sudo pip install x\n".encode("latin-1")})
+    write(
+        project,
+        {
+            "latin1.sh": "#!/bin/sh\n# Caf\xe9 \xe0 la cr\xe8me\necho '\xe9t\xe9' && sudo pip install x\n".encode(
+                "latin-1"
+            )
+        },
+    )
     code, lines, _ = concise(capsys, "latin1.sh")
     assert code == 1
     assert lines[0].startswith("latin1.sh:3:15: PW101")
@@ -60,10 +69,15 @@ def test_twenty_megabytes_of_shell_under_the_limit_kind(project: Path) -> None:
     body = "echo line\n" * 200_000 + "sudo pip install x\n"
     write(project, {"big.sh": "#!/bin/sh\n" + body})
     report = CHECKER.check_path(str(project / "big.sh"))
-    assert [(f.code, f.start.line) for f in report.findings] == [("PW101", 200_002), ("PW201", 200_002)]
+    assert [(f.code, f.start.line) for f in report.findings] == [
+        ("PW101", 200_002),
+        ("PW201", 200_002),
+    ]
 
 
-def test_unreadable_file_exits_2_and_the_rest_is_checked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_file_exits_2_and_the_rest_is_checked(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(project, {"ok.sh": SUDO})
     os.symlink("does-not-exist.sh", project / "broken.sh")
     code, lines, err = concise(capsys, "broken.sh", "ok.sh", "missing.sh")
@@ -90,7 +104,7 @@ def test_symlink_loop(project: Path, capsys: pytest.CaptureFixture[str]) -> None
     [
         "FROM python:3.12\nRUN pip install \\",
         "FROM python:3.12\nRUN pip install \\\n",
-        "FROM\nRUN\nUSER\nENV\nSHELL [\nRUN [\"pip\"\n",
+        'FROM\nRUN\nUSER\nENV\nSHELL [\nRUN ["pip"\n',
         "RUN pip install x\nUSER app\nRUN pip install y\n",
         'FROM python:3.12\nRUN ["pip", 3]\nRUN ["/bin/sh", "-c", "pip \\u0069nstall x"]\n',
         "FROM ubuntu:${UNSET}\nUSER ${U}\nRUN <<A <<B\nA\n",
@@ -103,7 +117,9 @@ def test_odd_dockerfiles_do_not_crash(text: str) -> None:
 
 def test_random_bytes_never_crash() -> None:
     rng = random.Random(668)
-    alphabet = list("pip install sudo source . && || ; | $( ) ` ' \" \\ \n\t#<<EOF [[ ]] { } = -U --user RUN USER ENV FROM ubuntu:24.04")
+    alphabet = list(
+        "pip install sudo source . && || ; | $( ) ` ' \" \\ \n\t#<<EOF [[ ]] { } = -U --user RUN USER ENV FROM ubuntu:24.04"
+    )
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
         for kind in (Kind.SHELL, Kind.DOCKERFILE):
@@ -113,4 +129,7 @@ def test_random_bytes_never_crash() -> None:
 def test_exec_form_json_escape_maps_to_the_literal() -> None:
     text = 'FROM debian:11\nRUN apt-get install -y python3-pip\nRUN ["/bin/sh", "-c", "sudo pip3 \\u0069nstall x"]\n'
     findings = CHECKER.check_text(text, "Dockerfile", Kind.DOCKERFILE)
-    assert [(f.code, f.start.line, f.start.column) for f in findings] == [("PW101", 3, 24), ("PW201", 3, 29)]
+    assert [(f.code, f.start.line, f.start.column) for f in findings] == [
+        ("PW101", 3, 24),
+        ("PW201", 3, 29),
+    ]

@@ -14,7 +14,9 @@ from pipwarden.rules import BY_CODE
 from .conftest import CASES, case_files
 
 ALL = Settings(frozenset(BY_CODE))
-CASE_DIRS = sorted(p for kind in CASES.iterdir() if kind.is_dir() for p in kind.iterdir() if p.is_dir())
+CASE_DIRS = sorted(
+    p for kind in CASES.iterdir() if kind.is_dir() for p in kind.iterdir() if p.is_dir()
+)
 
 
 def findings_in(case: Path) -> list[str]:

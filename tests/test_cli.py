@@ -27,7 +27,9 @@ def test_clean_directory_exits_0(project: Path, capsys: pytest.CaptureFixture[st
     assert run(capsys, "check", ".") == (0, "All checks passed!\n", "")
 
 
-def test_default_command_is_check_with_full_output(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_command_is_check_with_full_output(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(project, {"install.sh": SUDO_SCRIPT})
     code, out, _ = run(capsys)
     assert code == 1
@@ -52,7 +54,9 @@ def test_concise_output(project: Path, capsys: pytest.CaptureFixture[str]) -> No
     ]
 
 
-def test_json_output_is_shaped_like_ruffs(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_output_is_shaped_like_ruffs(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(project, {"install.sh": SUDO_SCRIPT})
     code, out, _ = run(capsys, "check", "--output-format", "json", "install.sh")
     assert code == 1
@@ -84,7 +88,9 @@ def test_exit_zero_and_statistics(project: Path, capsys: pytest.CaptureFixture[s
         (["--select", "PW3", "--extend-select", "bare-pip"], ["PW201"]),
     ],
 )
-def test_selection(project: Path, capsys: pytest.CaptureFixture[str], flags: list[str], codes: list[str]) -> None:
+def test_selection(
+    project: Path, capsys: pytest.CaptureFixture[str], flags: list[str], codes: list[str]
+) -> None:
     write(project, {"install.sh": SUDO_SCRIPT})
     _, out, _ = run(capsys, "check", "--output-format", "json", *flags, "install.sh")
     assert [d["code"] for d in json.loads(out)] == codes
@@ -109,10 +115,14 @@ def test_config_in_pyproject(project: Path, capsys: pytest.CaptureFixture[str]) 
     )
     code, out, _ = run(capsys, "check", "--output-format", "concise", ".")
     assert code == 1
-    assert [line.split(" ")[0:2] for line in out.splitlines()[:-1]] == [["install.sh:2:1:", "PW101"]]
+    assert [line.split(" ")[0:2] for line in out.splitlines()[:-1]] == [
+        ["install.sh:2:1:", "PW101"]
+    ]
 
 
-def test_config_found_from_a_subdirectory(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_found_from_a_subdirectory(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(project, {".pipwarden.toml": 'select = ["PW201"]\n', "ci/install.sh": SUDO_SCRIPT})
     monkeypatch.chdir(project / "ci")
     _, out, _ = run(capsys, "check", "--output-format", "json", ".")
@@ -128,7 +138,9 @@ def test_config_found_from_a_subdirectory(project: Path, capsys: pytest.CaptureF
         ("[tool.pipwarden\n", "cannot read configuration"),
     ],
 )
-def test_bad_config_exits_2(project: Path, capsys: pytest.CaptureFixture[str], config: str, message: str) -> None:
+def test_bad_config_exits_2(
+    project: Path, capsys: pytest.CaptureFixture[str], config: str, message: str
+) -> None:
     write(project, {"pyproject.toml": config, "install.sh": SUDO_SCRIPT})
     code, out, err = run(capsys, "check", ".")
     assert code == 2
@@ -136,7 +148,9 @@ def test_bad_config_exits_2(project: Path, capsys: pytest.CaptureFixture[str], c
     assert out == ""
 
 
-def test_exclude_applies_to_named_files_only_with_force_exclude(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exclude_applies_to_named_files_only_with_force_exclude(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(project, {".pipwarden.toml": 'exclude = ["legacy/**"]\n', "legacy/old.sh": SUDO_SCRIPT})
     assert run(capsys, "check", "--output-format", "concise", "legacy/old.sh")[0] == 1
     assert run(capsys, "check", "--force-exclude", "legacy/old.sh")[0] == 0
@@ -145,7 +159,14 @@ def test_exclude_applies_to_named_files_only_with_force_exclude(project: Path, c
 
 def test_gitignored_files_are_skipped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     subprocess.run(["git", "init", "-q", str(project)], check=True)
-    write(project, {".gitignore": "generated/\n", "generated/x.sh": SUDO_SCRIPT, "ok.sh": "#!/bin/sh\necho hi\n"})
+    write(
+        project,
+        {
+            ".gitignore": "generated/\n",
+            "generated/x.sh": SUDO_SCRIPT,
+            "ok.sh": "#!/bin/sh\necho hi\n",
+        },
+    )
     assert run(capsys, "check", ".")[0] == 0
     # Outside a git work tree, .gitignore is read with pathspec.
     subprocess.run(["rm", "-rf", str(project / ".git")], check=True)
@@ -153,7 +174,13 @@ def test_gitignored_files_are_skipped(project: Path, capsys: pytest.CaptureFixtu
 
 
 def test_skipped_directories(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(project, {f"{d}/x.sh": SUDO_SCRIPT for d in (".venv", "venv", "node_modules", "build", "dist", "__pycache__")})
+    write(
+        project,
+        {
+            f"{d}/x.sh": SUDO_SCRIPT
+            for d in (".venv", "venv", "node_modules", "build", "dist", "__pycache__")
+        },
+    )
     assert run(capsys, "check", ".")[0] == 0
 
 
@@ -170,7 +197,22 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules")
     assert code == 0
     codes = [line.split()[0] for line in out.splitlines()]
-    assert codes == ["PW101", "PW201", "PW202", "PW301", "PW302", "PW303", "PW304", "PW305", "PW306", "PW401", "PW402", "PW403", "PW501", "PW900"]
+    assert codes == [
+        "PW101",
+        "PW201",
+        "PW202",
+        "PW301",
+        "PW302",
+        "PW303",
+        "PW304",
+        "PW305",
+        "PW306",
+        "PW401",
+        "PW402",
+        "PW403",
+        "PW501",
+        "PW900",
+    ]
     data = json.loads(run(capsys, "rules", "--output-format", "json")[1])
     assert data[0]["name"] == "sudo-pip" and data[0]["severity"] == "error"
 
@@ -178,9 +220,13 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
 def test_color_only_on_a_terminal_and_never_with_no_color(project: Path) -> None:
     write(project, {"install.sh": SUDO_SCRIPT})
     env = {"PATH": "/usr/bin:/bin", "FORCE_COLOR": "1"}
-    colored = subprocess.run([sys.executable, "-m", "pipwarden", "install.sh"], capture_output=True, text=True, env=env)
+    colored = subprocess.run(
+        [sys.executable, "-m", "pipwarden", "install.sh"], capture_output=True, text=True, env=env
+    )
     assert "\x1b[31;1mPW101" in colored.stdout
     env["NO_COLOR"] = "1"
-    plain = subprocess.run([sys.executable, "-m", "pipwarden", "install.sh"], capture_output=True, text=True, env=env)
+    plain = subprocess.run(
+        [sys.executable, "-m", "pipwarden", "install.sh"], capture_output=True, text=True, env=env
+    )
     assert "\x1b[" not in plain.stdout
     assert plain.returncode == 1

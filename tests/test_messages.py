@@ -83,6 +83,13 @@ def test_sudo_span_covers_sudo_through_the_subcommand() -> None:
 def test_every_rule_documents_itself_in_fixed_sections() -> None:
     for rule in BY_CODE.values():
         text = rule.documentation()
-        for section in ("## What it finds", "## Why it breaks", "## Example", "## Use instead", "## Fix safety", "## References"):
+        for section in (
+            "## What it finds",
+            "## Why it breaks",
+            "## Example",
+            "## Use instead",
+            "## Fix safety",
+            "## References",
+        ):
             assert section in text, (rule.code, section)
         assert rule.name == rule.name.lower() and " " not in rule.name

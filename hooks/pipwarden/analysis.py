@@ -9,7 +9,7 @@ activated venv, exported variables). Unknown is a real value: a rule never fires
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipwarden import commands, images
@@ -159,7 +159,6 @@ class _Walk:
             state.lost_activation = session.activated
 
     def _command(self, command: Command, session: _Session) -> Iterator[RuleHit]:
-        state = self.state
         env = session.env
         for assignment in command.assignments:
             value = assignment.value.text if assignment.value else None
@@ -168,20 +167,24 @@ class _Walk:
             self._assign(command, session)
             return
         pip = commands.pip_call(command)
-        venv = session.venv
         if command.assignments:
-            env = {**env, **{a.name: a.value.text if a.value else None for a in command.assignments}}
+            env = {
+                **env,
+                **{a.name: a.value.text if a.value else None for a in command.assignments},
+            }
         context = self._context(command, pip, session, env)
         yield from self._dispatch(context)
-        self._effects(command, pip, session, venv)
+        self._effects(command, pip, session)
 
     def _context(
         self, command: Command, pip: PipCall | None, session: _Session, env: dict[str, str | None]
     ) -> Context:
         state = self.state
         platform = state.platform
-        user = command.run_as if command.run_as is not None else (
-            "root" if command.elevated_by else state.user
+        user = (
+            command.run_as
+            if command.run_as is not None
+            else ("root" if command.elevated_by else state.user)
         )
         venv_active: bool | None = True if session.venv else (False if session.venv_known else None)
         lost = state.lost_activation if session.venv is None else None
@@ -251,16 +254,14 @@ class _Walk:
 
     def _assign(self, command: Command, session: _Session) -> None:
         for assignment in command.assignments:
-            value = _assigned_value(assignment.value.raw if assignment.value else "", assignment)
+            value = _assigned_value(assignment.value.raw if assignment.value else "")
             session.env[assignment.name] = value
             venv = self._venv_from_variable(assignment.name, value, assignment.span)
             if venv is not None:
                 session.venv = venv
                 session.activated = venv
 
-    def _effects(
-        self, command: Command, pip: PipCall | None, session: _Session, venv_before: Venv | None
-    ) -> None:
+    def _effects(self, command: Command, pip: PipCall | None, session: _Session) -> None:
         state = self.state
         program = command.program
         if program in ("export", "declare", "typeset", "local", "readonly"):
@@ -284,7 +285,11 @@ class _Walk:
             return
         if program == "unset":
             for word in command.words[1:]:
-                if word.text in ("VIRTUAL_ENV", "CONDA_PREFIX") and session.venv and session.venv.how != "PATH":
+                if (
+                    word.text in ("VIRTUAL_ENV", "CONDA_PREFIX")
+                    and session.venv
+                    and session.venv.how != "PATH"
+                ):
                     session.venv = None
             return
         user = commands.user_created(command)
@@ -296,12 +301,12 @@ class _Walk:
         if commands.distro_python_installed(command) and state.python is None:
             state.python = "distro"
             return
-        if pip is not None and pip.installs and pip.has("--user") and state.user == "root":
-            if not command.elevated_by or command.run_as in (None, "root"):
-                state.root_user_installs.append(pip)
+        as_root = state.user == "root" and command.run_as in (None, "root")
+        if pip is not None and pip.installs and pip.has("--user") and as_root:
+            state.root_user_installs.append(pip)
 
 
-def _assigned_value(raw: str, assignment: object) -> str | None:
+def _assigned_value(raw: str) -> str:
     """A shell assignment's value with quotes removed; expansions are kept as written so that
     `PATH="$PWD/.venv/bin:$PATH"` still shows its venv."""
     if not raw:
@@ -328,7 +333,3 @@ def _user_name(user: str | None) -> str | None:
         return None
     name = user.split(":", 1)[0]
     return "root" if name in ("root", "0") else name
-
-
-def run_rules(scopes: Iterable[Scope], rules: Sequence[Rule]) -> list[RuleHit]:
-    return list(analyse(list(scopes), rules))

@@ -66,7 +66,12 @@ class Checker:
             size = os.stat(path).st_size
             if size > MAX_BYTES:
                 if kind != SHEBANG:
-                    self._problem(report, Span(0, 0), f"file is {size / 2**20:.1f} MiB, more than pipwarden reads ({MAX_BYTES // 2**20} MiB); it was not checked", SourceText(""))
+                    self._problem(
+                        report,
+                        Span(0, 0),
+                        f"file is {size / 2**20:.1f} MiB, more than pipwarden reads ({MAX_BYTES // 2**20} MiB); it was not checked",
+                        SourceText(""),
+                    )
                 return report
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -76,7 +81,12 @@ class Checker:
             return report
         if b"\0" in data[:8192]:
             if kind != SHEBANG:
-                self._problem(report, Span(0, 0), "binary file (it contains NUL bytes); it was not checked", SourceText(""))
+                self._problem(
+                    report,
+                    Span(0, 0),
+                    "binary file (it contains NUL bytes); it was not checked",
+                    SourceText(""),
+                )
             return report
         text = data.decode("utf-8", "surrogateescape")
         if text.startswith("\ufeff"):

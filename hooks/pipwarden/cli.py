@@ -28,19 +28,42 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check files and directories (the default command)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    check.add_argument("--select", type=_codes, metavar="CODES", help="only these rules (codes, names, prefixes, ALL)")
-    check.add_argument("--extend-select", type=_codes, metavar="CODES", help="enable these rules in addition")
+    check.add_argument(
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="only these rules (codes, names, prefixes, ALL)",
+    )
+    check.add_argument(
+        "--extend-select", type=_codes, metavar="CODES", help="enable these rules in addition"
+    )
     check.add_argument("--ignore", type=_codes, metavar="CODES", help="disable these rules")
-    check.add_argument("--exclude", type=_codes, metavar="GLOBS", help="skip paths matching these patterns")
-    check.add_argument("--output-format", choices=("full", "concise", "json"), help="how to report findings (default: full)")
-    check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument(
+        "--exclude", type=_codes, metavar="GLOBS", help="skip paths matching these patterns"
+    )
+    check.add_argument(
+        "--output-format",
+        choices=("full", "concise", "json"),
+        help="how to report findings (default: full)",
+    )
+    check.add_argument(
+        "--statistics", action="store_true", help="count findings per rule instead of listing them"
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
+    )
     check.add_argument("--config", metavar="FILE", help="read settings from this TOML file")
-    check.add_argument("--force-exclude", action="store_true", help="apply `exclude` to files named on the command line too (for pre-commit)")
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply `exclude` to files named on the command line too (for pre-commit)",
+    )
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
 
     rule = sub.add_parser("rule", help="explain a rule")
-    rule.add_argument("code", metavar="CODE", help="a rule code or name, e.g. PW302 or activation-not-persisted")
+    rule.add_argument(
+        "code", metavar="CODE", help="a rule code or name, e.g. PW302 or activation-not-persisted"
+    )
     rule.add_argument("--output-format", choices=("text", "json"), default="text")
 
     rules_parser = sub.add_parser("rules", help="list every rule")
@@ -50,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+    if not args_list or (
+        args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")
+    ):
         args_list.insert(0, "check")
     parser = _parser()
     args = parser.parse_args(args_list)

@@ -18,19 +18,71 @@ SYSTEM_BIN_DIRS = frozenset({"/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin", 
 
 # pip's short options and the long names they stand for.
 _PIP_SHORT = {
-    "U": "--upgrade", "r": "--requirement", "c": "--constraint", "e": "--editable",
-    "t": "--target", "i": "--index-url", "f": "--find-links", "q": "--quiet", "v": "--verbose",
-    "I": "--ignore-installed", "C": "--config-settings", "h": "--help", "V": "--version",
-    "d": "--dest", "y": "--yes", "p": "--python",
+    "U": "--upgrade",
+    "r": "--requirement",
+    "c": "--constraint",
+    "e": "--editable",
+    "t": "--target",
+    "i": "--index-url",
+    "f": "--find-links",
+    "q": "--quiet",
+    "v": "--verbose",
+    "I": "--ignore-installed",
+    "C": "--config-settings",
+    "h": "--help",
+    "V": "--version",
+    "d": "--dest",
+    "y": "--yes",
+    "p": "--python",
 }
 _PIP_TAKES_VALUE = frozenset(
-    "--requirement --constraint --editable --target --platform --python-version "
-    "--implementation --abi --root --prefix --src --upgrade-strategy --config-settings "
-    "--global-option --no-binary --only-binary --progress-bar --root-user-action --report "
-    "--index-url --extra-index-url --find-links --group --log --proxy --retries --timeout "
-    "--exists-action --trusted-host --cert --client-cert --cache-dir --python --keyring-provider "
-    "--use-feature --use-deprecated --resume-retries --dest --format --path --exclude "
-    "--install-option --build-option --log-file --excludes".split()
+    [
+        "--requirement",
+        "--constraint",
+        "--editable",
+        "--target",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--root",
+        "--prefix",
+        "--src",
+        "--upgrade-strategy",
+        "--config-settings",
+        "--global-option",
+        "--no-binary",
+        "--only-binary",
+        "--progress-bar",
+        "--root-user-action",
+        "--report",
+        "--index-url",
+        "--extra-index-url",
+        "--find-links",
+        "--group",
+        "--log",
+        "--proxy",
+        "--retries",
+        "--timeout",
+        "--exists-action",
+        "--trusted-host",
+        "--cert",
+        "--client-cert",
+        "--cache-dir",
+        "--python",
+        "--keyring-provider",
+        "--use-feature",
+        "--use-deprecated",
+        "--resume-retries",
+        "--dest",
+        "--format",
+        "--path",
+        "--exclude",
+        "--install-option",
+        "--build-option",
+        "--log-file",
+        "--excludes",
+    ]
 )
 # Python interpreter options that take a value (so `-X dev -m pip` still finds `-m`).
 _PYTHON_TAKES_VALUE = frozenset({"-X", "-W", "-Q"})
@@ -122,9 +174,12 @@ def pip_call(command: Command) -> PipCall | None:
         module, index = python_module(command)
         if module == "pip":
             return _parse_pip(command, "python -m pip", words[: index + 1], words[index + 1 :])
-        if index is None and len(words) > 2 and words[1].text == "setup.py":
-            if words[2].text == "install":
-                return PipCall(command, "setup.py", words[:2], words[2], arguments=words[3:])
+        if (
+            index is None
+            and len(words) > 2
+            and (words[1].text, words[2].text) == ("setup.py", "install")
+        ):
+            return PipCall(command, "setup.py", words[:2], words[2], arguments=words[3:])
     return None
 
 
@@ -199,9 +254,36 @@ def _parse_pip(
 
 
 _RELEVANT = frozenset(
-    """. source conda mamba micromamba deactivate export declare typeset local readonly unset
-    uv virtualenv useradd adduser apt apt-get aptitude apk dnf yum microdnf zypper pacman
-    chown chmod chgrp""".split()
+    [
+        ".",
+        "source",
+        "conda",
+        "mamba",
+        "micromamba",
+        "deactivate",
+        "export",
+        "declare",
+        "typeset",
+        "local",
+        "readonly",
+        "unset",
+        "uv",
+        "virtualenv",
+        "useradd",
+        "adduser",
+        "apt",
+        "apt-get",
+        "aptitude",
+        "apk",
+        "dnf",
+        "yum",
+        "microdnf",
+        "zypper",
+        "pacman",
+        "chown",
+        "chmod",
+        "chgrp",
+    ]
 )
 
 
@@ -251,7 +333,9 @@ def venv_created(command: Command) -> Word | None:
     return None
 
 
-_ACTIVATE_SCRIPT = re.compile(r"(?P<venv>.*?)[/\\](bin|Scripts)[/\\]activate(\.(sh|bash|fish|csh))?")
+_ACTIVATE_SCRIPT = re.compile(
+    r"(?P<venv>.*?)[/\\](bin|Scripts)[/\\]activate(\.(sh|bash|fish|csh))?"
+)
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
 
 
@@ -337,9 +421,28 @@ def user_created(command: Command) -> UserCreation | None:
     uid: str | None = None
     name: str | None = None
     i = 1
-    with_value = {"-u", "--uid", "-g", "--gid", "-G", "--groups", "-s", "--shell", "-d",
-                  "--home-dir", "--home", "-c", "--comment", "--gecos", "-h", "-k", "-K",
-                  "--ingroup", "-e", "-f"}
+    with_value = {
+        "-u",
+        "--uid",
+        "-g",
+        "--gid",
+        "-G",
+        "--groups",
+        "-s",
+        "--shell",
+        "-d",
+        "--home-dir",
+        "--home",
+        "-c",
+        "--comment",
+        "--gecos",
+        "-h",
+        "-k",
+        "-K",
+        "--ingroup",
+        "-e",
+        "-f",
+    }
     if program == "adduser":
         home = True  # Debian's adduser and busybox's both create the home by default
     while i < len(texts):
@@ -366,8 +469,14 @@ def user_created(command: Command) -> UserCreation | None:
 
 
 _PACKAGE_INSTALL = {
-    "apt-get": "install", "apt": "install", "aptitude": "install", "apk": "add",
-    "dnf": "install", "yum": "install", "microdnf": "install", "zypper": "install",
+    "apt-get": "install",
+    "apt": "install",
+    "aptitude": "install",
+    "apk": "add",
+    "dnf": "install",
+    "yum": "install",
+    "microdnf": "install",
+    "zypper": "install",
     "pacman": "-S",
 }
 _DISTRO_PYTHON_PACKAGE = re.compile(
@@ -400,7 +509,8 @@ def recursive_permission_change(command: Command) -> Word | None:
         return None
     texts = command.texts()
     recursive = any(
-        t is not None and (t == "--recursive" or (t.startswith("-") and not t.startswith("--") and "R" in t))
+        t is not None
+        and (t == "--recursive" or (t.startswith("-") and not t.startswith("--") and "R" in t))
         for t in texts[1:]
     )
     if not recursive:

@@ -12,7 +12,15 @@ from typing import Any
 from pipwarden import rules
 
 KEYS = frozenset(
-    {"select", "extend-select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "output-format"}
+    {
+        "select",
+        "extend-select",
+        "ignore",
+        "exclude",
+        "extend-exclude",
+        "per-file-ignores",
+        "output-format",
+    }
 )
 OUTPUT_FORMATS = ("full", "concise", "json")
 
@@ -149,7 +157,9 @@ def load(
         )
     root = os.path.dirname(os.path.abspath(found[0])) if found else os.getcwd()
 
-    enabled = resolve_selectors(select or _string_list(table, "select", where) or ["ALL"], "--select" if select else where)
+    enabled = resolve_selectors(
+        select or _string_list(table, "select", where) or ["ALL"], "--select" if select else where
+    )
     enabled |= resolve_selectors(_string_list(table, "extend-select", where), where)
     enabled |= resolve_selectors(extend_select or [], "--extend-select")
     enabled -= resolve_selectors(_string_list(table, "ignore", where), where)
@@ -166,7 +176,9 @@ def load(
     patterns += exclude or []
     fmt = output_format or table.get("output-format")
     if fmt is not None and fmt not in OUTPUT_FORMATS:
-        raise ConfigError(f"{where}: unknown output format {fmt!r} (choose from {', '.join(OUTPUT_FORMATS)})")
+        raise ConfigError(
+            f"{where}: unknown output format {fmt!r} (choose from {', '.join(OUTPUT_FORMATS)})"
+        )
     return Settings(
         frozenset(enabled),
         root,

@@ -39,7 +39,7 @@ def split_reference(ref: str) -> tuple[str, str] | None:
         registry, parts = parts[0], parts[1:]
         if registry not in _DOCKER_HUB and not (len(parts) >= 2 and parts[-2] == "library"):
             return None
-    if len(parts) == 2 and parts[0] == "library" or len(parts) >= 2 and parts[-2] == "library":
+    if (len(parts) == 2 and parts[0] == "library") or (len(parts) >= 2 and parts[-2] == "library"):
         parts = parts[-1:]
     if len(parts) != 1:
         return _vendor_image(parts)
@@ -55,19 +55,54 @@ def _vendor_image(parts: list[str]) -> tuple[str, str] | None:
 
 
 _DEBIAN_EXTERNALLY_MANAGED = {
-    "bookworm": True, "trixie": True, "forky": True, "sid": True, "testing": True,
-    "unstable": True, "stable": True, "latest": True, "12": True, "13": True, "14": True,
-    "bullseye": False, "buster": False, "stretch": False, "jessie": False,
-    "11": False, "10": False, "9": False, "8": False,
+    "bookworm": True,
+    "trixie": True,
+    "forky": True,
+    "sid": True,
+    "testing": True,
+    "unstable": True,
+    "stable": True,
+    "latest": True,
+    "12": True,
+    "13": True,
+    "14": True,
+    "bullseye": False,
+    "buster": False,
+    "stretch": False,
+    "jessie": False,
+    "11": False,
+    "10": False,
+    "9": False,
+    "8": False,
 }
 _UBUNTU_CODENAMES = {
-    "bionic": False, "focal": False, "jammy": False, "kinetic": False,
-    "lunar": True, "mantic": True, "noble": True, "oracular": True, "plucky": True,
-    "questing": True, "resolute": True, "latest": True, "rolling": True, "devel": True,
+    "bionic": False,
+    "focal": False,
+    "jammy": False,
+    "kinetic": False,
+    "lunar": True,
+    "mantic": True,
+    "noble": True,
+    "oracular": True,
+    "plucky": True,
+    "questing": True,
+    "resolute": True,
+    "latest": True,
+    "rolling": True,
+    "devel": True,
 }
-_CODENAME_DISTRO = {name: "debian" for name in ("bookworm", "trixie", "bullseye", "buster", "stretch")}
-_CODENAME_DISTRO.update({name: "ubuntu" for name in ("bionic", "focal", "jammy", "noble", "lunar", "mantic", "oracular", "plucky")})
-_RHEL_LIKE = frozenset({"fedora", "centos", "rockylinux", "almalinux", "oraclelinux", "amazonlinux"})
+_CODENAME_DISTRO = {
+    name: "debian" for name in ("bookworm", "trixie", "bullseye", "buster", "stretch")
+}
+_CODENAME_DISTRO.update(
+    {
+        name: "ubuntu"
+        for name in ("bionic", "focal", "jammy", "noble", "lunar", "mantic", "oracular", "plucky")
+    }
+)
+_RHEL_LIKE = frozenset(
+    {"fedora", "centos", "rockylinux", "almalinux", "oraclelinux", "amazonlinux"}
+)
 
 
 def _ubuntu(tag: str) -> bool | None:

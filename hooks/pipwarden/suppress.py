@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pipwarden import rules
 
 _IGNORE = re.compile(r"#\s*pipwarden:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
-_NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
+_NOQA = re.compile(
+    r"#\s*noqa:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)", re.IGNORECASE
+)
 _IGNORE_FILE = re.compile(r"#\s*pipwarden:\s*ignore-file\b", re.IGNORECASE)
 
 

@@ -39,7 +39,9 @@ _DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
 _INSTRUCTION = re.compile(r"\s*([A-Za-z]+)(?=\s|$)")
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _RUN_FLAGS = re.compile(r"(?:\s|\\\n)*(?:--[A-Za-z-]+(?:=\S*)?(?:\s|\\\n)+)*")
-_ENV_PAIR = re.compile(r"""([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s\\]|\\.)*)""", re.S)
+_ENV_PAIR = re.compile(
+    r"""([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s\\]|\\.)*)""", re.S
+)
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -140,7 +142,9 @@ class _Lexer:
                             "must end it",
                         )
                     )
-                instruction.heredocs.append((_Line(piece.start + marker.start(), marker.group(0)), body))
+                instruction.heredocs.append(
+                    (_Line(piece.start + marker.start(), marker.group(0)), body)
+                )
         return i
 
 
@@ -173,7 +177,9 @@ def parse(text: str, path: str) -> Parsed:
             if shell:
                 stage.shell = shell
         elif keyword in ("ENV", "ARG"):
-            for name, value, span in _assignments(instruction, lexer.escape, legacy=keyword == "ENV"):
+            for name, value, span in _assignments(
+                instruction, lexer.escape, legacy=keyword == "ENV"
+            ):
                 stage.items.append(SetEnv(name, value, span))
         elif keyword == "USER":
             user = instruction.args.split()[0] if instruction.args.split() else ""
@@ -185,7 +191,9 @@ def parse(text: str, path: str) -> Parsed:
     return Parsed(scopes, lexer.problems)
 
 
-def _from(instruction: _Instruction, stages: list[_Stage], global_args: dict[str, str | None]) -> _Stage:
+def _from(
+    instruction: _Instruction, stages: list[_Stage], global_args: dict[str, str | None]
+) -> _Stage:
     words = [w for w in instruction.args.split() if not w.startswith("--")]
     ref = words[0] if words else ""
     name = words[2] if len(words) >= 3 and words[1].lower() == "as" else f"stage {len(stages)}"
@@ -297,7 +305,12 @@ def _exec_form(builder: ScriptBuilder, skip: int) -> Script | None:
     if len(literals) != len(elements):
         return None
     program = _shell_name(elements[:1])
-    if program in SHELLS and len(elements) >= 3 and elements[1].startswith("-") and "c" in elements[1]:
+    if (
+        program in SHELLS
+        and len(elements) >= 3
+        and elements[1].startswith("-")
+        and "c" in elements[1]
+    ):
         literal = literals[2]
         inner = ScriptBuilder()
         _add_json_string(inner, literal.group(0), literal.start())
@@ -359,8 +372,10 @@ def _assignments(
         for match in _ENV_PAIR.finditer(text):
             if match.start() and not text[match.start() - 1].isspace():
                 continue
-            yield match.group(1), _unquote(match.group(2), escape), Span(
-                piece.start + match.start(), piece.start + match.end()
+            yield (
+                match.group(1),
+                _unquote(match.group(2), escape),
+                Span(piece.start + match.start(), piece.start + match.end()),
             )
         if not legacy:
             for bare in re.finditer(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)(?=\s|$)", text):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pipwarden import commands
 from pipwarden.commands import PipCall
 from pipwarden.model import Hit, Related, Severity, Span
-from pipwarden.rules.base import FIX_NONE, Context, EnvContext, Rule, code
+from pipwarden.rules.base import Context, EnvContext, Rule, code
 
 
 def _installs_into_interpreter(pip: PipCall) -> bool:
@@ -163,7 +163,11 @@ class ActivationNotPersisted(Rule):
                 return
             start, end = pip.span_through_subcommand
             what = code(" ".join(w.raw for w in pip.launcher))
-        elif commands.is_python(command) and "/" not in (command.name or "/") and len(command.words) > 1:
+        elif (
+            commands.is_python(command)
+            and "/" not in (command.name or "/")
+            and len(command.words) > 1
+        ):
             start, end = command.words[0].span.start, command.words[0].span.end
             what = code(command.name or "python")
         else:
@@ -180,8 +184,7 @@ class ActivationNotPersisted(Rule):
         related = (Related(lost.span, "activated here"),) if lost.span else ()
         yield Hit(
             Span(start, end),
-            f"{what} does not run in {venv}: {reason}, so the activation "
-            "made earlier is gone here",
+            f"{what} does not run in {venv}: {reason}, so the activation made earlier is gone here",
             help_text,
             related=related,
         )
@@ -232,7 +235,7 @@ class UserInstallInVenv(Rule):
         where = context.venv.path or "the active venv"
         yield Hit(
             option.span,
-            f"{code('--user')} inside the venv {where}: pip refuses with \"Can not perform a "
+            f'{code("--user")} inside the venv {where}: pip refuses with "Can not perform a '
             "'--user' install. User site-packages are not visible in this virtualenv.\"",
             "drop `--user`: inside a venv pip already installs into the venv",
         )
@@ -352,7 +355,9 @@ class ExternallyManaged(Rule):
             return
         if context.python != "distro" or context.externally_managed is not True:
             return
-        if pip.names_other_interpreter or (not pip.names_system_interpreter and context.venv_active is not False):
+        if pip.names_other_interpreter or (
+            not pip.names_system_interpreter and context.venv_active is not False
+        ):
             return
         if pip.explicit_target or _breaks_system(pip, context):
             return
@@ -362,7 +367,7 @@ class ExternallyManaged(Rule):
         yield Hit(
             Span(start, end),
             "the distro marks this Python as externally managed (PEP 668): pip stops with "
-            "\"error: externally-managed-environment\" (and --user does not get around it)",
+            '"error: externally-managed-environment" (and --user does not get around it)',
             _venv_hint(context),
         )
 
@@ -412,6 +417,6 @@ class SourceInSh(Rule):
         yield Hit(
             command.words[0].span,
             f"{code('source')} is not a command in {context.sh_label}: it fails with "
-            "\"source: not found\" and nothing is activated",
+            '"source: not found" and nothing is activated',
             f"use the POSIX {code('.')} instead: `. {command.words[1].raw}`",
         )

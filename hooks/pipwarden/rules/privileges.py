@@ -50,7 +50,9 @@ class SudoPip(Rule):
     name = "sudo-pip"
     severity = Severity.ERROR
     summary = "sudo running pip installs as root into the system Python"
-    url = "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
+    url = (
+        "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
+    )
     fix = FIX_NONE
 
     def on_command(self, context: Context) -> Iterable[Hit]:
@@ -61,7 +63,9 @@ class SudoPip(Rule):
         if pip.kind == "uv pip" and not pip.has("--system"):
             return  # uv without --system only installs into a venv
         end = (pip.subcommand or pip.launcher[-1]).span.end
-        start = sudo.start if sudo.start <= pip.launcher[0].span.start else pip.launcher[0].span.start
+        start = (
+            sudo.start if sudo.start <= pip.launcher[0].span.start else pip.launcher[0].span.start
+        )
         yield Hit(
             Span(start, end),
             f"{code('sudo')} runs {code(' '.join(w.raw for w in pip.launcher))} as root: it "
@@ -148,8 +152,7 @@ class NonrootSystemInstall(Rule):
             )
         elif context.user_home is False:
             outcome = (
-                f"{user!s} has no writable home, so pip fails with "
-                "[Errno 13] Permission denied"
+                f"{user!s} has no writable home, so pip fails with [Errno 13] Permission denied"
             )
         else:
             outcome = (
@@ -264,7 +267,9 @@ class ChownSitePackages(Rule):
     name = "chown-site-packages"
     severity = Severity.WARNING
     summary = "recursive chown/chmod on site-packages or a Python install directory"
-    url = "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
+    url = (
+        "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
+    )
     triggers = ("-packages", "/python")
 
     def on_command(self, context: Context) -> Iterable[Hit]:

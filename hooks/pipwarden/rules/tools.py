@@ -11,9 +11,38 @@ from pipwarden.rules.environment import is_system_install
 
 # Distributions people install for their commands, not to import them.
 CLI_APPLICATIONS = frozenset(
-    """ansible ansible-core awscli aws-sam-cli black bump2version bumpversion commitizen
-    cookiecutter copier cruft datasette flake8 glances hatch httpie isort mkdocs nox pdm
-    pipenv poetry pre-commit pycowsay pylint ruff tox twine yt-dlp youtube-dl""".split()
+    [
+        "ansible",
+        "ansible-core",
+        "awscli",
+        "aws-sam-cli",
+        "black",
+        "bump2version",
+        "bumpversion",
+        "commitizen",
+        "cookiecutter",
+        "copier",
+        "cruft",
+        "datasette",
+        "flake8",
+        "glances",
+        "hatch",
+        "httpie",
+        "isort",
+        "mkdocs",
+        "nox",
+        "pdm",
+        "pipenv",
+        "poetry",
+        "pre-commit",
+        "pycowsay",
+        "pylint",
+        "ruff",
+        "tox",
+        "twine",
+        "yt-dlp",
+        "youtube-dl",
+    ]
 )
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 

@@ -179,8 +179,32 @@ def _word(node: Node, source: _Source) -> Word:
 
 # For each wrapper, the options that take a separate value.
 _WRAPPER_OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
-    "sudo": frozenset("-u -g -C -D -p -r -t -U -T -R -h --user --group --close-from --chdir "
-                      "--prompt --role --type --other-user --command-timeout --chroot --host".split()),
+    "sudo": frozenset(
+        [
+            "-u",
+            "-g",
+            "-C",
+            "-D",
+            "-p",
+            "-r",
+            "-t",
+            "-U",
+            "-T",
+            "-R",
+            "-h",
+            "--user",
+            "--group",
+            "--close-from",
+            "--chdir",
+            "--prompt",
+            "--role",
+            "--type",
+            "--other-user",
+            "--command-timeout",
+            "--chroot",
+            "--host",
+        ]
+    ),
     "doas": frozenset({"-u", "-C"}),
     "env": frozenset({"-u", "-C", "-S", "--unset", "--chdir", "--split-string"}),
     "time": frozenset({"-f", "-o", "--format", "--output"}),
@@ -188,8 +212,26 @@ _WRAPPER_OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
     "exec": frozenset({"-a"}),
     "command": frozenset(),
     "nohup": frozenset(),
-    "xargs": frozenset("-I -L -n -P -s -d -a -E --arg-file --delimiter --max-args --max-procs "
-                       "--max-chars --max-lines --replace --eof".split()),
+    "xargs": frozenset(
+        [
+            "-I",
+            "-L",
+            "-n",
+            "-P",
+            "-s",
+            "-d",
+            "-a",
+            "-E",
+            "--arg-file",
+            "--delimiter",
+            "--max-args",
+            "--max-procs",
+            "--max-chars",
+            "--max-lines",
+            "--replace",
+            "--eof",
+        ]
+    ),
     "timeout": frozenset({"-s", "-k", "--signal", "--kill-after"}),
     "stdbuf": frozenset({"-i", "-o", "-e"}),
 }
@@ -291,9 +333,10 @@ class _Walker:
 
     def walk(self, node: Node) -> Iterator[Command]:
         kind = node.type
-        if kind in ("command", "declaration_command", "unset_command"):
-            yield from self._command(node, ())
-        elif kind in ("variable_assignment", "variable_assignments"):
+        if kind in ("command", "declaration_command", "unset_command") or kind in (
+            "variable_assignment",
+            "variable_assignments",
+        ):
             yield from self._command(node, ())
         elif kind == "redirected_statement":
             yield from self._redirected(node)
@@ -349,10 +392,14 @@ class _Walker:
             elif index == 0 and node.type in ("declaration_command", "unset_command"):
                 keyword = self.source.node_text(child)  # export, local, unset, ...
                 words.append(Word(keyword, keyword, self.source.node_span(child)))
-            elif kind == "command_name" or child.is_named and kind not in (
-                "file_redirect",
-                "herestring_redirect",
-                "comment",
+            elif kind == "command_name" or (
+                child.is_named
+                and kind
+                not in (
+                    "file_redirect",
+                    "herestring_redirect",
+                    "comment",
+                )
             ):
                 words.append(_word(child, self.source))
             elif kind == "file_redirect":
@@ -470,7 +517,9 @@ class _Walker:
         else:
             return None
         inner = builder.offsets()
-        return Script(builder.text, self.source.script.offsets.compose(inner), shell, command.elevated_by)
+        return Script(
+            builder.text, self.source.script.offsets.compose(inner), shell, command.elevated_by
+        )
 
     # Recovery from parse errors -----------------------------------------------------------
 
@@ -481,7 +530,9 @@ class _Walker:
         for line_start, line_end in _logical_lines(text, start, end):
             piece = Script(
                 text[line_start:line_end],
-                self.source.script.offsets.compose(OffsetMap.identity(line_start, line_end - line_start)),
+                self.source.script.offsets.compose(
+                    OffsetMap.identity(line_start, line_end - line_start)
+                ),
                 self.source.script.shell,
                 self.source.script.elevated_by,
             )
@@ -506,7 +557,9 @@ class _Walker:
                 continue
             raw = match.group("word")
             plain = _PLAIN_WORD.fullmatch(raw) is not None
-            words.append(Word(raw if plain else None, raw, self.source.span(match.start(), match.end())))
+            words.append(
+                Word(raw if plain else None, raw, self.source.span(match.start(), match.end()))
+            )
         if words:
             yield from self._emit(words, [], (), None, [])
 

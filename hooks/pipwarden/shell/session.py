@@ -48,7 +48,9 @@ class OffsetMap:
         i = max(0, bisect.bisect_right(self._starts, probe) - 1)
         seg = self.segments[i]
         if seg.linear:
-            return seg.file_start + min(max(offset - seg.script_start, 0), seg.file_end - seg.file_start)
+            return seg.file_start + min(
+                max(offset - seg.script_start, 0), seg.file_end - seg.file_start
+            )
         if offset <= seg.script_start and not is_end:
             return seg.file_start
         return seg.file_end if is_end or offset >= seg.script_end else seg.file_start
@@ -95,9 +97,7 @@ class ScriptBuilder:
         if not text:
             return
         self._parts.append(text)
-        self._segments.append(
-            Segment(self._length, self._length + len(text), file_start, file_end)
-        )
+        self._segments.append(Segment(self._length, self._length + len(text), file_start, file_end))
         self._length += len(text)
 
     @property

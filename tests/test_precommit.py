@@ -1,0 +1,63 @@
+"""The real pre-commit, installing this project as a hook repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "test@example.com")
+    git(repo, "config", "user.name", "test")
+    return repo
+
+
+def try_repo(repo: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+    env.pop("PIPWARDEN_STRICT", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "pipwarden", "--all-files"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_hook_fails_on_sudo_pip_and_passes_on_a_clean_dockerfile(
+    repository: Path, tmp_path: Path
+) -> None:
+    (repository / "Dockerfile").write_text("FROM python:3.12-slim\nRUN sudo pip install flask\n")
+    # Files pre-commit passes that pipwarden does not read are skipped silently.
+    (repository / "config.yml").write_text("name: not a pipeline\nsteps: [1, 2]\n")
+    (repository / "tool.py").write_text("print('pip install is only text here')\n")
+    git(repository, "add", ".")
+    failed = try_repo(repository, tmp_path)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Dockerfile:2:5: PW101" in failed.stdout
+
+    (repository / "Dockerfile").write_text(
+        "FROM python:3.12-slim\nRUN python -m pip install --no-cache-dir flask\n"
+    )
+    git(repository, "add", ".")
+    passed = try_repo(repository, tmp_path)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "pipwarden" in passed.stdout and "Passed" in passed.stdout
