@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipwarden.rules import ALL_RULES
+from pipwarden.rules.registry import ALL_RULES
 from pipwarden.rules.docs import with_rules_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"

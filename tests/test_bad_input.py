@@ -12,7 +12,7 @@ from pipwarden.check import MAX_BYTES, Checker
 from pipwarden.cli import main
 from pipwarden.config import Settings
 from pipwarden.discover import Kind
-from pipwarden.rules import BY_CODE
+from pipwarden.rules.registry import BY_CODE
 
 from .conftest import write
 

@@ -9,7 +9,7 @@ import pytest
 
 from pipwarden.check import Checker
 from pipwarden.config import Settings
-from pipwarden.rules import BY_CODE
+from pipwarden.rules.registry import BY_CODE
 
 from .conftest import CASES, case_files
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipwarden.check import Checker
 from pipwarden.config import Settings
 from pipwarden.model import Finding
-from pipwarden.rules import BY_CODE
+from pipwarden.rules.registry import BY_CODE
 
 from .conftest import CASES
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipwarden.rules import ALL_RULES
+from pipwarden.rules.registry import ALL_RULES
 from pipwarden.rules.docs import with_rules_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,3 +41,20 @@ def test_python_m_pipwarden_and_version() -> None:
         [sys.executable, "-m", "pipwarden", "--version"], capture_output=True, text=True
     )
     assert result.stdout.startswith("pipwarden 0.")
+
+
+def test_catalog_names_every_rule_as_the_rules_do() -> None:
+    from pipwarden.rules.catalog import CATALOG
+
+    assert CATALOG == {rule.code: rule.name for rule in ALL_RULES}
+
+
+def test_a_file_without_pip_does_not_load_the_analysis(tmp_path: Path) -> None:
+    (tmp_path / "build.sh").write_text("#!/bin/sh\nmake -j4 all\n")
+    (tmp_path / "Dockerfile").write_text("FROM node:20\nRUN npm ci\n")
+    code = (
+        "import sys; from pipwarden.cli import main; rc = main(['check', 'build.sh', 'Dockerfile']);"
+        "print(rc, sorted(m for m in sys.modules if m.startswith(('pipwarden.analysis', 'pipwarden.rules.registry', 'tree_sitter'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "0 []"

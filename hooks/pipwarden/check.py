@@ -5,16 +5,41 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from pipwarden import rules, suppress
+from pipwarden import suppress
 from pipwarden.config import Settings
 from pipwarden.discover import SHEBANG, Kind, classify_name
-from pipwarden.frontends import Parsed
-from pipwarden.model import Finding, SourceText, Span
+from pipwarden.model import Finding, Severity, SourceText, Span
+
+if TYPE_CHECKING:
+    from pipwarden.frontends import Parsed
+    from pipwarden.rules.base import Rule
 
 MAX_BYTES = 10 * 1024 * 1024
+
+# Text no rule can find anything in: no installer, no activation, no Python directory, no
+# PEP 668 override. Such a file costs only its read; the parser, the analysis and the rules
+# are not even imported for it.
+# The same, as bytes needles: most files are ruled out before they are even decoded.
+_NEEDLES = (
+    b"pip",
+    b"easy_install",
+    b"setup.py",
+    b"activate",
+    b"source",
+    b"-packages",
+    b"/python",
+    b"system",
+)
+
+# `pip` and `source` as words: `set -o pipefail` and `resources/` are everywhere.
+MENTIONS = re.compile(
+    r"(?<![a-z])(pip|source)(?![a-z])|easy_install|setup\.py|activate|-packages|/python|break.system",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -46,16 +71,18 @@ def _shebang_kind(text: str) -> Kind | None:
     return Kind.SHELL if shebang_shell(text.split("\n", 1)[0]) else None
 
 
-def _triggers(enabled: Iterable[str]) -> re.Pattern[str]:
-    words = {t for code in enabled for t in rules.BY_CODE[code].triggers}
-    return re.compile("|".join(sorted(map(re.escape, words))) or "(?!)", re.IGNORECASE)
-
-
 class Checker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.rules = [r for r in rules.RULES if r.code in settings.enabled]
-        self.triggers = _triggers(settings.enabled)
+        self._rules: list[Rule] | None = None
+
+    @property
+    def rules(self) -> list[Rule]:
+        if self._rules is None:
+            from pipwarden.rules.registry import RULES
+
+            self._rules = [r for r in RULES if r.code in self.settings.enabled]
+        return self._rules
 
     def check_path(self, path: str, *, explicit: bool = False) -> FileReport:
         report = FileReport(path)
@@ -63,30 +90,24 @@ class Checker:
         if kind is None:
             return report
         try:
-            size = os.stat(path).st_size
-            if size > MAX_BYTES:
-                if kind != SHEBANG:
-                    self._problem(
-                        report,
-                        Span(0, 0),
-                        f"file is {size / 2**20:.1f} MiB, more than pipwarden reads ({MAX_BYTES // 2**20} MiB); it was not checked",
-                        SourceText(""),
-                    )
-                return report
             with open(path, "rb") as handle:
-                data = handle.read()
+                size = os.fstat(handle.fileno()).st_size
+                data = handle.read() if size <= MAX_BYTES else b""
         except OSError as error:
             if explicit or not isinstance(error, FileNotFoundError):
                 report.error = error.strerror or str(error)
             return report
+        if size > MAX_BYTES:
+            if kind != SHEBANG:
+                message = f"file is {size / 2**20:.1f} MiB, more than pipwarden reads ({MAX_BYTES // 2**20} MiB); it was not checked"
+                self._problem(report, message)
+            return report
         if b"\0" in data[:8192]:
             if kind != SHEBANG:
-                self._problem(
-                    report,
-                    Span(0, 0),
-                    "binary file (it contains NUL bytes); it was not checked",
-                    SourceText(""),
-                )
+                self._problem(report, "binary file (it contains NUL bytes); it was not checked")
+            return report
+        lowered = data.lower()
+        if not any(needle in lowered for needle in _NEEDLES):
             return report
         text = data.decode("utf-8", "surrogateescape")
         if text.startswith("\ufeff"):
@@ -109,15 +130,18 @@ class Checker:
         return report
 
     def check_text(self, text: str, path: str, kind: Kind) -> list[Finding]:
+        if not MENTIONS.search(text):
+            return []
         parse = _frontend(kind)
-        if parse is None or not self.triggers.search(text):
+        if parse is None:
             return []
         from pipwarden.analysis import analyse
+        from pipwarden.rules.registry import PARSE_ERROR
 
         source = SourceText(text)
         parsed = parse(text, path)
         findings = [
-            self._finding(rules.PARSE_ERROR, path, source, problem.span, problem.message, "")
+            self._finding(PARSE_ERROR, path, source, problem.span, problem.message, "")
             for problem in parsed.problems
         ]
         for rule_hit in analyse(parsed.scopes, self.rules):
@@ -138,13 +162,13 @@ class Checker:
 
     def _finding(
         self,
-        rule: rules.Rule,
+        rule: Rule,
         path: str,
         source: SourceText,
         span: Span,
         message: str,
         help_text: str,
-        severity: rules.Severity | None = None,
+        severity: Severity | None = None,
         related: tuple = (),
     ) -> Finding:
         return Finding(
@@ -161,12 +185,13 @@ class Checker:
             span,
         )
 
-    def _problem(self, report: FileReport, span: Span, message: str, source: SourceText) -> None:
-        report.findings = self._filter(
-            [self._finding(rules.PARSE_ERROR, report.path, source, span, message, "")],
-            report.path,
-            "",
-        )
+    def _problem(self, report: FileReport, message: str) -> None:
+        """A file that could not be read as text: one PW900 at its start."""
+        from pipwarden.rules.registry import PARSE_ERROR
+
+        source = SourceText("")
+        finding = self._finding(PARSE_ERROR, report.path, source, Span(0, 0), message, "")
+        report.findings = self._filter([finding], report.path, "")
         report.source = source
 
     def _filter(self, findings: list[Finding], path: str, text: str) -> list[Finding]:

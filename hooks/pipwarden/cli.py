@@ -132,7 +132,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _rule(key: str, fmt: str) -> int:
-    from pipwarden import rules
+    from pipwarden.rules import registry as rules
     from pipwarden.rules.docs import rule_json, rule_text
 
     rule = rules.lookup(key)
@@ -149,7 +149,7 @@ def _rule(key: str, fmt: str) -> int:
 
 
 def _rules(fmt: str) -> int:
-    from pipwarden import rules
+    from pipwarden.rules import registry as rules
     from pipwarden.rules.docs import rule_json
 
     if fmt == "json":

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipwarden import rules
+from pipwarden.rules.catalog import CATALOG, code_for
 
 KEYS = frozenset(
     {
@@ -77,13 +77,13 @@ def resolve_selectors(selectors: Iterable[str], where: str) -> set[str]:
             raise ConfigError(f"{where}: expected rule codes as strings, got {selector!r}")
         key = selector.strip()
         if key.upper() == "ALL":
-            codes |= set(rules.BY_CODE)
+            codes |= set(CATALOG)
             continue
-        rule = rules.lookup(key)
-        if rule is not None:
-            codes.add(rule.code)
+        code = code_for(key)
+        if code is not None:
+            codes.add(code)
             continue
-        matching = {code for code in rules.BY_CODE if code.startswith(key.upper())}
+        matching = {code for code in CATALOG if code.startswith(key.upper())}
         if not matching or not key.upper().startswith("PW"):
             raise ConfigError(f"{where}: unknown rule code or name {selector!r}")
         codes |= matching

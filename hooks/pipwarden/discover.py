@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import os
-import subprocess
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -102,11 +102,22 @@ def _list_directory(directory: str) -> Iterator[str]:
         if SKIPPED_DIRS.intersection(parts[:-1]):
             continue
         full = os.path.join(directory, relative) if directory != "." else relative
-        if classify_name(full) is not None and not os.path.islink(full) and os.path.isfile(full):
+        if classify_name(full) is not None and _regular_file(full):
             yield full
 
 
+def _regular_file(path: str) -> bool:
+    """A file, not a symlink (symlinks met while walking are not followed) nor a file git
+    still lists but that is gone from the work tree."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _git_files(directory: str) -> list[str] | None:
+    import subprocess  # only walks of directories pay for it
+
     try:
         result = subprocess.run(
             [
@@ -133,15 +144,31 @@ def _git_files(directory: str) -> list[str] | None:
 
 def _walk(directory: str) -> Iterator[str]:
     ignore = _gitignore(directory)
-    for root, dirs, files in os.walk(directory, followlinks=False):
-        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
-        for name in files:
-            full = os.path.normpath(os.path.join(root, name))
-            if classify_name(full) is None or os.path.islink(full):
+    pending = [directory]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as listing:
+                entries = list(listing)
+        except OSError:
+            continue  # unreadable directory: nothing in it can be listed
+        for entry in entries:
+            if entry.is_symlink():
                 continue
-            if ignore is not None and ignore.match_file(os.path.relpath(full, directory)):
-                continue
-            yield full
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIPPED_DIRS and not _ignored(
+                    ignore, directory, entry.path, "/"
+                ):
+                    pending.append(entry.path)
+            elif classify_name(entry.name) is not None and not _ignored(
+                ignore, directory, entry.path
+            ):
+                yield os.path.normpath(entry.path)
+
+
+def _ignored(
+    ignore: pathspec.GitIgnoreSpec | None, directory: str, path: str, suffix: str = ""
+) -> bool:
+    return ignore is not None and ignore.match_file(os.path.relpath(path, directory) + suffix)
 
 
 def _gitignore(directory: str) -> pathspec.GitIgnoreSpec | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipwarden import rules
+from pipwarden.rules.catalog import code_for
 
 _IGNORE = re.compile(r"#\s*pipwarden:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
 _NOQA = re.compile(
@@ -46,9 +46,9 @@ def scan(text: str) -> Suppressions:
         for pattern in (_IGNORE, _NOQA):
             for match in pattern.finditer(line):
                 for key in re.split(r"[,\s]+", match.group("codes")):
-                    rule = rules.lookup(key) if key else None
-                    if rule is not None:
-                        codes.add(rule.code)
+                    code = code_for(key) if key else None
+                    if code is not None:
+                        codes.add(code)
         if codes:
             by_line[number] = frozenset(codes)
     return Suppressions(file_ignored, by_line)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pipwarden.frontends import Parsed
 from pipwarden.frontends.shellscript import shebang_shell
 from pipwarden.model import Span
-from pipwarden.shell.parse import SHELLS
+from pipwarden.shell import SHELLS
 from pipwarden.shell.session import (
     Boundary,
     Image,

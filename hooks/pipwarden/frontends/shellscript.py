@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-from pipwarden.frontends import Parsed
-from pipwarden.shell.parse import SHELLS
-from pipwarden.shell.session import OffsetMap, Scope, Script
+from typing import TYPE_CHECKING
+
+from pipwarden.shell import SHELLS
+
+if TYPE_CHECKING:
+    from pipwarden.frontends import Parsed
 
 _SHEBANG = re.compile(r"#!\s*(?P<path>\S+)(?:[ \t]+(?P<arg>\S+))?")
 _EXTENSION_SHELL = {".sh": "", ".bash": "bash", ".ksh": "ksh", ".zsh": "zsh"}
@@ -28,6 +31,9 @@ def shebang_shell(first_line: str) -> str | None:
 
 
 def parse(text: str, path: str) -> Parsed:
+    from pipwarden.frontends import Parsed
+    from pipwarden.shell.session import OffsetMap, Scope, Script
+
     first_line = text.split("\n", 1)[0]
     shell = shebang_shell(first_line)
     if shell is None:

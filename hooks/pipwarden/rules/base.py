@@ -99,8 +99,6 @@ class Rule:
     fix: ClassVar[str] = FIX_NONE
     # Codes of more specific rules: when one of them fires on a command, this one does not.
     superseded_by: ClassVar[tuple[str, ...]] = ()
-    # Substrings that must occur in a file for this rule to have anything to find.
-    triggers: ClassVar[tuple[str, ...]] = ("pip",)
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         return ()

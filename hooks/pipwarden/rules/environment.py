@@ -150,7 +150,6 @@ class ActivationNotPersisted(Rule):
     severity = Severity.ERROR
     summary = "venv activated in one shell, pip/python used in a later one"
     url = "https://docs.python.org/3/library/venv.html#how-venvs-work"
-    triggers = ("activate",)
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         lost = context.lost_activation
@@ -221,7 +220,6 @@ class UserInstallInVenv(Rule):
     severity = Severity.ERROR
     summary = "`--user` install while a venv is active (pip refuses)"
     url = "https://pip.pypa.io/en/stable/user_guide/#user-installs"
-    triggers = ("--user",)
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
@@ -274,7 +272,6 @@ class BreakSystemPackages(Rule):
     severity = Severity.WARNING
     summary = "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES switch off PEP 668"
     url = "https://packaging.python.org/en/latest/specifications/externally-managed-environments/#marking-an-interpreter-as-using-an-external-package-manager"
-    triggers = ("break-system-packages", "BREAK_SYSTEM_PACKAGES")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
@@ -408,7 +405,6 @@ class SourceInSh(Rule):
     severity = Severity.ERROR
     summary = "`source` where /bin/sh is dash (`source: not found`)"
     url = "https://docs.python.org/3/library/venv.html#how-venvs-work"
-    triggers = ("source",)
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         command = context.command

@@ -270,7 +270,6 @@ class ChownSitePackages(Rule):
     url = (
         "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
     )
-    triggers = ("-packages", "/python")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         target = commands.recursive_permission_change(context.command)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pipwarden.model import Span
+from pipwarden.shell import SHELLS
 from pipwarden.shell.session import OffsetMap, Script, ScriptBuilder, Segment
 
 if TYPE_CHECKING:
@@ -71,9 +72,6 @@ class Command:
 
     def texts(self) -> list[str | None]:
         return [w.text for w in self.words]
-
-
-SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
 
 
 @functools.cache
@@ -644,4 +642,4 @@ def _add_unescaped(builder: ScriptBuilder, content: str, file_start: int, escape
     builder.add(content[position:], file_start + position)
 
 
-__all__ = ["SHELLS", "Assignment", "Command", "Redirect", "Segment", "Word", "parse_script"]
+__all__ = ["Assignment", "Command", "Redirect", "Segment", "Word", "parse_script"]
