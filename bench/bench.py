@@ -109,13 +109,17 @@ def best_of(command: list[str], repeat: int, cwd: Path | None = None) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         times.append(time.perf_counter() - start)
     return min(times)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
@@ -125,26 +129,72 @@ def main() -> int:
         size = generate(root, args.files)
         mb = size / 1e6
         grep = best_of(["grep", "-rl", "pip", str(root)], args.repeat)
-        tree = best_of([*PIPWARDEN, "check", "--exit-zero", "-q", "--output-format", "concise", str(root)], args.repeat)
+        tree = best_of(
+            [*PIPWARDEN, "check", "--exit-zero", "-q", "--output-format", "concise", str(root)],
+            args.repeat,
+        )
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
-        five = sorted(str(p) for p in root.rglob("*") if p.is_file())[:: max(1, args.files // 5)][:5]
+        five = sorted(str(p) for p in root.rglob("*") if p.is_file())[:: max(1, args.files // 5)][
+            :5
+        ]
         import_yaml = best_of([sys.executable, "-c", "import yaml"], args.repeat * 2)
         small = best_of([*PIPWARDEN, "check", "--exit-zero", "-q", *five], args.repeat * 2)
-        small_pip = best_of([*PIPWARDEN, "check", "--exit-zero", "-q", *(str(p) for p in sorted(root.glob("docker/py*/Dockerfile"))[:5])], args.repeat * 2)
+        small_pip = best_of(
+            [
+                *PIPWARDEN,
+                "check",
+                "--exit-zero",
+                "-q",
+                *(str(p) for p in sorted(root.glob("docker/py*/Dockerfile"))[:5]),
+            ],
+            args.repeat * 2,
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
     rows = [
-        ("tree", f"{args.files} files, {mb:.1f} MB", f"{tree:.3f} s", f"grep -rl pip {grep:.3f} s", tree / grep, 15),
-        ("  throughput", f"{args.files / tree:,.0f} files/s, {mb / tree:.1f} MB/s", "", "", None, None),
-        ("5 files", "mixed kinds", f"{small * 1000:.0f} ms", f"import yaml {import_yaml * 1000:.0f} ms", small / import_yaml, 2),
-        ("5 files", "Dockerfiles with pip", f"{small_pip * 1000:.0f} ms", f"import yaml {import_yaml * 1000:.0f} ms", small_pip / import_yaml, 2),
+        (
+            "tree",
+            f"{args.files} files, {mb:.1f} MB",
+            f"{tree:.3f} s",
+            f"grep -rl pip {grep:.3f} s",
+            tree / grep,
+            15,
+        ),
+        (
+            "  throughput",
+            f"{args.files / tree:,.0f} files/s, {mb / tree:.1f} MB/s",
+            "",
+            "",
+            None,
+            None,
+        ),
+        (
+            "5 files",
+            "mixed kinds",
+            f"{small * 1000:.0f} ms",
+            f"import yaml {import_yaml * 1000:.0f} ms",
+            small / import_yaml,
+            2,
+        ),
+        (
+            "5 files",
+            "Dockerfiles with pip",
+            f"{small_pip * 1000:.0f} ms",
+            f"import yaml {import_yaml * 1000:.0f} ms",
+            small_pip / import_yaml,
+            2,
+        ),
         ("peak RSS", "largest child process", f"{peak_kib / 1024:.0f} MiB", "", None, None),
     ]
     print(f"pipwarden benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for name, what, value, reference, ratio, target in rows:
-        verdict = "" if ratio is None else f"{ratio:5.1f}x (target <= {target}x) {'ok' if ratio <= target else 'OVER'}"
+        verdict = (
+            ""
+            if ratio is None
+            else f"{ratio:5.1f}x (target <= {target}x) {'ok' if ratio <= target else 'OVER'}"
+        )
         print(f"{name:<12} {what:<34} {value:>10}   {reference:<26} {verdict}")
     return 0
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipwarden.rules.registry import ALL_RULES
 from pipwarden.rules.docs import with_rules_table
+from pipwarden.rules.registry import ALL_RULES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

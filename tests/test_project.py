@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipwarden.rules.registry import ALL_RULES
 from pipwarden.rules.docs import with_rules_table
+from pipwarden.rules.registry import ALL_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ def test_python_m_pipwarden_and_version() -> None:
 def test_catalog_names_every_rule_as_the_rules_do() -> None:
     from pipwarden.rules.catalog import CATALOG
 
-    assert CATALOG == {rule.code: rule.name for rule in ALL_RULES}
+    assert {rule.code: rule.name for rule in ALL_RULES} == CATALOG
 
 
 def test_a_file_without_pip_does_not_load_the_analysis(tmp_path: Path) -> None:
@@ -56,5 +56,22 @@ def test_a_file_without_pip_does_not_load_the_analysis(tmp_path: Path) -> None:
         "import sys; from pipwarden.cli import main; rc = main(['check', 'build.sh', 'Dockerfile']);"
         "print(rc, sorted(m for m in sys.modules if m.startswith(('pipwarden.analysis', 'pipwarden.rules.registry', 'tree_sitter'))))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
+    )
     assert result.stdout.splitlines()[-1] == "0 []"
+
+
+def test_ruff_check_and_format_are_clean() -> None:
+    paths = ["hooks", "tests", "scripts", "bench"]
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", *paths], cwd=ROOT, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout
+    fmt = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert fmt.returncode == 0, fmt.stdout
