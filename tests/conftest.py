@@ -34,7 +34,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def case_files(case: Path) -> list[Path]:
-    return sorted(p for p in case.iterdir() if p.name != "expected.txt" and p.is_file())
+    return sorted(p for p in case.rglob("*") if p.name != "expected.txt" and p.is_file())
 
 
 os.environ.setdefault("NO_COLOR", "1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,65 @@ def test_exec_form_json_escape_maps_to_the_literal() -> None:
         ("PW101", 3, 24),
         ("PW201", 3, 29),
     ]
+
+
+def _check(tmp_path: Path, name: str, text: str) -> list[str]:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    report = CHECKER.check_path(str(path), explicit=True)
+    assert report.error is None
+    return [f"{f.start.line}:{f.start.column}: {f.code} {f.message}" for f in report.findings]
+
+
+def test_malformed_yaml_is_one_pw900_at_the_parser_position(tmp_path: Path) -> None:
+    text = "jobs:\n  test:\n    steps:\n      - run: pip install x\n     bad: [\n"
+    findings = _check(tmp_path, ".github/workflows/ci.yml", text)
+    assert len(findings) == 1
+    assert findings[0].startswith("5:6: PW900 invalid YAML:")
+
+
+def test_tabs_in_yaml(tmp_path: Path) -> None:
+    findings = _check(tmp_path, ".gitlab-ci.yml", "job:\n\tscript:\n\t\t- pip install x\n")
+    assert [f.split(" ")[1] for f in findings] == ["PW900"]
+
+
+def test_yaml_alias_bomb_finishes_fast(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["pip install x"]']
+    for i in range(1, 30):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    lines.append("job:\n  script: *a29\n  after_script: [*a29, *a29]")
+    start = time.perf_counter()
+    findings = _check(tmp_path, ".gitlab-ci.yml", "\n".join(lines) + "\n")
+    assert time.perf_counter() - start < 1.0
+    assert findings and all(" PW201 " in f for f in findings)
+
+
+@pytest.mark.parametrize(
+    "workflow",
+    [
+        "jobs:\n  a:\n    steps:\n      - run: 42\n",
+        "jobs:\n  a:\n    steps:\n      - run: [pip, install]\n",
+        "jobs:\n  a:\n    steps: {run: pip}\n",
+        "jobs: [1, 2]\n",
+        "on: push\nunknown_key: {deep: [1, {x: y}]}\njobs:\n  a:\n    runs-on: [1]\n    steps: [null, 3, {uses: 7}]\n",
+        "",
+        "---\n...\n",
+        "just a string\n",
+    ],
+)
+def test_odd_workflows_do_not_crash(tmp_path: Path, workflow: str) -> None:
+    assert _check(tmp_path, ".github/workflows/odd.yml", workflow) == []
+
+
+def test_unterminated_define_in_a_makefile(tmp_path: Path) -> None:
+    findings = _check(
+        tmp_path, "Makefile", "define SETUP\nsudo pip install x\n\nall:\n\t$(SETUP)\n"
+    )
+    assert findings == ["1:1: PW900 `define SETUP` is never closed by `endef`"]
+
+
+def test_yaml_that_is_no_ci_configuration_is_not_read(tmp_path: Path) -> None:
+    assert _check(tmp_path, "docs/mkdocs.yml", "plugins: [pip install x]\n") == []
+    assert _check(tmp_path, "config.yaml", "run: sudo pip install x\n") == []

@@ -26,7 +26,8 @@ def findings_in(case: Path) -> list[str]:
         report = checker.check_path(str(path), explicit=True)
         assert report.error is None, report.error
         for f in report.findings:
-            lines.append(f"{path.name}:{f.start.line}:{f.start.column}: {f.code}")
+            name = path.relative_to(case).as_posix()
+            lines.append(f"{name}:{f.start.line}:{f.start.column}: {f.code}")
     return sorted(lines)
 
 

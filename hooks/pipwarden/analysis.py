@@ -17,7 +17,16 @@ from pipwarden.commands import PipCall
 from pipwarden.model import Hit, Span
 from pipwarden.rules.base import Context, EnvContext, Rule, UserSwitch, Venv
 from pipwarden.shell.parse import Command, parse_script
-from pipwarden.shell.session import Image, Scope, Script, SetEnv, SetUser
+from pipwarden.shell.session import (
+    Image,
+    Persist,
+    Runner,
+    Scope,
+    Script,
+    SetEnv,
+    SetPython,
+    SetUser,
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class State:
     users: dict[str, commands.UserCreation] = field(default_factory=dict)
     root_user_installs: list[PipCall] = field(default_factory=list)
     lost_activation: Venv | None = None
+    windows: bool = False
 
     def copy(self) -> State:
         return replace(
@@ -86,6 +96,10 @@ class _Walk:
                 yield from self._set_env(item)
             elif isinstance(item, SetUser):
                 yield from self._set_user(item)
+            elif isinstance(item, SetPython):
+                self.state.python = item.source
+            elif isinstance(item, Runner):
+                self.state.windows = item.os == "windows"
 
     # Inherited state ------------------------------------------------------------------------
 
@@ -153,7 +167,16 @@ class _Walk:
     def _script(self, script: Script) -> Iterator[RuleHit]:
         state = self.state
         session = _Session(state.venv, state.venv_known, dict(state.env))
-        for command in parse_script(script, commands.relevant_program):
+        for item in script.env:
+            session.env[item.name] = item.value
+            venv = self._venv_from_variable(item.name, item.value, item.span)
+            if venv is not None:
+                session.venv = venv
+            yield from self._dispatch_env(EnvContext(item.name, item.value, item.span))
+        wanted = commands.relevant_program
+        if self.scope.persist:
+            wanted = _with_output_commands
+        for command in parse_script(script, wanted):
             yield from self._command(command, session)
         if session.activated is not None and state.venv is None:
             state.lost_activation = session.activated
@@ -202,7 +225,7 @@ class _Walk:
             externally_managed=platform.externally_managed if platform else None,
             posix_sh=sh,
             sh_label=sh_label,
-            windows=bool(platform and platform.windows),
+            windows=state.windows or bool(platform and platform.windows),
             env=env,
         )
 
@@ -261,11 +284,52 @@ class _Walk:
                 session.venv = venv
                 session.activated = venv
 
+    def _persist(self, command: Command) -> None:
+        """`echo "$PWD/.venv/bin" >> "$GITHUB_PATH"` and the like: state for later Scripts."""
+        words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
+        if command.program == "printf" and words:
+            words = words[-1:]
+        written = " ".join(_assigned_value(w.raw) for w in words)
+        targets = [r.target.raw for r in command.redirects if r.operator in (">", ">>")]
+        for persist in self.scope.persist:
+            if persist.variable is not None:
+                if not any(re.search(rf"\$\{{?{persist.variable}\b", t) for t in targets):
+                    continue
+                self._apply_persisted(persist, written, command)
+            elif persist.marker is not None and written.startswith(persist.marker):
+                self._apply_persisted(persist, written[len(persist.marker) :], command)
+
+    def _apply_persisted(self, persist: Persist, written: str, command: Command) -> None:
+        state = self.state
+        written = written.strip()
+        if persist.kind == "path":
+            venv = self._venv_from_variable("PATH", written + ":$PATH", command.span)
+        elif persist.kind == "env":
+            name, _, value = written.partition("=")
+            state.env[name] = value
+            venv = self._venv_from_variable(name, value, command.span)
+        else:
+            activated = re.fullmatch(r"(?:source|\.)\s+(\S+)", written)
+            found = None
+            if activated:
+                target = activated.group(1).strip("\"'")
+                found = re.fullmatch(r"(.*?)/(?:bin|Scripts)/activate", target)
+            venv = Venv(found.group(1), "activate", command.span) if found else None
+            if venv is None and written.startswith("export "):
+                name, _, value = written[len("export ") :].partition("=")
+                venv = self._venv_from_variable(name.strip(), value, command.span)
+        if venv is not None:
+            state.venv = venv
+            state.lost_activation = None
+
     def _effects(self, command: Command, pip: PipCall | None, session: _Session) -> None:
         state = self.state
         program = command.program
         if program in ("export", "declare", "typeset", "local", "readonly"):
             self._assign(command, session)
+            return
+        if program in _OUTPUT_COMMANDS:
+            self._persist(command)
             return
         created = commands.venv_created(command)
         if created is not None and created.text is not None:
@@ -304,6 +368,13 @@ class _Walk:
         as_root = state.user == "root" and command.run_as in (None, "root")
         if pip is not None and pip.installs and pip.has("--user") and as_root:
             state.root_user_installs.append(pip)
+
+
+_OUTPUT_COMMANDS = frozenset({"echo", "printf"})
+
+
+def _with_output_commands(program: str) -> bool:
+    return program in _OUTPUT_COMMANDS or commands.relevant_program(program)
 
 
 def _assigned_value(raw: str) -> str:

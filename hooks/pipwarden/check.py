@@ -60,7 +60,20 @@ def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
         from pipwarden.frontends import dockerfile
 
         return dockerfile.parse
+    if kind is Kind.MAKEFILE:
+        from pipwarden.frontends import makefile
+
+        return makefile.parse
+    if kind in CI_KINDS:
+        from pipwarden.frontends import ci
+
+        return ci.parser(kind)
     return None
+
+
+CI_KINDS = frozenset(
+    {Kind.GITHUB, Kind.GITLAB, Kind.CIRCLECI, Kind.AZURE, Kind.BITBUCKET, Kind.TRAVIS}
+)
 
 
 def _shebang_kind(text: str) -> Kind | None:

@@ -42,8 +42,13 @@ class Kind(enum.Enum):
     SHELL = "shell"
     DOCKERFILE = "dockerfile"
     MAKEFILE = "makefile"
-    YAML = "yaml"
     PYTHON = "python"
+    GITHUB = "github-actions"
+    GITLAB = "gitlab-ci"
+    CIRCLECI = "circleci"
+    AZURE = "azure-pipelines"
+    BITBUCKET = "bitbucket-pipelines"
+    TRAVIS = "travis"
 
 
 # Files whose kind only their first line tells (`#!/bin/bash`).
@@ -65,11 +70,29 @@ def classify_name(path: str) -> Kind | str | None:
     if name in _MAKEFILES or lower.endswith((".mk", ".make")):
         return Kind.MAKEFILE
     if lower.endswith((".yml", ".yaml")):
-        return Kind.YAML
+        return _ci_kind(path.replace("\\", "/"), name)
     if lower.endswith((".py", ".pyw")):
         return Kind.PYTHON
     if "." not in name.lstrip("."):
         return SHEBANG
+    return None
+
+
+def _ci_kind(path: str, name: str) -> Kind | None:
+    """CI configuration is known by where it lives; other YAML is not ours."""
+    anchored = "/" + path
+    if "/.github/workflows/" in anchored or name in ("action.yml", "action.yaml"):
+        return Kind.GITHUB
+    if "gitlab-ci" in name or "/.gitlab/ci/" in anchored:
+        return Kind.GITLAB
+    if "/.circleci/" in anchored:
+        return Kind.CIRCLECI
+    if name.startswith(("azure-pipelines", ".azure-pipelines")) or "/.azure-pipelines/" in anchored:
+        return Kind.AZURE
+    if name.startswith("bitbucket-pipelines."):
+        return Kind.BITBUCKET
+    if name == ".travis.yml":
+        return Kind.TRAVIS
     return None
 
 

@@ -174,7 +174,9 @@ class ActivationNotPersisted(Rule):
         venv = lost.path or "the venv"
         boundary = context.boundary
         reason = boundary.reason if boundary else "this runs in a new shell"
-        persist = boundary.persist.format(venv=venv) if boundary else ""
+        # Later shells may start elsewhere: a venv put on PATH needs an absolute path.
+        anchored = venv if venv.startswith(("/", "$", "~")) else f"$PWD/{venv}"
+        persist = boundary.persist.format(venv=anchored) if boundary else ""
         help_text = f"call `{venv}/bin/python -m pip` directly"
         if persist:
             help_text += f", or {persist}"

@@ -23,7 +23,7 @@ def interpreter_for(pip: PipCall, context: Context) -> str:
     version = match.group("version") if match else None
     if version:
         return "python" + version
-    if context.venv_active or context.python in ("official", "conda", "managed"):
+    if context.venv_active or context.windows or context.python in ("official", "conda", "managed"):
         return "python"
     return "python3"
 

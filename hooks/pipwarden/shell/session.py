@@ -133,6 +133,8 @@ class Script:
     shell: str = ""
     # Set for a script that an elevated command runs (`sudo sh -c '...'`).
     elevated_by: Span | None = None
+    # Variables set for this process only (a CI step's `env:`).
+    env: tuple[SetEnv, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,36 @@ class SetUser:
     span: Span
 
 
-ScopeItem = Script | Image | SetEnv | SetUser
+@dataclass(frozen=True)
+class SetPython:
+    """A Python put in place outside any Script: `uses: actions/setup-python` ("managed", a
+    user-writable interpreter meant for installs), setup-miniconda ("conda")."""
+
+    source: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Runner:
+    """The operating system later Scripts run on ("windows", "linux", "macos")."""
+
+    os: str
+    span: Span
+
+
+ScopeItem = Script | Image | SetEnv | SetUser | SetPython | Runner
+
+
+@dataclass(frozen=True)
+class Persist:
+    """How a Script hands state to the later Scripts of its Scope: by appending to the file a
+    variable names (`>> "$GITHUB_PATH"`), or by printing a marker (`##vso[task.prependpath]`).
+    `kind` says what the written text is: "path" (a directory put first on PATH), "env"
+    (NAME=value), or "script" (shell text every later Script runs first)."""
+
+    kind: str
+    variable: str | None = None
+    marker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +216,7 @@ class Scope:
     # the start is what that image says; False where they run in the caller's unknown
     # environment (a shell script, a Makefile).
     runs_in_image: bool = False
+    persist: tuple[Persist, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,70 @@
+"""Azure Pipelines (`azure-pipelines.yml`): each job is a Scope and each `script`/`bash` step
+a Script of its own; `##vso[task.prependpath]` carries a directory to later steps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipwarden.frontends import Parsed
+from pipwarden.frontends.yamlci import (
+    Document,
+    env_items,
+    mapping,
+    placeholders,
+    scalar,
+    script_from,
+    sequence,
+)
+from pipwarden.shell.session import Boundary, Persist, Runner, Scope, ScopeItem, SetPython
+
+if TYPE_CHECKING:
+    import yaml
+
+BOUNDARY = Boundary(
+    reason="each pipeline step runs in a new process",
+    persist='put the venv on PATH for later steps with `echo "##vso[task.prependpath]{venv}/bin"`',
+    url="https://learn.microsoft.com/azure/devops/pipelines/scripts/logging-commands",
+)
+PERSIST = (Persist("path", marker="##vso[task.prependpath]"),)
+# Macro syntax `$(Build.SourcesDirectory)` and template expressions are replaced by Azure
+# before the shell runs.
+MACROS = placeholders(r"\$\(\s*[A-Za-z_][\w]*\.[\w.]*\s*\)|\$\{\{.*?\}\}|\$\[.*?\]")
+_STEP_SHELLS = {"bash": "bash", "script": "bash", "powershell": "pwsh", "pwsh": "pwsh"}
+
+
+def parse(document: Document, path: str) -> Parsed:
+    top = mapping(document.root)
+    jobs: list[tuple[str, yaml.Node]] = []
+    if "steps" in top:
+        jobs.append(("pipeline", document.root))
+    for job in sequence(top.get("jobs")):
+        jobs.append((scalar(mapping(job).get("job")) or "job", job))
+    for stage in sequence(top.get("stages")):
+        for job in sequence(mapping(stage).get("jobs")):
+            jobs.append((scalar(mapping(job).get("job")) or "job", job))
+    scopes = []
+    for name, node in jobs:
+        job = mapping(node)
+        pool = job.get("pool") or top.get("pool")
+        image = scalar(mapping(pool).get("vmImage")) or ""
+        windows = image.lower().startswith(("windows", "vs20"))
+        items: list[ScopeItem] = (
+            [Runner("windows", document.span(pool))] if windows and pool else []
+        )
+        items.extend(env_items(document, top.get("variables")))
+        items.extend(env_items(document, job.get("variables")))
+        for step_node in sequence(job.get("steps")):
+            step = mapping(step_node)
+            if (scalar(step.get("task")) or "").startswith("UsePythonVersion"):
+                items.append(SetPython("managed", document.span(step_node)))
+            for key, shell in _STEP_SHELLS.items():
+                if scalar(step.get(key)) is None:
+                    continue
+                if key == "script" and windows:
+                    shell = "cmd"
+                env = tuple(env_items(document, step.get("env")))
+                script = script_from(document, [step[key]], shell, env=env, rewrite=MACROS)
+                if script is not None:
+                    items.append(script)
+        scopes.append(Scope(name, tuple(items), BOUNDARY, persist=PERSIST))
+    return Parsed(scopes)

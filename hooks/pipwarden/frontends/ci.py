@@ -1,0 +1,30 @@
+"""CI configuration files: YAML read once with positions, then the front-end of its service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pipwarden.discover import Kind
+from pipwarden.frontends import Parsed, azure, bitbucket, circleci, github, gitlab, travis
+from pipwarden.frontends.yamlci import Document, load
+
+FRONTENDS: dict[Kind, Callable[[Document, str], Parsed]] = {
+    Kind.GITHUB: github.parse,
+    Kind.GITLAB: gitlab.parse,
+    Kind.CIRCLECI: circleci.parse,
+    Kind.AZURE: azure.parse,
+    Kind.BITBUCKET: bitbucket.parse,
+    Kind.TRAVIS: travis.parse,
+}
+
+
+def parser(kind: Kind) -> Callable[[str, str], Parsed]:
+    parse_document = FRONTENDS[kind]
+
+    def parse(text: str, path: str) -> Parsed:
+        document, problem = load(text)
+        if document is None:
+            return Parsed([], [problem] if problem else [])
+        return parse_document(document, path)
+
+    return parse

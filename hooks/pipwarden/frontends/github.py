@@ -1,0 +1,144 @@
+"""GitHub Actions workflows (`.github/workflows/*.yml`) and composite actions (`action.yml`).
+
+Each job is a Scope; each `run:` is a Script in its step's shell. `uses: actions/setup-python`
+puts a user-writable Python in place; writes to `$GITHUB_PATH`/`$GITHUB_ENV` carry to later
+steps; `${{ ... }}` expressions become unknown words of the same length.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipwarden.frontends import Parsed
+from pipwarden.frontends.yamlci import (
+    Document,
+    env_items,
+    mapping,
+    placeholders,
+    scalar,
+    script_from,
+    sequence,
+)
+from pipwarden.shell.session import (
+    Boundary,
+    Image,
+    Persist,
+    Runner,
+    Scope,
+    ScopeItem,
+    SetEnv,
+    SetPython,
+)
+
+if TYPE_CHECKING:
+    import yaml
+
+BOUNDARY = Boundary(
+    reason="each workflow step runs in a new shell",
+    persist='put the venv on PATH for later steps with `echo "{venv}/bin" >> "$GITHUB_PATH"`',
+    url="https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-system-path",
+)
+PERSIST = (Persist("path", variable="GITHUB_PATH"), Persist("env", variable="GITHUB_ENV"))
+EXPRESSIONS = placeholders(r"\$\{\{.*?\}\}")
+_PYTHON_ACTIONS = {
+    "actions/setup-python": "managed",
+    "conda-incubator/setup-miniconda": "conda",
+    "mamba-org/setup-micromamba": "conda",
+}
+_SHELLS = {"bash": "bash", "sh": "sh", "pwsh": "pwsh", "powershell": "pwsh", "cmd": "cmd"}
+
+
+def parse(document: Document, path: str) -> Parsed:
+    top = mapping(document.root)
+    workflow_env = env_items(document, top.get("env"))
+    workflow_shell = scalar(mapping(mapping(top.get("defaults")).get("run")).get("shell"))
+    scopes = []
+    runs = mapping(top.get("runs"))
+    if scalar(runs.get("using")) == "composite":
+        items = _steps(document, sequence(runs.get("steps")), "bash")
+        scopes.append(Scope("action", tuple(items), BOUNDARY, persist=PERSIST))
+    for job_id, job_node in mapping(top.get("jobs")).items():
+        job = mapping(job_node)
+        items: list[ScopeItem] = []
+        windows = _runs_on_windows(job)
+        if windows is not None:
+            items.append(Runner("windows", document.span(windows)))
+        container = job.get("container")
+        image = scalar(container) or scalar(mapping(container).get("image"))
+        if container is not None:
+            items.append(
+                Image(None if image is None or "${{" in image else image, document.span(container))
+            )
+        items.extend(workflow_env)
+        items.extend(env_items(document, job.get("env")))
+        shell = (
+            scalar(mapping(mapping(job.get("defaults")).get("run")).get("shell")) or workflow_shell
+        )
+        default = shell or ("pwsh" if windows is not None else "bash")
+        items.extend(_steps(document, sequence(job.get("steps")), default))
+        scopes.append(
+            Scope(
+                job_id, tuple(items), BOUNDARY, runs_in_image=container is not None, persist=PERSIST
+            )
+        )
+    return Parsed(scopes)
+
+
+def _steps(document: Document, steps: list[yaml.Node], default_shell: str) -> list[ScopeItem]:
+    items: list[ScopeItem] = []
+    for step_node in steps:
+        step = mapping(step_node)
+        uses = scalar(step.get("uses")) or ""
+        action = uses.split("@", 1)[0].lower()
+        if action in _PYTHON_ACTIONS:
+            items.append(SetPython(_PYTHON_ACTIONS[action], document.span(step_node)))
+        run = step.get("run")
+        if scalar(run) is None:
+            continue
+        shell = _shell(scalar(step.get("shell")) or default_shell)
+        if shell is None:
+            continue  # `shell: python` and the like: not shell text
+        env: tuple[SetEnv, ...] = tuple(env_items(document, step.get("env")))
+        script = script_from(document, [run], shell, env=env, rewrite=EXPRESSIONS)
+        if script is not None:
+            items.append(script)
+    return items
+
+
+def _shell(shell: str) -> str | None:
+    """`bash`, `bash -el {0}`, `sh -e {0}`, `pwsh`; None for python and other interpreters."""
+    words = shell.replace("{0}", "").split()
+    program = words[0].rsplit("/", 1)[-1] if words else ""
+    if program in _SHELLS:
+        return _SHELLS[program]
+    if "${{" in shell or program in ("script", "wsl-bash"):
+        return "bash"
+    return None
+
+
+def _runs_on_windows(job: dict[str, yaml.Node]) -> yaml.Node | None:
+    """The `runs-on` node when it names a Windows runner, or a matrix that includes one."""
+    runs_on = job.get("runs-on")
+    if runs_on is None:
+        return None
+    labels = [scalar(runs_on)] + [scalar(n) for n in sequence(runs_on)]
+    labels += [scalar(n) for n in sequence(mapping(runs_on).get("labels"))]
+    for label in labels:
+        if label and label.lower().startswith("windows"):
+            return runs_on
+        matrix = label is not None and "${{" in label and "matrix" in label
+        if matrix and any(v.lower().startswith("windows") for v in _matrix_values(job)):
+            return runs_on
+    return None
+
+
+def _matrix_values(job: dict[str, yaml.Node]) -> list[str]:
+    matrix = mapping(mapping(job.get("strategy")).get("matrix"))
+    values: list[str] = []
+    for name, node in matrix.items():
+        if name == "include":
+            for entry in sequence(node):
+                values.extend(v for v in (scalar(n) for n in mapping(entry).values()) if v)
+        else:
+            values.extend(v for v in (scalar(n) for n in sequence(node)) if v)
+    return values

@@ -1,0 +1,162 @@
+"""GitLab CI (`.gitlab-ci.yml` and the local files it includes).
+
+Each job is a Scope. `before_script` and `script` run in one shell, so they are one Script;
+`after_script` runs in a new shell, another Script. `default:`, `extends:`, YAML anchors and
+`!reference` tags are followed where the text says what they point at.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from pipwarden.frontends import Parsed
+from pipwarden.frontends.yamlci import (
+    Document,
+    env_items,
+    key_node,
+    load,
+    mapping,
+    placeholders,
+    scalar,
+    script_from,
+    sequence,
+)
+from pipwarden.model import Span
+from pipwarden.shell.session import Boundary, Image, ParseProblem, Scope, ScopeItem
+
+if TYPE_CHECKING:
+    import yaml
+
+BOUNDARY = Boundary(
+    reason="after_script runs in a new shell",
+    persist="activate the venv again in after_script",
+    url="https://docs.gitlab.com/ci/yaml/#after_script",
+)
+KEYWORDS = frozenset(
+    [
+        "default",
+        "include",
+        "stages",
+        "variables",
+        "workflow",
+        "image",
+        "services",
+        "before_script",
+        "after_script",
+        "cache",
+        "spec",
+    ]
+)
+# `$[[ inputs.x ]]` is replaced before the job runs; the shell never sees it.
+INPUTS = placeholders(r"\$\[\[.*?\]\]")
+
+
+class _Jobs:
+    """Job definitions from the file and its local includes, with `extends:` resolved."""
+
+    def __init__(self, document: Document, path: str) -> None:
+        self.document = document
+        self.definitions: dict[str, tuple[Document, yaml.Node]] = {}
+        self.problems: list[ParseProblem] = []
+        for name, node in mapping(document.root).items():
+            self.definitions[name] = (document, node)
+        self._include(mapping(document.root).get("include"), path)
+
+    def _include(self, node: yaml.Node | None, path: str) -> None:
+        """`include: local:` files add job definitions (for `extends`); they are read, never
+        executed, and only when they are plain files under the same directory tree."""
+        root = os.path.dirname(os.path.abspath(path))
+        entries = sequence(node) or ([node] if node is not None else [])
+        for entry in entries[:50]:
+            local = scalar(entry) or scalar(mapping(entry).get("local"))
+            if not local or "://" in local or "*" in local or "$" in local:
+                continue
+            candidate = os.path.normpath(os.path.join(root, local.lstrip("/")))
+            try:
+                with open(candidate, encoding="utf-8", errors="surrogateescape") as handle:
+                    text = handle.read(1_000_000)
+            except OSError:
+                continue
+            included, _ = load(text)
+            if included is None:
+                continue
+            for name, job in mapping(included.root).items():
+                self.definitions.setdefault(name, (included, job))
+
+    def resolved(self, name: str, depth: int = 0) -> dict[str, tuple[Document, yaml.Node]]:
+        """A job's keywords after `extends:` (deep merge: the job's own keys win)."""
+        if name not in self.definitions or depth > 10:
+            return {}
+        document, node = self.definitions[name]
+        own = {key: (document, value) for key, value in mapping(node).items()}
+        extends = own.get("extends")
+        parents: list[str] = []
+        if extends is not None:
+            parents = [scalar(extends[1]) or ""] + [scalar(n) or "" for n in sequence(extends[1])]
+        merged: dict[str, tuple[Document, yaml.Node]] = {}
+        for parent in parents:
+            if parent:
+                merged.update(self.resolved(parent, depth + 1))
+        merged.update(own)
+        return merged
+
+    def lines(self, found: tuple[Document, yaml.Node]) -> list[tuple[Document, yaml.Node]]:
+        """The script lines a keyword means, each with its file, `!reference [.job, key]`
+        followed (one level, as GitLab does by default)."""
+        owner, node = found
+        items: list[tuple[Document, yaml.Node]] = []
+        for item in sequence(node) or [node]:
+            if item.tag != "!reference":
+                items.append((owner, item))
+                continue
+            path = [scalar(n) or "" for n in sequence(item)]
+            target = self.resolved(path[0]) if path else {}
+            if len(path) >= 2 and path[1] in target:
+                referenced_owner, referenced = target[path[1]]
+                items.extend((referenced_owner, n) for n in sequence(referenced) or [referenced])
+        return items
+
+
+def parse(document: Document, path: str) -> Parsed:
+    jobs = _Jobs(document, path)
+    top = mapping(document.root)
+    default = {key: (document, value) for key, value in mapping(top.get("default")).items()}
+    # Before `default:` existed, these keywords were set at the top level.
+    legacy = {
+        key: (document, top[key])
+        for key in ("image", "before_script", "after_script")
+        if key in top
+    }
+    scopes = []
+    for name in top:
+        if name in KEYWORDS or name.startswith("."):
+            continue
+        job = {**legacy, **default, **jobs.resolved(name)}
+        if "script" not in job:
+            continue  # a trigger job, or not a job at all
+        job_key = key_node(document.root, name)
+        where = document.span(job_key) if job_key is not None else Span(0, 0)
+        items: list[ScopeItem] = []
+        image_node = job.get("image")
+        image = None
+        if image_node is not None:
+            image = scalar(image_node[1]) or scalar(mapping(image_node[1]).get("name"))
+        items.append(Image(None if image is None or "$" in image else image, where))
+        items.extend(env_items(document, top.get("variables")))
+        if "variables" in job:
+            items.extend(env_items(*job["variables"]))
+        main = [
+            line
+            for key in ("before_script", "script")
+            if key in job
+            for line in jobs.lines(job[key])
+        ]
+        for lines in (main, jobs.lines(job["after_script"]) if "after_script" in job else []):
+            # The runner uses bash where the image has it, else sh (busybox ash on Alpine): both
+            # know `source`.
+            script = script_from(document, lines, "bash", rewrite=INPUTS, elsewhere=where)
+            if script is not None:
+                items.append(script)
+        scopes.append(Scope(name, tuple(items), BOUNDARY, runs_in_image=True))
+    return Parsed(scopes, jobs.problems)

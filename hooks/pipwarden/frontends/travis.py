@@ -1,0 +1,34 @@
+"""Travis CI (`.travis.yml`): Travis runs every phase of a job in the same bash session, so
+the phases are one Script; `language: python` jobs run inside a virtualenv Travis made."""
+
+from __future__ import annotations
+
+from pipwarden.frontends import Parsed
+from pipwarden.frontends.yamlci import Document, mapping, scalar, script_from, sequence
+from pipwarden.shell.session import Scope, ScopeItem, SetEnv
+
+PHASES = (
+    "before_install",
+    "install",
+    "before_script",
+    "script",
+    "after_success",
+    "after_failure",
+    "after_script",
+)
+
+
+def parse(document: Document, path: str) -> Parsed:
+    top = mapping(document.root)
+    items: list[ScopeItem] = []
+    if scalar(top.get("language")) == "python":
+        # Travis activates ~/virtualenv/pythonX.Y before the first phase.
+        items.append(SetEnv("VIRTUAL_ENV", "~/virtualenv/python", document.span(top["language"])))
+    lines = []
+    for phase in PHASES:
+        node = top.get(phase)
+        lines.extend(sequence(node) or ([node] if scalar(node) is not None else []))
+    script = script_from(document, lines, "bash")
+    if script is not None:
+        items.append(script)
+    return Parsed([Scope("travis", tuple(items))])

@@ -1,0 +1,4 @@
+SHELL := /bin/bash
+
+lint:
+	source .venv/bin/activate && ruff check .
