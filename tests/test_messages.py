@@ -93,3 +93,33 @@ def test_every_rule_documents_itself_in_fixed_sections() -> None:
         ):
             assert section in text, (rule.code, section)
         assert rule.name == rule.name.lower() and " " not in rule.name
+
+
+def test_github_lost_activation_points_to_github_path() -> None:
+    (finding,) = findings("github/lost-activation/.github/workflows/ci.yml", "PW302")
+    assert "each workflow step runs in a new shell" in finding.message
+    assert 'echo "$PWD/.venv/bin" >> "$GITHUB_PATH"' in finding.help
+    assert [p.line for p, _ in finding.related] == [9]
+
+
+def test_makefile_lost_activation_suggests_joining_lines() -> None:
+    (finding,) = findings("makefile/lost-activation/Makefile", "PW302")
+    assert "each Makefile recipe line runs in its own shell" in finding.message
+    assert "`&&`" in finding.help and ".ONESHELL" in finding.help
+    assert ".venv/bin/python -m pip" in finding.help
+
+
+def test_gitlab_after_script_is_a_new_shell() -> None:
+    (finding,) = findings("gitlab/after-script/.gitlab-ci.yml", "PW302")
+    assert "after_script runs in a new shell" in finding.message
+
+
+def test_windows_runner_makes_self_upgrade_an_error() -> None:
+    found = findings("github/windows-upgrade/.github/workflows/ci.yml", "PW202")
+    assert [str(f.severity) for f in found] == ["error", "error"]
+    assert "python -m pip install --upgrade pip" in found[0].help
+
+
+def test_break_system_packages_in_workflow_env_points_at_the_variable() -> None:
+    (finding,) = findings("github/break-env/.github/workflows/release.yaml", "PW304")
+    assert (finding.start.line, finding.start.column, finding.end.line) == (6, 3, 6)
