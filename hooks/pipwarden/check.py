@@ -121,6 +121,7 @@ class Checker:
             return report
         lowered = data.lower()
         if not any(needle in lowered for needle in _NEEDLES):
+            report.checked = kind != SHEBANG
             return report
         text = data.decode("utf-8", "surrogateescape")
         if text.startswith("\ufeff"):

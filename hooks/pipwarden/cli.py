@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from pipwarden import __version__
+from pipwarden.config import FAIL_ON, OUTPUT_FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "rule", "rules")
@@ -43,8 +44,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--output-format",
-        choices=("full", "concise", "json"),
+        choices=OUTPUT_FORMATS,
         help="how to report findings (default: full)",
+    )
+    check.add_argument(
+        "-o",
+        "--output-file",
+        metavar="PATH",
+        help="write the report to this file; the terminal still gets the summary",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        help="the lowest severity that makes the exit code 1 (default: info, any finding)",
     )
     check.add_argument(
         "--statistics", action="store_true", help="count findings per rule instead of listing them"
@@ -92,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+# Most severe first, as FAIL_ON lists them.
+SEVERITY_NAMES = FAIL_ON
+
+
 def _error(message: str) -> None:
     sys.stderr.write(f"pipwarden: error: {message}\n")
 
@@ -109,6 +125,7 @@ def _check(args: argparse.Namespace) -> int:
             ignore=args.ignore,
             exclude=args.exclude,
             output_format=args.output_format,
+            fail_on=args.fail_on,
         )
     except ConfigError as error:
         _error(str(error))
@@ -116,17 +133,30 @@ def _check(args: argparse.Namespace) -> int:
     result = run(args.paths or ["."], settings, force_exclude=args.force_exclude)
     for problem in result.errors:
         _error(problem)
-    out = sys.stdout
     fmt = settings.output_format or "full"
     if args.statistics:
-        report.render_statistics(result.reports, out)
+        report.render_statistics(result.reports, sys.stdout)
+    elif args.output_file:
+        from pipwarden.write import atomic_write
+
+        try:
+            with atomic_write(args.output_file) as handle:
+                report.renderer(fmt)(result, handle, False)
+        except OSError as error:
+            _error(f"{args.output_file}: cannot write the report: {error.strerror or error}")
+            return EXIT_ERROR
     else:
-        report.RENDERERS[fmt](result.reports, out, report.use_color(out))
-    if fmt in report.TEXT_FORMATS and not args.quiet:
-        out.write(report.summary(result.reports) + "\n")
+        report.renderer(fmt)(result, sys.stdout, report.use_color(sys.stdout))
+    if (fmt in report.TEXT_FORMATS or args.output_file) and not args.quiet:
+        sys.stdout.write(report.summary(result.reports) + "\n")
     if result.errors:
         return EXIT_ERROR
-    if result.finding_count and not args.exit_zero:
+    failing = SEVERITY_NAMES.index(settings.fail_on)
+    worst = max(
+        (SEVERITY_NAMES.index(str(f.severity)) for r in result.reports for f in r.findings),
+        default=None,
+    )
+    if worst is not None and worst <= failing and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 

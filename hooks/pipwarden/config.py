@@ -20,9 +20,21 @@ KEYS = frozenset(
         "extend-exclude",
         "per-file-ignores",
         "output-format",
+        "fail-on",
     }
 )
-OUTPUT_FORMATS = ("full", "concise", "json")
+OUTPUT_FORMATS = (
+    "full",
+    "concise",
+    "grouped",
+    "json",
+    "json-lines",
+    "github",
+    "gitlab",
+    "sarif",
+    "junit",
+)
+FAIL_ON = ("error", "warning", "info")
 
 
 class ConfigError(Exception):
@@ -37,6 +49,7 @@ class Settings:
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     output_format: str | None = None
     source: str | None = None  # the file the settings came from
+    fail_on: str = "info"  # the lowest severity that makes the exit code 1
     _specs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def relative(self, path: str) -> str | None:
@@ -137,6 +150,7 @@ def load(
     ignore: list[str] | None = None,
     exclude: list[str] | None = None,
     output_format: str | None = None,
+    fail_on: str | None = None,
 ) -> Settings:
     found: tuple[str, dict[str, Any]] | None
     if config_path is not None:
@@ -179,6 +193,11 @@ def load(
         raise ConfigError(
             f"{where}: unknown output format {fmt!r} (choose from {', '.join(OUTPUT_FORMATS)})"
         )
+    threshold = fail_on or table.get("fail-on", "info")
+    if threshold not in FAIL_ON:
+        raise ConfigError(
+            f"{where}: `fail-on` must be one of {', '.join(FAIL_ON)}, not {threshold!r}"
+        )
     return Settings(
         frozenset(enabled),
         root,
@@ -186,4 +205,5 @@ def load(
         per_file_ignores,
         fmt,
         found[0] if found else None,
+        threshold,
     )

@@ -182,7 +182,7 @@ def _walk(directory: str) -> Iterator[str]:
                     ignore, directory, entry.path, "/"
                 ):
                     pending.append(entry.path)
-            elif classify_name(entry.name) is not None and not _ignored(
+            elif classify_name(entry.path) is not None and not _ignored(
                 ignore, directory, entry.path
             ):
                 yield os.path.normpath(entry.path)

@@ -16,8 +16,9 @@ PARALLEL_THRESHOLD = 400
 
 @dataclass
 class RunResult:
-    reports: list[FileReport] = field(default_factory=list)
+    reports: list[FileReport] = field(default_factory=list)  # the files with findings
     errors: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # every file read as one of our kinds
 
     @property
     def finding_count(self) -> int:
@@ -60,6 +61,8 @@ def run(paths: list[str], settings: Settings, *, force_exclude: bool = False) ->
         checker = Checker(settings)
         reports = [checker.check_path(c.path, explicit=c.explicit) for c in candidates]
     for report in reports:
+        if report.checked:
+            result.checked.append(report.path)
         if report.error is not None:
             result.errors.append(f"{report.path}: {report.error}")
         if report.findings:

@@ -1,17 +1,42 @@
-"""Reporters turn Findings into text; they know nothing else."""
+"""Reporters turn Findings into text for a terminal, a CI service or another tool; they know
+Findings (and, for SARIF, the rules' own documentation) and nothing else."""
 
 from __future__ import annotations
 
-import json
+import hashlib
+import importlib
 import os
 from collections import Counter
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, TextIO
 
-from pipwarden.check import FileReport
-from pipwarden.model import Finding, Severity, SourceText
+from pipwarden.model import Finding, Severity
 
-_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+if TYPE_CHECKING:
+    from pipwarden.check import FileReport
+    from pipwarden.run import RunResult
+
+Renderer = Callable[["RunResult", TextIO, bool], None]
+
+# format → (module, function); modules are imported only for the format asked for.
+FORMATS: dict[str, tuple[str, str]] = {
+    "full": ("text", "render_full"),
+    "concise": ("text", "render_concise"),
+    "grouped": ("text", "render_grouped"),
+    "json": ("machine", "render_json"),
+    "json-lines": ("machine", "render_json_lines"),
+    "github": ("machine", "render_github"),
+    "gitlab": ("machine", "render_gitlab"),
+    "junit": ("machine", "render_junit"),
+    "sarif": ("sarif", "render_sarif"),
+}
+# Formats for people: the summary line follows them.
+TEXT_FORMATS = frozenset({"full", "concise", "grouped"})
+
+
+def renderer(fmt: str) -> Renderer:
+    module, function = FORMATS[fmt]
+    return getattr(importlib.import_module(f"pipwarden.report.{module}"), function)
 
 
 def use_color(stream: TextIO) -> bool:
@@ -22,107 +47,55 @@ def use_color(stream: TextIO) -> bool:
     return stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
-class _Style:
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def __call__(self, text: str, code: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+def findings(reports: Sequence[FileReport]) -> Iterator[tuple[FileReport, Finding]]:
+    for report in reports:
+        for finding in report.findings:
+            yield report, finding
 
 
-def _findings(reports: Sequence[FileReport]) -> list[tuple[FileReport, Finding]]:
-    return [(report, finding) for report in reports for finding in report.findings]
+def fingerprints(reports: Sequence[FileReport]) -> dict[int, str]:
+    """A fingerprint per finding that survives unrelated edits: it hashes the rule, the file
+    and the text of the finding's line (not its number), plus how many identical findings came
+    before it in the file. Keyed by id(finding)."""
+    result: dict[int, str] = {}
+    for report in reports:
+        seen: Counter[tuple[str, str]] = Counter()
+        for finding in report.findings:
+            line = (
+                report.source.line_text(finding.start.line).strip()
+                if report.source and report.source.text
+                else ""
+            )
+            key = (finding.code, line)
+            digest = hashlib.sha256(
+                f"{finding.code}\0{relative_path(finding.path)}\0{line}\0{seen[key]}".encode()
+            )
+            seen[key] += 1
+            result[id(finding)] = digest.hexdigest()[:32]
+    return result
 
 
-def render_concise(reports: Sequence[FileReport], out: TextIO, color: bool) -> None:
-    style = _Style(color)
-    for _, f in _findings(reports):
-        out.write(
-            f"{style(f.path, '1')}:{f.start.line}:{f.start.column}: "
-            f"{style(f.code, _COLORS[f.severity] + ';1')} {f.message}\n"
-        )
-
-
-def render_full(reports: Sequence[FileReport], out: TextIO, color: bool) -> None:
-    style = _Style(color)
-    for report, f in _findings(reports):
-        out.write(
-            f"{style(f.path, '1')}:{f.start.line}:{f.start.column}: "
-            f"{style(f.code, _COLORS[f.severity] + ';1')} [{f.severity}] {f.message}\n"
-        )
-        if report.source is not None and report.source.text:
-            out.write(_frame(report.source, f, style))
-        for position, label in f.related:
-            out.write(f"  = note: line {position.line}: {label}\n")
-        if f.help:
-            out.write(f"  = {style('help', '1')}: {f.help}\n")
-        if f.url:
-            out.write(f"  = docs: {f.url}\n")
-        out.write("\n")
-
-
-def _frame(source: SourceText, f: Finding, style: _Style) -> str:
-    last = min(f.end.line, f.start.line + 4)
-    if f.end.column == 1 and f.end.line > f.start.line:
-        last = min(last, f.end.line - 1)
-    width = len(str(last))
-    gutter = " " * width
-    lines = [f"{gutter} |"]
-    for number in range(f.start.line, last + 1):
-        text = source.line_text(number).expandtabs(1)
-        lines.append(f"{number:>{width}} | {text}")
-        start = f.start.column if number == f.start.line else 1 + len(text) - len(text.lstrip())
-        end = f.end.column if number == f.end.line else len(text) + 1
-        if end > start:
-            marker = " " * (start - 1) + "^" * (end - start)
-            lines.append(f"{gutter} | {style(marker, _COLORS[f.severity])}")
-    lines.append(f"{gutter} |")
-    return "\n".join(lines) + "\n"
-
-
-def finding_json(f: Finding) -> dict[str, object]:
-    return {
-        "code": f.code,
-        "name": f.name,
-        "message": f.message,
-        "severity": str(f.severity),
-        "help": f.help or None,
-        "url": f.url or None,
-        "filename": os.path.abspath(f.path),
-        "location": {"row": f.start.line, "column": f.start.column},
-        "end_location": {"row": f.end.line, "column": f.end.column},
-        "related": [
-            {"location": {"row": p.line, "column": p.column}, "message": label}
-            for p, label in f.related
-        ],
-        "fix": None,
-    }
-
-
-def render_json(reports: Sequence[FileReport], out: TextIO, color: bool) -> None:
-    json.dump([finding_json(f) for _, f in _findings(reports)], out, indent=2)
-    out.write("\n")
-
-
-RENDERERS = {"full": render_full, "concise": render_concise, "json": render_json}
-TEXT_FORMATS = frozenset({"full", "concise"})
+def relative_path(path: str) -> str:
+    """The path relative to the current directory (the repository root in CI), with `/`."""
+    relative = os.path.relpath(os.path.abspath(path))
+    return (path if relative.startswith("..") else relative).replace(os.sep, "/")
 
 
 def render_statistics(reports: Sequence[FileReport], out: TextIO) -> None:
-    counts = Counter((f.code, f.name) for _, f in _findings(reports))
+    counts = Counter((f.code, f.name) for _, f in findings(reports))
     for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         out.write(f"{count:>5}\t{code}\t{name}\n")
 
 
 def summary(reports: Sequence[FileReport]) -> str:
-    findings = [f for _, f in _findings(reports)]
-    if not findings:
+    found = [f for _, f in findings(reports)]
+    if not found:
         return "All checks passed!"
-    by_severity = Counter(f.severity for f in findings)
+    by_severity = Counter(f.severity for f in found)
     parts = [
         f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 and s != Severity.INFO else ''}"
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         if by_severity[s]
     ]
-    noun = "finding" if len(findings) == 1 else "findings"
-    return f"Found {len(findings)} {noun} ({', '.join(parts)})."
+    noun = "finding" if len(found) == 1 else "findings"
+    return f"Found {len(found)} {noun} ({', '.join(parts)})."

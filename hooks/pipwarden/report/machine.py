@@ -1,0 +1,127 @@
+"""Reports for tools: JSON (shaped like ruff's), JSON Lines, GitHub workflow commands, GitLab
+Code Quality, JUnit XML."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING, TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from pipwarden.model import Finding, Severity
+from pipwarden.report import findings, fingerprints, relative_path
+
+if TYPE_CHECKING:
+    from pipwarden.run import RunResult
+
+
+def finding_json(f: Finding) -> dict[str, object]:
+    return {
+        "code": f.code,
+        "name": f.name,
+        "message": f.message,
+        "severity": str(f.severity),
+        "help": f.help or None,
+        "url": f.url or None,
+        "filename": os.path.abspath(f.path),
+        "location": {"row": f.start.line, "column": f.start.column},
+        "end_location": {"row": f.end.line, "column": f.end.column},
+        "related": [
+            {"location": {"row": p.line, "column": p.column}, "message": label}
+            for p, label in f.related
+        ],
+        "fix": None,
+    }
+
+
+def render_json(result: RunResult, out: TextIO, color: bool) -> None:
+    json.dump([finding_json(f) for _, f in findings(result.reports)], out, indent=2)
+    out.write("\n")
+
+
+def render_json_lines(result: RunResult, out: TextIO, color: bool) -> None:
+    for _, f in findings(result.reports):
+        out.write(json.dumps(finding_json(f)) + "\n")
+
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(result: RunResult, out: TextIO, color: bool) -> None:
+    """Workflow commands: each finding becomes an annotation on the pull request's diff."""
+    for _, f in findings(result.reports):
+        properties = ",".join(
+            f"{key}={_github_property(str(value))}"
+            for key, value in (
+                ("file", relative_path(f.path)),
+                ("line", f.start.line),
+                ("col", f.start.column),
+                ("endLine", f.end.line),
+                ("endColumn", f.end.column),
+                ("title", f"{f.code} {f.name}"),
+            )
+        )
+        message = (
+            f.message + (f"\n\nhelp: {f.help}" if f.help else "") + (f"\n{f.url}" if f.url else "")
+        )
+        out.write(f"::{_GITHUB_LEVEL[f.severity]} {properties}::{_github_data(message)}\n")
+
+
+_GITLAB_SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
+
+
+def render_gitlab(result: RunResult, out: TextIO, color: bool) -> None:
+    """A GitLab Code Quality report (Code Climate issues)."""
+    prints = fingerprints(result.reports)
+    issues = [
+        {
+            "description": f"{f.code} {f.message}",
+            "check_name": f"{f.code} {f.name}",
+            "fingerprint": prints[id(f)],
+            "severity": _GITLAB_SEVERITY[f.severity],
+            "location": {
+                "path": relative_path(f.path),
+                "lines": {"begin": f.start.line, "end": f.end.line},
+            },
+        }
+        for _, f in findings(result.reports)
+    ]
+    json.dump(issues, out, indent=2)
+    out.write("\n")
+
+
+def render_junit(result: RunResult, out: TextIO, color: bool) -> None:
+    """One test case per file checked, a failure per finding."""
+    by_path = {report.path: report.findings for report in result.reports}
+    paths = sorted(set(result.checked) | set(by_path))
+    failures = sum(len(found) for found in by_path.values())
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(f'<testsuites name="pipwarden" tests="{len(paths)}" failures="{failures}">\n')
+    out.write(
+        f'  <testsuite name="pipwarden" tests="{len(paths)}" failures="{failures}" errors="0">\n'
+    )
+    for path in paths:
+        name = quoteattr(relative_path(path))
+        found = by_path.get(path, [])
+        if not found:
+            out.write(f'    <testcase name={name} classname="pipwarden"/>\n')
+            continue
+        out.write(f'    <testcase name={name} classname="pipwarden">\n')
+        for f in found:
+            where = f"{relative_path(f.path)}:{f.start.line}:{f.start.column}"
+            body = escape(
+                f"{where}: {f.code} {f.message}" + (f"\nhelp: {f.help}" if f.help else "")
+            )
+            out.write(
+                f"      <failure type={quoteattr(f.code)} message={quoteattr(f.message)}>{body}</failure>\n"
+            )
+        out.write("    </testcase>\n")
+    out.write("  </testsuite>\n</testsuites>\n")

@@ -1,0 +1,101 @@
+"""SARIF 2.1.0 for GitHub code scanning: the rule catalogue with its documentation, and each
+finding with its exact region, related locations and a stable fingerprint."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from pipwarden import __version__
+from pipwarden.model import Finding, Severity
+from pipwarden.report import findings, fingerprints, relative_path
+
+if TYPE_CHECKING:
+    from pipwarden.run import RunResult
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _region(start_line: int, start_column: int, end_line: int, end_column: int) -> dict[str, int]:
+    return {
+        "startLine": start_line,
+        "startColumn": start_column,
+        "endLine": end_line,
+        "endColumn": end_column,
+    }
+
+
+def _location(
+    f: Finding, line: int, column: int, end_line: int, end_column: int
+) -> dict[str, object]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": relative_path(f.path), "uriBaseId": "SRCROOT"},
+            "region": _region(line, column, end_line, end_column),
+        }
+    }
+
+
+def render_sarif(result: RunResult, out: TextIO, color: bool) -> None:
+    from pipwarden.rules.registry import ALL_RULES
+
+    index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
+    rules = []
+    for rule in ALL_RULES:
+        entry: dict[str, object] = {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.summary},
+            "help": {"text": rule.documentation(), "markdown": rule.documentation()},
+            "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+            "properties": {"tags": ["pip"]},
+        }
+        if rule.url:
+            entry["helpUri"] = rule.url
+        rules.append(entry)
+    prints = fingerprints(result.reports)
+    results = []
+    for _, f in findings(result.reports):
+        message = f.message + (f"\nhelp: {f.help}" if f.help else "")
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": _LEVEL[f.severity],
+                "message": {"text": message},
+                "locations": [_location(f, f.start.line, f.start.column, f.end.line, f.end.column)],
+                "relatedLocations": [
+                    {
+                        **_location(f, p.line, p.column, p.line, p.column + 1),
+                        "id": i,
+                        "message": {"text": label},
+                    }
+                    for i, (p, label) in enumerate(f.related)
+                ],
+                "partialFingerprints": {"pipwarden/v1": prints[id(f)]},
+            }
+        )
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "pipwarden",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"SRCROOT": {"uri": Path(os.getcwd()).as_uri() + "/"}},
+                "results": results,
+            }
+        ],
+    }
+    json.dump(document, out, indent=2)
+    out.write("\n")

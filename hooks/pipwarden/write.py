@@ -1,0 +1,38 @@
+"""Writing files the way a user can trust: to a temporary file in the same directory, then
+renamed over the target, so a reader never sees half a file and a crash leaves the old one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import TextIO
+
+
+@contextlib.contextmanager
+def atomic_write(
+    path: str, *, newline: str | None = None, encoding: str = "utf-8"
+) -> Iterator[TextIO]:
+    directory = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".pipwarden-", suffix=".tmp")
+    try:
+        with os.fdopen(
+            descriptor, "w", encoding=encoding, errors="surrogateescape", newline=newline
+        ) as handle:
+            yield handle
+        try:
+            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        except FileNotFoundError:
+            os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
