@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipwarden.rules.docs import with_rules_table
 from pipwarden.rules.registry import ALL_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,11 +17,6 @@ def test_pipwarden_reports_nothing_on_its_own_repository() -> None:
         [sys.executable, "-m", "pipwarden", "check", "."], cwd=ROOT, capture_output=True, text=True
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "All checks passed!\n", "")
-
-
-def test_readme_rules_table_is_generated_from_the_rules() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme == with_rules_table(readme, ALL_RULES), "run: python scripts/update_docs.py"
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -188,5 +188,7 @@ def _rules(fmt: str) -> int:
         sys.stdout.write(json.dumps([rule_json(r) for r in rules.ALL_RULES], indent=2) + "\n")
         return EXIT_CLEAN
     for rule in rules.ALL_RULES:
-        sys.stdout.write(f"{rule.code}  {rule.name:<30} {rule.severity!s:<8} {rule.summary}\n")
+        sys.stdout.write(
+            f"{rule.code}  {rule.name:<30} {rule.severity!s:<8} fix: {rule.fix:<9} {rule.summary}\n"
+        )
     return EXIT_CLEAN

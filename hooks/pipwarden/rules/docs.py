@@ -24,12 +24,28 @@ def rule_json(rule: Rule) -> dict[str, object]:
     }
 
 
+def rule_markdown(rule: Rule) -> str:
+    """The page docs/rules/<name>.md."""
+    lines = [
+        f"# {rule.code} {rule.name}",
+        "",
+        f"Severity: {rule.severity} · Fix: {rule.fix}",
+        "",
+        f"{rule.summary[:1].upper()}{rule.summary[1:]}.",
+        "",
+        rule.documentation(),
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def rules_table(rules: tuple[Rule, ...]) -> str:
     """The Markdown table of rules in README.md."""
-    rows = ["| code | name | severity | what it finds |", "|---|---|---|---|"]
+    rows = ["| code | name | severity | fix | what it finds |", "|---|---|---|---|---|"]
     for rule in rules:
         rows.append(
-            f"| {rule.code} | [{rule.name}]({rule.url or '#'}) | {rule.severity} | {rule.summary} |"
+            f"| {rule.code} | [{rule.name}](docs/rules/{rule.name}.md) | {rule.severity} | "
+            f"{rule.fix} | {rule.summary} |"
         )
     return "\n".join(rows) + "\n"
 
@@ -42,3 +58,8 @@ def with_rules_table(readme: str, rules: tuple[Rule, ...]) -> str:
     before, _, rest = readme.partition(TABLE_START)
     _, _, after = rest.partition(TABLE_END)
     return before + TABLE_START + rules_table(rules) + TABLE_END + after
+
+
+def generated_pages(rules: tuple[Rule, ...]) -> dict[str, str]:
+    """docs/rules/ as it should be: file name → content."""
+    return {f"{rule.name}.md": rule_markdown(rule) for rule in rules}
