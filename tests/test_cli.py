@@ -198,6 +198,7 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     codes = [line.split()[0] for line in out.splitlines()]
     assert codes == [
+        "PW100",
         "PW101",
         "PW201",
         "PW202",
@@ -214,7 +215,7 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
         "PW900",
     ]
     data = json.loads(run(capsys, "rules", "--output-format", "json")[1])
-    assert data[0]["name"] == "sudo-pip" and data[0]["severity"] == "error"
+    assert data[1]["name"] == "sudo-pip" and data[1]["severity"] == "error"
 
 
 def test_color_only_on_a_terminal_and_never_with_no_color(project: Path) -> None:

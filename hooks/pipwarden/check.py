@@ -216,4 +216,23 @@ class Checker:
             for f in findings
             if f.code in enabled and not suppressions.covers(f.code, f.start.line)
         }
+        if "PW100" in enabled and suppressions.items:
+            source = SourceText(text)
+            for item, idle in suppressions.unused(enabled):
+                finding = self._unused(item, idle, path, source)
+                if not suppressions.covers("PW100", finding.start.line):
+                    unique[(finding.code, finding.start, finding.end)] = finding
         return sorted(unique.values(), key=lambda f: (f.start, f.code))
+
+    def _unused(
+        self, item: suppress.Suppression, idle: list[str], path: str, source: SourceText
+    ) -> Finding:
+        from pipwarden.rules.registry import UNUSED_SUPPRESSION
+
+        codes = ", ".join(idle)
+        reason = f" (its reason: {item.reason})" if item.reason else ""
+        message = (
+            f"the suppression of {codes} covers no {codes} finding on this line or the next{reason}"
+        )
+        remedy = "remove the comment" if len(idle) == len(item.codes) else f"remove {codes} from it"
+        return self._finding(UNUSED_SUPPRESSION, path, source, item.span, message, remedy)

@@ -1,54 +1,100 @@
-"""Inline suppressions: `# pipwarden: ignore[PW201,PW301] reason`, `# noqa: PW201` on the
-finding's line or the line above, and `# pipwarden: ignore-file`."""
+"""Inline suppressions.
+
+`# pipwarden: ignore[PW201,bare-pip] reason` (or `# noqa: PW201`) covers its own line and
+the next one; when that next line continues over backslash-newlines (a Dockerfile RUN, a
+shell command, a recipe line), the whole continued line. `# pipwarden: ignore-file` skips
+the file. A suppression that covers nothing is itself reported (PW100), so stale ones get
+cleaned up.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from pipwarden.model import Span
 from pipwarden.rules.catalog import code_for
 
-_IGNORE = re.compile(r"#\s*pipwarden:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
+_IGNORE = re.compile(
+    r"#\s*pipwarden:\s*ignore\[(?P<codes>[^\]]*)\][ \t]*(?P<reason>[^\n]*)", re.IGNORECASE
+)
 _NOQA = re.compile(
     r"#\s*noqa:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)", re.IGNORECASE
 )
 _IGNORE_FILE = re.compile(r"#\s*pipwarden:\s*ignore-file\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass
+class Suppression:
+    line: int  # 1-based line of the comment
+    span: Span  # the directive in the file
+    codes: tuple[str, ...]
+    reason: str
+    last_line: int  # the last line it covers
+    used: set[str] = field(default_factory=set)
+
+    @property
+    def text(self) -> str:
+        return f"# pipwarden: ignore[{','.join(self.codes)}]"
+
+
+@dataclass
 class Suppressions:
-    file_ignored: bool
-    # 1-based line of each suppression comment → the codes it names.
-    by_line: dict[int, frozenset[str]]
+    file_ignored: bool = False
+    items: list[Suppression] = field(default_factory=list)
 
     def covers(self, code: str, line: int) -> bool:
-        """A comment on the finding's own line, or on the line just above it."""
         if self.file_ignored:
             return True
-        return any(code in self.by_line.get(at, ()) for at in (line, line - 1))
+        covered = False
+        for item in self.items:
+            if item.line <= line <= item.last_line and code in item.codes:
+                item.used.add(code)
+                covered = True
+        return covered
+
+    def unused(self, ran: frozenset[str]) -> list[tuple[Suppression, list[str]]]:
+        """Suppressions with codes that ran here and covered nothing."""
+        result = []
+        for item in self.items:
+            idle = [code for code in item.codes if code in ran and code not in item.used]
+            if idle:
+                result.append((item, idle))
+        return result
 
 
-NONE = Suppressions(False, {})
+def _continues(line: str) -> bool:
+    stripped = line.rstrip()
+    return (len(stripped) - len(stripped.rstrip("\\"))) % 2 == 1
 
 
 def scan(text: str) -> Suppressions:
     lowered = text.lower()
     if "pipwarden" not in lowered and "noqa" not in lowered:
-        return NONE
-    by_line: dict[int, frozenset[str]] = {}
-    file_ignored = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if "#" not in line:
-            continue
-        if _IGNORE_FILE.search(line):
-            file_ignored = True
-        codes: set[str] = set()
-        for pattern in (_IGNORE, _NOQA):
-            for match in pattern.finditer(line):
-                for key in re.split(r"[,\s]+", match.group("codes")):
-                    code = code_for(key) if key else None
-                    if code is not None:
-                        codes.add(code)
-        if codes:
-            by_line[number] = frozenset(codes)
-    return Suppressions(file_ignored, by_line)
+        return Suppressions()
+    result = Suppressions()
+    lines = text.split("\n")
+    offset = 0
+    for index, line in enumerate(lines):
+        number = index + 1
+        if "#" in line:
+            if _IGNORE_FILE.search(line):
+                result.file_ignored = True
+            for pattern in (_IGNORE, _NOQA):
+                for match in pattern.finditer(line):
+                    codes = tuple(
+                        dict.fromkeys(
+                            c for c in map(code_for, re.split(r"[,\s]+", match.group("codes"))) if c
+                        )
+                    )
+                    if not codes:
+                        continue
+                    reason = match.groupdict().get("reason") or ""
+                    last = number + 1
+                    while last <= len(lines) and _continues(lines[last - 1]):
+                        last += 1
+                    end = match.start() + len(match.group(0)) - len(reason)
+                    span = Span(offset + match.start(), offset + len(line[:end].rstrip()))
+                    result.items.append(Suppression(number, span, codes, reason.strip(), last))
+        offset += len(line) + 1
+    return result

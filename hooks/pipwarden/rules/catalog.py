@@ -8,6 +8,7 @@ A test keeps this table and the rule classes in step.
 from __future__ import annotations
 
 CATALOG: dict[str, str] = {
+    "PW100": "unused-suppression",
     "PW101": "sudo-pip",
     "PW201": "bare-pip",
     "PW202": "self-upgrade-bare-pip",

@@ -60,6 +60,40 @@ class ParseError(Rule):
     url = ""
 
 
+class UnusedSuppression(Rule):
+    """
+    ## What it finds
+    A `# pipwarden: ignore[CODE]` (or `# noqa: CODE`) comment that suppresses nothing: the
+    finding it was written for is gone, or it names the wrong code or the wrong line.
+
+    ## Why it breaks
+    A stale suppression hides the next real problem on that line, and it tells readers the line
+    does something it no longer does.
+
+    ## Example
+    ```sh
+    python3 -m pip install -r requirements.txt  # pipwarden: ignore[PW201]
+    ```
+
+    ## Use instead
+    ```sh
+    python3 -m pip install -r requirements.txt
+    ```
+
+    ## Fix safety
+    No automatic fix yet: delete the comment, or the codes in it that are named in the message.
+
+    ## References
+    Suppression comments are described in this project's README.
+    """
+
+    code = "PW100"
+    name = "unused-suppression"
+    severity = Severity.WARNING
+    summary = "suppression comment that suppresses nothing"
+    url = ""
+
+
 RULES: tuple[Rule, ...] = (
     SudoPip(),
     BarePip(),
@@ -76,7 +110,8 @@ RULES: tuple[Rule, ...] = (
     GlobalCliTool(),
 )
 PARSE_ERROR = ParseError()
-ALL_RULES: tuple[Rule, ...] = (*RULES, PARSE_ERROR)
+UNUSED_SUPPRESSION = UnusedSuppression()
+ALL_RULES: tuple[Rule, ...] = (UNUSED_SUPPRESSION, *RULES, PARSE_ERROR)
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in ALL_RULES}
 

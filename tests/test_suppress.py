@@ -1,0 +1,62 @@
+"""Suppression comments, and the report of the ones that suppress nothing."""
+
+from __future__ import annotations
+
+from pipwarden.check import Checker
+from pipwarden.config import Settings
+from pipwarden.discover import Kind
+from pipwarden.rules.catalog import CATALOG
+
+CHECKER = Checker(Settings(frozenset(CATALOG)))
+
+
+def found(text: str, kind: Kind = Kind.SHELL, path: str = "x.sh") -> list[str]:
+    return [
+        f"{f.start.line}:{f.start.column} {f.code}" for f in CHECKER.check_text(text, path, kind)
+    ]
+
+
+def test_same_line_and_line_above() -> None:
+    text = (
+        "#!/bin/sh\n"
+        "sudo pip install a  # pipwarden: ignore[PW101,bare-pip] the CI image has no venv\n"
+        "# noqa: PW101\n"
+        "sudo pip install b\n"
+    )
+    assert found(text) == ["4:6 PW201"]
+
+
+def test_own_line_comment_covers_a_continued_command() -> None:
+    text = "FROM python:3.12\n# pipwarden: ignore[PW201]\nRUN apt-get update && \\\n    pip install x\n"
+    assert found(text, Kind.DOCKERFILE, "Dockerfile") == []
+
+
+def test_ignore_file() -> None:
+    assert found("#!/bin/sh\n# pipwarden: ignore-file\nsudo pip install x\n") == []
+
+
+def test_unused_suppression_is_reported_with_its_reason() -> None:
+    text = "#!/bin/sh\npython3 -m pip install .  # pipwarden: ignore[PW201] old habit\n"
+    findings = CHECKER.check_text(text, "x.sh", Kind.SHELL)
+    assert [(f.code, f.start.line, f.start.column, f.end.column) for f in findings] == [
+        ("PW100", 2, 28, 54)
+    ]
+    assert "(its reason: old habit)" in findings[0].message
+    assert findings[0].help == "remove the comment"
+
+
+def test_partly_used_suppression_names_the_idle_code() -> None:
+    text = "#!/bin/sh\npip install x  # pipwarden: ignore[PW201,PW101]\n"
+    findings = CHECKER.check_text(text, "x.sh", Kind.SHELL)
+    assert [f.code for f in findings] == ["PW100"]
+    assert findings[0].help == "remove PW101 from it"
+
+
+def test_a_code_that_did_not_run_is_not_called_unused() -> None:
+    only_bare_pip = Checker(Settings(frozenset({"PW100", "PW201"})))
+    text = "#!/bin/sh\npython3 -m pip install x  # pipwarden: ignore[PW101]\n"
+    assert only_bare_pip.check_text(text, "x.sh", Kind.SHELL) == []
+
+
+def test_noqa_for_other_tools_is_left_alone() -> None:
+    assert found("#!/bin/sh\npython3 -m pip install x  # noqa: E501\n") == []
