@@ -39,7 +39,7 @@ def test_unused_suppression_is_reported_with_its_reason() -> None:
     text = "#!/bin/sh\npython3 -m pip install .  # pipwarden: ignore[PW201] old habit\n"
     findings = CHECKER.check_text(text, "x.sh", Kind.SHELL)
     assert [(f.code, f.start.line, f.start.column, f.end.column) for f in findings] == [
-        ("PW100", 2, 28, 54)
+        ("PW100", 2, 27, 53)
     ]
     assert "(its reason: old habit)" in findings[0].message
     assert findings[0].help == "remove the comment"
