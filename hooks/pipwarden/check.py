@@ -49,6 +49,7 @@ class FileReport:
     error: str | None = None  # the file could not be read at all
     source: SourceText | None = None  # kept for source frames when there are findings
     checked: bool = False
+    kind: Kind | None = None
 
 
 def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
@@ -131,6 +132,7 @@ class Checker:
             if kind is None:
                 return report
         assert isinstance(kind, Kind)
+        report.kind = kind
         try:
             report.findings = self.check_text(text, path, kind)
         except Exception as error:  # a bug of ours must not stop the run

@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
         help="apply `exclude` to files named on the command line too (for pre-commit)",
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    check.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add a `# pipwarden: ignore[...]` comment for every finding, then report what is left",
+    )
 
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument(
@@ -131,6 +136,11 @@ def _check(args: argparse.Namespace) -> int:
         _error(str(error))
         return EXIT_ERROR
     result = run(args.paths or ["."], settings, force_exclude=args.force_exclude)
+    if args.add_noqa:
+        from pipwarden.run import add_suppressions
+
+        added, result = add_suppressions(result, settings, args.paths or ["."], args.force_exclude)
+        sys.stderr.write(f"Added {added} suppression comment{'s' if added != 1 else ''}.\n")
     for problem in result.errors:
         _error(problem)
     fmt = settings.output_format or "full"

@@ -68,3 +68,42 @@ def run(paths: list[str], settings: Settings, *, force_exclude: bool = False) ->
         if report.findings:
             result.reports.append(report)
     return result
+
+
+def add_suppressions(
+    result: RunResult, settings: Settings, paths: list[str], force_exclude: bool
+) -> tuple[int, RunResult]:
+    """Suppress every finding in place, then check again. A file whose new text would not
+    check clean (a comment the format would not take) is left as it was."""
+    from pipwarden.noqa import with_suppressions
+    from pipwarden.write import ChangedOnDisk, rewrite
+
+    checker = Checker(settings)
+    added = 0
+    problems = []
+    for report in result.reports:
+        if report.kind is None or report.source is None:
+            continue
+        try:
+            with open(report.path, "rb") as handle:
+                original = handle.read()
+        except OSError as error:
+            problems.append(f"{report.path}: {error.strerror or error}")
+            continue
+        text = report.source.text
+        new_text = with_suppressions(text, report.kind, report.findings)
+        left = checker.check_text(new_text, report.path, report.kind)
+        if new_text == text or any(f.code != "PW900" for f in left):
+            problems.append(
+                f"{report.path}: suppression comments would not hold here; left unchanged"
+            )
+            continue
+        try:
+            rewrite(report.path, original, new_text)
+        except (OSError, ChangedOnDisk) as error:
+            problems.append(f"{report.path}: not written: {error}")
+            continue
+        added += new_text.count("# pipwarden: ignore[") - text.count("# pipwarden: ignore[")
+    again = run(paths, settings, force_exclude=force_exclude)
+    again.errors[:0] = problems
+    return added, again

@@ -36,3 +36,18 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+class ChangedOnDisk(Exception):
+    """The file is no longer what was read; it is left alone."""
+
+
+def rewrite(path: str, original: bytes, text: str) -> None:
+    """Replace the file's text, keeping its byte order mark, its undecodable bytes and, since
+    `text` carries them, its line endings; only if it still holds `original`."""
+    with open(path, "rb") as handle:
+        if handle.read() != original:
+            raise ChangedOnDisk(path)
+    bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
+    with atomic_write(path, newline="") as handle:
+        handle.write(bom + text)
