@@ -29,11 +29,17 @@ def repository(tmp_path: Path) -> Path:
     return repo
 
 
-def try_repo(repo: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One hook environment for the module: building it is most of a run's time."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def try_repo(repo: Path, home: Path, hook: str = "pipwarden") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
     env.pop("PIPWARDEN_STRICT", None)
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "pipwarden", "--all-files"],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--all-files"],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -43,14 +49,14 @@ def try_repo(repo: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_hook_fails_on_sudo_pip_and_passes_on_a_clean_dockerfile(
-    repository: Path, tmp_path: Path
+    repository: Path, pre_commit_home: Path
 ) -> None:
     (repository / "Dockerfile").write_text("FROM python:3.12-slim\nRUN sudo pip install flask\n")
     # Files pre-commit passes that pipwarden does not read are skipped silently.
     (repository / "config.yml").write_text("name: not a pipeline\nsteps: [1, 2]\n")
     (repository / "tool.py").write_text("print('pip install is only text here')\n")
     git(repository, "add", ".")
-    failed = try_repo(repository, tmp_path)
+    failed = try_repo(repository, pre_commit_home)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Dockerfile:2:5: PW101" in failed.stdout
 
@@ -58,6 +64,22 @@ def test_hook_fails_on_sudo_pip_and_passes_on_a_clean_dockerfile(
         "FROM python:3.12-slim\nRUN python -m pip install --no-cache-dir flask\n"
     )
     git(repository, "add", ".")
-    passed = try_repo(repository, tmp_path)
+    passed = try_repo(repository, pre_commit_home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "pipwarden" in passed.stdout and "Passed" in passed.stdout
+
+
+def test_fix_hook_rewrites_and_fails_like_a_formatter(
+    repository: Path, pre_commit_home: Path
+) -> None:
+    (repository / "Dockerfile").write_text("FROM python:3.12-slim\nRUN pip install flask\n")
+    git(repository, "add", ".")
+    fixed = try_repo(repository, pre_commit_home, "pipwarden-fix")
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr
+    assert "files were modified by this hook" in fixed.stdout
+    assert (
+        repository / "Dockerfile"
+    ).read_text() == "FROM python:3.12-slim\nRUN python -m pip install flask\n"
+    git(repository, "add", ".")
+    again = try_repo(repository, pre_commit_home, "pipwarden-fix")
+    assert again.returncode == 0, again.stdout + again.stderr

@@ -148,7 +148,10 @@ def test_output_file_gets_the_report_and_the_terminal_the_summary(
     write(project, {"a.sh": "#!/bin/sh\nsudo pip install x\n"})
     code, out = output(capsys, "--output-format", "json", "--output-file", "report.json", "a.sh")
     assert code == 1
-    assert out == "Found 2 findings (1 error, 1 warning).\n"
+    assert (
+        out
+        == "Found 2 findings (1 error, 1 warning).\n(2 more fixable with `--fix --unsafe-fixes`.)\n"
+    )
     assert [d["code"] for d in json.loads((project / "report.json").read_text())] == [
         "PW101",
         "PW201",

@@ -220,6 +220,7 @@ class _Walk:
             lost_activation=lost,
             boundary=self.scope.boundary,
             user=user,
+            shell_user=state.user,
             user_home=self._home(user),
             python=state.python,
             externally_managed=platform.externally_managed if platform else None,

@@ -3,6 +3,7 @@ apply selection and suppressions. Never raises on a file's content."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from pipwarden import suppress
 from pipwarden.config import Settings
 from pipwarden.discover import SHEBANG, Kind, classify_name
-from pipwarden.model import Finding, Severity, SourceText, Span
+from pipwarden.model import SAFE, Edit, Finding, Fix, Position, Severity, SourceText, Span
 
 if TYPE_CHECKING:
     from pipwarden.frontends import Parsed
@@ -50,6 +51,8 @@ class FileReport:
     source: SourceText | None = None  # kept for source frames when there are findings
     checked: bool = False
     kind: Kind | None = None
+    digest: str = ""  # of the bytes read, so a rewrite never overwrites a later change
+    bom: bool = False
 
 
 def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
@@ -83,6 +86,33 @@ def _shebang_kind(text: str) -> Kind | None:
     from pipwarden.frontends.shellscript import shebang_shell
 
     return Kind.SHELL if shebang_shell(text.split("\n", 1)[0]) else None
+
+
+def _unsuppress(item: suppress.Suppression, idle: list[str], source: SourceText) -> Edit:
+    """The edit that takes idle codes out of a suppression, or the whole comment (its line,
+    when it stands alone) when none is left."""
+    kept = [code for code in item.codes if code not in idle]
+    line_start = source.offset(item.line)
+    line = source.line_text(item.line)
+    comment_start = item.span.start - line_start
+    directive = source.text[item.span.start : item.span.end]
+    if kept and "[" not in directive:
+        return Edit(item.span, "# noqa: " + ", ".join(kept))
+    if kept:
+        inside = Span(
+            item.span.start + directive.index("[") + 1, item.span.start + directive.rindex("]")
+        )
+        return Edit(inside, ",".join(kept))
+    end = comment_start + len(line[comment_start:].split(" #", 1)[0].rstrip())
+    if not line[:comment_start].strip():
+        following = (
+            source.offset(item.line + 1)
+            if item.line < len(source.line_starts)
+            else len(source.text)
+        )
+        return Edit(Span(line_start, following), "")
+    start = len(line[:comment_start].rstrip())
+    return Edit(Span(line_start + start, line_start + end), "")
 
 
 class Checker:
@@ -127,6 +157,8 @@ class Checker:
         text = data.decode("utf-8", "surrogateescape")
         if text.startswith("\ufeff"):
             text = text[1:]
+            report.bom = True
+        report.digest = hashlib.sha256(data).hexdigest()
         if kind == SHEBANG:
             kind = _shebang_kind(text)
             if kind is None:
@@ -172,6 +204,7 @@ class Checker:
                     hit.help or "",
                     hit.severity,
                     tuple((source.position(r.span.start), r.label) for r in hit.related),
+                    hit.fix,
                 )
             )
         return self._filter(findings, path, text)
@@ -185,7 +218,8 @@ class Checker:
         message: str,
         help_text: str,
         severity: Severity | None = None,
-        related: tuple = (),
+        related: tuple[tuple[Position, str], ...] = (),
+        fix: Fix | None = None,
     ) -> Finding:
         return Finding(
             rule.code,
@@ -199,6 +233,7 @@ class Checker:
             source.position(max(span.end, span.start)),
             related,
             span,
+            fix,
         )
 
     def _problem(self, report: FileReport, message: str) -> None:
@@ -237,4 +272,5 @@ class Checker:
             f"the suppression of {codes} covers no {codes} finding on this line or the next{reason}"
         )
         remedy = "remove the comment" if len(idle) == len(item.codes) else f"remove {codes} from it"
-        return self._finding(UNUSED_SUPPRESSION, path, source, item.span, message, remedy)
+        fix = Fix((_unsuppress(item, idle, source),), SAFE, remedy)
+        return self._finding(UNUSED_SUPPRESSION, path, source, item.span, message, remedy, fix=fix)

@@ -71,6 +71,18 @@ def _parser() -> argparse.ArgumentParser:
         help="apply `exclude` to files named on the command line too (for pre-commit)",
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes")
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="apply the unsafe fixes too (with --fix or --diff)",
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
+    )
+    check.add_argument(
+        "--show-fixes", action="store_true", help="list the findings that were fixed"
+    )
     check.add_argument(
         "--add-noqa",
         action="store_true",
@@ -141,6 +153,30 @@ def _check(args: argparse.Namespace) -> int:
 
         added, result = add_suppressions(result, settings, args.paths or ["."], args.force_exclude)
         sys.stderr.write(f"Added {added} suppression comment{'s' if added != 1 else ''}.\n")
+    if args.diff or args.fix:
+        from pipwarden.run import fix_files
+
+        outcome = fix_files(result, settings, unsafe=args.unsafe_fixes, write=not args.diff)
+        for problem in outcome.errors:
+            _error(problem)
+        if args.diff:
+            sys.stdout.write("".join(outcome.diffs))
+            count = sum(len(found) for found in outcome.fixed.values())
+            sys.stderr.write(f"Would fix {count} finding{'s' if count != 1 else ''}.\n")
+            return (
+                EXIT_ERROR if outcome.errors else (EXIT_FINDINGS if outcome.diffs else EXIT_CLEAN)
+            )
+        if args.show_fixes:
+            for path, found in outcome.fixed.items():
+                for f in found:
+                    sys.stdout.write(
+                        f"Fixed {path}:{f.start.line}:{f.start.column}: {f.code} {f.fix.title if f.fix else ''}\n"
+                    )
+        fixed = sum(len(found) for found in outcome.fixed.values())
+        if fixed:
+            sys.stderr.write(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.\n")
+            result = run(args.paths or ["."], settings, force_exclude=args.force_exclude)
+        result.errors.extend(outcome.errors)
     for problem in result.errors:
         _error(problem)
     fmt = settings.output_format or "full"

@@ -43,6 +43,27 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace file[span] with `content` (an empty span inserts, empty content deletes)."""
+
+    span: Span
+    content: str
+
+
+SAFE = "safe"  # the behaviour is the same, or only the intended interpreter is now used
+UNSAFE = "unsafe"  # a person should look: applied only with --unsafe-fixes
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A fix is data: the edits and whether it is safe. The engine decides what to apply."""
+
+    edits: tuple[Edit, ...]
+    applicability: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Hit:
     """What a rule reports, before the engine attaches the rule's metadata and a position."""
 
@@ -51,6 +72,7 @@ class Hit:
     help: str | None = None
     related: tuple[Related, ...] = ()
     severity: Severity | None = None
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,7 @@ class Finding:
     end: Position
     related: tuple[tuple[Position, str], ...] = ()
     span: Span = field(default=Span(0, 0), compare=False)
+    fix: Fix | None = field(default=None, compare=False)
 
 
 class SourceText:

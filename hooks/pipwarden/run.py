@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pipwarden.check import Checker, FileReport
 from pipwarden.config import Settings
 from pipwarden.discover import Candidate, discover
+from pipwarden.model import Finding
 
 # Below this many files a second process costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -84,12 +85,6 @@ def add_suppressions(
     for report in result.reports:
         if report.kind is None or report.source is None:
             continue
-        try:
-            with open(report.path, "rb") as handle:
-                original = handle.read()
-        except OSError as error:
-            problems.append(f"{report.path}: {error.strerror or error}")
-            continue
         text = report.source.text
         new_text = with_suppressions(text, report.kind, report.findings)
         left = checker.check_text(new_text, report.path, report.kind)
@@ -99,7 +94,7 @@ def add_suppressions(
             )
             continue
         try:
-            rewrite(report.path, original, new_text)
+            rewrite(report.path, new_text, expected=report.digest, bom=report.bom)
         except (OSError, ChangedOnDisk) as error:
             problems.append(f"{report.path}: not written: {error}")
             continue
@@ -107,3 +102,52 @@ def add_suppressions(
     again = run(paths, settings, force_exclude=force_exclude)
     again.errors[:0] = problems
     return added, again
+
+
+@dataclass
+class FixOutcome:
+    fixed: dict[str, list[Finding]] = field(default_factory=dict)  # path → findings fixed
+    diffs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def fix_files(result: RunResult, settings: Settings, *, unsafe: bool, write: bool) -> FixOutcome:
+    """Fix what the run found, file by file; write (atomically, only files that change, only
+    if unchanged on disk since read) or, with write=False, describe the change as a diff."""
+    import difflib
+
+    from pipwarden.fix import applicable, fix_text
+    from pipwarden.write import ChangedOnDisk, rewrite
+
+    checker = Checker(settings)
+    outcome = FixOutcome()
+    for report in result.reports:
+        kind = report.kind
+        if kind is None or report.source is None or not applicable(report.findings, unsafe):
+            continue
+        text = report.source.text
+        new_text, fixed, _ = fix_text(
+            text, lambda t, k=kind, p=report.path: checker.check_text(t, p, k), unsafe
+        )
+        if new_text == text:
+            continue
+        if not write:
+            outcome.diffs.append(
+                "".join(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True),
+                        new_text.splitlines(keepends=True),
+                        f"a/{report.path}",
+                        f"b/{report.path}",
+                    )
+                )
+            )
+            outcome.fixed[report.path] = fixed
+            continue
+        try:
+            rewrite(report.path, new_text, expected=report.digest, bom=report.bom)
+        except (OSError, ChangedOnDisk) as error:
+            outcome.errors.append(f"{report.path}: not fixed: {error}")
+            continue
+        outcome.fixed[report.path] = fixed
+    return outcome

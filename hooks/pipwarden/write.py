@@ -4,6 +4,7 @@ renamed over the target, so a reader never sees half a file and a crash leaves t
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -42,12 +43,16 @@ class ChangedOnDisk(Exception):
     """The file is no longer what was read; it is left alone."""
 
 
-def rewrite(path: str, original: bytes, text: str) -> None:
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def rewrite(path: str, text: str, *, expected: str, bom: bool) -> None:
     """Replace the file's text, keeping its byte order mark, its undecodable bytes and, since
-    `text` carries them, its line endings; only if it still holds `original`."""
+    `text` carries them, its line endings; only if the file still has the digest `expected`
+    (what was read and checked), never over a change made since."""
     with open(path, "rb") as handle:
-        if handle.read() != original:
-            raise ChangedOnDisk(path)
-    bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
+        if digest(handle.read()) != expected:
+            raise ChangedOnDisk(f"{path} changed on disk since it was read")
     with atomic_write(path, newline="") as handle:
-        handle.write(bom + text)
+        handle.write(("\ufeff" if bom else "") + text)

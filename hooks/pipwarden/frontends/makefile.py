@@ -44,6 +44,8 @@ class _Line:
 class _Variable:
     value: str | None  # None: not knowable from the file
     recursive: bool
+    # Where a value with no references stands in the file (for fixes at the assignment).
+    offset: int | None = None
 
 
 @dataclass
@@ -108,7 +110,7 @@ class _Reader:
                 continue
             assignment = _ASSIGNMENT.match(stripped)
             if assignment and ":" not in assignment.group("name"):
-                self._assign(assignment, self.variables)
+                self._assign(assignment, self.variables, line if logical == line.text else None)
                 continue
             match = _RULE.match(stripped)
             if match and not _DIRECTIVE.match(stripped):
@@ -147,16 +149,22 @@ class _Reader:
         )
         return i
 
-    def _assign(self, match: re.Match[str], table: dict[str, _Variable]) -> None:
+    def _assign(
+        self, match: re.Match[str], table: dict[str, _Variable], line: _Line | None = None
+    ) -> None:
         name, op, value = match.group("name"), match.group("op"), match.group("value").strip()
         value = re.sub(r"\s+#.*$", "", value)
+        # A literal value written on the assignment's own line can be edited there.
+        offset = None
+        if line is not None and "$" not in value and value and value in line.text:
+            offset = line.start + line.text.index(value, line.text.index(op) + len(op))
         if name == ".RECIPEPREFIX":
             self.prefix = value[:1] or "\t"
             return
         if op == "!=" or self.conditional_depth:
             table[name] = _Variable(None, False)
         elif op == "?=":
-            table.setdefault(name, _Variable(value, True))
+            table.setdefault(name, _Variable(value, True, offset))
         elif op == "+=":
             previous = table.get(name)
             if previous is None:
@@ -164,9 +172,9 @@ class _Reader:
             elif previous.value is not None:
                 table[name] = _Variable(f"{previous.value} {value}".strip(), previous.recursive)
         elif op == "=":
-            table[name] = _Variable(value, True)
+            table[name] = _Variable(value, True, offset)
         else:
-            table[name] = _Variable(expand(value, self.variables), False)
+            table[name] = _Variable(expand(value, self.variables), False, offset)
 
     def _rule(self, match: re.Match[str], line: _Line, previous: _Rule | None) -> _Rule | None:
         targets = match.group("targets").split()
@@ -267,7 +275,11 @@ def _add_expanded(
             builder.add(literal, here)
         else:
             value = _resolve(reference, variables, 0)
-            builder.add_opaque(value if value is not None else UNKNOWN, here, here + len(literal))
+            variable = variables.get(reference)
+            origin = variable.offset if variable is not None and value == variable.value else None
+            builder.add_opaque(
+                value if value is not None else UNKNOWN, here, here + len(literal), origin=origin
+            )
         offset += len(literal)
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from pipwarden.model import Finding, Severity
+from pipwarden.model import SAFE, Finding, Severity
 
 if TYPE_CHECKING:
     from pipwarden.check import FileReport
@@ -98,4 +98,11 @@ def summary(reports: Sequence[FileReport]) -> str:
         if by_severity[s]
     ]
     noun = "finding" if len(found) == 1 else "findings"
-    return f"Found {len(found)} {noun} ({', '.join(parts)})."
+    text = f"Found {len(found)} {noun} ({', '.join(parts)})."
+    safe = sum(1 for f in found if f.fix is not None and f.fix.applicability == SAFE)
+    unsafe = sum(1 for f in found if f.fix is not None and f.fix.applicability != SAFE)
+    if safe:
+        text += f"\n[*] {safe} fixable with `--fix`."
+    if unsafe:
+        text += f"\n({unsafe} more fixable with `--fix --unsafe-fixes`.)"
+    return text

@@ -8,14 +8,35 @@ import os
 from typing import TYPE_CHECKING, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from pipwarden.model import Finding, Severity
+from pipwarden.model import Finding, Position, Severity, SourceText
 from pipwarden.report import findings, fingerprints, relative_path
 
 if TYPE_CHECKING:
     from pipwarden.run import RunResult
 
 
-def finding_json(f: Finding) -> dict[str, object]:
+def fix_json(f: Finding, source: SourceText | None) -> dict[str, object] | None:
+    if f.fix is None or source is None:
+        return None
+    return {
+        "applicability": f.fix.applicability,
+        "message": f.fix.title,
+        "edits": [
+            {
+                "content": edit.content,
+                "location": _row_column(source.position(edit.span.start)),
+                "end_location": _row_column(source.position(edit.span.end)),
+            }
+            for edit in f.fix.edits
+        ],
+    }
+
+
+def _row_column(position: Position) -> dict[str, int]:
+    return {"row": position.line, "column": position.column}
+
+
+def finding_json(f: Finding, source: SourceText | None = None) -> dict[str, object]:
     return {
         "code": f.code,
         "name": f.name,
@@ -30,18 +51,18 @@ def finding_json(f: Finding) -> dict[str, object]:
             {"location": {"row": p.line, "column": p.column}, "message": label}
             for p, label in f.related
         ],
-        "fix": None,
+        "fix": fix_json(f, source),
     }
 
 
 def render_json(result: RunResult, out: TextIO, color: bool) -> None:
-    json.dump([finding_json(f) for _, f in findings(result.reports)], out, indent=2)
+    json.dump([finding_json(f, r.source) for r, f in findings(result.reports)], out, indent=2)
     out.write("\n")
 
 
 def render_json_lines(result: RunResult, out: TextIO, color: bool) -> None:
-    for _, f in findings(result.reports):
-        out.write(json.dumps(finding_json(f)) + "\n")
+    for report, f in findings(result.reports):
+        out.write(json.dumps(finding_json(f, report.source)) + "\n")
 
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

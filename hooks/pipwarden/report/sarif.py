@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pipwarden import __version__
-from pipwarden.model import Finding, Severity
+from pipwarden.model import Finding, Severity, SourceText
 from pipwarden.report import findings, fingerprints, relative_path
 
 if TYPE_CHECKING:
@@ -39,6 +39,28 @@ def _location(
     }
 
 
+def _fix(f: Finding, source: SourceText) -> dict[str, object]:
+    assert f.fix is not None
+    replacements = []
+    for edit in f.fix.edits:
+        start, end = source.position(edit.span.start), source.position(edit.span.end)
+        replacements.append(
+            {
+                "deletedRegion": _region(start.line, start.column, end.line, end.column),
+                "insertedContent": {"text": edit.content},
+            }
+        )
+    return {
+        "description": {"text": f"{f.fix.title} ({f.fix.applicability})"},
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": relative_path(f.path), "uriBaseId": "SRCROOT"},
+                "replacements": replacements,
+            }
+        ],
+    }
+
+
 def render_sarif(result: RunResult, out: TextIO, color: bool) -> None:
     from pipwarden.rules.registry import ALL_RULES
 
@@ -59,7 +81,7 @@ def render_sarif(result: RunResult, out: TextIO, color: bool) -> None:
         rules.append(entry)
     prints = fingerprints(result.reports)
     results = []
-    for _, f in findings(result.reports):
+    for report, f in findings(result.reports):
         message = f.message + (f"\nhelp: {f.help}" if f.help else "")
         results.append(
             {
@@ -77,6 +99,11 @@ def render_sarif(result: RunResult, out: TextIO, color: bool) -> None:
                     for i, (p, label) in enumerate(f.related)
                 ],
                 "partialFingerprints": {"pipwarden/v1": prints[id(f)]},
+                **(
+                    {"fixes": [_fix(f, report.source)]}
+                    if f.fix is not None and report.source
+                    else {}
+                ),
             }
         )
     document = {

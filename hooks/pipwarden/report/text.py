@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from pipwarden.model import Finding, Severity, SourceText
+from pipwarden.model import SAFE, Finding, Severity, SourceText
 from pipwarden.report import findings
 
 if TYPE_CHECKING:
@@ -21,7 +21,8 @@ class _Style:
         return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
 
     def code(self, finding: Finding) -> str:
-        return self(finding.code, _COLORS[finding.severity] + ";1")
+        marker = " [*]" if finding.fix is not None and finding.fix.applicability == SAFE else ""
+        return self(finding.code, _COLORS[finding.severity] + ";1") + marker
 
 
 def render_concise(result: RunResult, out: TextIO, color: bool) -> None:

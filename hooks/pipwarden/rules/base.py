@@ -44,8 +44,10 @@ class Context:
     # An activation made in an earlier Script of the Scope that did not carry over.
     lost_activation: Venv | None
     boundary: Boundary | None
-    # "root", a user name or uid, or None when unknown.
+    # "root", a user name or uid, or None when unknown; `shell_user` is who runs the shell,
+    # `user` who runs this command (after sudo).
     user: str | None
+    shell_user: str | None
     # Whether that user has a home directory pip could fall back to (None: unknown).
     user_home: bool | None
     # Where `python`/`pip` come from: "official", "distro", "conda", "managed", or None.

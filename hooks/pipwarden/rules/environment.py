@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 from pipwarden import commands
 from pipwarden.commands import PipCall
-from pipwarden.model import Hit, Related, Severity, Span
-from pipwarden.rules.base import Context, EnvContext, Rule, code
+from pipwarden.model import SAFE, Edit, Fix, Hit, Related, Severity, Span
+from pipwarden.rules.base import FIX_ALWAYS, FIX_SOMETIMES, Context, EnvContext, Rule, code
+from pipwarden.shell.parse import Word
 
 
 def _installs_into_interpreter(pip: PipCall) -> bool:
@@ -31,6 +32,17 @@ def is_system_install(pip: PipCall, context: Context) -> bool:
     if pip.names_other_interpreter:
         return False  # .venv/bin/pip
     return context.venv_active is False and context.python == "distro"
+
+
+def _drop_word(words: tuple[Word, ...], word: Word, title: str) -> Fix | None:
+    """Delete `word` and the space before it; safe. None when either is not verbatim."""
+    index = words.index(word) if word in words else 0
+    if index == 0 or word.text != word.raw:
+        return None
+    before, here = words[index - 1].edit_span, word.edit_span
+    if before is None or here is None or before.end > here.start:
+        return None
+    return Fix((Edit(Span(before.end, here.end), ""),), SAFE, title)
 
 
 def _breaks_system(pip: PipCall, context: Context) -> bool:
@@ -211,7 +223,8 @@ class UserInstallInVenv(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    Dropping `--user` is safe: pip refuses the command as written, and inside a venv it
+    installs into the venv either way.
 
     ## References
     - https://pip.pypa.io/en/stable/user_guide/#user-installs
@@ -222,6 +235,7 @@ class UserInstallInVenv(Rule):
     severity = Severity.ERROR
     summary = "`--user` install while a venv is active (pip refuses)"
     url = "https://pip.pypa.io/en/stable/user_guide/#user-installs"
+    fix = FIX_SOMETIMES
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
@@ -238,6 +252,7 @@ class UserInstallInVenv(Rule):
             f'{code("--user")} inside the venv {where}: pip refuses with "Can not perform a '
             "'--user' install. User site-packages are not visible in this virtualenv.\"",
             "drop `--user`: inside a venv pip already installs into the venv",
+            fix=_drop_word(context.command.words, option, "drop `--user`"),
         )
 
 
@@ -395,7 +410,7 @@ class SourceInSh(Rule):
     or, simpler, `RUN /opt/venv/bin/python -m pip install requests`.
 
     ## Fix safety
-    No automatic fix yet.
+    `source` → `.` is safe: `.` does the same in every POSIX shell, bash included.
 
     ## References
     - https://docs.python.org/3/library/venv.html#how-venvs-work
@@ -407,14 +422,17 @@ class SourceInSh(Rule):
     severity = Severity.ERROR
     summary = "`source` where /bin/sh is dash (`source: not found`)"
     url = "https://docs.python.org/3/library/venv.html#how-venvs-work"
+    fix = FIX_ALWAYS
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         command = context.command
         if command.program != "source" or not context.posix_sh or len(command.words) < 2:
             return
+        where = command.words[0].edit_span
         yield Hit(
             command.words[0].span,
             f"{code('source')} is not a command in {context.sh_label}: it fails with "
             '"source: not found" and nothing is activated',
             f"use the POSIX {code('.')} instead: `. {command.words[1].raw}`",
+            fix=Fix((Edit(where, "."),), SAFE, "use `.`") if where else None,
         )

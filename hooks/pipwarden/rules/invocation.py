@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 
 from pipwarden.commands import PipCall
-from pipwarden.model import Hit, Severity, Span
-from pipwarden.rules.base import Context, Rule, code
+from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Severity, Span
+from pipwarden.rules.base import FIX_SOMETIMES, Context, Rule, code
 
 _PIP_VERSION = re.compile(r"pip(?P<version>\d+(\.\d+)?)?(\.exe)?")
 
@@ -26,6 +26,24 @@ def interpreter_for(pip: PipCall, context: Context) -> str:
     if context.venv_active or context.windows or context.python in ("official", "conda", "managed"):
         return "python"
     return "python3"
+
+
+def python_m_pip_fix(pip: PipCall, context: Context) -> Fix | None:
+    """`pip3` → `python3 -m pip`, at the word itself or (for a make variable) at its value.
+
+    Safe where the interpreter is sure to be pip's own: `pipX.Y` → `pythonX.Y`, `pip3` →
+    `python3`, and plain `pip` → `python` where a venv, a python:* image, conda or
+    setup-python makes `python` pip's interpreter. Plain `pip` elsewhere becomes `python3 -m
+    pip`, unsafe: that `pip` may be another Python's.
+    """
+    where = pip.launcher[0].edit_span
+    if where is None:
+        return None
+    python = interpreter_for(pip, context)
+    safe = pip.program != "pip" or python == "python"
+    return Fix(
+        (Edit(where, f"{python} -m pip"),), SAFE if safe else UNSAFE, f"use `{python} -m pip`"
+    )
 
 
 def _is_pip_itself(requirement: str) -> bool:
@@ -56,7 +74,11 @@ class BarePip(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    `pip3.12` → `python3.12 -m pip` and `pip3` → `python3 -m pip` are safe. Plain `pip` →
+    `python -m pip` is safe where a venv, a python:* image, conda or setup-python makes
+    `python` pip's own interpreter; elsewhere it becomes `python3 -m pip` (Debian and Ubuntu
+    have no `python`) and is unsafe. A pip that a make variable names is fixed at the
+    variable's assignment.
 
     ## References
     - https://pip.pypa.io/en/stable/user_guide/#running-pip
@@ -68,6 +90,7 @@ class BarePip(Rule):
     severity = Severity.WARNING
     summary = "`pip` found through PATH instead of `python -m pip`"
     url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
+    fix = FIX_SOMETIMES
     superseded_by = ("PW202",)
 
     def on_command(self, context: Context) -> Iterable[Hit]:
@@ -80,6 +103,7 @@ class BarePip(Rule):
             f"{code(pip.program)} is whichever pip comes first on PATH, which may belong to "
             f"another Python than the {code(python)} you run",
             f"use {code(python + ' -m pip')}, which runs pip for exactly that interpreter",
+            fix=python_m_pip_fix(pip, context),
         )
 
 
@@ -106,7 +130,7 @@ class SelfUpgradeBarePip(Rule):
     ```
 
     ## Fix safety
-    No automatic fix yet.
+    As for PW201: `pip` becomes `python -m pip` (safe) or `python3 -m pip` (unsafe).
 
     ## References
     - https://pip.pypa.io/en/stable/installation/#upgrading-pip
@@ -117,6 +141,7 @@ class SelfUpgradeBarePip(Rule):
     severity = Severity.WARNING
     summary = "bare pip upgrading itself (fails on Windows: pip.exe is locked)"
     url = "https://pip.pypa.io/en/stable/installation/#upgrading-pip"
+    fix = FIX_SOMETIMES
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
@@ -137,4 +162,5 @@ class SelfUpgradeBarePip(Rule):
             f"{code(pip.program + ' install')} upgrading pip itself: {where}",
             f"use {code(python + ' -m pip install --upgrade pip')}",
             severity=Severity.ERROR if context.windows else None,
+            fix=python_m_pip_fix(pip, context),
         )

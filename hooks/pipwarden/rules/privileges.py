@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pipwarden import commands
-from pipwarden.model import Hit, Related, Severity, Span
-from pipwarden.rules.base import FIX_NONE, Context, Rule, UserSwitch, code
+from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span
+from pipwarden.rules.base import FIX_SOMETIMES, Context, Rule, UserSwitch, code
 
 
 class SudoPip(Rule):
@@ -38,7 +38,10 @@ class SudoPip(Rule):
     For a command-line tool, `pipx install tool` (or `uv tool install tool`).
 
     ## Fix safety
-    No automatic fix: dropping `sudo` changes where the package lands and who can write it.
+    Dropping `sudo` (with its flags `-H`, `-E`, ...) is safe where the shell already runs as
+    root, as a container build does before any `USER`: there sudo adds nothing but a
+    `sudo: not found` in images without it. Elsewhere the fix is unsafe: without root the
+    install needs a venv (or lands in the user site), which a person should set up.
 
     ## References
     - https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux
@@ -53,7 +56,7 @@ class SudoPip(Rule):
     url = (
         "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
     )
-    fix = FIX_NONE
+    fix = FIX_SOMETIMES
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
@@ -73,7 +76,31 @@ class SudoPip(Rule):
             "[Errno 13] Permission denied and apt/dnf-managed packages can break",
             "install into a virtual environment instead: `python3 -m venv .venv && "
             ".venv/bin/python -m pip install ...`; for command-line tools use `pipx install`",
+            fix=_drop_sudo(context),
         )
+
+
+# sudo options that take no value: dropping them with sudo changes nothing else.
+_SUDO_FLAGS = frozenset(
+    {"-H", "-E", "-n", "-S", "-k", "-P", "-A", "-b", "--preserve-env", "--set-home"}
+)
+
+
+def _drop_sudo(context: Context) -> Fix | None:
+    """`sudo -H pip install` → `pip install`. Safe where the shell already runs as root (a
+    container build before any USER), where sudo only adds a failure when it is missing;
+    unsafe elsewhere, since the install then needs a venv or a user install to succeed."""
+    command, pip = context.command, context.pip
+    wrappers = command.wrappers
+    if pip is None or not wrappers or wrappers[0].text not in ("sudo", "doas"):
+        return None
+    if any(w.text not in _SUDO_FLAGS for w in wrappers[1:]):
+        return None
+    start, end = wrappers[0].edit_span, pip.launcher[0].edit_span
+    if start is None or end is None or start.start > end.start:
+        return None
+    applicability = SAFE if context.shell_user == "root" else UNSAFE
+    return Fix((Edit(Span(start.start, end.start), ""),), applicability, "drop `sudo`")
 
 
 def _install_span(context: Context) -> Span:

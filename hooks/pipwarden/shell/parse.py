@@ -31,6 +31,8 @@ class Word:
     text: str | None
     raw: str
     span: Span
+    # Where the word's text stands verbatim in the file, for an edit (None: nowhere).
+    edit_span: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Command:
     span: Span
     elevated_by: Span | None = None
     run_as: str | None = None
+    # The wrapper words unwrapped off the front (`sudo -H`, `env X=1`), in order.
+    wrappers: tuple[Word, ...] = ()
 
     @property
     def name(self) -> str | None:
@@ -109,6 +113,9 @@ class _Source:
 
     def node_span(self, node: Node) -> Span:
         return self.span(self.char(node.start_byte), self.char(node.end_byte))
+
+    def node_edit_span(self, node: Node) -> Span | None:
+        return self.script.offsets.verbatim(self.char(node.start_byte), self.char(node.end_byte))
 
 
 Wanted = Callable[[str], bool]
@@ -169,7 +176,12 @@ def _static_value(node: Node, source: _Source) -> str | None:
 
 
 def _word(node: Node, source: _Source) -> Word:
-    return Word(_static_value(node, source), source.node_text(node), source.node_span(node))
+    return Word(
+        _static_value(node, source),
+        source.node_text(node),
+        source.node_span(node),
+        source.node_edit_span(node),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,12 +259,14 @@ class _Unwrapped:
     assignments: list[Assignment]
     elevated_by: Span | None
     run_as: str | None
+    wrappers: list[Word]
 
 
 def _unwrap(words: list[Word], assignments: list[Assignment]) -> _Unwrapped | None:
     """Strip wrappers off the front of `words`; None if a wrapper runs nothing."""
     elevated_by: Span | None = None
     run_as: str | None = None
+    wrappers: list[Word] = []
     while words:
         name = words[0].text
         program = name.rsplit("/", 1)[-1] if name else None
@@ -295,10 +309,11 @@ def _unwrap(words: list[Word], assignments: list[Assignment]) -> _Unwrapped | No
         if program in _ELEVATING:
             elevated_by = wrapper.span if user in ("root", "0") else elevated_by
             run_as = user
+        wrappers.extend(words[:i])
         words = words[i:]
     if not words:
         return None
-    return _Unwrapped(words, assignments, elevated_by, run_as)
+    return _Unwrapped(words, assignments, elevated_by, run_as, wrappers)
 
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
@@ -389,7 +404,8 @@ class _Walker:
                 assignments.append(self._assignment(child))
             elif index == 0 and node.type in ("declaration_command", "unset_command"):
                 keyword = self.source.node_text(child)  # export, local, unset, ...
-                words.append(Word(keyword, keyword, self.source.node_span(child)))
+                span = self.source.node_span(child)
+                words.append(Word(keyword, keyword, span, self.source.node_edit_span(child)))
             elif kind == "command_name" or (
                 child.is_named
                 and kind
@@ -468,6 +484,7 @@ class _Walker:
             Span(start, end),
             elevated_by,
             unwrapped.run_as if unwrapped.elevated_by or unwrapped.run_as else None,
+            tuple(unwrapped.wrappers),
         )
         yield command
         yield from self._nested(command, unwrapped, node, heredocs)
@@ -555,9 +572,9 @@ class _Walker:
                 continue
             raw = match.group("word")
             plain = _PLAIN_WORD.fullmatch(raw) is not None
-            words.append(
-                Word(raw if plain else None, raw, self.source.span(match.start(), match.end()))
-            )
+            span = self.source.span(match.start(), match.end())
+            edit_span = self.source.script.offsets.verbatim(match.start(), match.end())
+            words.append(Word(raw if plain else None, raw, span, edit_span))
         if words:
             yield from self._emit(words, [], (), None, [])
 

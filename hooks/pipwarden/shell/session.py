@@ -25,6 +25,9 @@ class Segment:
     script_end: int
     file_start: int
     file_end: int
+    # Where this text stands verbatim in the file when not at file_start (a make variable's
+    # value at its assignment), so a fix can edit it there.
+    origin: int | None = None
 
     @property
     def linear(self) -> bool:
@@ -58,6 +61,22 @@ class OffsetMap:
     def span(self, start: int, end: int) -> Span:
         return Span(self.to_file(start), self.to_file(end, is_end=True))
 
+    def verbatim(self, start: int, end: int) -> Span | None:
+        """Where script text [start, end) stands character for character in the file, for an
+        edit; None when it does not (an escape was resolved, a value was assembled)."""
+        if not self.segments or end < start:
+            return None
+        seg = self.segments[max(0, bisect.bisect_right(self._starts, start) - 1)]
+        if end > seg.script_end:
+            return None
+        if seg.linear:
+            base = seg.file_start
+        elif seg.origin is not None:
+            base = seg.origin
+        else:
+            return None
+        return Span(base + start - seg.script_start, base + end - seg.script_start)
+
     def compose(self, inner: OffsetMap) -> OffsetMap:
         """A map for text cut out of this script (`bash -c '...'`): inner maps nested-script
         offsets to offsets in this script, the result maps them to the file."""
@@ -88,16 +107,21 @@ class ScriptBuilder:
         """Text copied verbatim from the file at `file_start`."""
         self._push(text, file_start, file_start + len(text))
 
-    def add_opaque(self, text: str, file_start: int, file_end: int) -> None:
+    def add_opaque(
+        self, text: str, file_start: int, file_end: int, *, origin: int | None = None
+    ) -> None:
         """Text that stands for file[file_start:file_end] without matching it character by
-        character (a resolved variable, an unescaped string)."""
-        self._push(text, file_start, file_end)
+        character (a resolved variable, an unescaped string); `origin` is where it stands
+        verbatim, if anywhere."""
+        self._push(text, file_start, file_end, origin)
 
-    def _push(self, text: str, file_start: int, file_end: int) -> None:
+    def _push(self, text: str, file_start: int, file_end: int, origin: int | None = None) -> None:
         if not text:
             return
         self._parts.append(text)
-        self._segments.append(Segment(self._length, self._length + len(text), file_start, file_end))
+        self._segments.append(
+            Segment(self._length, self._length + len(text), file_start, file_end, origin)
+        )
         self._length += len(text)
 
     @property
@@ -115,8 +139,12 @@ class ScriptBuilder:
             if seg.script_end <= skip:
                 continue
             start = max(seg.script_start, skip)
-            file_start = seg.file_start + (start - seg.script_start if seg.linear else 0)
-            segments.append(Segment(start - skip, seg.script_end - skip, file_start, seg.file_end))
+            cut = start - seg.script_start
+            file_start = seg.file_start + (cut if seg.linear else 0)
+            origin = seg.origin + cut if seg.origin is not None else None
+            segments.append(
+                Segment(start - skip, seg.script_end - skip, file_start, seg.file_end, origin)
+            )
         return Script(text, OffsetMap(segments), shell)
 
 
