@@ -224,6 +224,8 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
         "PW402",
         "PW403",
         "PW501",
+        "PW601",
+        "PW602",
         "PW900",
     ]
     data = json.loads(run(capsys, "rules", "--output-format", "json")[1])

@@ -35,6 +35,7 @@ AUTHORITATIVE = {
     "https://pip.pypa.io/en/stable/installation/#upgrading-pip",
     "https://pip.pypa.io/en/stable/topics/configuration/#environment-variables",
     "https://pip.pypa.io/en/stable/user_guide/#running-pip",
+    "https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program",
     "https://pip.pypa.io/en/stable/user_guide/#user-installs",
     "https://pip.pypa.io/warnings/venv",
     "https://pipx.pypa.io/stable/#pip-vs-pipx",

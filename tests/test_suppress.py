@@ -60,3 +60,13 @@ def test_a_code_that_did_not_run_is_not_called_unused() -> None:
 
 def test_noqa_for_other_tools_is_left_alone() -> None:
     assert found("#!/bin/sh\npython3 -m pip install x  # noqa: E501\n") == []
+
+
+def test_in_python_only_real_comments_suppress() -> None:
+    text = (
+        "import os\n"
+        'HELP = "write # pipwarden: ignore[PW201] to silence it"\n'
+        "os.system('pip install x')  # pipwarden: ignore[PW201]\n"
+        "os.system('pip install y')\n"
+    )
+    assert found(text, Kind.PYTHON, "x.py") == ["4:12 PW201"]

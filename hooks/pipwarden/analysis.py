@@ -20,6 +20,7 @@ from pipwarden.shell.parse import Command, parse_script
 from pipwarden.shell.session import (
     Image,
     Persist,
+    PythonUse,
     Runner,
     Scope,
     Script,
@@ -100,6 +101,10 @@ class _Walk:
                 self.state.python = item.source
             elif isinstance(item, Runner):
                 self.state.windows = item.os == "windows"
+            elif isinstance(item, PythonUse):
+                yield from (
+                    RuleHit(rule, hit) for rule in self.rules for hit in rule.on_python_use(item)
+                )
 
     # Inherited state ------------------------------------------------------------------------
 

@@ -68,6 +68,10 @@ def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
         from pipwarden.frontends import makefile
 
         return makefile.parse
+    if kind is Kind.PYTHON:
+        from pipwarden.frontends import python
+
+        return python.parse
     if kind in CI_KINDS:
         from pipwarden.frontends import ci
 
@@ -85,7 +89,10 @@ def _shebang_kind(text: str) -> Kind | None:
         return None
     from pipwarden.frontends.shellscript import shebang_shell
 
-    return Kind.SHELL if shebang_shell(text.split("\n", 1)[0]) else None
+    first = text.split("\n", 1)[0]
+    if shebang_shell(first):
+        return Kind.SHELL
+    return Kind.PYTHON if re.search(r"[/ ](python|pypy)[\d.]*\s*$", first) else None
 
 
 def _unsuppress(item: suppress.Suppression, idle: list[str], source: SourceText) -> Edit:
@@ -207,7 +214,7 @@ class Checker:
                     hit.fix,
                 )
             )
-        return self._filter(findings, path, text)
+        return self._filter(findings, path, text, kind)
 
     def _finding(
         self,
@@ -245,9 +252,11 @@ class Checker:
         report.findings = self._filter([finding], report.path, "")
         report.source = source
 
-    def _filter(self, findings: list[Finding], path: str, text: str) -> list[Finding]:
+    def _filter(
+        self, findings: list[Finding], path: str, text: str, kind: Kind | None = None
+    ) -> list[Finding]:
         enabled = self.settings.enabled - self.settings.ignored_here(path)
-        suppressions = suppress.scan(text)
+        suppressions = suppress.scan(text, python=kind is Kind.PYTHON)
         unique = {
             (f.code, f.start, f.end): f
             for f in findings

@@ -68,10 +68,28 @@ def _continues(line: str) -> bool:
     return (len(stripped) - len(stripped.rstrip("\\"))) % 2 == 1
 
 
-def scan(text: str) -> Suppressions:
+def python_comments(text: str) -> frozenset[tuple[int, int]]:
+    """(line, column) of every comment in Python source: a `#` inside a string is no
+    suppression. Empty when the text does not tokenize."""
+    import io
+    import tokenize
+
+    found = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                found.add((token.start[0], token.start[1]))
+    except (tokenize.TokenError, SyntaxError):
+        return frozenset()
+    return frozenset(found)
+
+
+def scan(text: str, *, python: bool = False) -> Suppressions:
+    """The suppressions in `text`; in Python only those that are real comments."""
     lowered = text.lower()
     if "pipwarden" not in lowered and "noqa" not in lowered:
         return Suppressions()
+    comments = python_comments(text) if python else None
     result = Suppressions()
     lines = text.split("\n")
     offset = 0
@@ -82,6 +100,10 @@ def scan(text: str) -> Suppressions:
                 result.file_ignored = True
             for pattern in (_IGNORE, _NOQA):
                 for match in pattern.finditer(line):
+                    if comments is not None and not any(
+                        (number, column) in comments for column in range(match.start() + 1)
+                    ):
+                        continue
                     codes = tuple(
                         dict.fromkeys(
                             c for c in map(code_for, re.split(r"[,\s]+", match.group("codes"))) if c

@@ -16,7 +16,7 @@ from typing import ClassVar
 from pipwarden.commands import PipCall
 from pipwarden.model import Hit, Severity, Span
 from pipwarden.shell.parse import Command
-from pipwarden.shell.session import Boundary
+from pipwarden.shell.session import Boundary, PythonUse
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,9 @@ class Rule:
         return ()
 
     def on_user_switch(self, switch: UserSwitch) -> Iterable[Hit]:
+        return ()
+
+    def on_python_use(self, use: PythonUse) -> Iterable[Hit]:
         return ()
 
     @classmethod

@@ -22,6 +22,8 @@ CATALOG: dict[str, str] = {
     "PW402": "root-user-install-then-switch",
     "PW403": "chown-site-packages",
     "PW501": "global-cli-tool",
+    "PW601": "subprocess-pip",
+    "PW602": "pip-internal-api",
     "PW900": "parse-error",
 }
 _BY_NAME = {name: code for code, name in CATALOG.items()}

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pipwarden.commands import PipCall
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Severity, Span
 from pipwarden.rules.base import FIX_SOMETIMES, Context, Rule, code
+from pipwarden.shell.session import PythonUse
 
 _PIP_VERSION = re.compile(r"pip(?P<version>\d+(\.\d+)?)?(\.exe)?")
 
@@ -91,7 +92,7 @@ class BarePip(Rule):
     summary = "`pip` found through PATH instead of `python -m pip`"
     url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
     fix = FIX_SOMETIMES
-    superseded_by = ("PW202",)
+    superseded_by = ("PW202", "PW601")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
@@ -163,4 +164,119 @@ class SelfUpgradeBarePip(Rule):
             f"use {code(python + ' -m pip install --upgrade pip')}",
             severity=Severity.ERROR if context.windows else None,
             fix=python_m_pip_fix(pip, context),
+        )
+
+
+class SubprocessPip(Rule):
+    """
+    ## What it finds
+    Python code running pip as a program found through PATH, or through a named interpreter:
+    `subprocess.check_call(["pip", "install", ...])`, `["pip3", ...]`, `["python3", "-m",
+    "pip", ...]`, through `subprocess`, `os.exec*`/`os.spawn*` and
+    `asyncio.create_subprocess_exec`, however they are imported.
+
+    ## Why it breaks
+    The `pip` (or `python3`) on PATH need not belong to the Python running your code: the
+    packages go into another environment and the `import` that follows fails with
+    `ModuleNotFoundError`. `sys.executable` is the interpreter running this code.
+
+    ## Example
+    ```python
+    import subprocess
+
+    subprocess.check_call(["pip", "install", "-r", "requirements.txt"])
+    ```
+
+    ## Use instead
+    ```python
+    import subprocess
+    import sys
+
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "-r", "requirements.txt"])
+    ```
+
+    ## Fix safety
+    Safe: the list is rewritten to start with `sys.executable, "-m", "pip"` (formatting and
+    comments kept), and `import sys` is added after the existing imports where it is missing.
+
+    ## References
+    - https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program
+    """
+
+    code = "PW601"
+    name = "subprocess-pip"
+    severity = Severity.WARNING
+    summary = "Python running pip from PATH instead of `sys.executable -m pip`"
+    url = "https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program"
+    fix = FIX_SOMETIMES
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        pip = context.pip
+        script = context.command.script
+        if script.origin != "python-argv" or pip is None or not pip.through_path:
+            return
+        if pip.kind == "pip":
+            replacement = 'sys.executable, "-m", "pip"'
+        elif pip.kind == "python -m pip":
+            replacement = "sys.executable"
+        else:
+            return
+        first = pip.launcher[0]
+        edits = [Edit(first.span, replacement)]
+        if script.import_sys_at is not None:
+            edits.append(Edit(Span(script.import_sys_at, script.import_sys_at), "import sys\n"))
+        yield Hit(
+            first.span,
+            f"{code(first.raw)} runs whatever is first on PATH, which need not be the Python "
+            "running this code: the packages can land in another environment",
+            'use `[sys.executable, "-m", "pip", ...]`, the interpreter running this code',
+            fix=Fix(tuple(edits), SAFE, "use `sys.executable -m pip`"),
+        )
+
+
+class PipInternalApi(Rule):
+    """
+    ## What it finds
+    Python code calling pip in-process: `pip.main([...])`, `from pip._internal import main`,
+    `from pip._internal.cli.main import main`, any import from `pip._internal`.
+
+    ## Why it breaks
+    pip has no Python API. `pip.main` was removed in pip 10 (`AttributeError: module 'pip' has
+    no attribute 'main'`), and `pip._internal` changes without notice between releases; pip
+    also keeps global state, so calling it inside your process is unsupported.
+
+    ## Example
+    ```python
+    import pip
+
+    pip.main(["install", "requests"])
+    ```
+
+    ## Use instead
+    ```python
+    import subprocess
+    import sys
+
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "requests"])
+    ```
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program
+    """
+
+    code = "PW602"
+    name = "pip-internal-api"
+    severity = Severity.WARNING
+    summary = "pip called in-process (`pip.main`, `pip._internal`): pip has no Python API"
+    url = "https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program"
+
+    def on_python_use(self, use: PythonUse) -> Iterable[Hit]:
+        yield Hit(
+            use.span,
+            f"{code(use.name)}: pip has no Python API; `pip.main` is gone since pip 10 and "
+            "`pip._internal` changes between releases",
+            'run pip in a subprocess: `subprocess.check_call([sys.executable, "-m", "pip", ...])`',
         )

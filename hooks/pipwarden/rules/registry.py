@@ -12,7 +12,7 @@ from pipwarden.rules.environment import (
     SourceInSh,
     UserInstallInVenv,
 )
-from pipwarden.rules.invocation import BarePip, SelfUpgradeBarePip
+from pipwarden.rules.invocation import BarePip, PipInternalApi, SelfUpgradeBarePip, SubprocessPip
 from pipwarden.rules.privileges import (
     ChownSitePackages,
     NonrootSystemInstall,
@@ -108,6 +108,8 @@ RULES: tuple[Rule, ...] = (
     RootUserInstallThenSwitch(),
     ChownSitePackages(),
     GlobalCliTool(),
+    SubprocessPip(),
+    PipInternalApi(),
 )
 PARSE_ERROR = ParseError()
 UNUSED_SUPPRESSION = UnusedSuppression()

@@ -163,6 +163,11 @@ class Script:
     elevated_by: Span | None = None
     # Variables set for this process only (a CI step's `env:`).
     env: tuple[SetEnv, ...] = ()
+    # "python-argv" for an argument list a Python program runs without a shell
+    # (`subprocess.run(["pip", ...])`): its words are the list's string literals.
+    origin: str = ""
+    # For a python-argv Script, where `import sys` would go (None: the file imports it).
+    import_sys_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -208,7 +213,15 @@ class Runner:
     span: Span
 
 
-ScopeItem = Script | Image | SetEnv | SetUser | SetPython | Runner
+@dataclass(frozen=True)
+class PythonUse:
+    """Python code using a name of the `pip` package (`pip.main`, `pip._internal`)."""
+
+    name: str
+    span: Span
+
+
+ScopeItem = Script | Image | SetEnv | SetUser | SetPython | Runner | PythonUse
 
 
 @dataclass(frozen=True)
