@@ -67,6 +67,7 @@ def test_in_python_only_real_comments_suppress() -> None:
         "import os\n"
         'HELP = "write # pipwarden: ignore[PW201] to silence it"\n'
         "os.system('pip install x')  # pipwarden: ignore[PW201]\n"
+        "\n"
         "os.system('pip install y')\n"
     )
-    assert found(text, Kind.PYTHON, "x.py") == ["4:12 PW201"]
+    assert found(text, Kind.PYTHON, "x.py") == ["5:12 PW201"]
