@@ -23,9 +23,13 @@ def atomic_write(
         ) as handle:
             yield handle
         try:
-            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+            status = os.stat(path)
         except FileNotFoundError:
             os.chmod(temporary, 0o666 & ~_umask())
+        else:
+            os.chmod(temporary, status.st_mode & 0o7777)
+            with contextlib.suppress(OSError):  # keeping the owner needs the right to
+                os.chown(temporary, status.st_uid, status.st_gid)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
