@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import ast
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,20 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     pipwarden would find."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def modules_loaded(cwd: Path, args: list[str], prefixes: tuple[str, ...]) -> tuple[int, list[str]]:
+    """Run pipwarden in a fresh interpreter: its exit code and which of the modules named by
+    `prefixes` it imported."""
+    code = (
+        "import sys; from pipwarden.cli import main; rc = main(sys.argv[1:]);"
+        f"print(rc, sorted(m for m in sys.modules if m.startswith({prefixes!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True
+    )
+    rc, _, loaded = result.stdout.splitlines()[-1].partition(" ")
+    return int(rc), ast.literal_eval(loaded)
 
 
 def case_files(case: Path) -> list[Path]:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pipwarden.rules.registry import ALL_RULES
 
+from .conftest import modules_loaded
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -46,14 +48,8 @@ def test_catalog_names_every_rule_as_the_rules_do() -> None:
 def test_a_file_without_pip_does_not_load_the_analysis(tmp_path: Path) -> None:
     (tmp_path / "build.sh").write_text("#!/bin/sh\nmake -j4 all\n")
     (tmp_path / "Dockerfile").write_text("FROM node:20\nRUN npm ci\n")
-    code = (
-        "import sys; from pipwarden.cli import main; rc = main(['check', 'build.sh', 'Dockerfile']);"
-        "print(rc, sorted(m for m in sys.modules if m.startswith(('pipwarden.analysis', 'pipwarden.rules.registry', 'tree_sitter'))))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
-    )
-    assert result.stdout.splitlines()[-1] == "0 []"
+    heavy = ("pipwarden.analysis", "pipwarden.rules.registry", "tree_sitter")
+    assert modules_loaded(tmp_path, ["check", "build.sh", "Dockerfile"], heavy) == (0, [])
 
 
 def test_ruff_check_and_format_are_clean() -> None:

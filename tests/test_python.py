@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipwarden.cli import main
 
-from .conftest import write
+from .conftest import modules_loaded, write
 
 
 def test_argv_fix_adds_sys_executable_and_import_sys(
@@ -74,14 +72,7 @@ def test_syntax_error_is_one_pw900(project: Path, capsys: pytest.CaptureFixture[
 
 def test_libcst_is_imported_only_for_files_that_run_something(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("# pip is mentioned in a comment only\nprint('pip')\n")
-    code = (
-        "import sys; from pipwarden.cli import main; rc = main(['check', 'a.py']);"
-        "print(rc, 'libcst' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
-    )
-    assert result.stdout.splitlines()[-1] == "0 False"
+    assert modules_loaded(tmp_path, ["check", "a.py"], ("libcst",)) == (0, [])
 
 
 def test_a_large_python_file_still_works(project: Path) -> None:
