@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from pipwarden import commands, images
 from pipwarden.commands import PipCall
@@ -30,8 +31,7 @@ from pipwarden.shell.session import (
 )
 
 
-@dataclass(frozen=True)
-class RuleHit:
+class RuleHit(NamedTuple):
     rule: Rule
     hit: Hit
 

@@ -3,19 +3,18 @@ apply selection and suppressions. Never raises on a file's content."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipwarden import suppress
 from pipwarden.config import Settings
 from pipwarden.discover import SHEBANG, Kind, classify_name
 from pipwarden.model import SAFE, Edit, Finding, Fix, Position, Severity, SourceText, Span
 
 if TYPE_CHECKING:
+    from pipwarden import suppress
     from pipwarden.frontends import Parsed
     from pipwarden.rules.base import Rule
 
@@ -23,24 +22,12 @@ MAX_BYTES = 10 * 1024 * 1024
 
 # Text no rule can find anything in: no installer, no activation, no Python directory, no
 # PEP 668 override. Such a file costs only its read; the parser, the analysis and the rules
-# are not even imported for it.
-# The same, as bytes needles: most files are ruled out before they are even decoded.
-_NEEDLES = (
-    b"pip",
-    b"easy_install",
-    b"setup.py",
-    b"activate",
-    b"source",
-    b"-packages",
-    b"/python",
-    b"system",
-)
-
-# `pip` and `source` as words: `set -o pipefail` and `resources/` are everywhere.
-MENTIONS = re.compile(
-    r"(?<![a-z])(pip|source)(?![a-z])|easy_install|setup\.py|activate|-packages|/python|break.system",
-    re.IGNORECASE,
-)
+# are not even imported for it. `pip` and `source` must be words: `set -o pipefail` and
+# `resources/` are everywhere.
+_MENTIONS = r"(?<![a-z])(pip|source)(?![a-z])|easy_install|setup\.py|activate|-packages|/python|break.system"
+MENTIONS = re.compile(_MENTIONS, re.IGNORECASE)
+# The same over the bytes read (lowered), so most files are ruled out before decoding.
+_MENTIONS_BYTES = re.compile(_MENTIONS.encode())
 
 
 @dataclass
@@ -51,7 +38,6 @@ class FileReport:
     source: SourceText | None = None  # kept for source frames when there are findings
     checked: bool = False
     kind: Kind | None = None
-    digest: str = ""  # of the bytes read, so a rewrite never overwrites a later change
     bom: bool = False
 
 
@@ -157,15 +143,13 @@ class Checker:
             if kind != SHEBANG:
                 self._problem(report, "binary file (it contains NUL bytes); it was not checked")
             return report
-        lowered = data.lower()
-        if not any(needle in lowered for needle in _NEEDLES):
+        if not _MENTIONS_BYTES.search(data.lower()):
             report.checked = kind != SHEBANG
             return report
         text = data.decode("utf-8", "surrogateescape")
         if text.startswith("\ufeff"):
             text = text[1:]
             report.bom = True
-        report.digest = hashlib.sha256(data).hexdigest()
         if kind == SHEBANG:
             kind = _shebang_kind(text)
             if kind is None:
@@ -256,6 +240,8 @@ class Checker:
         self, findings: list[Finding], path: str, text: str, kind: Kind | None = None
     ) -> list[Finding]:
         enabled = self.settings.enabled - self.settings.ignored_here(path)
+        from pipwarden import suppress  # a few regular expressions: only files that are read
+
         suppressions = suppress.scan(text, python=kind is Kind.PYTHON)
         unique = {
             (f.code, f.start, f.end): f

@@ -8,7 +8,9 @@ command in that state). Nothing here knows a file format.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from pipwarden.shell.parse import Command, Word
 
@@ -88,8 +90,10 @@ _PIP_TAKES_VALUE = frozenset(
 _PYTHON_TAKES_VALUE = frozenset({"-X", "-W", "-Q"})
 
 
-@dataclass(frozen=True)
-class PipCall:
+_NONE: Mapping[str, Any] = MappingProxyType({})
+
+
+class PipCall(NamedTuple):
     """One invocation of an installer.
 
     `kind` is "pip" (a pip executable), "python -m pip", "uv pip", "easy_install" or
@@ -101,8 +105,8 @@ class PipCall:
     kind: str
     launcher: tuple[Word, ...]
     subcommand: Word | None
-    options: dict[str, Word | None] = field(default_factory=dict)
-    option_words: dict[str, Word] = field(default_factory=dict)
+    options: Mapping[str, Word | None] = _NONE
+    option_words: Mapping[str, Word] = _NONE
     arguments: tuple[Word, ...] = ()
 
     @property
@@ -339,8 +343,7 @@ _ACTIVATE_SCRIPT = re.compile(
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
 
 
-@dataclass(frozen=True)
-class Activation:
+class Activation(NamedTuple):
     """`. venv/bin/activate` or `conda activate env`. `venv` is None when unknown."""
 
     venv: str | None
@@ -402,8 +405,7 @@ def is_conda_dir(directory: str) -> bool:
 # Users, packages, permissions
 
 
-@dataclass(frozen=True)
-class UserCreation:
+class UserCreation(NamedTuple):
     name: str | None
     uid: str | None
     # True: a home directory is created; False: none is; None: depends on the distro.

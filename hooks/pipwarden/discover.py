@@ -11,8 +11,7 @@ import enum
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import pathspec
@@ -96,8 +95,7 @@ def _ci_kind(path: str, name: str) -> Kind | None:
     return None
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     path: str
     explicit: bool  # named on the command line (errors reading it are reported)
 

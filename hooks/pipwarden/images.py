@@ -8,11 +8,10 @@ would need it stay silent.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Platform:
+class Platform(NamedTuple):
     # "debian", "ubuntu", "alpine", "fedora", "rhel", "arch", or None when unknown.
     distro: str | None
     # True when a Python installed from the distro's packages carries the EXTERNALLY-MANAGED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -18,32 +18,28 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, order=True)
-class Position:
+class Position(NamedTuple):
     """1-based line and column; the column counts characters, as editors do."""
 
     line: int
     column: int
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Half-open range of character offsets into a file's text."""
 
     start: int
     end: int
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     """A secondary location: "the venv was activated here"."""
 
     span: Span
     label: str
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace file[span] with `content` (an empty span inserts, empty content deletes)."""
 
     span: Span
@@ -54,8 +50,7 @@ SAFE = "safe"  # the behaviour is the same, or only the intended interpreter is 
 UNSAFE = "unsafe"  # a person should look: applied only with --unsafe-fixes
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """A fix is data: the edits and whether it is safe. The engine decides what to apply."""
 
     edits: tuple[Edit, ...]
@@ -63,8 +58,7 @@ class Fix:
     title: str
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """What a rule reports, before the engine attaches the rule's metadata and a position."""
 
     span: Span
@@ -75,8 +69,7 @@ class Hit:
     fix: Fix | None = None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     code: str
     name: str
     message: str
@@ -87,8 +80,8 @@ class Finding:
     start: Position
     end: Position
     related: tuple[tuple[Position, str], ...] = ()
-    span: Span = field(default=Span(0, 0), compare=False)
-    fix: Fix | None = field(default=None, compare=False)
+    span: Span = Span(0, 0)
+    fix: Fix | None = None
 
 
 class SourceText:

@@ -94,7 +94,7 @@ def add_suppressions(
             )
             continue
         try:
-            rewrite(report.path, new_text, expected=report.digest, bom=report.bom)
+            rewrite(report.path, new_text, original=text, bom=report.bom)
         except (OSError, ChangedOnDisk) as error:
             problems.append(f"{report.path}: not written: {error}")
             continue
@@ -145,7 +145,7 @@ def fix_files(result: RunResult, settings: Settings, *, unsafe: bool, write: boo
             outcome.fixed[report.path] = fixed
             continue
         try:
-            rewrite(report.path, new_text, expected=report.digest, bom=report.bom)
+            rewrite(report.path, new_text, original=text, bom=report.bom)
         except (OSError, ChangedOnDisk) as error:
             outcome.errors.append(f"{report.path}: not fixed: {error}")
             continue

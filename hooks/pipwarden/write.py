@@ -4,7 +4,6 @@ renamed over the target, so a reader never sees half a file and a crash leaves t
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -47,16 +46,13 @@ class ChangedOnDisk(Exception):
     """The file is no longer what was read; it is left alone."""
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def rewrite(path: str, text: str, *, expected: str, bom: bool) -> None:
+def rewrite(path: str, text: str, *, original: str, bom: bool) -> None:
     """Replace the file's text, keeping its byte order mark, its undecodable bytes and, since
-    `text` carries them, its line endings; only if the file still has the digest `expected`
-    (what was read and checked), never over a change made since."""
+    `text` carries them, its line endings; only if the file still holds `original` (the text
+    that was read and checked), never over a change made since."""
+    prefix = "\ufeff" if bom else ""
     with open(path, "rb") as handle:
-        if digest(handle.read()) != expected:
+        if handle.read() != (prefix + original).encode("utf-8", "surrogateescape"):
             raise ChangedOnDisk(f"{path} changed on disk since it was read")
     with atomic_write(path, newline="") as handle:
-        handle.write(("\ufeff" if bom else "") + text)
+        handle.write(prefix + text)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from pipwarden.commands import PipCall
 from pipwarden.model import Hit, Severity, Span
@@ -19,8 +18,7 @@ from pipwarden.shell.parse import Command
 from pipwarden.shell.session import Boundary, PythonUse
 
 
-@dataclass(frozen=True)
-class Venv:
+class Venv(NamedTuple):
     """An active virtual environment (or conda env) and where it was made active."""
 
     path: str | None
@@ -32,8 +30,7 @@ class Venv:
         return self.how == "conda"
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """The environment state at one command."""
 
     command: Command
@@ -69,8 +66,7 @@ class Context:
         return self.python in ("official", "distro")
 
 
-@dataclass(frozen=True)
-class EnvContext:
+class EnvContext(NamedTuple):
     """A variable set for later commands (ENV, `export`, a prefix assignment, CI `env:`)."""
 
     name: str
@@ -78,8 +74,7 @@ class EnvContext:
     span: Span
 
 
-@dataclass(frozen=True)
-class UserSwitch:
+class UserSwitch(NamedTuple):
     """`USER app` after earlier commands of the Scope ran as root."""
 
     user: str

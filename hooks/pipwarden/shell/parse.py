@@ -10,10 +10,11 @@ plain words, so a pip command there is still seen.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipwarden.model import Span
 from pipwarden.shell import SHELLS
@@ -23,8 +24,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One shell word. `text` is its value after quote removal, or None when it depends on an
     expansion (`$VAR`, `$(...)`) that only the running shell knows."""
 
@@ -35,21 +35,18 @@ class Word:
     edit_span: Span | None = None
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     name: str
     value: Word | None
     span: Span
 
 
-@dataclass(frozen=True)
-class Redirect:
+class Redirect(NamedTuple):
     operator: str
     target: Word
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     """A simple command after unwrapping sudo, env, time, nice, exec, command, xargs, timeout,
     nohup. `words[0]` is the program; `elevated_by` is the `sudo` word that runs it as root
     (possibly in an enclosing script), `run_as` the user sudo switches to."""
@@ -81,9 +78,31 @@ class Command:
 @functools.cache
 def _parser() -> Parser:
     import tree_sitter
+
+    return tree_sitter.Parser(tree_sitter.Language(_bash_language()))
+
+
+def _bash_language() -> object:
+    """tree-sitter-bash's grammar. Its package __init__ imports importlib.resources (about
+    11 ms, a tenth of a pre-commit run) only to read query files we never use, so the
+    compiled binding is loaded directly where it can be found; otherwise the normal way."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("tree_sitter_bash")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        for name in sorted(os.listdir(location)):
+            if name.startswith("_binding") and name.endswith((".so", ".pyd")):
+                binding = importlib.util.spec_from_file_location(
+                    "tree_sitter_bash._binding", os.path.join(location, name)
+                )
+                if binding is not None and binding.loader is not None:
+                    module = importlib.util.module_from_spec(binding)
+                    binding.loader.exec_module(module)
+                    return module.language()
     import tree_sitter_bash
 
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return tree_sitter_bash.language()
 
 
 class _Source:

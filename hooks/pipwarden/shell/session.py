@@ -8,13 +8,12 @@ Front-ends build these; they know file formats and nothing about rules.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipwarden.model import Span
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """Script text [script_start, script_end) came from file text [file_start, file_end).
 
     Equal lengths map character for character; otherwise the piece is opaque (an expanded make
@@ -148,8 +147,7 @@ class ScriptBuilder:
         return Script(text, OffsetMap(segments), shell)
 
 
-@dataclass(frozen=True)
-class Script:
+class Script(NamedTuple):
     """The text one shell process runs.
 
     `shell` names the interpreter: "sh" is /bin/sh (what it really is depends on the platform,
@@ -170,16 +168,14 @@ class Script:
     import_sys_at: int | None = None
 
 
-@dataclass(frozen=True)
-class Image:
+class Image(NamedTuple):
     """A base image (Dockerfile FROM, CI `image:`); `ref` is None when it cannot be known."""
 
     ref: str | None
     span: Span
 
 
-@dataclass(frozen=True)
-class SetEnv:
+class SetEnv(NamedTuple):
     """A variable that every later Script of the Scope inherits (Dockerfile ENV, CI `env:`).
     `value` is None when the value cannot be known statically."""
 
@@ -188,16 +184,14 @@ class SetEnv:
     span: Span
 
 
-@dataclass(frozen=True)
-class SetUser:
+class SetUser(NamedTuple):
     """The user later Scripts run as; None when it cannot be known (an ARG)."""
 
     user: str | None
     span: Span
 
 
-@dataclass(frozen=True)
-class SetPython:
+class SetPython(NamedTuple):
     """A Python put in place outside any Script: `uses: actions/setup-python` ("managed", a
     user-writable interpreter meant for installs), setup-miniconda ("conda")."""
 
@@ -205,16 +199,14 @@ class SetPython:
     span: Span
 
 
-@dataclass(frozen=True)
-class Runner:
+class Runner(NamedTuple):
     """The operating system later Scripts run on ("windows", "linux", "macos")."""
 
     os: str
     span: Span
 
 
-@dataclass(frozen=True)
-class PythonUse:
+class PythonUse(NamedTuple):
     """Python code using a name of the `pip` package (`pip.main`, `pip._internal`)."""
 
     name: str
@@ -224,8 +216,7 @@ class PythonUse:
 ScopeItem = Script | Image | SetEnv | SetUser | SetPython | Runner | PythonUse
 
 
-@dataclass(frozen=True)
-class Persist:
+class Persist(NamedTuple):
     """How a Script hands state to the later Scripts of its Scope: by appending to the file a
     variable names (`>> "$GITHUB_PATH"`), or by printing a marker (`##vso[task.prependpath]`).
     `kind` says what the written text is: "path" (a directory put first on PATH), "env"
@@ -236,8 +227,7 @@ class Persist:
     marker: str | None = None
 
 
-@dataclass(frozen=True)
-class Boundary:
+class Boundary(NamedTuple):
     """Why shell state does not carry from one Script of a Scope to the next, and how a venv is
     made to carry over in this format. `persist` may use {venv} for the venv's path."""
 
@@ -246,8 +236,7 @@ class Boundary:
     url: str
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     name: str
     items: tuple[ScopeItem, ...]
     boundary: Boundary | None = None
@@ -260,8 +249,7 @@ class Scope:
     persist: tuple[Persist, ...] = ()
 
 
-@dataclass(frozen=True)
-class ParseProblem:
+class ParseProblem(NamedTuple):
     """Something a front-end could not read; becomes one PW900 finding."""
 
     span: Span
