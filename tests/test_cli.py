@@ -245,3 +245,21 @@ def test_color_only_on_a_terminal_and_never_with_no_color(project: Path) -> None
     )
     assert "\x1b[" not in plain.stdout
     assert plain.returncode == 1
+
+
+def test_parallel_run_reports_what_a_serial_run_does(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipwarden import run as run_module
+
+    files: dict[str, str | bytes] = {
+        f"s{i}.sh": "#!/bin/sh\nset -o pipefail\necho ok\n"
+        for i in range(run_module.PARALLEL_THRESHOLD)
+    }
+    files.update({f"bad{i}.sh": SUDO_SCRIPT for i in range(7)})
+    write(project, files)
+    parallel = run(capsys, "check", "--output-format", "junit", ".")
+    monkeypatch.setattr(run_module, "PARALLEL_THRESHOLD", 10**9)
+    serial = run(capsys, "check", "--output-format", "junit", ".")
+    assert parallel == serial
+    assert parallel[0] == 1 and parallel[1].count("<testcase ") == clean + 7

@@ -34,9 +34,15 @@ def _start_worker(settings: Settings) -> None:
     _worker_checker = Checker(settings)
 
 
-def _check_in_worker(candidates: list[Candidate]) -> list[FileReport]:
+def _check_in_worker(candidates: list[Candidate]) -> list[FileReport | str]:
+    """Reports worth sending back whole; a file checked clean comes back as its path only."""
     assert _worker_checker is not None
-    return [_worker_checker.check_path(c.path, explicit=c.explicit) for c in candidates]
+    reports = (_worker_checker.check_path(c.path, explicit=c.explicit) for c in candidates)
+    return [
+        r if r.findings or r.error else r.path
+        for r in reports
+        if r.findings or r.error or r.checked
+    ]
 
 
 def run(paths: list[str], settings: Settings, *, force_exclude: bool = False) -> RunResult:
@@ -57,7 +63,11 @@ def run(paths: list[str], settings: Settings, *, force_exclude: bool = False) ->
         size = max(16, len(candidates) // (workers * 8))
         chunks = [candidates[i : i + size] for i in range(0, len(candidates), size)]
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings,)) as pool:
-            reports = [r for chunk in pool.map(_check_in_worker, chunks) for r in chunk]
+            reports = [
+                r if isinstance(r, FileReport) else FileReport(r, checked=True)
+                for chunk in pool.map(_check_in_worker, chunks)
+                for r in chunk
+            ]
     else:
         checker = Checker(settings)
         reports = [checker.check_path(c.path, explicit=c.explicit) for c in candidates]
