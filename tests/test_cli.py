@@ -252,9 +252,9 @@ def test_parallel_run_reports_what_a_serial_run_does(
 ) -> None:
     from pipwarden import run as run_module
 
+    clean = run_module.PARALLEL_THRESHOLD
     files: dict[str, str | bytes] = {
-        f"s{i}.sh": "#!/bin/sh\nset -o pipefail\necho ok\n"
-        for i in range(run_module.PARALLEL_THRESHOLD)
+        f"s{i}.sh": "#!/bin/sh\nset -o pipefail\necho ok\n" for i in range(clean)
     }
     files.update({f"bad{i}.sh": SUDO_SCRIPT for i in range(7)})
     write(project, files)
