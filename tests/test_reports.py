@@ -12,7 +12,15 @@ from pipwarden.cli import main
 
 from .conftest import write
 
-SCHEMA = (
+# shared/ stands beside the checkout (../shared from the project root).
+SCHEMA = next(
+    (
+        found
+        for parent in Path(__file__).resolve().parents
+        if (found := parent / "shared" / "schemas" / "sarif-schema-2.1.0.json").exists()
+    ),
+    Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json",
+)
     Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 )
 
