@@ -19,9 +19,10 @@ SCHEMA = next(
         for parent in Path(__file__).resolve().parents
         if (found := parent / "shared" / "schemas" / "sarif-schema-2.1.0.json").exists()
     ),
-    Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json",
-)
-    Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+    Path(__file__).resolve().parent.parent.parent
+    / "shared"
+    / "schemas"
+    / "sarif-schema-2.1.0.json",
 )
 
 REPOSITORY = {
