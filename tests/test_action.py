@@ -53,23 +53,21 @@ def test_the_action_steps_install_and_annotate(tmp_path: Path) -> None:
     }
     env.pop("PIPWARDEN_STRICT", None)
     (tmp_path / "runner-temp").mkdir()
-    install = subprocess.run(
-        ["bash", "-e", "-c", steps[0]["run"]],
-        cwd=workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+
+    def step(index: int) -> subprocess.CompletedProcess[str]:
+        script = steps[index]["run"]
+        return subprocess.run(
+            ["bash", "-e", "-c", script],
+            cwd=workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    install = step(0)
     assert install.returncode == 0, install.stderr
-    check = subprocess.run(
-        ["bash", "-e", "-c", steps[1]["run"]],
-        cwd=workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    check = step(1)
     assert check.returncode == 1, check.stderr
     assert check.stdout.startswith("::error file=Dockerfile,line=2,col=5,")
     sarif = json.loads((tmp_path / "pipwarden.sarif").read_text())
