@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipwarden.config import Settings
-from pipwarden.discover import SHEBANG, Kind, classify_name
+from pipwarden.discover import SHEBANG, YAML, Kind, classify_name, included_by_gitlab_ci
 from pipwarden.model import SAFE, Edit, Finding, Fix, Position, Severity, SourceText, Span
 
 if TYPE_CHECKING:
@@ -124,6 +124,8 @@ class Checker:
     def check_path(self, path: str, *, explicit: bool = False) -> FileReport:
         report = FileReport(path)
         kind = classify_name(path)
+        if kind == YAML:
+            kind = Kind.GITLAB if included_by_gitlab_ci(path) else None
         if kind is None:
             return report
         try:

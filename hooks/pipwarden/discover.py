@@ -8,7 +8,10 @@ exactly as git does it); elsewhere they are walked, with `pathspec` reading a to
 from __future__ import annotations
 
 import enum
+import fnmatch
+import functools
 import os
+import re
 import stat
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
@@ -52,6 +55,8 @@ class Kind(enum.Enum):
 
 # Files whose kind only their first line tells (`#!/bin/bash`).
 SHEBANG = "shebang"
+# YAML under no CI path: GitLab CI if the repository's .gitlab-ci.yml includes it.
+YAML = "yaml"
 
 _SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".zsh")
 _MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
@@ -69,7 +74,7 @@ def classify_name(path: str) -> Kind | str | None:
     if name in _MAKEFILES or lower.endswith((".mk", ".make")):
         return Kind.MAKEFILE
     if lower.endswith((".yml", ".yaml")):
-        return _ci_kind(path.replace("\\", "/"), name)
+        return _ci_kind(path.replace("\\", "/"), name) or YAML
     if lower.endswith((".py", ".pyw")):
         return Kind.PYTHON
     if "." not in name.lstrip("."):
@@ -93,6 +98,44 @@ def _ci_kind(path: str, name: str) -> Kind | None:
     if name == ".travis.yml":
         return Kind.TRAVIS
     return None
+
+
+_INCLUDE_ENTRY = re.compile(r"""^\s*(?:-\s*)?(?:local:\s*)?['"]?(/?[\w./*-]+\.ya?ml)['"]?\s*$""")
+
+
+@functools.cache
+def gitlab_includes(root: str) -> tuple[str, ...]:
+    """Patterns (relative to `root`) of the local files `root/.gitlab-ci.yml` includes, read
+    as text: the `include:` block's `local:` entries and plain file names."""
+    try:
+        with open(
+            os.path.join(root, ".gitlab-ci.yml"), encoding="utf-8", errors="replace"
+        ) as handle:
+            lines = handle.read(1_000_000).splitlines()
+    except OSError:
+        return ()
+    patterns: list[str] = []
+    inside = False
+    for line in lines:
+        if re.match(r"include:", line):
+            inside = True
+            rest = line[len("include:") :].strip()
+            if rest:
+                patterns.extend(m.group(1) for m in [_INCLUDE_ENTRY.match(rest)] if m)
+            continue
+        if inside and line and not line[0].isspace() and not line.startswith("-"):
+            inside = False
+        match = _INCLUDE_ENTRY.match(line) if inside else None
+        if match and "://" not in match.group(1):
+            patterns.append(match.group(1).lstrip("/"))
+    return tuple(patterns)
+
+
+def included_by_gitlab_ci(path: str) -> bool:
+    """Whether the .gitlab-ci.yml of the current directory (the repository root, where
+    pre-commit and CI run) includes this file."""
+    relative = os.path.relpath(os.path.abspath(path)).replace(os.sep, "/")
+    return any(fnmatch.fnmatchcase(relative, pattern) for pattern in gitlab_includes(os.getcwd()))
 
 
 class Candidate(NamedTuple):
