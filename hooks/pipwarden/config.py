@@ -3,11 +3,11 @@ with the command line (the command line wins)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipwarden.rules.catalog import CATALOG, code_for
 
@@ -41,8 +41,7 @@ class ConfigError(Exception):
     """A configuration or command-line value pipwarden cannot use (exit 2)."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     enabled: frozenset[str]
     root: str = "."
     exclude: tuple[str, ...] = ()
@@ -50,7 +49,6 @@ class Settings:
     output_format: str | None = None
     source: str | None = None  # the file the settings came from
     fail_on: str = "info"  # the lowest severity that makes the exit code 1
-    _specs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def relative(self, path: str) -> str | None:
         relative = os.path.relpath(os.path.abspath(path), self.root)
@@ -60,7 +58,7 @@ class Settings:
         if not self.exclude:
             return False
         relative = self.relative(path)
-        return relative is not None and self._spec(self.exclude).match_file(relative)
+        return relative is not None and _spec(self.exclude).match_file(relative)
 
     def ignored_here(self, path: str) -> frozenset[str]:
         relative = self.relative(path)
@@ -68,18 +66,16 @@ class Settings:
             return frozenset()
         codes: set[str] = set()
         for pattern, ignored in self.per_file_ignores:
-            if self._spec((pattern,)).match_file(relative):
+            if _spec((pattern,)).match_file(relative):
                 codes |= ignored
         return frozenset(codes)
 
-    def _spec(self, patterns: tuple[str, ...]) -> Any:
-        spec = self._specs.get("\0".join(patterns))
-        if spec is None:
-            import pathspec
 
-            spec = pathspec.GitIgnoreSpec.from_lines(patterns)
-            self._specs["\0".join(patterns)] = spec
-        return spec
+@functools.cache
+def _spec(patterns: tuple[str, ...]) -> Any:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def resolve_selectors(selectors: Iterable[str], where: str) -> set[str]:

@@ -4,7 +4,6 @@ collect."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from pipwarden.check import Checker, FileReport
 from pipwarden.config import Settings
@@ -15,11 +14,13 @@ from pipwarden.model import Finding
 PARALLEL_THRESHOLD = 400
 
 
-@dataclass
 class RunResult:
-    reports: list[FileReport] = field(default_factory=list)  # the files with findings
-    errors: list[str] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)  # every file read as one of our kinds
+    __slots__ = ("checked", "errors", "reports")
+
+    def __init__(self) -> None:
+        self.reports: list[FileReport] = []  # the files with findings
+        self.errors: list[str] = []
+        self.checked: list[str] = []  # every file read as one of our kinds
 
     @property
     def finding_count(self) -> int:
@@ -114,11 +115,13 @@ def add_suppressions(
     return added, again
 
 
-@dataclass
 class FixOutcome:
-    fixed: dict[str, list[Finding]] = field(default_factory=dict)  # path → findings fixed
-    diffs: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    __slots__ = ("diffs", "errors", "fixed")
+
+    def __init__(self) -> None:
+        self.fixed: dict[str, list[Finding]] = {}  # path → findings fixed
+        self.diffs: list[str] = []
+        self.errors: list[str] = []
 
 
 def fix_files(result: RunResult, settings: Settings, *, unsafe: bool, write: bool) -> FixOutcome:
