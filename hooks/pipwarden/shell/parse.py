@@ -97,9 +97,12 @@ def _bash_language() -> object:
                     "tree_sitter_bash._binding", os.path.join(location, name)
                 )
                 if binding is not None and binding.loader is not None:
-                    module = importlib.util.module_from_spec(binding)
-                    binding.loader.exec_module(module)
-                    return module.language()
+                    try:
+                        module = importlib.util.module_from_spec(binding)
+                        binding.loader.exec_module(module)
+                        return module.language()
+                    except (ImportError, AttributeError, OSError):
+                        break  # a layout we do not know: the package knows best
     import tree_sitter_bash
 
     return tree_sitter_bash.language()
