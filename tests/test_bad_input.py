@@ -197,3 +197,15 @@ def test_unterminated_define_in_a_makefile(tmp_path: Path) -> None:
 def test_yaml_that_is_no_ci_configuration_is_not_read(tmp_path: Path) -> None:
     assert _check(tmp_path, "docs/mkdocs.yml", "plugins: [pip install x]\n") == []
     assert _check(tmp_path, "config.yaml", "run: sudo pip install x\n") == []
+
+
+def test_bash_grammar_loads_without_the_direct_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    import tree_sitter
+
+    from pipwarden.shell import parse
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    parser = tree_sitter.Parser(tree_sitter.Language(parse._bash_language()))
+    assert not parser.parse(b"sudo pip install x\n").root_node.has_error

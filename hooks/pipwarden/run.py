@@ -22,10 +22,6 @@ class RunResult:
         self.errors: list[str] = []
         self.checked: list[str] = []  # every file read as one of our kinds
 
-    @property
-    def finding_count(self) -> int:
-        return sum(len(r.findings) for r in self.reports)
-
 
 _worker_checker: Checker | None = None
 

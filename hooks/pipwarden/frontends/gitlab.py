@@ -23,7 +23,7 @@ from pipwarden.frontends.yamlci import (
     sequence,
 )
 from pipwarden.model import Span
-from pipwarden.shell.session import Boundary, Image, ParseProblem, Scope, ScopeItem
+from pipwarden.shell.session import Boundary, Image, Scope, ScopeItem
 
 if TYPE_CHECKING:
     import yaml
@@ -58,7 +58,6 @@ class _Jobs:
     def __init__(self, document: Document, path: str) -> None:
         self.document = document
         self.definitions: dict[str, tuple[Document, yaml.Node]] = {}
-        self.problems: list[ParseProblem] = []
         for name, node in mapping(document.root).items():
             self.definitions[name] = (document, node)
         self._include(mapping(document.root).get("include"), path)
@@ -159,4 +158,4 @@ def parse(document: Document, path: str) -> Parsed:
             if script is not None:
                 items.append(script)
         scopes.append(Scope(name, tuple(items), BOUNDARY, runs_in_image=True))
-    return Parsed(scopes, jobs.problems)
+    return Parsed(scopes)

@@ -57,10 +57,6 @@ class Context(NamedTuple):
     env: Mapping[str, str | None]
 
     @property
-    def elevated(self) -> bool:
-        return self.command.elevated_by is not None
-
-    @property
     def system_python(self) -> bool:
         """`python`/`pip` resolve to an interpreter whose site-packages the system owns."""
         return self.python in ("official", "distro")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipwarden.model import Span
 from pipwarden.shell import SHELLS
-from pipwarden.shell.session import OffsetMap, Script, ScriptBuilder, Segment
+from pipwarden.shell.session import OffsetMap, Script, ScriptBuilder
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -681,4 +681,4 @@ def _add_unescaped(builder: ScriptBuilder, content: str, file_start: int, escape
     builder.add(content[position:], file_start + position)
 
 
-__all__ = ["Assignment", "Command", "Redirect", "Segment", "Word", "parse_script"]
+__all__ = ["Assignment", "Command", "Redirect", "Word", "parse_script"]
