@@ -71,4 +71,4 @@ def test_the_action_steps_install_and_annotate(tmp_path: Path) -> None:
     assert check.returncode == 1, check.stderr
     assert check.stdout.startswith("::error file=Dockerfile,line=2,col=5,")
     sarif = json.loads((tmp_path / "pipwarden.sarif").read_text())
-    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["PW101", "PW201"]
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["PW101"]

@@ -31,7 +31,11 @@ REPOSITORY: dict[str, str | bytes] = {
         "      - run: |\n          python -m venv .venv\n          . .venv/bin/activate\n"
         "      - run: |\n          echo go\n          pip install -e .\n"
     ),
-    ".gitlab-ci.yml": "job:\n  image: python:3.12\n  script:\n    - pip install -r requirements.txt\n",
+    ".gitlab-ci.yml": (
+        "job:\n  image: ubuntu:22.04\n  script:\n"
+        "    - apt-get update && apt-get install -y python3-pip\n"
+        "    - pip3 install -r requirements.txt\n"
+    ),
 }
 
 

@@ -23,12 +23,14 @@ def fix(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_dockerfile_crlf_continuation(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    original = b"FROM python:3.12-slim\r\nRUN pip install -r req.txt \\\r\n    && pip check\r\n"
+    original = (
+        b"FROM python:3.12-slim\r\nRUN pip install -r req.txt \\\r\n    && pip3 download x\r\n"
+    )
     write(project, {"Dockerfile": original})
-    code, out, err = fix(capsys, "Dockerfile")
+    code, out, err = fix(capsys, "--extend-select", "PW203", "Dockerfile")
     assert (code, out, err) == (0, "All checks passed!\n", "Fixed 2 findings.\n")
     assert (project / "Dockerfile").read_bytes() == (
-        b"FROM python:3.12-slim\r\nRUN python -m pip install -r req.txt \\\r\n    && python -m pip check\r\n"
+        b"FROM python:3.12-slim\r\nRUN python -m pip install -r req.txt \\\r\n    && python3 -m pip download x\r\n"
     )
 
 
@@ -49,7 +51,7 @@ def test_workflow_run_block_changes_nothing_else(
         "        shell: bash\n"
     )
     write(project, {".github/workflows/ci.yml": workflow})
-    assert fix(capsys, ".")[0] == 0
+    assert fix(capsys, "--select", "ALL", ".")[0] == 0
     assert (project / ".github/workflows/ci.yml").read_text() == workflow.replace(
         "          pip3 install .\n", "          python3 -m pip install .\n"
     )
@@ -78,9 +80,9 @@ FIXABLE = {
     ),
     "PW201": ("a.sh", "#!/bin/sh\npip3.12 install x\n", "#!/bin/sh\npython3.12 -m pip install x\n"),
     "PW202": (
-        "b.sh",
-        "#!/bin/sh\npip3 install -U pip\n",
-        "#!/bin/sh\npython3 -m pip install -U pip\n",
+        ".github/workflows/b.yml",
+        "on: push\njobs:\n  t:\n    runs-on: windows-latest\n    steps:\n      - run: pip install -U pip\n",
+        "on: push\njobs:\n  t:\n    runs-on: windows-latest\n    steps:\n      - run: python -m pip install -U pip\n",
     ),
     "PW303": (
         "c.sh",

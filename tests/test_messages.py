@@ -57,7 +57,7 @@ def test_bare_pip_suggests_the_interpreter_that_exists() -> None:
     (ubuntu,) = findings("dockerfile/pep668/Dockerfile", "PW201")
     assert "python3 -m pip" in ubuntu.help
     # In a python:* image `python` is pip's own interpreter.
-    (official,) = findings("dockerfile/nonroot-user/Dockerfile", "PW201")
+    (official,) = findings("dockerfile/nonroot-user/Dockerfile", "PW203")
     assert "`python -m pip`" in official.help
 
 

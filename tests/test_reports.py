@@ -147,7 +147,7 @@ def test_json_lines_and_grouped(project: Path, capsys: pytest.CaptureFixture[str
     assert grouped.splitlines()[:3] == [
         "a.sh:",
         "  2:1 PW101 `sudo` runs `pip` as root: it writes root-owned files into the system Python, so later installs fail with [Errno 13] Permission denied and apt/dnf-managed packages can break",
-        "  2:6 PW201 `pip` is whichever pip comes first on PATH, which may belong to another Python than the `python3` you run",
+        "  2:6 PW201 `pip` is the first pip on PATH, and nothing here says which Python it belongs to: the packages can land in another interpreter than the one that runs the code",
     ]
 
 

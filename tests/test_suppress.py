@@ -27,7 +27,7 @@ def test_same_line_and_line_above() -> None:
 
 
 def test_own_line_comment_covers_a_continued_command() -> None:
-    text = "FROM python:3.12\n# pipwarden: ignore[PW201]\nRUN apt-get update && \\\n    pip install x\n"
+    text = "FROM ubuntu:22.04\n# pipwarden: ignore[PW201]\nRUN apt-get update && \\\n    pip install x\n"
     assert found(text, Kind.DOCKERFILE, "Dockerfile") == []
 
 

@@ -44,6 +44,7 @@ class _Session:
     venv_known: bool
     env: dict[str, str | None]
     activated: Venv | None = None  # an activation this process made
+    maybe_activated: Span | None = None  # a sourced helper that may have activated one
 
 
 @dataclass
@@ -55,6 +56,8 @@ class State:
     user: str | None = None
     env: dict[str, str | None] = field(default_factory=dict)
     python: str | None = None
+    python_origin: Span | None = None
+    python_run: tuple[str, Span] | None = None
     venvs_created: dict[str, Span] = field(default_factory=dict)
     users: dict[str, commands.UserCreation] = field(default_factory=dict)
     root_user_installs: list[PipCall] = field(default_factory=list)
@@ -99,6 +102,7 @@ class _Walk:
                 yield from self._set_user(item)
             elif isinstance(item, SetPython):
                 self.state.python = item.source
+                self.state.python_origin = item.span
             elif isinstance(item, Runner):
                 self.state.windows = item.os == "windows"
             elif isinstance(item, PythonUse):
@@ -113,6 +117,7 @@ class _Walk:
         state = self.state
         state.platform = platform
         state.python = platform.python if platform else None
+        state.python_origin = state.python_run = None
         state.user = platform.default_user if platform else None
         state.venv = None
         state.venv_known = platform is not None and self.scope.runs_in_image
@@ -203,6 +208,8 @@ class _Walk:
         context = self._context(command, pip, session, env)
         yield from self._dispatch(context)
         self._effects(command, pip, session)
+        if self.state.python_run is None and commands.is_python(command) and command.name:
+            self.state.python_run = (command.name, command.words[0].span)
 
     def _context(
         self, command: Command, pip: PipCall | None, session: _Session, env: dict[str, str | None]
@@ -222,16 +229,22 @@ class _Walk:
             pip=pip,
             venv_active=venv_active,
             venv=session.venv,
+            maybe_activated=session.maybe_activated if session.venv is None else None,
             lost_activation=lost,
             boundary=self.scope.boundary,
             user=user,
             shell_user=state.user,
             user_home=self._home(user),
             python=state.python,
+            python_origin=state.python_origin,
+            python_run=state.python_run,
             externally_managed=platform.externally_managed if platform else None,
             posix_sh=sh,
             sh_label=sh_label,
-            windows=state.windows or bool(platform and platform.windows),
+            # A PowerShell or cmd step is written for Windows, whatever the runner.
+            windows=state.windows
+            or bool(platform and platform.windows)
+            or command.script.shell in ("pwsh", "cmd"),
             env=env,
         )
 
@@ -290,7 +303,7 @@ class _Walk:
                 session.venv = venv
                 session.activated = venv
 
-    def _persist(self, command: Command) -> None:
+    def _persist(self, command: Command, session: _Session) -> None:
         """`echo "$PWD/.venv/bin" >> "$GITHUB_PATH"` and the like: state for later Scripts."""
         words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
         if command.program == "printf" and words:
@@ -301,19 +314,29 @@ class _Walk:
             if persist.variable is not None:
                 if not any(re.search(rf"\$\{{?{persist.variable}\b", t) for t in targets):
                     continue
-                self._apply_persisted(persist, written, command)
+                self._apply_persisted(persist, written, command, session)
             elif persist.marker is not None and written.startswith(persist.marker):
-                self._apply_persisted(persist, written[len(persist.marker) :], command)
+                self._apply_persisted(persist, written[len(persist.marker) :], command, session)
 
-    def _apply_persisted(self, persist: Persist, written: str, command: Command) -> None:
+    def _apply_persisted(
+        self, persist: Persist, written: str, command: Command, session: _Session
+    ) -> None:
         state = self.state
         written = written.strip()
+        active = session.venv
+        if active is not None and active.path:
+            # `echo "$VIRTUAL_ENV/bin" >> "$GITHUB_PATH"` after an activation names that venv.
+            written = re.sub(r"\$\{?VIRTUAL_ENV\}?", lambda _: active.path or "", written)
         if persist.kind == "path":
             venv = self._venv_from_variable("PATH", written + ":$PATH", command.span)
         elif persist.kind == "env":
             name, _, value = written.partition("=")
+            name = name.strip()
             state.env[name] = value
             venv = self._venv_from_variable(name, value, command.span)
+            # `echo "PATH=$PATH" >> "$GITHUB_ENV"`: the PATH the activation made, venv first.
+            if venv is None and active and name == "PATH" and re.search(r"\$\{?PATH\b", value):
+                venv = active._replace(how="PATH", span=command.span)
         else:
             activated = re.fullmatch(r"(?:source|\.)\s+(\S+)", written)
             found = None
@@ -335,7 +358,7 @@ class _Walk:
             self._assign(command, session)
             return
         if program in _OUTPUT_COMMANDS:
-            self._persist(command)
+            self._persist(command, session)
             return
         created = commands.venv_created(command)
         if created is not None and created.text is not None:
@@ -343,11 +366,15 @@ class _Walk:
             return
         activation = commands.activation(command)
         if activation is not None:
-            if program == "source" and self._shell(command.script)[0]:
-                return  # `source: not found`: nothing is activated
+            # Even where `source` is not found (PW306), the activation says what the file
+            # means: later commands are judged as they will run once `source` is fixed.
             venv = Venv(activation.venv, "conda" if activation.conda else "activate", command.span)
             session.venv = session.activated = venv
             state.lost_activation = None
+            return
+        if commands.sources_venv_helper(command):
+            session.venv, session.venv_known = None, False
+            session.maybe_activated = command.span
             return
         if commands.deactivation(command):
             session.venv = None
@@ -370,6 +397,11 @@ class _Walk:
             return
         if commands.distro_python_installed(command) and state.python is None:
             state.python = "distro"
+            state.python_origin = command.span
+            return
+        if commands.pyenv_selected(command):
+            state.python = "pyenv"
+            state.python_origin = command.span
             return
         as_root = state.user == "root" and command.run_as in (None, "root")
         if pip is not None and pip.installs and pip.has("--user") and as_root:

@@ -221,8 +221,8 @@ class Checker:
         return Finding(
             rule.code,
             rule.name,
-            message,
-            help_text,
+            source.resolve(message),
+            source.resolve(help_text),
             rule.url,
             severity or rule.severity,
             path,

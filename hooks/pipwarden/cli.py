@@ -226,6 +226,7 @@ def _rule(key: str, fmt: str) -> int:
 
 def _rules(fmt: str) -> int:
     from pipwarden.rules import registry as rules
+    from pipwarden.rules.catalog import OPT_IN
     from pipwarden.rules.docs import rule_json
 
     if fmt == "json":
@@ -234,7 +235,9 @@ def _rules(fmt: str) -> int:
         sys.stdout.write(json.dumps([rule_json(r) for r in rules.ALL_RULES], indent=2) + "\n")
         return EXIT_CLEAN
     for rule in rules.ALL_RULES:
+        selection = "opt-in " if rule.code in OPT_IN else "default"
         sys.stdout.write(
-            f"{rule.code}  {rule.name:<30} {rule.severity!s:<8} fix: {rule.fix:<9} {rule.summary}\n"
+            f"{rule.code}  {rule.name:<30} {selection} {rule.severity!s:<8} fix: {rule.fix:<9} "
+            f"{rule.summary}\n"
         )
     return EXIT_CLEAN

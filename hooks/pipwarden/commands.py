@@ -143,6 +143,12 @@ class PipCall(NamedTuple):
     def modifies(self) -> bool:
         return self.action in ("install", "uninstall")
 
+    @property
+    def changes_packages(self) -> bool:
+        """install, uninstall, download, wheel: the subcommands whose result depends on which
+        Python's pip runs (`--version`, `list`, `show`, `freeze` only look)."""
+        return self.action in ("install", "uninstall", "download", "wheel")
+
     def has(self, *names: str) -> bool:
         return any(name in self.options for name in names)
 
@@ -273,6 +279,7 @@ _RELEVANT = frozenset(
         "unset",
         "uv",
         "virtualenv",
+        "pyenv",
         "useradd",
         "adduser",
         "apt",
@@ -370,6 +377,27 @@ def activation(command: Command) -> Activation | None:
     if program in _CONDA and len(words) > 1 and words[1].text == "activate":
         return Activation(words[2].text if len(words) > 2 else "base", conda=True)
     return None
+
+
+_VENV_HELPER = re.compile(r"(?i).*(venv|virtualenv|activate|conda).*")
+
+
+def sources_venv_helper(command: Command) -> bool:
+    """`source virtualenv.sh`, `. ./venv.sh`, `source activate_env`: a file whose name says it
+    sets up an environment (its content is not read, so what it activates is unknown)."""
+    if command.program not in (".", "source") or len(command.words) < 2:
+        return False
+    target = command.words[1].text or command.words[1].raw.strip("\"'")
+    return _VENV_HELPER.fullmatch(target.rsplit("/", 1)[-1]) is not None
+
+
+def pyenv_selected(command: Command) -> bool:
+    """`pyenv global 3.12`, `pyenv local ...`, `pyenv shell ...`: pyenv's shims now pair
+    `pip` with that Python."""
+    texts = command.texts()
+    return (
+        command.program == "pyenv" and len(texts) > 2 and texts[1] in ("global", "local", "shell")
+    )
 
 
 def deactivation(command: Command) -> bool:

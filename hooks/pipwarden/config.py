@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from pipwarden.rules.catalog import CATALOG, code_for
+from pipwarden.rules.catalog import CATALOG, DEFAULT, code_for
 
 KEYS = frozenset(
     {
@@ -167,8 +167,9 @@ def load(
         )
     root = os.path.dirname(os.path.abspath(found[0])) if found else os.getcwd()
 
-    enabled = resolve_selectors(
-        select or _string_list(table, "select", where) or ["ALL"], "--select" if select else where
+    selectors = select or _string_list(table, "select", where)
+    enabled = (
+        resolve_selectors(selectors, "--select" if select else where) if selectors else set(DEFAULT)
     )
     enabled |= resolve_selectors(_string_list(table, "extend-select", where), where)
     enabled |= resolve_selectors(extend_select or [], "--extend-select")

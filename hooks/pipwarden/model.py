@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import re
 from typing import NamedTuple
 
 
@@ -84,6 +85,15 @@ class Finding(NamedTuple):
     fix: Fix | None = None
 
 
+_LINE_REF = re.compile(r"\{line@(\d+)\}")
+
+
+def line_ref(offset: int) -> str:
+    """Stands for the line of file offset `offset` in a message: rules see spans, not lines,
+    and the engine fills the number in (`SourceText.resolve`)."""
+    return f"{{line@{offset}}}"
+
+
 class SourceText:
     """A file's text with a fast offset → (line, column) map."""
 
@@ -107,6 +117,12 @@ class SourceText:
         start = self.line_starts[line - 1]
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
+
+    def resolve(self, message: str) -> str:
+        """`message` with each `line_ref` replaced by its line number."""
+        if "{line@" not in message:
+            return message
+        return _LINE_REF.sub(lambda m: str(self.position(int(m.group(1))).line), message)
 
     def offset(self, line: int, column: int = 1) -> int:
         return self.line_starts[line - 1] + column - 1

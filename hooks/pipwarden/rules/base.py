@@ -38,6 +38,9 @@ class Context(NamedTuple):
     # True: a venv/conda env is active; False: known that none is; None: unknown.
     venv_active: bool | None
     venv: Venv | None
+    # A sourced helper (`. ./venv.sh`, `source activate_env`) that may have activated a venv
+    # we cannot see: whether one is active is unknown, and the file seems to mean one.
+    maybe_activated: Span | None
     # An activation made in an earlier Script of the Scope that did not carry over.
     lost_activation: Venv | None
     boundary: Boundary | None
@@ -47,14 +50,26 @@ class Context(NamedTuple):
     shell_user: str | None
     # Whether that user has a home directory pip could fall back to (None: unknown).
     user_home: bool | None
-    # Where `python`/`pip` come from: "official", "distro", "conda", "managed", or None.
+    # Where `python`/`pip` come from: "official", "distro", "conda", "managed", "pyenv", or
+    # None.
     python: str | None
+    # Where the file put that Python in place (an apt line, a setup-python step), if it did.
+    python_origin: Span | None
+    # The interpreter command (`python3`) the Scope ran before this command, and where.
+    python_run: tuple[str, Span] | None
     externally_managed: bool | None
     # True when the shell running this command is dash or strictly POSIX (no `source`).
     posix_sh: bool
     sh_label: str
     windows: bool
     env: Mapping[str, str | None]
+
+    @property
+    def pairs_pip_with_python(self) -> bool:
+        """The file itself makes `pip` on PATH the pip of the Python it means: an active venv
+        or conda env, or a Python put in place to take installs (python:* images, conda,
+        setup-python, UsePythonVersion, pyenv)."""
+        return bool(self.venv_active) or self.python in ("official", "conda", "managed", "pyenv")
 
     @property
     def system_python(self) -> bool:

@@ -12,6 +12,7 @@ CATALOG: dict[str, str] = {
     "PW101": "sudo-pip",
     "PW201": "bare-pip",
     "PW202": "self-upgrade-bare-pip",
+    "PW203": "bare-pip-consistency",
     "PW301": "pip-outside-venv",
     "PW302": "activation-not-persisted",
     "PW303": "user-install-in-venv",
@@ -27,6 +28,10 @@ CATALOG: dict[str, str] = {
     "PW900": "parse-error",
 }
 _BY_NAME = {name: code for code, name in CATALOG.items()}
+# House style rather than a fault: selected only by name, code, prefix or ALL (as ruff's
+# opt-in rules). The default set is every other rule.
+OPT_IN: frozenset[str] = frozenset({"PW203"})
+DEFAULT: frozenset[str] = frozenset(CATALOG) - OPT_IN
 
 
 def code_for(key: str) -> str | None:

@@ -4,6 +4,12 @@ rules --output-format json`."""
 from __future__ import annotations
 
 from pipwarden.rules.base import Rule
+from pipwarden.rules.catalog import OPT_IN
+
+
+def selection(rule: Rule) -> str:
+    """ "default" or "opt-in" (selected only by code, name, prefix or ALL)."""
+    return "opt-in" if rule.code in OPT_IN else "default"
 
 
 def rule_text(rule: Rule) -> str:
@@ -17,6 +23,7 @@ def rule_json(rule: Rule) -> dict[str, object]:
         "code": rule.code,
         "name": rule.name,
         "severity": str(rule.severity),
+        "selection": selection(rule),
         "summary": rule.summary,
         "fix": rule.fix,
         "url": rule.url or None,
@@ -29,7 +36,7 @@ def rule_markdown(rule: Rule) -> str:
     lines = [
         f"# {rule.code} {rule.name}",
         "",
-        f"Severity: {rule.severity} · Fix: {rule.fix}",
+        f"Severity: {rule.severity} · Fix: {rule.fix} · Selection: {selection(rule)}",
         "",
         f"{rule.summary[:1].upper()}{rule.summary[1:]}.",
         "",
@@ -41,11 +48,15 @@ def rule_markdown(rule: Rule) -> str:
 
 def rules_table(rules: tuple[Rule, ...]) -> str:
     """The Markdown table of rules in README.md."""
-    rows = ["| code | name | severity | fix | what it finds |", "|---|---|---|---|---|"]
+    rows = [
+        "| code | name | default | severity | fix | what it finds |",
+        "|---|---|---|---|---|---|",
+    ]
     for rule in rules:
+        default = "yes" if selection(rule) == "default" else "opt-in"
         rows.append(
-            f"| {rule.code} | [{rule.name}](docs/rules/{rule.name}.md) | {rule.severity} | "
-            f"{rule.fix} | {rule.summary} |"
+            f"| {rule.code} | [{rule.name}](docs/rules/{rule.name}.md) | {default} | "
+            f"{rule.severity} | {rule.fix} | {rule.summary} |"
         )
     return "\n".join(rows) + "\n"
 

@@ -52,6 +52,21 @@ def _breaks_system(pip: PipCall, context: Context) -> bool:
     )
 
 
+def refused_as_externally_managed(pip: PipCall, context: Context) -> bool:
+    """pip stops with "externally-managed-environment" before doing anything (PEP 668)."""
+    if not pip.installs or pip.kind not in ("pip", "python -m pip", "uv pip"):
+        return False
+    if context.python != "distro" or context.externally_managed is not True:
+        return False
+    if pip.names_other_interpreter or (
+        not pip.names_system_interpreter and context.venv_active is not False
+    ):
+        return False
+    if pip.explicit_target or _breaks_system(pip, context):
+        return False
+    return pip.kind != "uv pip" or pip.has("--system")
+
+
 def _venv_hint(context: Context) -> str:
     return (
         "create a venv and install with its own interpreter: `python3 -m venv .venv && "
@@ -365,17 +380,7 @@ class ExternallyManaged(Rule):
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
-        if pip is None or not pip.installs or pip.kind not in ("pip", "python -m pip", "uv pip"):
-            return
-        if context.python != "distro" or context.externally_managed is not True:
-            return
-        if pip.names_other_interpreter or (
-            not pip.names_system_interpreter and context.venv_active is not False
-        ):
-            return
-        if pip.explicit_target or _breaks_system(pip, context):
-            return
-        if pip.kind == "uv pip" and not pip.has("--system"):
+        if pip is None or not refused_as_externally_managed(pip, context):
             return
         start, end = pip.span_through_subcommand
         yield Hit(

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable
 
 from pipwarden.commands import PipCall
-from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Severity, Span
-from pipwarden.rules.base import FIX_SOMETIMES, Context, Rule, code
+from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span, line_ref
+from pipwarden.rules.base import FIX_ALWAYS, FIX_SOMETIMES, Context, Rule, code
+from pipwarden.rules.environment import refused_as_externally_managed
 from pipwarden.shell.session import PythonUse
 
 _PIP_VERSION = re.compile(r"pip(?P<version>\d+(\.\d+)?)?(\.exe)?")
@@ -18,13 +19,13 @@ def interpreter_for(pip: PipCall, context: Context) -> str:
 
     `pip3.12` → `python3.12`, `pip3` → `python3`. Plain `pip` → `python` only where `python`
     is known to exist and be pip's interpreter (an active venv, python:* images, conda,
-    setup-python); elsewhere `python3`, since Debian and Ubuntu have no `python` command.
+    setup-python, pyenv); elsewhere `python3`, since Debian and Ubuntu have no `python`.
     """
     match = _PIP_VERSION.fullmatch(pip.program)
     version = match.group("version") if match else None
     if version:
         return "python" + version
-    if context.venv_active or context.windows or context.python in ("official", "conda", "managed"):
+    if context.windows or context.pairs_pip_with_python:
         return "python"
     return "python3"
 
@@ -48,21 +49,51 @@ def python_m_pip_fix(pip: PipCall, context: Context) -> Fix | None:
 
 
 def _is_pip_itself(requirement: str) -> bool:
+    """`pip`, `pip==24.0`, `pip>=23`, `"pip==$PIP_VERSION"` (whose version is unknown)."""
     return re.fullmatch(r"pip(\s*([=<>!~]=?|===).*)?", requirement.strip()) is not None
+
+
+def upgrades_pip_itself(pip: PipCall) -> bool:
+    return pip.installs and any(
+        _is_pip_itself(w.text if w.text is not None else w.raw.strip("\"'")) for w in pip.arguments
+    )
+
+
+def _bare_pip_changing_packages(context: Context) -> PipCall | None:
+    pip = context.pip
+    if pip is None or not pip.bare_pip or not pip.changes_packages or pip.has("--python"):
+        return None
+    return pip
+
+
+_WHERE_PYTHON_COMES_FROM = {
+    "official": "the image's Python",
+    "conda": "conda's Python",
+    "managed": "the Python set up for this job",
+    "pyenv": "pyenv's Python",
+}
 
 
 class BarePip(Rule):
     """
     ## What it finds
-    `pip`, `pip3` or `pip3.12` found through PATH, in any subcommand (`install`, `download`,
-    `freeze`, `show`, `--version`). A pip named by its path (`.venv/bin/pip`,
-    `/usr/bin/pip3`) is unambiguous and not reported; neither is `uv pip`.
+    `pip`, `pip3` or `pip3.12` found through PATH changing packages (`install`, `uninstall`,
+    `download`, `wheel`) where nothing in the file ties that pip to the Python it means: a
+    distro Python (`apt-get install python3-pip`), a host or image with several Pythons, or an
+    unknown host (a shell script, a Makefile, a CI job that sets up no Python).
+
+    Not reported: commands that only look (`pip --version`, `list`, `show`, `freeze`), a pip
+    named by its path (`.venv/bin/pip`, `/usr/bin/pip3`), `uv pip`, and bare pip where the
+    file pairs it with its Python: an active venv or conda env (also one put on PATH with
+    `ENV PATH`, `$GITHUB_PATH` or `$GITHUB_ENV`), `actions/setup-python`, Azure
+    `UsePythonVersion`, an official `python:*` or conda image, pyenv. There it is house style,
+    which the opt-in PW203 reports.
 
     ## Why it breaks
     The `pip` on PATH is whichever script comes first, and it may belong to a different
-    Python than the `python` you then run: packages install fine and `import` still fails with
-    `ModuleNotFoundError`, or `pip freeze` describes another environment. `python -m pip` runs
-    pip for exactly the interpreter you name.
+    Python than the one that later runs the code: packages install fine and `import` still
+    fails with `ModuleNotFoundError`. `python -m pip` runs pip for exactly the interpreter
+    you name.
 
     ## Example
     ```sh
@@ -75,10 +106,9 @@ class BarePip(Rule):
     ```
 
     ## Fix safety
-    `pip3.12` → `python3.12 -m pip` and `pip3` → `python3 -m pip` are safe. Plain `pip` →
-    `python -m pip` is safe where a venv, a python:* image, conda or setup-python makes
-    `python` pip's own interpreter; elsewhere it becomes `python3 -m pip` (Debian and Ubuntu
-    have no `python`) and is unsafe. A pip that a make variable names is fixed at the
+    `pip3.12` → `python3.12 -m pip` and `pip3` → `python3 -m pip` are safe. Plain `pip`
+    becomes `python3 -m pip` (Debian and Ubuntu have no `python`), which is unsafe: that
+    `pip` may be another Python's. A pip that a make variable names is fixed at the
     variable's assignment.
 
     ## References
@@ -89,49 +119,142 @@ class BarePip(Rule):
     code = "PW201"
     name = "bare-pip"
     severity = Severity.WARNING
-    summary = "`pip` found through PATH instead of `python -m pip`"
+    summary = "`pip` from PATH changing packages where the file does not tie it to its Python"
     url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
     fix = FIX_SOMETIMES
     superseded_by = ("PW202", "PW601")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        pip = context.pip
-        if pip is None or not pip.bare_pip or pip.has("--python"):
+        pip = _bare_pip_changing_packages(context)
+        if pip is None or context.pairs_pip_with_python or context.maybe_activated:
             return
         python = interpreter_for(pip, context)
+        program = code(pip.program)
+        related: tuple[Related, ...] = ()
+        if context.python_run is not None:
+            name, span = context.python_run
+            message = (
+                f"{program} is the first pip on PATH, which need not belong to the "
+                f"{code(name)} run on line {line_ref(span.start)}: the packages can land in "
+                "another interpreter"
+            )
+            related = (Related(span, f"{code(name)} runs here"),)
+        elif context.python_origin is not None:
+            message = (
+                f"{program} is the first pip on PATH, which need not belong to the Python "
+                f"installed on line {line_ref(context.python_origin.start)}: the packages can "
+                "land in another interpreter"
+            )
+            related = (Related(context.python_origin, "Python installed here"),)
+        else:
+            message = (
+                f"{program} is the first pip on PATH, and nothing here says which Python it "
+                "belongs to: the packages can land in another interpreter than the one that "
+                "runs the code"
+            )
         yield Hit(
             pip.launcher[0].span,
-            f"{code(pip.program)} is whichever pip comes first on PATH, which may belong to "
-            f"another Python than the {code(python)} you run",
+            message,
             f"use {code(python + ' -m pip')}, which runs pip for exactly that interpreter",
+            related=related,
             fix=python_m_pip_fix(pip, context),
+        )
+
+
+class BarePipConsistency(Rule):
+    """
+    ## What it finds
+    Bare `pip`/`pip3` changing packages where the file pairs it with its Python, so it
+    works: an active venv or conda env (or one on PATH), `actions/setup-python`, Azure
+    `UsePythonVersion`, an official `python:*` or conda image, pyenv. Opt-in (not in the
+    default selection): select it with `extend-select = ["PW203"]` to use `python -m pip`
+    everywhere.
+
+    ## Why it breaks
+    It does not break here. Teams that want one spelling everywhere use `python -m pip`, so
+    that a line copied into another context (a new image, a script run elsewhere) keeps
+    installing for the interpreter it names.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN pip install flask
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN python -m pip install flask
+    ```
+
+    ## Fix safety
+    Safe: in these contexts `python` (or `python3`, `python3.12` for `pip3`, `pip3.12`) is
+    the interpreter that owns the pip.
+
+    ## References
+    - https://pip.pypa.io/en/stable/user_guide/#running-pip
+    """
+
+    code = "PW203"
+    name = "bare-pip-consistency"
+    severity = Severity.INFO
+    summary = "bare `pip` where `python -m pip` is house style (opt-in)"
+    url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
+    fix = FIX_ALWAYS
+    superseded_by = ("PW202", "PW601")
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        pip = _bare_pip_changing_packages(context)
+        if pip is None or not context.pairs_pip_with_python:
+            return
+        python = interpreter_for(pip, context)
+        where = (
+            f"the venv {context.venv.path}"
+            if context.venv is not None and context.venv.path
+            else "the active venv"
+            if context.venv_active
+            else _WHERE_PYTHON_COMES_FROM.get(context.python or "", "its Python")
+        )
+        fix = python_m_pip_fix(pip, context)
+        yield Hit(
+            pip.launcher[0].span,
+            f"{code(pip.program)} here is the pip of {where}; {code(python + ' -m pip')} says so",
+            f"use {code(python + ' -m pip')}",
+            fix=fix._replace(applicability=SAFE) if fix else None,
         )
 
 
 class SelfUpgradeBarePip(Rule):
     """
     ## What it finds
-    A bare `pip` installing or upgrading pip itself: `pip install -U pip`,
-    `pip3 install --upgrade pip setuptools wheel`.
+    A bare `pip` upgrading pip itself (`pip install -U pip`, `pip3 install --upgrade pip
+    setuptools wheel`, `pip install "pip==$VERSION"`) where the line can run on Windows: a
+    Windows runner (`runs-on: windows-*`, a matrix that includes Windows, Azure `vmImage:
+    windows-*`, GitLab `tags` naming windows), a PowerShell or cmd step, a Windows base
+    image. On Linux and macOS the same line is judged as any bare pip (PW201, PW203).
 
     ## Why it breaks
     On Windows the running `pip.exe` is locked and cannot be replaced, so pip refuses:
     `ERROR: To modify pip, please run the following command: ...\\python.exe -m pip install
-    --upgrade pip`. Elsewhere the PATH's pip may upgrade a different Python's pip than the one
-    you use.
+    --upgrade pip`.
 
     ## Example
-    ```sh
-    pip install --upgrade pip
+    ```yaml
+    runs-on: windows-latest
+    steps:
+      - run: pip install --upgrade pip
     ```
 
     ## Use instead
-    ```sh
-    python -m pip install --upgrade pip
+    ```yaml
+    runs-on: windows-latest
+    steps:
+      - run: python -m pip install --upgrade pip
     ```
 
     ## Fix safety
-    As for PW201: `pip` becomes `python -m pip` (safe) or `python3 -m pip` (unsafe).
+    As for PW201: `pip` becomes `python -m pip`, safe on Windows, where the `python` on PATH
+    is the one whose Scripts folder holds that pip.
 
     ## References
     - https://pip.pypa.io/en/stable/installation/#upgrading-pip
@@ -139,30 +262,24 @@ class SelfUpgradeBarePip(Rule):
 
     code = "PW202"
     name = "self-upgrade-bare-pip"
-    severity = Severity.WARNING
-    summary = "bare pip upgrading itself (fails on Windows: pip.exe is locked)"
+    severity = Severity.ERROR
+    summary = "bare pip upgrading itself where Windows runs it (pip.exe is locked)"
     url = "https://pip.pypa.io/en/stable/installation/#upgrading-pip"
     fix = FIX_SOMETIMES
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        pip = context.pip
-        if pip is None or not pip.bare_pip or not pip.installs or pip.has("--python"):
+        pip = _bare_pip_changing_packages(context)
+        if pip is None or not context.windows or not upgrades_pip_itself(pip):
             return
-        if not any(w.text and _is_pip_itself(w.text) for w in pip.arguments):
-            return
+        if refused_as_externally_managed(pip, context):
+            return  # pip stops before it touches itself
         python = interpreter_for(pip, context)
-        where = (
-            "on this Windows runner pip.exe is locked and pip refuses to replace itself"
-            if context.windows
-            else "on Windows pip.exe is locked and pip refuses to replace itself, and "
-            "elsewhere the PATH's pip may be another Python's"
-        )
         start, end = pip.span_through_subcommand
         yield Hit(
             Span(start, end),
-            f"{code(pip.program + ' install')} upgrading pip itself: {where}",
+            f"{code(pip.program + ' install')} upgrading pip itself on Windows: the running "
+            "pip.exe is locked and pip refuses to replace itself",
             f"use {code(python + ' -m pip install --upgrade pip')}",
-            severity=Severity.ERROR if context.windows else None,
             fix=python_m_pip_fix(pip, context),
         )
 

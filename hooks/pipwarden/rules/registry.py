@@ -12,7 +12,13 @@ from pipwarden.rules.environment import (
     SourceInSh,
     UserInstallInVenv,
 )
-from pipwarden.rules.invocation import BarePip, PipInternalApi, SelfUpgradeBarePip, SubprocessPip
+from pipwarden.rules.invocation import (
+    BarePip,
+    BarePipConsistency,
+    PipInternalApi,
+    SelfUpgradeBarePip,
+    SubprocessPip,
+)
 from pipwarden.rules.privileges import (
     ChownSitePackages,
     NonrootSystemInstall,
@@ -98,6 +104,7 @@ RULES: tuple[Rule, ...] = (
     SudoPip(),
     BarePip(),
     SelfUpgradeBarePip(),
+    BarePipConsistency(),
     PipOutsideVenv(),
     ActivationNotPersisted(),
     UserInstallInVenv(),
