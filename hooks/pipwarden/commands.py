@@ -347,6 +347,9 @@ def venv_created(command: Command) -> Word | None:
 _ACTIVATE_SCRIPT = re.compile(
     r"(?P<venv>.*?)[/\\](bin|Scripts)[/\\]activate(\.(sh|bash|fish|csh))?"
 )
+# Windows shells activate by running the script: `.venv\Scripts\Activate.ps1`, `call
+# venv\Scripts\activate.bat`.
+_WINDOWS_ACTIVATE = re.compile(r"(?i)(?P<venv>.*?)[/\\](bin|Scripts)[/\\]activate(\.ps1|\.bat)?")
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
 
 
@@ -360,6 +363,14 @@ class Activation(NamedTuple):
 def activation(command: Command) -> Activation | None:
     words = command.words
     program = command.program
+    if command.script.shell in ("pwsh", "cmd"):
+        target = words[1] if program == "." and len(words) > 1 else words[0] if words else None
+        match = _WINDOWS_ACTIVATE.fullmatch(target.text or "") if target else None
+        return (
+            Activation(match.group("venv").removeprefix(".\\") or ".", conda=False)
+            if match
+            else None
+        )
     if program in (".", "source") and len(words) > 1:
         target = words[1]
         if target.text is not None:

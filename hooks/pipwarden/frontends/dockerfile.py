@@ -13,6 +13,7 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from pipwarden import images
 from pipwarden.frontends import Parsed
 from pipwarden.frontends.shellscript import shebang_shell
 from pipwarden.model import Span
@@ -201,8 +202,11 @@ def _from(
     parent = known.get(ref.lower())
     if parent is not None:
         return _Stage(name, parent.name, parent.shell)
-    stage = _Stage(name, None, ["/bin/sh", "-c"])
     resolved = _substitute(ref, global_args)
+    platform = images.classify(resolved) if resolved else None
+    # Docker's default shell is `cmd /S /C` on Windows images, `/bin/sh -c` elsewhere.
+    default = ["cmd", "/S", "/C"] if platform and platform.windows else ["/bin/sh", "-c"]
+    stage = _Stage(name, None, default)
     stage.items.append(Image(resolved, instruction.span))
     return stage
 

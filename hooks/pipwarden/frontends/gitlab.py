@@ -23,7 +23,7 @@ from pipwarden.frontends.yamlci import (
     sequence,
 )
 from pipwarden.model import Span
-from pipwarden.shell.session import Boundary, Image, Scope, ScopeItem
+from pipwarden.shell.session import Boundary, Image, Runner, Scope, ScopeItem
 
 if TYPE_CHECKING:
     import yaml
@@ -142,6 +142,12 @@ def parse(document: Document, path: str) -> Parsed:
         if image_node is not None:
             image = scalar(image_node[1]) or scalar(mapping(image_node[1]).get("name"))
         items.append(Image(None if image is None or "$" in image else image, where))
+        tags = job.get("tags")
+        windows = tags is not None and any(
+            "windows" in (scalar(tag) or "").lower() for tag in sequence(tags[1])
+        )
+        if windows:
+            items.append(Runner("windows", tags[0].span(tags[1])))
         items.extend(env_items(document, top.get("variables")))
         if "variables" in job:
             items.extend(env_items(*job["variables"]))
@@ -153,8 +159,9 @@ def parse(document: Document, path: str) -> Parsed:
         ]
         for lines in (main, jobs.lines(job["after_script"]) if "after_script" in job else []):
             # The runner uses bash where the image has it, else sh (busybox ash on Alpine): both
-            # know `source`.
-            script = script_from(document, lines, "bash", rewrite=INPUTS, elsewhere=where)
+            # know `source`. Windows runners use PowerShell.
+            shell = "pwsh" if windows else "bash"
+            script = script_from(document, lines, shell, rewrite=INPUTS, elsewhere=where)
             if script is not None:
                 items.append(script)
         scopes.append(Scope(name, tuple(items), BOUNDARY, runs_in_image=True))

@@ -152,6 +152,10 @@ def parse_script(script: Script, wanted: Wanted | None = None) -> list[Command]:
     """
     if not script.text.strip():
         return []
+    if script.shell in ("pwsh", "cmd"):
+        from pipwarden.shell.windows import read_commands  # never a bash parse of them
+
+        return read_commands(script)
     source = _Source(script)
     tree = _parser().parse(source.data)
     return list(_Walker(source, wanted).program(tree.root_node))
