@@ -1,4 +1,4 @@
-"""Python code: pip run through subprocess or os, and the libcst fix."""
+"""Python code: pip run through subprocess or os, found with `ast`, fixed with text edits."""
 
 from __future__ import annotations
 
@@ -70,9 +70,123 @@ def test_syntax_error_is_one_pw900(project: Path, capsys: pytest.CaptureFixture[
     assert out.startswith("broken.py:") and " PW900 Python syntax error" in out
 
 
-def test_libcst_is_imported_only_for_files_that_run_something(tmp_path: Path) -> None:
-    (tmp_path / "a.py").write_text("# pip is mentioned in a comment only\nprint('pip')\n")
-    assert modules_loaded(tmp_path, ["check", "a.py"], ("libcst",)) == (0, [])
+def test_a_docstring_that_says_pip_install_costs_only_a_regex(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(
+        '"""Install with:\n\n    pip install mytool\n"""\nimport os\nprint(os.path.join("a", "b"))\n'
+    )
+    loaded = modules_loaded(tmp_path, ["check", "a.py"], ("libcst", "pipwarden.analysis"))
+    assert loaded == (0, [])
+
+
+def test_libcst_is_never_imported(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("import subprocess\nsubprocess.run(['pip', 'install', 'x'])\n")
+    assert modules_loaded(tmp_path, ["check", "--fix", "a.py"], ("libcst",)) == (0, [])
+    assert "sys.executable" in (tmp_path / "a.py").read_text()
+
+
+def test_shell_string_fix_uses_the_running_interpreter(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        project,
+        {
+            "setup_env.py": (
+                '"""Developer setup."""\n'
+                "import os\n"
+                "\n"
+                'os.system("pip install -r requirements.txt && echo {done}")\n'
+                "os.system(r'pip3 install --user \\\\share\\tools')\n"
+            )
+        },
+    )
+    assert main(["check", "--output-format", "concise", "setup_env.py"]) == 1
+    out = capsys.readouterr().out
+    assert "setup_env.py:4:12: PW601" in out and "setup_env.py:5:13: PW601" in out
+    assert main(["check", "--fix", "setup_env.py"]) == 1  # the fix is unsafe
+    assert main(["check", "--fix", "--unsafe-fixes", "setup_env.py"]) == 0
+    assert (project / "setup_env.py").read_text() == (
+        '"""Developer setup."""\n'
+        "import os\n"
+        "import sys\n"
+        "\n"
+        'os.system(f"{sys.executable} -m pip install -r requirements.txt && echo {{done}}")\n'
+        "os.system(fr'{sys.executable} -m pip install --user \\\\share\\tools')\n"
+    )
+
+
+def test_python_m_pip_in_a_shell_string_is_pw601(project: Path) -> None:
+    write(
+        project,
+        {
+            "tasks.py": (
+                "import subprocess\n\n\ndef develop():\n"
+                '    subprocess.run("python3 -m pip install -e .", shell=True, check=True)\n'
+                '    subprocess.run(". .venv/bin/activate && python -m pip install -e .", shell=True)\n'
+            )
+        },
+    )
+    from pipwarden.check import Checker
+    from pipwarden.config import Settings
+    from pipwarden.rules.catalog import DEFAULT
+
+    report = Checker(Settings(DEFAULT)).check_path(str(project / "tasks.py"))
+    assert [(f.code, f.start.line, f.start.column) for f in report.findings] == [("PW601", 5, 21)]
+
+
+def test_names_bound_anywhere_and_string_constants_are_followed(project: Path) -> None:
+    write(
+        project,
+        {
+            "deps.py": (
+                'PIP = "pip3"\n'
+                "\n"
+                "\n"
+                "class Installer:\n"
+                "    def run(self, name):\n"
+                "        from subprocess import check_call as cc\n"
+                '        label = "é"; cc([PIP, "install", name])\n'
+                "\n"
+                "\n"
+                "def other():\n"
+                "    import os as o\n"
+                '    o.spawnvp(o.P_WAIT, "pip", ["pip", "uninstall", "-y", "x"])\n'
+            )
+        },
+    )
+    from pipwarden.check import Checker
+    from pipwarden.config import Settings
+    from pipwarden.rules.catalog import DEFAULT
+
+    report = Checker(Settings(DEFAULT)).check_path(str(project / "deps.py"))
+    assert [(f.code, f.start.line, f.start.column) for f in report.findings] == [
+        ("PW601", 7, 26),
+        ("PW601", 12, 33),
+    ]
+
+
+def test_pip_own_code_never_gets_pw602(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    internal = "from pip._internal.req import parse_requirements, InstallRequirement\n"
+    write(
+        project,
+        {
+            "pyproject.toml": '[project]\nname = "pip"\nversion = "99.0"\n',
+            "src/pip/__init__.py": "def main(args=None):\n    from pip._internal.utils.entrypoints import _wrapper\n    return _wrapper(args)\n",
+            "src/pip/_internal/req/__init__.py": internal.replace(
+                "pip._internal.req", "pip._internal.req.req_file"
+            ),
+            "tests/functional/test_install.py": "import pip._internal.main\n" + internal,
+            "elsewhere/tool/legacy.py": internal,
+        },
+    )
+    assert main(["check", "--output-format", "concise", "src", "tests"]) == 0
+    capsys.readouterr()
+    # The same import in another project: one finding for the statement.
+    (project / "elsewhere" / "tool" / "pyproject.toml").write_text('[project]\nname = "tool"\n')
+    assert main(["check", "--output-format", "concise", "elsewhere"]) == 1
+    assert capsys.readouterr().out.splitlines()[:-1] == [
+        "elsewhere/tool/legacy.py:1:31: PW602 `pip._internal.req.parse_requirements`: pip has no "
+        "Python API; `pip.main` is gone since pip 10 and `pip._internal` changes between releases"
+    ]
 
 
 def test_a_large_python_file_still_works(project: Path) -> None:

@@ -65,9 +65,9 @@ def test_noqa_for_other_tools_is_left_alone() -> None:
 def test_in_python_only_real_comments_suppress() -> None:
     text = (
         "import os\n"
-        'HELP = "write # pipwarden: ignore[PW201] to silence it"\n'
-        "os.system('pip install x')  # pipwarden: ignore[PW201]\n"
+        'HELP = "write # pipwarden: ignore[PW601] to silence it"\n'
+        "os.system('pip install x')  # pipwarden: ignore[PW601]\n"
         "\n"
         "os.system('pip install y')\n"
     )
-    assert found(text, Kind.PYTHON, "x.py") == ["5:12 PW201"]
+    assert found(text, Kind.PYTHON, "x.py") == ["5:12 PW601"]

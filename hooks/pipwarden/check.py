@@ -180,11 +180,13 @@ class Checker:
         parse = _frontend(kind)
         if parse is None:
             return []
+        parsed = parse(text, path)
+        if not parsed.scopes and not parsed.problems:
+            return self._filter([], path, text, kind)  # its suppressions may be stale
         from pipwarden.analysis import analyse
         from pipwarden.rules.registry import PARSE_ERROR
 
         source = SourceText(text)
-        parsed = parse(text, path)
         findings = [
             self._finding(PARSE_ERROR, path, source, problem.span, problem.message, "")
             for problem in parsed.problems

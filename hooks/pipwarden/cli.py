@@ -194,7 +194,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         report.renderer(fmt)(result, sys.stdout, report.use_color(sys.stdout))
     if (fmt in report.TEXT_FORMATS or args.output_file) and not args.quiet:
-        sys.stdout.write(report.summary(result.reports) + "\n")
+        sys.stdout.write(report.summary(result.reports, len(result.errors)) + "\n")
     if result.errors:
         return EXIT_ERROR
     failing = SEVERITY_NAMES.index(settings.fail_on)

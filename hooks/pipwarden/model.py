@@ -125,4 +125,7 @@ class SourceText:
         return _LINE_REF.sub(lambda m: str(self.position(int(m.group(1))).line), message)
 
     def offset(self, line: int, column: int = 1) -> int:
-        return self.line_starts[line - 1] + column - 1
+        """The offset of a 1-based line and column, clamped to the text: parsers report marks
+        past the last line (an error at the end of a file with no final newline)."""
+        line = max(1, min(line, len(self.line_starts)))
+        return max(0, min(self.line_starts[line - 1] + column - 1, len(self.text)))

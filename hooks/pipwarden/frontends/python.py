@@ -1,30 +1,519 @@
-"""Python code that runs pip: `subprocess` and `os` calls, and uses of pip's own modules.
+"""Python code that runs pip: `subprocess`, `os` and `asyncio` calls, and uses of pip's own
+modules.
 
-A string run through a shell (`os.system("...")`, `shell=True`, `create_subprocess_shell`)
-becomes a Script for the shell layer, mapped into the string literal (plain, raw, implicitly
-concatenated, f-strings with their placeholders unknown, `"..." + name`). An argument list run
-without a shell (`subprocess.run(["pip", ...])`) becomes a Script of origin "python-argv"
-whose words are the list's literals.
+Detection is the standard library's `ast` (its C parser costs about a millisecond per thousand
+lines), after a prefilter that needs pip as a program or module in the text, so a docstring
+that says `pip install` costs a regex. A string run through a shell (`os.system("...")`,
+`shell=True`, `create_subprocess_shell`) becomes a Script mapped into its literals (plain,
+raw, implicitly concatenated, f-strings with their fields unknown, `"..." + name`); an argument
+list run without a shell (`subprocess.run(["pip", ...])`) becomes a Script of origin
+"python-argv" whose words are the list's elements. Names bound by imports anywhere in the
+module (`import subprocess as sp`, `from subprocess import run as r`) are followed, and a
+name assigned a string literal exactly once stands for that literal.
 
-libcst is imported only for files whose text mentions a way to run a process or pip's
-modules (the reading itself is in `pythoncst`), and only positions and qualified names are
-computed.
+Fixes are plain text edits at exact positions, so the file's formatting is kept without
+rewriting a syntax tree.
 """
 
 from __future__ import annotations
 
+import ast
+import codecs
+import functools
+import os
 import re
+from collections.abc import Iterator
 
 from pipwarden.frontends import Parsed
-
-_WORTH_PARSING = re.compile(
-    r"subprocess|os\.|system|popen|spawn|exec|pip\.|from pip\b|import pip\b"
+from pipwarden.model import SourceText, Span
+from pipwarden.shell.session import (
+    Boundary,
+    ParseProblem,
+    PythonLiteral,
+    PythonUse,
+    Scope,
+    ScopeItem,
+    Script,
+    ScriptBuilder,
 )
+
+BOUNDARY = Boundary(
+    reason="each os.system or subprocess call starts a new shell",
+    persist="run the venv's interpreter by its path instead: `{venv}/bin/python -m pip`",
+    url="https://docs.python.org/3/library/venv.html#how-venvs-work",
+)
+UNKNOWN = "${_}"
+
+# pip as a program or module: a quoted pip word (possibly after sudo or a directory, or after
+# a shell operator inside a string), `-m pip` (also as list elements), pip's own modules.
+PREFILTER = re.compile(
+    r"""['"](?:sudo\s+(?:-\S+\s+)*)?(?:[\w.~${}/\\-]*[/\\])?pip[\d.]*(?:\.exe)?['"\s]"""
+    r"""|(?:&&|\|\||[;|])\s*pip[\d.]*\s"""
+    r"""|-m['"]?\s*,?\s*['"]?pip\b"""
+    r"""|\bimport\s+pip\b|\bfrom\s+pip\b|\bpip\.main\b|\bpip\._internal\b|\bensurepip\b"""
+)
+
+_SHELL_STRING = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "asyncio.create_subprocess_shell",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+    }
+)
+_SUBPROCESS = frozenset(
+    f"subprocess.{name}" for name in ("run", "call", "check_call", "check_output", "Popen")
+)
+_PIP_MAIN = frozenset({"pip.main", "pip._internal.main", "pip._internal.cli.main.main"})
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9_./+=:,@%^-]+")
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def parse(text: str, path: str) -> Parsed:
-    if not _WORTH_PARSING.search(text):
+    if not PREFILTER.search(text):
         return Parsed()
-    from pipwarden.frontends import pythoncst
+    parse_text = text
+    undecodable = _SURROGATE.search(text)
+    if undecodable is not None:
+        if not _declares_coding(text):
+            byte = len(text[: undecodable.start()].encode("utf-8", "surrogateescape"))
+            value = text[undecodable.start()].encode("utf-8", "surrogateescape")[0]
+            return _problem(
+                undecodable.start(),
+                f"not valid UTF-8 (byte 0x{value:02x} at offset {byte}) and no PEP 263 coding "
+                "declaration: Python refuses the file",
+            )
+        # The declared codec reads these bytes; only their positions matter here.
+        parse_text = _SURROGATE.sub("\ufffd", text)
+    try:
+        module = ast.parse(parse_text, path)
+    except SyntaxError as error:
+        source = SourceText(text)
+        offset = _Positions(source, parse_text).offset(error.lineno or 1, (error.offset or 1) - 1)
+        return _problem(offset, f"Python syntax error: {error.msg}")
+    except (ValueError, RecursionError, MemoryError) as error:
+        return _problem(0, f"Python file could not be parsed: {error}")
+    finder = _Finder(text, parse_text, module, _is_pip_itself(path))
+    try:
+        items = list(finder.items())
+    except RecursionError:
+        return _problem(0, "Python file too deeply nested to read")
+    return Parsed([Scope(path, tuple(items), BOUNDARY)])
 
-    return pythoncst.parse(text, path)
+
+def _problem(offset: int, message: str) -> Parsed:
+    return Parsed([], [ParseProblem(Span(offset, offset), message)])
+
+
+def _declares_coding(text: str) -> bool:
+    """PEP 263: a coding comment on the first or second line names a codec Python knows."""
+    for line in text.encode("utf-8", "surrogateescape").split(b"\n")[:2]:
+        match = _CODING.match(line)
+        if match:
+            try:
+                codecs.lookup(match.group(1).decode("ascii"))
+            except LookupError:
+                return False
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# pip's own code
+
+
+@functools.cache
+def _project_name(directory: str) -> str | None:
+    """The project the nearest pyproject.toml / setup.cfg / setup.py above `directory` names."""
+    for name, pattern in (
+        ("pyproject.toml", r'(?m)^\s*name\s*=\s*["\']([^"\']+)'),
+        ("setup.cfg", r"(?m)^\s*name\s*=\s*(\S+)"),
+        ("setup.py", r"""\bname\s*=\s*["']([^"']+)"""),
+    ):
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            try:
+                with open(candidate, encoding="utf-8", errors="replace") as handle:
+                    match = re.search(pattern, handle.read(65536))
+            except OSError:
+                return None
+            return match.group(1).strip().lower() if match else None
+    parent = os.path.dirname(directory)
+    return None if parent == directory else _project_name(parent)
+
+
+def _is_pip_itself(path: str) -> bool:
+    """Code of the pip project: its package directory (`pip/` with pip's `_internal`) or a
+    file of a project named `pip`. pip importing its own modules is not a use of its API."""
+    directory = os.path.dirname(os.path.abspath(path))
+    parts = directory.split(os.sep)
+    for index, part in enumerate(parts):
+        if part == "pip" and os.path.isdir(os.sep.join([*parts[: index + 1], "_internal"])):
+            return True
+    return _project_name(directory) == "pip"
+
+
+# --------------------------------------------------------------------------------------------
+# Positions
+
+
+class _Positions:
+    """ast positions (1-based line, UTF-8 byte column) → character offsets in the file."""
+
+    def __init__(self, source: SourceText, parse_text: str) -> None:
+        self.source = source
+        self.parse_text = parse_text
+
+    def offset(self, line: int, column: int) -> int:
+        starts = self.source.line_starts
+        if line > len(starts):
+            return len(self.source.text)
+        start = starts[max(line, 1) - 1]
+        end = starts[line] if line < len(starts) else len(self.parse_text)
+        text = self.parse_text[start:end]
+        if text.isascii():
+            return start + min(max(column, 0), len(text))
+        return start + len(text.encode("utf-8")[: max(column, 0)].decode("utf-8", "ignore"))
+
+    def span(self, node: ast.AST) -> Span:
+        start = self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end_line = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        end_col = getattr(node, "end_col_offset", None)
+        end = self.offset(end_line, end_col) if end_col is not None else start
+        return Span(start, max(start, end))
+
+
+# --------------------------------------------------------------------------------------------
+# The walk
+
+
+class _Finder:
+    def __init__(self, text: str, parse_text: str, module: ast.Module, pip_itself: bool) -> None:
+        self.text = text
+        self.positions = _Positions(SourceText(text), parse_text)
+        self.module = module
+        self.pip_itself = pip_itself
+        self.aliases: dict[str, str] = {}
+        self.constants: dict[str, ast.Constant] = {}
+        self.import_sys_at = self._import_sys_at()
+
+    def items(self) -> Iterator[ScopeItem]:
+        nodes = list(ast.walk(self.module))
+        assigned: dict[str, list[ast.AST]] = {}
+        for node in nodes:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._bind(node)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        assigned.setdefault(target.id, []).append(node.value)
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(
+                node.target, ast.Name
+            ):
+                assigned.setdefault(node.target.id, []).extend([node, node])
+        self.constants = {
+            name: values[0]
+            for name, values in assigned.items()
+            if len(values) == 1
+            and isinstance(values[0], ast.Constant)
+            and isinstance(values[0].value, str)
+        }
+        found: list[tuple[int, ScopeItem]] = []
+        for node in nodes:
+            if isinstance(node, ast.Call):
+                found.extend(self._call(node))
+            elif not self.pip_itself and isinstance(node, (ast.Import, ast.ImportFrom)):
+                use = self._pip_import(node)
+                if use is not None:
+                    found.append((use.span.start, use))
+        found.sort(key=lambda pair: pair[0])
+        return (item for _, item in found)
+
+    # Names ----------------------------------------------------------------------------------
+
+    def _bind(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.aliases[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    self.aliases[top] = top
+        elif node.module and not node.level:
+            for alias in node.names:
+                if alias.name != "*":
+                    self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def _qualified(self, node: ast.expr) -> str:
+        if isinstance(node, ast.Name):
+            return self.aliases.get(node.id, "")
+        if isinstance(node, ast.Attribute):
+            base = self._qualified(node.value)
+            return f"{base}.{node.attr}" if base else ""
+        return ""
+
+    def _import_sys_at(self) -> int | None:
+        """Where `import sys` would go: after the imports at the top of the module (or its
+        docstring); None when the module imports sys already."""
+        body = self.module.body
+        if any(
+            isinstance(s, ast.Import) and any(a.name == "sys" and not a.asname for a in s.names)
+            for s in body
+        ):
+            return None
+        source = self.positions.source
+        after: int | None = None
+        for index, statement in enumerate(body):
+            docstring = (
+                index == 0
+                and isinstance(statement, ast.Expr)
+                and isinstance(statement.value, ast.Constant)
+                and isinstance(statement.value.value, str)
+            )
+            if not (docstring or isinstance(statement, (ast.Import, ast.ImportFrom))):
+                break
+            line = statement.end_lineno or statement.lineno
+            after = source.offset(line + 1) if line < len(source.line_starts) else len(self.text)
+        if after is None:  # before the first statement, after any shebang or coding comment
+            after = source.offset(body[0].lineno) if body else len(self.text)
+        return after
+
+    # Uses of pip's modules ------------------------------------------------------------------
+
+    def _pip_import(self, node: ast.Import | ast.ImportFrom) -> PythonUse | None:
+        """One use per statement, placed at the first name it imports from pip."""
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "pip._internal" or alias.name.startswith("pip._internal."):
+                    return PythonUse(alias.name, self._alias_span(node, alias))
+            return None
+        module = node.module or ""
+        if node.level or (module != "pip" and not module.startswith("pip.")):
+            return None
+        for alias in node.names:
+            name = f"{module}.{alias.name}"
+            if name == "pip.main" or module.startswith("pip._internal"):
+                return PythonUse(name, self._alias_span(node, alias))
+        return None
+
+    def _alias_span(self, statement: ast.stmt, alias: ast.alias) -> Span:
+        if getattr(alias, "end_col_offset", None) is not None:  # Python 3.10+
+            return self.positions.span(alias)
+        return self.positions.span(statement)  # pragma: no cover
+
+    # Calls ----------------------------------------------------------------------------------
+
+    def _call(self, node: ast.Call) -> Iterator[tuple[int, ScopeItem]]:
+        name = self._qualified(node.func)
+        if not name:
+            return
+        if name in _PIP_MAIN:
+            if not self.pip_itself:
+                span = self.positions.span(node.func)
+                yield span.start, PythonUse(name, span)
+            return
+        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        script: Script | None = None
+        if name in _SHELL_STRING:
+            script = self._shell_string(positional[0]) if positional else None
+        elif name in _SUBPROCESS:
+            program = positional[0] if positional else keywords.get("args")
+            if program is None:
+                return
+            shell = keywords.get("shell")
+            if isinstance(shell, ast.Constant) and shell.value is True:
+                script = self._shell_string(program)
+            else:
+                script = self._argv(program)
+        elif name == "asyncio.create_subprocess_exec":
+            script = self._argv_elements(positional)
+        elif name.startswith(("os.exec", "os.spawn")):
+            lists = [a for a in positional if isinstance(a, (ast.List, ast.Tuple))]
+            script = self._argv(lists[0]) if lists else None
+        if script is not None:
+            yield self.positions.span(node).start, script
+
+    def _resolved(self, node: ast.expr) -> ast.expr:
+        if isinstance(node, ast.Name) and node.id in self.constants:
+            return self.constants[node.id]
+        return node
+
+    # Shell strings --------------------------------------------------------------------------
+
+    def _shell_string(self, node: ast.expr) -> Script | None:
+        builder = ScriptBuilder()
+        literals: list[PythonLiteral] = []
+        if not self._add_string(node, builder, literals):
+            return None
+        script = builder.script("sh")
+        return script._replace(
+            origin="python-shell", import_sys_at=self.import_sys_at, literals=tuple(literals)
+        )
+
+    def _add_string(
+        self, node: ast.expr, builder: ScriptBuilder, literals: list[PythonLiteral]
+    ) -> bool:
+        """Add what a string expression runs; False when no part of it is a literal."""
+        span = self.positions.span(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left = self._add_string(node.left, builder, literals)
+            return self._add_string(node.right, builder, literals) or left
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and (
+            isinstance(node, ast.JoinedStr) or isinstance(node.value, str)
+        ):
+            pieces = list(_literals(self.text, span))
+            if not pieces:
+                builder.add_opaque(UNKNOWN, span.start, span.end)
+                return False
+            for literal in pieces:
+                literals.append(literal)
+                _add_content(builder, self.text, literal)
+            return True
+        resolved = self._resolved(node)
+        if resolved is not node:
+            assert isinstance(resolved, ast.Constant)
+            builder.add_opaque(resolved.value, span.start, span.end)
+            return True
+        builder.add_opaque(UNKNOWN, span.start, span.end)
+        return False
+
+    # Argument lists -------------------------------------------------------------------------
+
+    def _argv(self, node: ast.expr) -> Script | None:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return self._argv_elements([e for e in node.elts if not isinstance(e, ast.Starred)])
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return self._argv_elements([node])
+        return None
+
+    def _argv_elements(self, elements: list[ast.expr]) -> Script | None:
+        """Each element becomes one word, placed over its whole expression in the file."""
+        if not elements:
+            return None
+        builder = ScriptBuilder()
+        for index, element in enumerate(elements):
+            span = self.positions.span(element)
+            if index:
+                builder.add_opaque(" ", span.start, span.start)
+            value = self._resolved(element)
+            text = value.value if isinstance(value, ast.Constant) else None
+            known = isinstance(text, str) and _PLAIN_WORD.fullmatch(text)
+            builder.add_opaque(text if known else UNKNOWN, span.start, span.end)  # type: ignore[arg-type]
+        script = builder.script("")
+        return script._replace(origin="python-argv", import_sys_at=self.import_sys_at)
+
+
+# --------------------------------------------------------------------------------------------
+# String literals, read from the file's text
+
+
+_PREFIX = re.compile(r"[rRbBuUfF]{0,2}")
+
+
+def _literals(text: str, span: Span) -> Iterator[PythonLiteral]:
+    """The literals of an (implicitly concatenated) string expression at `span`."""
+    i, end = span.start, span.end
+    while i < end:
+        ch = text[i]
+        if ch in " \t\r\n\f(":
+            i += 1
+            continue
+        if ch == "\\" and text.startswith("\n", i + 1):
+            i += 2
+            continue
+        if ch == "#":
+            newline = text.find("\n", i)
+            i = end if newline == -1 else newline + 1
+            continue
+        prefix = _PREFIX.match(text, i)
+        assert prefix is not None
+        q = prefix.end()
+        quote = text[q : q + 3] if text[q : q + 3] in ('"""', "'''") else text[q : q + 1]
+        if quote not in ('"', "'", '"""', "'''"):
+            return  # not a literal we can read: the caller treats the rest as unknown
+        start = q + len(quote)
+        j = start
+        while j < end and not text.startswith(quote, j):
+            j += 2 if text[j] == "\\" else 1
+        letters = text[i:q].lower()
+        stop = min(j, end)
+        braces = (
+            ()
+            if "f" in letters
+            else tuple((k, text[k]) for k in range(start, stop) if text[k] in "{}")
+        )
+        yield PythonLiteral(Span(start, stop), i, letters, quote, "r" in letters, braces)
+        i = j + len(quote)
+
+
+_ESCAPE = re.compile(
+    r"\\(N\{[^}]*\}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{1,3}|.)", re.S
+)
+
+
+def _add_content(builder: ScriptBuilder, text: str, literal: PythonLiteral) -> None:
+    """Copy a literal's content into the Script: escapes as the characters they stand for,
+    an f-string's fields as unknown words, `{{`/`}}` as braces."""
+    start, end = literal.content
+    content = text[start:end]
+    if "f" not in literal.prefix:
+        _add_escaped(builder, content, start, raw=literal.raw)
+        return
+    position = 0
+    i = 0
+    while i < len(content):
+        ch = content[i]
+        if ch in "{}" and content.startswith(ch * 2, i):
+            _add_escaped(builder, content[position:i], start + position, raw=literal.raw)
+            builder.add_opaque(ch, start + i, start + i + 2)
+            i += 2
+            position = i
+        elif ch == "{":
+            _add_escaped(builder, content[position:i], start + position, raw=literal.raw)
+            close = _field_end(content, i)
+            builder.add_opaque(UNKNOWN, start + i, start + close)
+            i = position = close
+        else:
+            i += 1
+    _add_escaped(builder, content[position:], start + position, raw=literal.raw)
+
+
+def _field_end(content: str, i: int) -> int:
+    """The end of the replacement field that opens at content[i] (`{`), nesting included."""
+    depth = 0
+    quote = ""
+    while i < len(content):
+        ch = content[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "{[(":
+            depth += 1
+        elif ch in "}])":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(content)
+
+
+def _add_escaped(builder: ScriptBuilder, content: str, start: int, *, raw: bool) -> None:
+    """Copy a literal's content, each backslash escape as the character it stands for."""
+    if raw:
+        builder.add(content, start)
+        return
+    position = 0
+    for match in _ESCAPE.finditer(content):
+        builder.add(content[position : match.start()], start + position)
+        try:
+            decoded = codecs.decode(match.group(0), "unicode_escape")
+        except UnicodeError:  # `\€`: not an escape Python knows, kept as written
+            decoded = match.group(0)
+        builder.add_opaque(decoded, start + match.start(), start + match.end())
+        position = match.end()
+    builder.add(content[position:], start + position)

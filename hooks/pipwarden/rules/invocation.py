@@ -9,7 +9,7 @@ from pipwarden.commands import PipCall
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span, line_ref
 from pipwarden.rules.base import FIX_ALWAYS, FIX_SOMETIMES, Context, Rule, code
 from pipwarden.rules.environment import refused_as_externally_managed
-from pipwarden.shell.session import PythonUse
+from pipwarden.shell.session import PythonUse, Script
 
 _PIP_VERSION = re.compile(r"pip(?P<version>\d+(\.\d+)?)?(\.exe)?")
 
@@ -287,10 +287,12 @@ class SelfUpgradeBarePip(Rule):
 class SubprocessPip(Rule):
     """
     ## What it finds
-    Python code running pip as a program found through PATH, or through a named interpreter:
-    `subprocess.check_call(["pip", "install", ...])`, `["pip3", ...]`, `["python3", "-m",
-    "pip", ...]`, through `subprocess`, `os.exec*`/`os.spawn*` and
-    `asyncio.create_subprocess_exec`, however they are imported.
+    Python code running pip as a program found through PATH, or through an interpreter found
+    through PATH: `subprocess.check_call(["pip", "install", ...])`, `["python3", "-m", "pip",
+    ...]`, `os.system("pip install -r requirements.txt")`, `subprocess.run("python3 -m pip
+    install .", shell=True)`, through `subprocess`, `os.system`/`os.popen`,
+    `os.exec*`/`os.spawn*` and `asyncio.create_subprocess_*`, however they are imported. Not
+    reported in a shell string that activates a venv first.
 
     ## Why it breaks
     The `pip` (or `python3`) on PATH need not belong to the Python running your code: the
@@ -313,8 +315,11 @@ class SubprocessPip(Rule):
     ```
 
     ## Fix safety
-    Safe: the list is rewritten to start with `sys.executable, "-m", "pip"` (formatting and
-    comments kept), and `import sys` is added after the existing imports where it is missing.
+    In an argument list, safe: the list is rewritten to start with `sys.executable, "-m",
+    "pip"` (formatting and comments kept), and `import sys` is added after the existing
+    imports where it is missing. In a shell string, unsafe: the literal becomes an f-string
+    starting `{sys.executable} -m pip`, which a shell splits if the interpreter's path has a
+    space in it.
 
     ## References
     - https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program
@@ -330,25 +335,58 @@ class SubprocessPip(Rule):
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
         script = context.command.script
-        if script.origin != "python-argv" or pip is None or not pip.through_path:
+        if pip is None or not pip.through_path or pip.kind not in ("pip", "python -m pip"):
             return
-        if pip.kind == "pip":
-            replacement = 'sys.executable, "-m", "pip"'
-        elif pip.kind == "python -m pip":
-            replacement = "sys.executable"
+        if script.origin == "python-argv":
+            fix = _argv_fix(pip, script)
+        elif script.origin == "python-shell" and not context.venv_active:
+            fix = _shell_string_fix(pip, script)
         else:
             return
         first = pip.launcher[0]
-        edits = [Edit(first.span, replacement)]
-        if script.import_sys_at is not None:
-            edits.append(Edit(Span(script.import_sys_at, script.import_sys_at), "import sys\n"))
         yield Hit(
             first.span,
             f"{code(first.raw)} runs whatever is first on PATH, which need not be the Python "
             "running this code: the packages can land in another environment",
             'use `[sys.executable, "-m", "pip", ...]`, the interpreter running this code',
-            fix=Fix(tuple(edits), SAFE, "use `sys.executable -m pip`"),
+            fix=fix,
         )
+
+
+def _import_sys(script: Script) -> list[Edit]:
+    at = script.import_sys_at
+    return [] if at is None else [Edit(Span(at, at), "import sys\n")]
+
+
+def _argv_fix(pip: PipCall, script: Script) -> Fix:
+    replacement = 'sys.executable, "-m", "pip"' if pip.kind == "pip" else "sys.executable"
+    edits = [Edit(pip.launcher[0].span, replacement), *_import_sys(script)]
+    return Fix(tuple(edits), SAFE, "use `sys.executable -m pip`")
+
+
+def _shell_string_fix(pip: PipCall, script: Script) -> Fix | None:
+    """`"pip install x"` → `f"{sys.executable} -m pip install x"`, braces in the literal
+    doubled; None where the launcher is not verbatim inside one literal that can become an
+    f-string (a bytes literal, a `u` prefix)."""
+    first, last = pip.launcher[0].edit_span, pip.launcher[-1].edit_span
+    if first is None or last is None:
+        return None
+    literal = next(
+        (lit for lit in script.literals if lit.content.start <= first.start < lit.content.end),
+        None,
+    )
+    if literal is None or last.end > literal.content.end or set(literal.prefix) & {"b", "u"}:
+        return None
+    edits = [Edit(Span(first.start, last.end), "{sys.executable} -m pip")]
+    if "f" not in literal.prefix:
+        edits.append(Edit(Span(literal.start, literal.start), "f"))
+        edits.extend(
+            Edit(Span(offset, offset + 1), ch * 2)
+            for offset, ch in literal.braces
+            if not (first.start <= offset < last.end)
+        )
+    edits.extend(_import_sys(script))
+    return Fix(tuple(edits), UNSAFE, "use `{sys.executable} -m pip`")
 
 
 class PipInternalApi(Rule):

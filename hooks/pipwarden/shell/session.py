@@ -147,6 +147,19 @@ class ScriptBuilder:
         return Script(text, OffsetMap(segments), shell)
 
 
+class PythonLiteral(NamedTuple):
+    """A Python string literal whose content a Script was read from, so a fix can rewrite it:
+    `content` is the file span between the quotes, `start` where its prefix begins."""
+
+    content: Span
+    start: int
+    prefix: str  # lower-case prefix letters: "", "r", "f", "rf", "b", ...
+    quote: str
+    raw: bool
+    # Where `{` and `}` stand in a literal that is not an f-string (doubled when it becomes one).
+    braces: tuple[tuple[int, str], ...] = ()
+
+
 class Script(NamedTuple):
     """The text one shell process runs.
 
@@ -164,8 +177,11 @@ class Script(NamedTuple):
     # "python-argv" for an argument list a Python program runs without a shell
     # (`subprocess.run(["pip", ...])`): its words are the list's string literals.
     origin: str = ""
-    # For a python-argv Script, where `import sys` would go (None: the file imports it).
+    # "python-shell" for a string Python code runs through a shell (`os.system("...")`).
+    # For both, where `import sys` would go (None: the file imports it already).
     import_sys_at: int | None = None
+    # For a python-shell Script, the string literals it was read from.
+    literals: tuple[PythonLiteral, ...] = ()
 
 
 class Image(NamedTuple):
