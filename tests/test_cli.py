@@ -275,13 +275,13 @@ def test_files_the_gitlab_ci_includes_are_gitlab_ci(
         {
             ".gitlab-ci.yml": "include:\n  - local: /ci/test-jobs.yml\n  - 'ci/lint.yml'\n  - project: other/repo\n    file: /x.yml\nstages: [test]\n",
             "ci/test-jobs.yml": "unit:\n  image: python:3.12\n  script:\n    - sudo pip install -e .\n",
-            "ci/lint.yml": "lint:\n  script: [pip install ruff]\n",
+            "ci/lint.yml": "lint:\n  script: [sudo pip install ruff]\n",
             "ci/unrelated.yml": "job:\n  script: [sudo pip install x]\n",
         },
     )
     assert main(["check", "--output-format", "concise", "."]) == 1
     out = capsys.readouterr().out
     assert [line.split(" ")[0:2] for line in out.splitlines() if " PW" in line] == [
-        ["ci/lint.yml:2:12:", "PW201"],
+        ["ci/lint.yml:2:12:", "PW101"],
         ["ci/test-jobs.yml:4:7:", "PW101"],
     ]

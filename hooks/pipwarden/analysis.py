@@ -239,6 +239,7 @@ class _Walk:
             python_origin=state.python_origin,
             python_run=state.python_run,
             externally_managed=platform.externally_managed if platform else None,
+            unknown_image=self.scope.runs_in_image and platform is None,
             posix_sh=sh,
             sh_label=sh_label,
             # A PowerShell or cmd step is written for Windows, whatever the runner.
@@ -401,6 +402,10 @@ class _Walk:
             return
         if commands.pyenv_selected(command):
             state.python = "pyenv"
+            state.python_origin = command.span
+            return
+        if state.python is None and commands.conda_environment_used(command):
+            state.python = "conda"
             state.python_origin = command.span
             return
         as_root = state.user == "root" and command.run_as in (None, "root")

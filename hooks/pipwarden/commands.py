@@ -402,6 +402,17 @@ def sources_venv_helper(command: Command) -> bool:
     return _VENV_HELPER.fullmatch(target.rsplit("/", 1)[-1]) is not None
 
 
+def conda_environment_used(command: Command) -> bool:
+    """`conda install ...`, `mamba env update ...`, `micromamba create ...`: the script works
+    in a conda environment, whose `pip` is that environment's."""
+    texts = command.texts()
+    return (
+        command.program in _CONDA
+        and len(texts) > 1
+        and texts[1] in ("install", "env", "create", "update")
+    )
+
+
 def pyenv_selected(command: Command) -> bool:
     """`pyenv global 3.12`, `pyenv local ...`, `pyenv shell ...`: pyenv's shims now pair
     `pip` with that Python."""

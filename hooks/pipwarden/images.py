@@ -29,28 +29,54 @@ class Platform(NamedTuple):
 _DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 
 
-def split_reference(ref: str) -> tuple[str, str] | None:
-    """`docker.io/library/ubuntu:24.04@sha256:..` → ("ubuntu", "24.04"); None for images that
-    are not Docker official images (or mirrors of them), whose contents we cannot know."""
+def split_reference(ref: str) -> tuple[str, str]:
+    """`docker.io/library/ubuntu:24.04@sha256:..` → ("ubuntu", "24.04"); an official image
+    behind any registry path (`public.ecr.aws/docker/library/python:3.12`,
+    `mirror.gcr.io/library/debian:12`) likewise; any other image keeps its path
+    (`nvidia/cuda`, `mcr.microsoft.com/devcontainers/python`)."""
     ref = ref.split("@", 1)[0]
     parts = ref.split("/")
     if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
-        registry, parts = parts[0], parts[1:]
-        if registry not in _DOCKER_HUB and not (len(parts) >= 2 and parts[-2] == "library"):
-            return None
-    if (len(parts) == 2 and parts[0] == "library") or (len(parts) >= 2 and parts[-2] == "library"):
+        if parts[0] in _DOCKER_HUB:
+            parts = parts[1:]
+        elif not (len(parts) >= 3 and parts[-2] == "library"):
+            parts[0] = parts[0].lower()
+    if len(parts) >= 2 and parts[-2] == "library":
         parts = parts[-1:]
-    if len(parts) != 1:
-        return _vendor_image(parts)
-    name, _, tag = parts[0].partition(":")
+    name, _, tag = "/".join(parts).partition(":")
     return name, tag or "latest"
 
 
-def _vendor_image(parts: list[str]) -> tuple[str, str] | None:
-    name, _, tag = parts[-1].partition(":")
-    if len(parts) == 2 and parts[0] in ("continuumio", "condaforge"):
-        return parts[0] + "/" + name, tag or "latest"
-    return None
+# Vendor images whose Python we know, by repository path (registry included).
+_VENDOR_PYTHON = {
+    "mcr.microsoft.com/devcontainers/python": "official",
+    "mcr.microsoft.com/vscode/devcontainers/python": "official",
+    "continuumio/miniconda3": "conda",
+    "continuumio/anaconda3": "conda",
+    "condaforge/miniforge3": "conda",
+    "condaforge/mambaforge": "conda",
+    "mambaorg/micromamba": "conda",
+    # CircleCI's convenience image: pyenv's Python, owned by the image's user `circleci`.
+    "cimg/python": "managed",
+}
+_VENDOR_DISTRO = {"cimg/python": "ubuntu"}
+_VENDOR_USER = {"cimg/python": "circleci", "mambaorg/micromamba": "mambauser"}
+
+
+def _vendor_image(name: str, tag: str) -> Platform | None:
+    """Images that are not Docker official images: a known Python image, or one whose name
+    or tag says its distro (`nvidia/cuda:12.2.2-devel-ubuntu22.04`,
+    `marketplace.gcr.io/google/ubuntu2404`, `mcr.microsoft.com/devcontainers/base:bookworm`)."""
+    python = _VENDOR_PYTHON.get(name)
+    distro = _distro_in(name.rsplit("/", 1)[-1]) or _distro_in(tag)
+    if python is not None:
+        base = distro or Platform(_VENDOR_DISTRO.get(name, "debian"), None, "dash")
+        return base._replace(
+            python=python,
+            externally_managed=None,
+            default_user=_VENDOR_USER.get(name, "root"),
+        )
+    return distro
 
 
 _DEBIAN_EXTERNALLY_MANAGED = {
@@ -128,12 +154,19 @@ def _alpine(version: str) -> bool | None:
     return None
 
 
-def _distro_from_tag(tag: str) -> Platform | None:
-    """Language images name their distro in the tag: `node:20-bookworm`, `golang:1.22-alpine3.20`."""
-    alpine = re.search(r"(?:^|-)alpine(\d+\.\d+)?(?:-|$)", tag)
+def _distro_in(text: str) -> Platform | None:
+    """The distro a tag or image name states: `20-bookworm`, `1.22-alpine3.20`,
+    `12.6.2-runtime-ubuntu24.04`, `ubuntu2404`, `debian12`."""
+    alpine = re.search(r"(?:^|[-_])alpine(\d+\.\d+)?(?:[-_]|$)", text)
     if alpine:
         return Platform("alpine", _alpine(alpine.group(1) or ""), "ash")
-    for token in re.split(r"[-_]", tag):
+    ubuntu = re.search(r"(?:^|[-_])ubuntu-?(\d\d)\.?(\d\d)(?:[-_.]|$)", text)
+    if ubuntu:
+        return Platform("ubuntu", _ubuntu(f"{ubuntu.group(1)}.{ubuntu.group(2)}"), "dash")
+    debian = re.search(r"(?:^|[-_])debian-?(\d+)(?:[-_.]|$)", text)
+    if debian:
+        return Platform("debian", _debian(debian.group(1)), "dash")
+    for token in re.split(r"[-_.]", text):
         distro = _CODENAME_DISTRO.get(token)
         if distro == "debian":
             return Platform("debian", _DEBIAN_EXTERNALLY_MANAGED.get(token), "dash")
@@ -143,12 +176,11 @@ def _distro_from_tag(tag: str) -> Platform | None:
 
 
 def classify(ref: str) -> Platform | None:
-    if "$" in ref:
-        return None
-    split = split_reference(ref)
-    if split is None:
-        return None
-    name, tag = split
+    if "$" in ref or "{" in ref or "%" in ref:
+        return None  # a template or an ARG: unknown
+    name, tag = split_reference(ref)
+    if "/" in name:
+        return _vendor_image(name, tag)
     if name in ("python", "pypy"):
         if "windowsservercore" in tag or "nanoserver" in tag:
             return Platform(None, False, None, "official", windows=True)
@@ -166,6 +198,4 @@ def classify(ref: str) -> Platform | None:
         return Platform("fedora" if name == "fedora" else "rhel", False, "bash")
     if name == "archlinux":
         return Platform("arch", True, "bash")
-    if name in ("continuumio/miniconda3", "continuumio/anaconda3", "condaforge/miniforge3"):
-        return Platform("debian" if "conda" in name else "ubuntu", None, "dash", "conda")
-    return _distro_from_tag(tag)
+    return _distro_in(tag)

@@ -42,6 +42,8 @@ PERSIST = (Persist("path", variable="GITHUB_PATH"), Persist("env", variable="GIT
 EXPRESSIONS = placeholders(r"\$\{\{.*?\}\}")
 _PYTHON_ACTIONS = {
     "actions/setup-python": "managed",
+    "quansight-labs/setup-python": "managed",
+    "deadsnakes/action": "managed",
     "conda-incubator/setup-miniconda": "conda",
     "mamba-org/setup-micromamba": "conda",
 }

@@ -58,6 +58,9 @@ class Context(NamedTuple):
     # The interpreter command (`python3`) the Scope ran before this command, and where.
     python_run: tuple[str, Span] | None
     externally_managed: bool | None
+    # The commands run in a container whose image cannot be classified (a private or vendor
+    # image, an ARG): what Python it brings is unknown.
+    unknown_image: bool
     # True when the shell running this command is dash or strictly POSIX (no `source`).
     posix_sh: bool
     sh_label: str

@@ -87,7 +87,8 @@ class BarePip(Rule):
     file pairs it with its Python: an active venv or conda env (also one put on PATH with
     `ENV PATH`, `$GITHUB_PATH` or `$GITHUB_ENV`), `actions/setup-python`, Azure
     `UsePythonVersion`, an official `python:*` or conda image, pyenv. There it is house style,
-    which the opt-in PW203 reports.
+    which the opt-in PW203 reports. Nor in a container whose image cannot be classified (a
+    private image, `FROM $BASE`) unless the file itself installs a Python there.
 
     ## Why it breaks
     The `pip` on PATH is whichever script comes first, and it may belong to a different
@@ -128,6 +129,8 @@ class BarePip(Rule):
         pip = _bare_pip_changing_packages(context)
         if pip is None or context.pairs_pip_with_python or context.maybe_activated:
             return
+        if context.unknown_image and context.python is None:
+            return  # an image we cannot classify brings its own Python, unknown to us
         python = interpreter_for(pip, context)
         program = code(pip.program)
         related: tuple[Related, ...] = ()
