@@ -525,7 +525,7 @@ class _Walker:
             program = command.words[1].text
         if program not in SHELLS:
             return
-        script_index = _dash_c_argument(command.texts())
+        script_index = dash_c_argument(command.texts())
         nested: Script | None = None
         if script_index is not None and node is not None:
             nested = self._string_script(command.words[script_index], node, program, command)
@@ -626,7 +626,7 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
         yield line_start, end
 
 
-def _dash_c_argument(texts: list[str | None]) -> int | None:
+def dash_c_argument(texts: list[str | None]) -> int | None:
     """Index of the command string in `sh -c 'string'` / `bash -ec "string"`, else None."""
     saw_c = False
     i = 1

@@ -11,8 +11,9 @@ program. Comments (`#`, `<# ... #>`, `REM`, `::`) are skipped.
 
 from __future__ import annotations
 
-from pipwarden.shell.parse import Command, Word
-from pipwarden.shell.session import Script
+from pipwarden.shell import SHELLS
+from pipwarden.shell.parse import Command, Word, dash_c_argument, parse_script
+from pipwarden.shell.session import OffsetMap, Script
 
 
 class _Reader:
@@ -23,6 +24,9 @@ class _Reader:
         self.escape = "`" if self.pwsh else "^"
         self.commands: list[Command] = []
         self.words: list[Word] = []
+        # Where each word's text stands in the script when it is a quoted string whose
+        # content is verbatim (for `bash -c "..."`), else None.
+        self.verbatim: list[tuple[int, int] | None] = []
         self.skip_next_word = False  # the target of a redirection
 
     def read(self) -> list[Command]:
@@ -160,6 +164,8 @@ class _Reader:
             raw = raw[1:]
             value = value[1:]
         offsets = self.script.offsets
+        inner = (start + 1, end - 1) if quoted and raw[1:-1] == "".join(value) else None
+        self.verbatim.append(inner)
         self.words.append(
             Word(
                 "".join(value) if known else None,
@@ -183,9 +189,25 @@ class _Reader:
         if self.words:
             words = tuple(self.words)
             span = words[0].span._replace(end=words[-1].span.end)
-            self.commands.append(Command(words, (), (), self.script, span))
+            command = Command(words, (), (), self.script, span)
+            self.commands.append(command)
+            self.commands.extend(self._nested(command))
         self.words = []
+        self.verbatim = []
         self.skip_next_word = False
+
+    def _nested(self, command: Command) -> list[Command]:
+        """`bash -c "..."`, `dash -c '...'` (Cygwin, WSL, Git Bash): a POSIX shell script."""
+        program = (command.program or "").replace("\\", "/").rsplit("/", 1)[-1]
+        program = program.lower().removesuffix(".exe")
+        index = dash_c_argument(command.texts()) if program in SHELLS else None
+        where = self.verbatim[index] if index is not None else None
+        if where is None:
+            return []
+        start, end = where
+        inner = OffsetMap.identity(start, end - start)
+        nested = Script(self.text[start:end], self.script.offsets.compose(inner), program)
+        return parse_script(nested)
 
 
 def read_commands(script: Script) -> list[Command]:
