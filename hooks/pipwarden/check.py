@@ -33,7 +33,19 @@ class FileReport:
     """What checking one file gave. A plain class, filled in as the check goes (the
     dataclasses module alone would cost a pre-commit run 16 ms of imports)."""
 
-    __slots__ = ("bom", "checked", "error", "findings", "kind", "path", "source")
+    __slots__ = (
+        "bom",
+        "checked",
+        "dependencies",
+        "digest",
+        "error",
+        "findings",
+        "kind",
+        "mtime",
+        "path",
+        "size",
+        "source",
+    )
 
     def __init__(self, path: str, *, checked: bool = False) -> None:
         self.path = path
@@ -43,6 +55,12 @@ class FileReport:
         self.checked = checked  # read as one of our kinds
         self.kind: Kind | None = None
         self.bom = False
+        # What the file was when it was read, for the cache (size and mtime from the open
+        # file, digest of the bytes read), and the other files its result depends on.
+        self.size: int | None = None
+        self.mtime: int | None = None
+        self.digest: str | None = None
+        self.dependencies: list[str] = []
 
 
 def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
@@ -112,9 +130,25 @@ def _unsuppress(item: suppress.Suppression, idle: list[str], source: SourceText)
     return Edit(Span(line_start + start, line_start + end), "")
 
 
+def decode(data: bytes) -> tuple[str, bool]:
+    """A file's text as pipwarden reads it (bytes that are not UTF-8 kept as surrogate
+    escapes, so a fix writes them back unchanged) and whether it had a byte order mark."""
+    text = data.decode("utf-8", "surrogateescape")
+    if text.startswith("\ufeff"):
+        return text[1:], True
+    return text, False
+
+
+def digest(data: bytes) -> str:
+    import hashlib  # only when a cache wants it
+
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 class Checker:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, fingerprint: bool = False) -> None:
         self.settings = settings
+        self.fingerprint = fingerprint  # record what each file was, for the cache
         self._rules: list[Rule] | None = None
 
     @property
@@ -129,17 +163,22 @@ class Checker:
         report = FileReport(path)
         kind = classify_name(path)
         if kind == YAML:
+            # Whether it is GitLab CI is up to the .gitlab-ci.yml that may include it.
+            report.dependencies.append(os.path.abspath(".gitlab-ci.yml"))
             kind = Kind.GITLAB if included_by_gitlab_ci(path) else None
         if kind is None:
             return report
         try:
             with open(path, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
+                status = os.fstat(handle.fileno())
+                size = status.st_size
                 data = handle.read() if size <= MAX_BYTES else b""
         except OSError as error:
             if explicit or not isinstance(error, FileNotFoundError):
                 report.error = error.strerror or str(error)
             return report
+        if self.fingerprint:
+            report.size, report.mtime, report.digest = size, status.st_mtime_ns, digest(data)
         if size > MAX_BYTES:
             if kind != SHEBANG:
                 message = f"file is {size / 2**20:.1f} MiB, more than pipwarden reads ({MAX_BYTES // 2**20} MiB); it was not checked"
@@ -152,10 +191,7 @@ class Checker:
         if not _MENTIONS_BYTES.search(data.lower()):
             report.checked = kind != SHEBANG
             return report
-        text = data.decode("utf-8", "surrogateescape")
-        if text.startswith("\ufeff"):
-            text = text[1:]
-            report.bom = True
+        text, report.bom = decode(data)
         if kind == SHEBANG:
             kind = _shebang_kind(text)
             if kind is None:
@@ -163,7 +199,7 @@ class Checker:
         assert isinstance(kind, Kind)
         report.kind = kind
         try:
-            report.findings = self.check_text(text, path, kind)
+            report.findings = self.check_text(text, path, kind, report.dependencies)
         except Exception as error:  # a bug of ours must not stop the run
             if os.environ.get("PIPWARDEN_STRICT"):
                 raise
@@ -174,13 +210,19 @@ class Checker:
             report.source = SourceText(text)
         return report
 
-    def check_text(self, text: str, path: str, kind: Kind) -> list[Finding]:
+    def check_text(
+        self, text: str, path: str, kind: Kind, dependencies: list[str] | None = None
+    ) -> list[Finding]:
+        """The findings in `text`; the other files the result depends on are appended to
+        `dependencies`."""
         if not MENTIONS.search(text):
             return []
         parse = _frontend(kind)
         if parse is None:
             return []
         parsed = parse(text, path)
+        if dependencies is not None:
+            dependencies.extend(parsed.dependencies)
         if not parsed.scopes and not parsed.problems:
             return self._filter([], path, text, kind)  # its suppressions may be stale
         from pipwarden.analysis import analyse

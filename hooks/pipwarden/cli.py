@@ -64,6 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
     )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file afresh; also PIPWARDEN_NO_CACHE=1",
+    )
+    check.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where to keep results of earlier runs (default: .pipwarden_cache at the project root)",
+    )
     check.add_argument("--config", metavar="FILE", help="read settings from this TOML file")
     check.add_argument(
         "--force-exclude",
@@ -143,15 +153,21 @@ def _check(args: argparse.Namespace) -> int:
             exclude=args.exclude,
             output_format=args.output_format,
             fail_on=args.fail_on,
+            cache_dir=args.cache_dir,
         )
     except ConfigError as error:
         _error(str(error))
         return EXIT_ERROR
-    result = run(args.paths or ["."], settings, force_exclude=args.force_exclude)
+    from pipwarden.cache import disabled_by_environment
+
+    cache = not args.no_cache and not disabled_by_environment()
+    result = run(args.paths or ["."], settings, force_exclude=args.force_exclude, cache=cache)
     if args.add_noqa:
         from pipwarden.run import add_suppressions
 
-        added, result = add_suppressions(result, settings, args.paths or ["."], args.force_exclude)
+        added, result = add_suppressions(
+            result, settings, args.paths or ["."], args.force_exclude, cache
+        )
         sys.stderr.write(f"Added {added} suppression comment{'s' if added != 1 else ''}.\n")
     if args.diff or args.fix:
         from pipwarden.run import fix_files
@@ -175,7 +191,9 @@ def _check(args: argparse.Namespace) -> int:
         fixed = sum(len(found) for found in outcome.fixed.values())
         if fixed:
             sys.stderr.write(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.\n")
-            result = run(args.paths or ["."], settings, force_exclude=args.force_exclude)
+            result = run(
+                args.paths or ["."], settings, force_exclude=args.force_exclude, cache=cache
+            )
         result.errors.extend(outcome.errors)
     for problem in result.errors:
         _error(problem)

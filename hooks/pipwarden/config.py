@@ -21,6 +21,7 @@ KEYS = frozenset(
         "per-file-ignores",
         "output-format",
         "fail-on",
+        "cache-dir",
     }
 )
 OUTPUT_FORMATS = (
@@ -49,6 +50,7 @@ class Settings(NamedTuple):
     output_format: str | None = None
     source: str | None = None  # the file the settings came from
     fail_on: str = "info"  # the lowest severity that makes the exit code 1
+    cache_dir: str = ".pipwarden_cache"  # where results of earlier runs are kept
 
     def relative(self, path: str) -> str | None:
         relative = os.path.relpath(os.path.abspath(path), self.root)
@@ -147,6 +149,7 @@ def load(
     exclude: list[str] | None = None,
     output_format: str | None = None,
     fail_on: str | None = None,
+    cache_dir: str | None = None,
 ) -> Settings:
     found: tuple[str, dict[str, Any]] | None
     if config_path is not None:
@@ -195,6 +198,16 @@ def load(
         raise ConfigError(
             f"{where}: `fail-on` must be one of {', '.join(FAIL_ON)}, not {threshold!r}"
         )
+    configured_cache = table.get("cache-dir")
+    if configured_cache is not None and not isinstance(configured_cache, str):
+        raise ConfigError(f"{where}: `cache-dir` must be a path")
+    # Relative to the configuration file, as `exclude` is; on the command line, to the
+    # current directory.
+    cache = (
+        os.path.abspath(cache_dir)
+        if cache_dir
+        else os.path.join(root, configured_cache or ".pipwarden_cache")
+    )
     return Settings(
         frozenset(enabled),
         root,
@@ -203,4 +216,5 @@ def load(
         fmt,
         found[0] if found else None,
         threshold,
+        cache,
     )

@@ -27,6 +27,7 @@ SKIPPED_DIRS = frozenset(
         ".venv",
         "venv",
         "node_modules",
+        ".pipwarden_cache",
         "__pycache__",
         "build",
         "dist",

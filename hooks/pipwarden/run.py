@@ -7,7 +7,7 @@ import os
 
 from pipwarden.check import Checker, FileReport
 from pipwarden.config import Settings
-from pipwarden.discover import Candidate, discover
+from pipwarden.discover import Candidate, discover, gitlab_includes
 from pipwarden.model import Finding
 
 # Below this many files a second process costs more than it saves.
@@ -26,48 +26,60 @@ class RunResult:
 _worker_checker: Checker | None = None
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, fingerprint: bool) -> None:
     global _worker_checker
-    _worker_checker = Checker(settings)
+    _worker_checker = Checker(settings, fingerprint=fingerprint)
 
 
-def _check_in_worker(candidates: list[Candidate]) -> list[FileReport | str]:
-    """Reports worth sending back whole; a file checked clean comes back as its path only."""
+def _check_in_worker(candidates: list[Candidate]) -> list[FileReport]:
     assert _worker_checker is not None
-    reports = (_worker_checker.check_path(c.path, explicit=c.explicit) for c in candidates)
-    return [
-        r if r.findings or r.error else r.path
-        for r in reports
-        if r.findings or r.error or r.checked
-    ]
+    return [_worker_checker.check_path(c.path, explicit=c.explicit) for c in candidates]
 
 
-def run(paths: list[str], settings: Settings, *, force_exclude: bool = False) -> RunResult:
+def _check(candidates: list[Candidate], settings: Settings, fingerprint: bool) -> list[FileReport]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(candidates) < PARALLEL_THRESHOLD or workers < 2:
+        checker = Checker(settings, fingerprint=fingerprint)
+        return [checker.check_path(c.path, explicit=c.explicit) for c in candidates]
+    from concurrent.futures import ProcessPoolExecutor  # costs 12 ms: only when used
+
+    size = max(16, len(candidates) // (workers * 8))
+    chunks = [candidates[i : i + size] for i in range(0, len(candidates), size)]
+    with ProcessPoolExecutor(
+        workers, initializer=_start_worker, initargs=(settings, fingerprint)
+    ) as pool:
+        return [r for chunk in pool.map(_check_in_worker, chunks) for r in chunk]
+
+
+def run(
+    paths: list[str], settings: Settings, *, force_exclude: bool = False, cache: bool = False
+) -> RunResult:
     """Check `paths`. As in ruff, `exclude` applies to files found in directories; files named
     on the command line are checked anyway unless `force_exclude` (what the pre-commit hook
-    passes, since pre-commit names every file)."""
+    passes, since pre-commit names every file). With `cache`, unchanged files give back their
+    earlier results (see `cache`)."""
     result = RunResult()
+    gitlab_includes.cache_clear()  # a run reads the repository as it is now
     candidates: list[Candidate] = []
     for found in discover(paths):
         if isinstance(found, OSError):
             result.errors.append(f"{found.filename}: {found.strerror}")
         elif (found.explicit and not force_exclude) or not settings.excluded(found.path):
             candidates.append(found)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(candidates) >= PARALLEL_THRESHOLD and workers > 1:
-        from concurrent.futures import ProcessPoolExecutor  # costs 12 ms: only when used
+    store = None
+    if cache:
+        from pipwarden.cache import Cache
 
-        size = max(16, len(candidates) // (workers * 8))
-        chunks = [candidates[i : i + size] for i in range(0, len(candidates), size)]
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings,)) as pool:
-            reports = [
-                r if isinstance(r, FileReport) else FileReport(r, checked=True)
-                for chunk in pool.map(_check_in_worker, chunks)
-                for r in chunk
-            ]
-    else:
-        checker = Checker(settings)
-        reports = [checker.check_path(c.path, explicit=c.explicit) for c in candidates]
+        store = Cache(settings.cache_dir, settings)
+    known = {c.path: store.lookup(c.path) for c in candidates} if store else {}
+    todo = [c for c in candidates if known.get(c.path) is None]
+    for report in _check(todo, settings, fingerprint=store is not None):
+        known[report.path] = report
+        if store is not None:
+            store.store(report)
+    if store is not None:
+        store.save()
+    reports = [known[c.path] for c in candidates if known.get(c.path) is not None]
     for report in reports:
         if report.checked:
             result.checked.append(report.path)
@@ -79,7 +91,7 @@ def run(paths: list[str], settings: Settings, *, force_exclude: bool = False) ->
 
 
 def add_suppressions(
-    result: RunResult, settings: Settings, paths: list[str], force_exclude: bool
+    result: RunResult, settings: Settings, paths: list[str], force_exclude: bool, cache: bool
 ) -> tuple[int, RunResult]:
     """Suppress every finding in place, then check again. A file whose new text would not
     check clean (a comment the format would not take) is left as it was."""
@@ -106,7 +118,7 @@ def add_suppressions(
             problems.append(f"{report.path}: not written: {error}")
             continue
         added += new_text.count("# pipwarden: ignore[") - text.count("# pipwarden: ignore[")
-    again = run(paths, settings, force_exclude=force_exclude)
+    again = run(paths, settings, force_exclude=force_exclude, cache=cache)
     again.errors[:0] = problems
     return added, again
 

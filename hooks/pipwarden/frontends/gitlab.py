@@ -58,6 +58,7 @@ class _Jobs:
     def __init__(self, document: Document, path: str) -> None:
         self.document = document
         self.definitions: dict[str, tuple[Document, yaml.Node]] = {}
+        self.read: list[str] = []  # the included files, for the cache
         for name, node in mapping(document.root).items():
             self.definitions[name] = (document, node)
         self._include(mapping(document.root).get("include"), path)
@@ -77,6 +78,7 @@ class _Jobs:
                     text = handle.read(1_000_000)
             except OSError:
                 continue
+            self.read.append(candidate)
             included, _ = load(text)
             if included is None:
                 continue
@@ -165,4 +167,4 @@ def parse(document: Document, path: str) -> Parsed:
             if script is not None:
                 items.append(script)
         scopes.append(Scope(name, tuple(items), BOUNDARY, runs_in_image=True))
-    return Parsed(scopes)
+    return Parsed(scopes, dependencies=jobs.read)

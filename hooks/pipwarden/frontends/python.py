@@ -95,12 +95,15 @@ def parse(text: str, path: str) -> Parsed:
         return _problem(offset, f"Python syntax error: {error.msg}")
     except (ValueError, RecursionError, MemoryError) as error:
         return _problem(0, f"Python file could not be parsed: {error}")
-    finder = _Finder(text, parse_text, module, _is_pip_itself(path))
+    pip_itself, project_file = _pip_itself(path)
+    finder = _Finder(text, parse_text, module, pip_itself)
     try:
         items = list(finder.items())
     except RecursionError:
         return _problem(0, "Python file too deeply nested to read")
-    return Parsed([Scope(path, tuple(items), BOUNDARY)])
+    return Parsed(
+        [Scope(path, tuple(items), BOUNDARY)], dependencies=[project_file] if project_file else []
+    )
 
 
 def _problem(offset: int, message: str) -> Parsed:
@@ -124,35 +127,41 @@ def _declares_coding(text: str) -> bool:
 # pip's own code
 
 
+_PROJECT_FILES = (
+    ("pyproject.toml", r'(?m)^\s*name\s*=\s*["\']([^"\']+)'),
+    ("setup.cfg", r"(?m)^\s*name\s*=\s*(\S+)"),
+    ("setup.py", r"""\bname\s*=\s*["']([^"']+)"""),
+)
+
+
 @functools.cache
-def _project_name(directory: str) -> str | None:
-    """The project the nearest pyproject.toml / setup.cfg / setup.py above `directory` names."""
-    for name, pattern in (
-        ("pyproject.toml", r'(?m)^\s*name\s*=\s*["\']([^"\']+)'),
-        ("setup.cfg", r"(?m)^\s*name\s*=\s*(\S+)"),
-        ("setup.py", r"""\bname\s*=\s*["']([^"']+)"""),
-    ):
+def _project(directory: str) -> tuple[str | None, str | None]:
+    """The nearest pyproject.toml / setup.cfg / setup.py above `directory`, and the project
+    name it gives."""
+    for name, pattern in _PROJECT_FILES:
         candidate = os.path.join(directory, name)
         if os.path.isfile(candidate):
             try:
                 with open(candidate, encoding="utf-8", errors="replace") as handle:
                     match = re.search(pattern, handle.read(65536))
             except OSError:
-                return None
-            return match.group(1).strip().lower() if match else None
+                return candidate, None
+            return candidate, match.group(1).strip().lower() if match else None
     parent = os.path.dirname(directory)
-    return None if parent == directory else _project_name(parent)
+    return (None, None) if parent == directory else _project(parent)
 
 
-def _is_pip_itself(path: str) -> bool:
-    """Code of the pip project: its package directory (`pip/` with pip's `_internal`) or a
-    file of a project named `pip`. pip importing its own modules is not a use of its API."""
+def _pip_itself(path: str) -> tuple[bool, str | None]:
+    """Whether `path` is code of the pip project (its package directory, `pip/` with pip's
+    `_internal`, or a project named `pip`), and the project file that says so. pip importing
+    its own modules is not a use of its API."""
     directory = os.path.dirname(os.path.abspath(path))
     parts = directory.split(os.sep)
     for index, part in enumerate(parts):
         if part == "pip" and os.path.isdir(os.sep.join([*parts[: index + 1], "_internal"])):
-            return True
-    return _project_name(directory) == "pip"
+            return True, None
+    project_file, name = _project(directory)
+    return name == "pip", project_file
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,200 @@
+"""Results of earlier runs, as ruff keeps them: a file whose size and modification time are
+unchanged (or, when only its time changed, whose content hash is) gives its findings back for
+the cost of a stat.
+
+One JSON document per pipwarden version and effective settings, in `.pipwarden_cache/` at the
+project root (with a `.gitignore` and a `CACHEDIR.TAG`), read once and written atomically at
+the end of a run, so two runs sharing it each leave a whole document (the last one wins). A
+document that cannot be read is ignored. A file whose result depends on other files (a GitLab
+include, the project file that says a module is pip's own) is a hit only while they are
+unchanged too. JSON, never pickle: the cache directory lives in the repository being checked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from typing import Any
+
+from pipwarden import __version__
+from pipwarden.check import FileReport, decode, digest
+from pipwarden.config import Settings
+from pipwarden.discover import Kind
+from pipwarden.model import Edit, Finding, Fix, Position, Severity, SourceText, Span
+
+DIRECTORY = ".pipwarden_cache"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by pipwarden.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+# A file changed this recently may change again within the file system's timestamp
+# granularity without its size or time changing ("racy git"): its entry is checked by hash.
+RACY_SECONDS = 2.0
+
+
+def disabled_by_environment() -> bool:
+    return os.environ.get("PIPWARDEN_NO_CACHE", "").lower() not in ("", "0", "false", "no")
+
+
+def _settings_key(settings: Settings) -> str:
+    described = json.dumps(
+        [
+            __version__,
+            sorted(settings.enabled),
+            [[pattern, sorted(codes)] for pattern, codes in settings.per_file_ignores],
+            settings.root,
+        ]
+    )
+    return digest(described.encode())
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+class Cache:
+    def __init__(self, directory: str, settings: Settings) -> None:
+        self.directory = directory
+        self.file = os.path.join(directory, f"{_settings_key(settings)}.json")
+        self.entries: dict[str, list[Any]] = {}
+        self.changed = False
+        try:
+            with open(self.file, encoding="utf-8") as handle:
+                loaded = json.load(handle)
+            if isinstance(loaded, dict):
+                self.entries = loaded
+        except (OSError, ValueError):
+            pass  # no cache yet, or one that is corrupt: start afresh
+
+    def lookup(self, path: str) -> FileReport | None:
+        key = os.path.abspath(path)
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        try:
+            return self._report(path, key, entry)
+        except (ValueError, TypeError, KeyError, IndexError, OSError):
+            del self.entries[key]  # an entry of another shape: check the file again
+            self.changed = True
+            return None
+
+    def _report(self, path: str, key: str, entry: list[Any]) -> FileReport | None:
+        size, mtime, hashed, kind, bom, checked, findings, dependencies = entry
+        found = _stat(path)
+        if found is None or found[0] != size:
+            return None
+        data: bytes | None = None
+        if found[1] != mtime:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            if digest(data) != hashed:
+                return None
+            entry[1] = found[1] if not _racy(found[1]) else None
+            self.changed = True
+        for dependency, expected in dependencies:
+            if list(_stat(dependency) or ()) != expected:
+                return None
+        report = FileReport(path, checked=checked)
+        report.kind = Kind(kind) if kind else None
+        report.bom = bool(bom)
+        report.findings = [_finding(path, f) for f in findings]
+        if report.findings:
+            if data is None:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            report.source = SourceText(decode(data)[0])
+        return report
+
+    def store(self, report: FileReport) -> None:
+        if report.error is not None or report.digest is None or report.size is None:
+            return
+        dependencies = [[d, list(s)] for d in report.dependencies if (s := _stat(d))]
+        if len(dependencies) != len(report.dependencies):
+            return  # a file it depends on is gone: nothing to compare with next time
+        mtime = None if report.mtime is None or _racy(report.mtime) else report.mtime
+        self.entries[os.path.abspath(report.path)] = [
+            report.size,
+            mtime,
+            report.digest,
+            report.kind.value if report.kind else None,
+            int(report.bom),
+            report.checked,
+            [_finding_data(f) for f in report.findings],
+            dependencies,
+        ]
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        from pipwarden.write import atomic_write
+
+        with contextlib.suppress(OSError):  # a read-only checkout still gets its report
+            _create(self.directory)
+            with atomic_write(self.file) as handle:
+                json.dump(self.entries, handle, separators=(",", ":"))
+
+
+def _racy(mtime_ns: int) -> bool:
+    return time.time() - mtime_ns / 1e9 < RACY_SECONDS
+
+
+def _create(directory: str) -> None:
+    if os.path.isdir(directory):
+        return
+    os.makedirs(directory, exist_ok=True)
+    for name, text in (
+        (".gitignore", "# Created by pipwarden.\n*\n"),
+        ("CACHEDIR.TAG", CACHEDIR_TAG),
+    ):
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def _finding_data(f: Finding) -> list[Any]:
+    fix = (
+        [
+            [[e.span.start, e.span.end, e.content] for e in f.fix.edits],
+            f.fix.applicability,
+            f.fix.title,
+        ]
+        if f.fix
+        else None
+    )
+    return [
+        f.code,
+        f.name,
+        f.message,
+        f.help,
+        f.url,
+        int(f.severity),
+        [*f.start, *f.end],
+        [[*position, label] for position, label in f.related],
+        [*f.span],
+        fix,
+    ]
+
+
+def _finding(path: str, data: list[Any]) -> Finding:
+    code, name, message, help_text, url, severity, (sl, sc, el, ec), related, span, fix = data
+    return Finding(
+        code,
+        name,
+        message,
+        help_text,
+        url,
+        Severity(severity),
+        path,
+        Position(sl, sc),
+        Position(el, ec),
+        tuple((Position(line, column), label) for line, column, label in related),
+        Span(*span),
+        Fix(tuple(Edit(Span(s, e), c) for s, e, c in fix[0]), fix[1], fix[2]) if fix else None,
+    )

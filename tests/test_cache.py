@@ -1,0 +1,141 @@
+"""Repeat runs: unchanged files give back their findings without being read as their format;
+anything that could change a result (the file, the settings, a file it depends on) checks it
+again; a corrupt cache is ignored; --no-cache and PIPWARDEN_NO_CACHE switch it off."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipwarden.check import Checker
+from pipwarden.cli import main
+
+from .conftest import write
+
+SCRIPT = "#!/bin/sh\nsudo pip install requests\n"
+
+
+def concise(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["check", "--output-format", "concise", *args])
+    return code, capsys.readouterr().out
+
+
+def forbid_checking(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(self: Checker, path: str, *, explicit: bool = False) -> None:
+        raise AssertionError(f"{path} was checked again")
+
+    monkeypatch.setattr(Checker, "check_path", fail)
+
+
+def age(path: Path, seconds: float = 60) -> None:
+    """Make the file look written a while ago (not racy)."""
+    stamp = path.stat().st_mtime - seconds
+    os.utime(path, (stamp, stamp))
+
+
+def test_a_repeat_run_reads_nothing_again(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        project,
+        {
+            "install.sh": SCRIPT,
+            "clean.sh": "#!/bin/sh\necho hi\n",
+            "Dockerfile": "FROM python:3.12\nRUN pip install -r r.txt\n",
+        },
+    )
+    for name in ("install.sh", "clean.sh", "Dockerfile"):
+        age(project / name)
+    first = concise(capsys, "--output-format", "full", ".")
+    assert first[0] == 1 and "sudo pip install requests" in first[1]  # a source frame
+    cache = project / ".pipwarden_cache"
+    assert (cache / ".gitignore").read_text().endswith("*\n")
+    assert (
+        (cache / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    forbid_checking(monkeypatch)
+    assert concise(capsys, "--output-format", "full", ".") == first
+
+
+def test_a_changed_file_is_checked_again(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"install.sh": SCRIPT})
+    assert concise(capsys, ".")[0] == 1
+    # Same size, written at once: only the content hash can tell (the "racy" case).
+    (project / "install.sh").write_text("#!/bin/sh\necho pip install requests\n")
+    assert concise(capsys, ".") == (0, "All checks passed!\n")
+
+
+def test_a_touched_file_is_a_hit_by_its_hash(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project, {"install.sh": SCRIPT})
+    age(project / "install.sh")
+    first = concise(capsys, ".")
+    os.utime(project / "install.sh")
+    forbid_checking(monkeypatch)
+    assert concise(capsys, ".") == first
+
+
+def test_other_settings_are_another_cache(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"install.sh": SCRIPT})
+    age(project / "install.sh")
+    assert "PW101" in concise(capsys, ".")[1]
+    assert concise(capsys, "--ignore", "PW101,PW201", ".") == (0, "All checks passed!\n")
+    assert "PW101" in concise(capsys, ".")[1]
+
+
+def test_a_corrupt_cache_is_ignored(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(project, {"install.sh": SCRIPT})
+    age(project / "install.sh")
+    first = concise(capsys, ".")
+    for entry in (project / ".pipwarden_cache").glob("*.json"):
+        entry.write_text('{"' + str(project / "install.sh") + '": [1, 2]}')
+    assert concise(capsys, ".") == first
+    for entry in (project / ".pipwarden_cache").glob("*.json"):
+        entry.write_bytes(b"\x00not json")
+    assert concise(capsys, ".") == first
+
+
+def test_a_file_it_depends_on_invalidates_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        project,
+        {
+            ".gitlab-ci.yml": "include:\n  - local: ci/jobs.yml\n",
+            "ci/jobs.yml": "test:\n  image: ubuntu:22.04\n  script:\n    - sudo pip install x\n",
+        },
+    )
+    for name in (".gitlab-ci.yml", "ci/jobs.yml"):
+        age(project / name)
+    assert concise(capsys, ".")[0] == 1
+    (project / ".gitlab-ci.yml").write_text("stages: [test]\n")
+    assert concise(capsys, ".") == (0, "All checks passed!\n")
+
+
+def test_no_cache_and_the_environment_switch_it_off(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project, {"install.sh": SCRIPT})
+    assert concise(capsys, "--no-cache", ".")[0] == 1
+    monkeypatch.setenv("PIPWARDEN_NO_CACHE", "1")
+    assert concise(capsys, ".")[0] == 1
+    assert not (project / ".pipwarden_cache").exists()
+
+
+def test_cache_dir_from_the_command_line_and_the_configuration(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"install.sh": SCRIPT})
+    assert concise(capsys, "--cache-dir", "elsewhere/cache", ".")[0] == 1
+    assert list((project / "elsewhere" / "cache").glob("*.json"))
+    write(project, {"pyproject.toml": '[tool.pipwarden]\ncache-dir = ".cache/pw"\n'})
+    assert concise(capsys, ".")[0] == 1
+    assert list((project / ".cache" / "pw").glob("*.json"))
+    assert not (project / ".pipwarden_cache").exists()
