@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from pipwarden import commands, images
@@ -36,42 +35,61 @@ class RuleHit(NamedTuple):
     hit: Hit
 
 
-@dataclass
 class _Session:
-    """What one shell process knows; starts from the Scope's inherited state."""
+    """What one shell process knows; starts from the Scope's inherited state. (Plain classes
+    here: importing dataclasses costs a pre-commit run 8 ms.)"""
 
-    venv: Venv | None
-    venv_known: bool
-    env: dict[str, str | None]
-    activated: Venv | None = None  # an activation this process made
-    maybe_activated: Span | None = None  # a sourced helper that may have activated one
+    __slots__ = ("activated", "env", "maybe_activated", "venv", "venv_known")
+
+    def __init__(self, venv: Venv | None, venv_known: bool, env: dict[str, str | None]) -> None:
+        self.venv = venv
+        self.venv_known = venv_known
+        self.env = env
+        self.activated: Venv | None = None  # an activation this process made
+        self.maybe_activated: Span | None = None  # a sourced helper that may have activated one
 
 
-@dataclass
 class State:
-    platform: images.Platform | None = None
-    # Whether "no venv active" is known at the start of each Script.
-    venv_known: bool = False
-    venv: Venv | None = None
-    user: str | None = None
-    env: dict[str, str | None] = field(default_factory=dict)
-    python: str | None = None
-    python_origin: Span | None = None
-    python_run: tuple[str, Span] | None = None
-    venvs_created: dict[str, Span] = field(default_factory=dict)
-    users: dict[str, commands.UserCreation] = field(default_factory=dict)
-    root_user_installs: list[PipCall] = field(default_factory=list)
-    lost_activation: Venv | None = None
-    windows: bool = False
+    """What a Scope's Scripts inherit, kept while walking it."""
+
+    __slots__ = (
+        "env",
+        "lost_activation",
+        "platform",
+        "python",
+        "python_origin",
+        "python_run",
+        "root_user_installs",
+        "user",
+        "users",
+        "venv",
+        "venv_known",
+        "venvs_created",
+        "windows",
+    )
+
+    def __init__(self) -> None:
+        self.platform: images.Platform | None = None
+        # Whether "no venv active" is known at the start of each Script.
+        self.venv_known = False
+        self.venv: Venv | None = None
+        self.user: str | None = None
+        self.env: dict[str, str | None] = {}
+        self.python: str | None = None
+        self.python_origin: Span | None = None
+        self.python_run: tuple[str, Span] | None = None
+        self.venvs_created: dict[str, Span] = {}
+        self.users: dict[str, commands.UserCreation] = {}
+        self.root_user_installs: list[PipCall] = []
+        self.lost_activation: Venv | None = None
+        self.windows = False
 
     def copy(self) -> State:
-        return replace(
-            self,
-            env=dict(self.env),
-            venvs_created=dict(self.venvs_created),
-            users=dict(self.users),
-            root_user_installs=list(self.root_user_installs),
-        )
+        copied = State()
+        for name in self.__slots__:
+            value = getattr(self, name)
+            setattr(copied, name, value.copy() if isinstance(value, (dict, list)) else value)
+        return copied
 
 
 def analyse(scopes: Sequence[Scope], rules: Sequence[Rule]) -> Iterator[RuleHit]:

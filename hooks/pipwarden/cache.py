@@ -35,10 +35,6 @@ CACHEDIR_TAG = (
 RACY_SECONDS = 2.0
 
 
-def disabled_by_environment() -> bool:
-    return os.environ.get("PIPWARDEN_NO_CACHE", "").lower() not in ("", "0", "false", "no")
-
-
 def _settings_key(settings: Settings) -> str:
     described = json.dumps(
         [

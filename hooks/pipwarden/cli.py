@@ -158,9 +158,8 @@ def _check(args: argparse.Namespace) -> int:
     except ConfigError as error:
         _error(str(error))
         return EXIT_ERROR
-    from pipwarden.cache import disabled_by_environment
-
-    cache = not args.no_cache and not disabled_by_environment()
+    no_cache = os.environ.get("PIPWARDEN_NO_CACHE", "").lower() not in ("", "0", "false", "no")
+    cache = not args.no_cache and not no_cache
     result = run(args.paths or ["."], settings, force_exclude=args.force_exclude, cache=cache)
     if args.add_noqa:
         from pipwarden.run import add_suppressions

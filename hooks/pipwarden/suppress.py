@@ -10,7 +10,7 @@ cleaned up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pipwarden.model import Span
 from pipwarden.rules.catalog import code_for
@@ -24,24 +24,25 @@ _NOQA = re.compile(
 _IGNORE_FILE = re.compile(r"#\s*pipwarden:\s*ignore-file\b", re.IGNORECASE)
 
 
-@dataclass
-class Suppression:
+class Suppression(NamedTuple):
     line: int  # 1-based line of the comment
     span: Span  # the directive in the file
     codes: tuple[str, ...]
     reason: str
     last_line: int  # the last line it covers
-    used: set[str] = field(default_factory=set)
+    used: set[str]  # the codes it suppressed in this run
 
     @property
     def text(self) -> str:
         return f"# pipwarden: ignore[{','.join(self.codes)}]"
 
 
-@dataclass
 class Suppressions:
-    file_ignored: bool = False
-    items: list[Suppression] = field(default_factory=list)
+    __slots__ = ("file_ignored", "items")
+
+    def __init__(self) -> None:
+        self.file_ignored = False
+        self.items: list[Suppression] = []
 
     def covers(self, code: str, line: int) -> bool:
         if self.file_ignored:
@@ -117,6 +118,8 @@ def scan(text: str, *, python: bool = False) -> Suppressions:
                         last += 1
                     end = match.start() + len(match.group(0)) - len(reason)
                     span = Span(offset + match.start(), offset + len(line[:end].rstrip()))
-                    result.items.append(Suppression(number, span, codes, reason.strip(), last))
+                    result.items.append(
+                        Suppression(number, span, codes, reason.strip(), last, set())
+                    )
         offset += len(line) + 1
     return result

@@ -11,7 +11,7 @@ import json
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pipwarden import images
 from pipwarden.frontends import Parsed
@@ -46,19 +46,17 @@ _ENV_PAIR = re.compile(
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
-@dataclass
-class _Line:
+class _Line(NamedTuple):
     start: int  # file offset of the first character
     text: str  # without the line ending
 
 
-@dataclass
-class _Instruction:
+class _Instruction(NamedTuple):
     keyword: str
     keyword_span: Span
     # The argument text of each physical line, with its file offset; comment lines dropped.
     pieces: list[_Line]
-    heredocs: list[tuple[_Line, list[_Line]]] = field(default_factory=list)  # (marker line, body)
+    heredocs: list[tuple[_Line, list[_Line]]]  # (marker line, body)
 
     @property
     def args(self) -> str:
@@ -114,7 +112,7 @@ class _Lexer:
                     continue
                 pieces.append(following)
                 continues = self._continues(following.text)
-            instruction = _Instruction(match.group(1).upper(), keyword_span, pieces)
+            instruction = _Instruction(match.group(1).upper(), keyword_span, pieces, [])
             if instruction.keyword in ("RUN", "COPY", "ADD"):
                 i = self._heredocs(instruction, i)
             yield instruction

@@ -9,7 +9,7 @@ on automatic variables becomes an unknown shell word, which silences the rules t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pipwarden.frontends import Parsed
 from pipwarden.model import Span
@@ -34,25 +34,22 @@ _NAME = re.compile(r"[A-Za-z0-9_.-]+")
 UNKNOWN = "${_}"
 
 
-@dataclass
-class _Line:
+class _Line(NamedTuple):
     start: int
     text: str
 
 
-@dataclass
-class _Variable:
+class _Variable(NamedTuple):
     value: str | None  # None: not knowable from the file
     recursive: bool
     # Where a value with no references stands in the file (for fixes at the assignment).
     offset: int | None = None
 
 
-@dataclass
-class _Rule:
+class _Rule(NamedTuple):
     targets: list[str]
     prerequisites: list[str]
-    recipe: list[list[_Line]] = field(default_factory=list)
+    recipe: list[list[_Line]]
 
 
 def _lines(text: str) -> list[_Line]:
@@ -188,7 +185,7 @@ class _Reader:
                 self._assign(specific, self.target_variables.setdefault(target, {}))
             return previous
         prerequisites, _, inline = rest.partition(";")
-        rule = _Rule(targets, prerequisites.replace("|", " ").split())
+        rule = _Rule(targets, prerequisites.replace("|", " ").split(), [])
         if inline.strip():
             offset = line.text.find(";", line.text.find(":")) + 1
             rule.recipe.append([_Line(line.start + offset, line.text[offset:])])

@@ -3,7 +3,6 @@ Findings (and, for SARIF, the rules' own documentation) and nothing else."""
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 from collections import Counter
@@ -57,6 +56,8 @@ def fingerprints(reports: Sequence[FileReport]) -> dict[int, str]:
     """A fingerprint per finding that survives unrelated edits: it hashes the rule, the file
     and the text of the finding's line (not its number), plus how many identical findings came
     before it in the file. Keyed by id(finding)."""
+    import hashlib  # only the formats that fingerprint pay for it
+
     result: dict[int, str] = {}
     for report in reports:
         seen: Counter[tuple[str, str]] = Counter()
@@ -68,7 +69,9 @@ def fingerprints(reports: Sequence[FileReport]) -> dict[int, str]:
             )
             key = (finding.code, line)
             digest = hashlib.sha256(
-                f"{finding.code}\0{relative_path(finding.path)}\0{line}\0{seen[key]}".encode()
+                f"{finding.code}\0{relative_path(finding.path)}\0{line}\0{seen[key]}".encode(
+                    "utf-8", "surrogateescape"
+                )
             )
             seen[key] += 1
             result[id(finding)] = digest.hexdigest()[:32]

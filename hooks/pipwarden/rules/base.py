@@ -8,7 +8,7 @@ know nothing of file formats.
 
 from __future__ import annotations
 
-import inspect
+import textwrap
 from collections.abc import Iterable, Mapping
 from typing import ClassVar, NamedTuple
 
@@ -125,7 +125,7 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
+        return textwrap.dedent(cls.__doc__ or "").strip()
 
 
 def code(text: str) -> str:

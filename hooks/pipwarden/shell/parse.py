@@ -13,7 +13,6 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipwarden.model import Span
@@ -279,8 +278,7 @@ _NO_COMMAND_OPTIONS = {
 }
 
 
-@dataclass
-class _Unwrapped:
+class _Unwrapped(NamedTuple):
     words: list[Word]
     assignments: list[Assignment]
     elevated_by: Span | None
