@@ -61,6 +61,7 @@ class Cache:
         self.file = os.path.join(directory, f"{_settings_key(settings)}.json")
         self.entries: dict[str, list[Any]] = {}
         self.changed = False
+        self.cwd = os.getcwd()
         try:
             with open(self.file, encoding="utf-8") as handle:
                 loaded = json.load(handle)
@@ -69,8 +70,12 @@ class Cache:
         except (OSError, ValueError):
             pass  # no cache yet, or one that is corrupt: start afresh
 
+    def _key(self, path: str) -> str:
+        # Discovery yields normalised paths: joining them is abspath without a getcwd each.
+        return path if os.path.isabs(path) else os.path.join(self.cwd, path)
+
     def lookup(self, path: str) -> FileReport | None:
-        key = os.path.abspath(path)
+        key = self._key(path)
         entry = self.entries.get(key)
         if entry is None:
             return None
@@ -115,7 +120,7 @@ class Cache:
         if len(dependencies) != len(report.dependencies):
             return  # a file it depends on is gone: nothing to compare with next time
         mtime = None if report.mtime is None or _racy(report.mtime) else report.mtime
-        self.entries[os.path.abspath(report.path)] = [
+        self.entries[self._key(report.path)] = [
             report.size,
             mtime,
             report.digest,
