@@ -222,6 +222,7 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
         "PW304",
         "PW305",
         "PW306",
+        "PW307",
         "PW401",
         "PW402",
         "PW403",

@@ -90,6 +90,11 @@ FIXABLE = {
         "#!/bin/sh\n. venv/bin/activate && python -m pip install x\n",
     ),
     "PW306": ("d.sh", "#!/bin/sh\nsource venv/bin/activate\n", "#!/bin/sh\n. venv/bin/activate\n"),
+    "PW307": (
+        "f.sh",
+        "#!/bin/sh\n./venv/bin/activate && sh venv/bin/activate\n",
+        "#!/bin/sh\n. ./venv/bin/activate && . venv/bin/activate\n",
+    ),
     "PW100": (
         "e.sh",
         "#!/bin/sh\n# pipwarden: ignore[PW201] old\npython3 -m pip install x  # noqa: PW101, PW201\n",

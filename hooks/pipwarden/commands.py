@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from pipwarden.shell import SHELLS
 from pipwarden.shell.parse import Command, Word
 
 _PIP_PROGRAM = re.compile(r"pip(\d+(\.\d+)?)?(\.exe)?")
@@ -267,6 +268,7 @@ _RELEVANT = frozenset(
     [
         ".",
         "source",
+        "activate",
         "conda",
         "mamba",
         "micromamba",
@@ -420,6 +422,26 @@ def pyenv_selected(command: Command) -> bool:
     return (
         command.program == "pyenv" and len(texts) > 2 and texts[1] in ("global", "local", "shell")
     )
+
+
+def activate_run_as_command(command: Command) -> Word | None:
+    """The activate script when it is run as a program (`./venv/bin/activate`, `bash
+    .venv/bin/activate`) instead of sourced: it activates a child shell that exits at once.
+    None in PowerShell and cmd, where running the script is how one activates."""
+    words = command.words
+    if not words or command.script.shell in ("pwsh", "cmd"):
+        return None
+    target = words[0]
+    if command.program in SHELLS and len(words) > 1:
+        if any((w.text or "").startswith("-") for w in words[1:2]):
+            return None  # `bash -c ...`, `sh -e script`: not this shape
+        target = words[1]
+    elif command.program in (".", "source"):
+        return None
+    text = target.text or ""
+    if _ACTIVATE_SCRIPT.fullmatch(text) and not text.endswith((".fish", ".csh")):
+        return target
+    return None
 
 
 def deactivation(command: Command) -> bool:

@@ -19,6 +19,7 @@ CATALOG: dict[str, str] = {
     "PW304": "break-system-packages",
     "PW305": "externally-managed",
     "PW306": "source-in-sh",
+    "PW307": "activate-not-sourced",
     "PW401": "nonroot-system-install",
     "PW402": "root-user-install-then-switch",
     "PW403": "chown-site-packages",

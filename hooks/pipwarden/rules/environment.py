@@ -441,3 +441,72 @@ class SourceInSh(Rule):
             f"use the POSIX {code('.')} instead: `. {command.words[1].raw}`",
             fix=Fix((Edit(where, "."),), SAFE, "use `.`") if where else None,
         )
+
+
+class ActivateNotSourced(Rule):
+    """
+    ## What it finds
+    A venv's activate script run as a command instead of sourced: `./venv/bin/activate`,
+    `.venv/bin/activate`, `bash venv/bin/activate`, `sh .venv/bin/activate`, a CI step
+    `run: .venv/bin/activate`. Later commands are judged as if nothing was activated, which
+    is what happens. (In PowerShell and cmd, running `Activate.ps1` or `activate.bat` is
+    right and is not reported.)
+
+    ## Why it breaks
+    A script run as a command gets a child shell of its own: the activation changes that
+    child's PATH and is gone when it exits a moment later (or the shell refuses with
+    `Permission denied`, since activate is not executable). The `pip` and `python` that
+    follow are not the venv's.
+
+    ## Example
+    ```sh
+    python3 -m venv .venv
+    .venv/bin/activate
+    pip install -r requirements.txt
+    ```
+
+    ## Use instead
+    ```sh
+    python3 -m venv .venv
+    . .venv/bin/activate
+    pip install -r requirements.txt
+    ```
+
+    ## Fix safety
+    Safe in bash and POSIX sh: the script is sourced with `.` (which every POSIX shell has),
+    as was meant.
+
+    ## References
+    - https://docs.python.org/3/library/venv.html#how-venvs-work
+    """
+
+    code = "PW307"
+    name = "activate-not-sourced"
+    severity = Severity.ERROR
+    summary = "venv activate script run as a command: it activates nothing"
+    url = "https://docs.python.org/3/library/venv.html#how-venvs-work"
+    fix = FIX_SOMETIMES
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        command = context.command
+        script = commands.activate_run_as_command(command)
+        if script is None:
+            return
+        first = command.words[0]
+        fix = None
+        if command.script.shell in ("bash", "sh", "dash") and script.edit_span is not None:
+            if first is script:
+                edit = Edit(Span(script.edit_span.start, script.edit_span.start), ". ")
+            elif first.edit_span is not None:
+                edit = Edit(first.edit_span, ".")
+            else:
+                edit = None
+            fix = Fix((edit,), SAFE, "source it with `.`") if edit else None
+        yield Hit(
+            Span(first.span.start, script.span.end),
+            f"{code(' '.join(w.raw for w in command.words[: command.words.index(script) + 1]))} "
+            "runs the activate script in a child shell that exits at once: nothing is "
+            "activated here",
+            f"source it: `. {script.raw}` (or call the venv's own `bin/python` directly)",
+            fix=fix,
+        )

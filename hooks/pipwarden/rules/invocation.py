@@ -123,7 +123,7 @@ class BarePip(Rule):
     summary = "`pip` from PATH changing packages where the file does not tie it to its Python"
     url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
     fix = FIX_SOMETIMES
-    superseded_by = ("PW202", "PW601")
+    superseded_by = ("PW202", "PW302", "PW601")  # a lost activation is the real story
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = _bare_pip_changing_packages(context)
@@ -204,7 +204,7 @@ class BarePipConsistency(Rule):
     summary = "bare `pip` where `python -m pip` is house style (opt-in)"
     url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
     fix = FIX_ALWAYS
-    superseded_by = ("PW202", "PW601")
+    superseded_by = ("PW202", "PW302", "PW601")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = _bare_pip_changing_packages(context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipwarden.model import Severity
 from pipwarden.rules.base import Rule
 from pipwarden.rules.environment import (
+    ActivateNotSourced,
     ActivationNotPersisted,
     BreakSystemPackages,
     ExternallyManaged,
@@ -111,6 +112,7 @@ RULES: tuple[Rule, ...] = (
     BreakSystemPackages(),
     ExternallyManaged(),
     SourceInSh(),
+    ActivateNotSourced(),
     NonrootSystemInstall(),
     RootUserInstallThenSwitch(),
     ChownSitePackages(),
