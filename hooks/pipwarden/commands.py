@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from pipwarden import pip_options
 from pipwarden.shell import SHELLS
 from pipwarden.shell.parse import Command, Word
 
@@ -237,10 +238,14 @@ def _parse_pip(
             break
         if text.startswith("--"):
             name, has_value, value = text.partition("=")
+            table = _option_table(kind, subcommand)
+            if table is not None:
+                name = _resolve_abbreviation(name, table)
             option_words.setdefault(name, word)
+            takes_value = table[name] if table and name in table else name in _PIP_TAKES_VALUE
             if has_value:
                 options[name] = Word(value, value, word.span)
-            elif name in _PIP_TAKES_VALUE and i < len(rest):
+            elif takes_value and i < len(rest):
                 options[name] = rest[i]
                 i += 1
             else:
@@ -262,6 +267,25 @@ def _parse_pip(
                 break
             options[name] = None
     return PipCall(command, kind, launcher, subcommand, options, option_words, tuple(arguments))
+
+
+def _option_table(kind: str, subcommand: Word | None) -> dict[str, bool] | None:
+    """pip's options at this point of the command line (uv's parser takes no abbreviations)."""
+    if kind == "uv pip":
+        return None
+    if subcommand is None:
+        return pip_options.GENERAL
+    return pip_options.BY_SUBCOMMAND.get(subcommand.text or "")
+
+
+def _resolve_abbreviation(name: str, table: dict[str, bool]) -> str:
+    """pip's parser (optparse) takes any unambiguous prefix of a long option:
+    `--break-system-pack` is `--break-system-packages`. An ambiguous one (`--us`) makes pip
+    refuse, and stays as written."""
+    if name in table:
+        return name
+    matches = [option for option in table if option.startswith(name)]
+    return matches[0] if len(matches) == 1 else name
 
 
 _RELEVANT = frozenset(
