@@ -614,7 +614,10 @@ def recursive_permission_change(command: Command) -> Word | None:
     if not recursive:
         return None
     for word in command.words[1:]:
-        if word.text and not word.text.startswith("-") and _PYTHON_INSTALL_DIR.search(word.text):
+        # A word with variables in it still says what its literal parts say:
+        # `/usr/local/lib/python${PY%.*}/site-packages/`.
+        text = word.text if word.text is not None else word.raw
+        if not text.startswith("-") and _PYTHON_INSTALL_DIR.search(text):
             return word
     return None
 

@@ -40,6 +40,7 @@ def parse(document: Document, path: str) -> Parsed:
             items.append(
                 Image(None if not image or "<<" in image else image, document.span(docker[0]))
             )
+            items.extend(env_items(document, mapping(docker[0]).get("environment")))
         items.extend(env_items(document, job.get("environment")))
         for step in sequence(job.get("steps")):
             run = mapping(step).get("run")

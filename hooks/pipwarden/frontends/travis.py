@@ -4,7 +4,14 @@ the phases are one Script; `language: python` jobs run inside a virtualenv Travi
 from __future__ import annotations
 
 from pipwarden.frontends import Parsed
-from pipwarden.frontends.yamlci import Document, mapping, scalar, script_from, sequence
+from pipwarden.frontends.yamlci import (
+    Document,
+    env_items,
+    mapping,
+    scalar,
+    script_from,
+    sequence,
+)
 from pipwarden.shell.session import Scope, ScopeItem, SetEnv
 
 PHASES = (
@@ -24,6 +31,11 @@ def parse(document: Document, path: str) -> Parsed:
     if scalar(top.get("language")) == "python":
         # Travis activates ~/virtualenv/pythonX.Y before the first phase.
         items.append(SetEnv("VIRTUAL_ENV", "~/virtualenv/python", document.span(top["language"])))
+    # `env: [A=1 B=2]`, or `env: {global: [...], jobs: [...]}`: every job gets the global
+    # ones and one entry of `jobs`, so any entry may be in effect.
+    env = top.get("env")
+    for node in [env, *(mapping(env).get(key) for key in ("global", "jobs", "matrix"))]:
+        items.extend(env_items(document, node))
     lines = []
     for phase in PHASES:
         node = top.get(phase)

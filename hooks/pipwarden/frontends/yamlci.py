@@ -200,10 +200,40 @@ def flatten(nodes: list[yaml.Node]) -> Iterator[yaml.Node]:
             pending.extend(reversed(node.value))
 
 
+_ASSIGNMENT = re.compile(r"([A-Za-z_]\w*)=(\"[^\"]*\"|'[^']*'|\S*)")
+
+
 def env_items(document: Document, node: yaml.Node | None) -> list[SetEnv]:
-    """`env:`/`variables:` entries; a value that is not a plain scalar (GitLab's
-    `{value: ..., description: ...}`) contributes its `value`."""
+    """`env:`/`variables:` entries: a mapping (a value that is not a plain scalar, GitLab's
+    `{value: ..., description: ...}`, contributes its `value`), or a list of `{name, value}`
+    (Azure) or of `NAME=value ...` strings (Travis)."""
     items = []
+    for entry in sequence(node):
+        named = mapping(entry)
+        if "name" in named:
+            name = scalar(named["name"])
+            if name:
+                value = scalar(named.get("value"))
+                items.append(SetEnv(name, _unknown_if_expression(value), document.span(entry)))
+            continue
+        text = scalar(entry)
+        if text is None:
+            continue
+        start = document.offset(entry.start_mark)
+        # A plain or quoted scalar on one line stands as written: place each assignment.
+        verbatim = (
+            document.text.find(text, start, document.offset(entry.end_mark))
+            if "\n" not in text
+            else -1
+        )
+        for match in _ASSIGNMENT.finditer(text):
+            where = (
+                Span(verbatim + match.start(), verbatim + match.end())
+                if verbatim != -1
+                else document.span(entry)
+            )
+            value = match.group(2).strip("\"'")
+            items.append(SetEnv(match.group(1), _unknown_if_expression(value), where))
     for name, value in mapping(node).items():
         text = scalar(value)
         if text is None:
