@@ -221,7 +221,10 @@ class ActivationNotPersisted(Rule):
 class UserInstallInVenv(Rule):
     """
     ## What it finds
-    `pip install --user` while a virtual environment is active.
+    `pip install --user` while a virtual environment is active: activated earlier in the same
+    shell (or in a shell whose activation fails only for `source` under dash, PW306), or put
+    on PATH for the whole build or job (`ENV PATH=/venv/bin:$PATH`, `$GITHUB_PATH`,
+    `$GITHUB_ENV`, `$BASH_ENV`, `##vso[task.prependpath]`).
 
     ## Why it breaks
     A venv does not see the user site-packages, so pip refuses: `ERROR: Can not perform a
@@ -274,8 +277,11 @@ class UserInstallInVenv(Rule):
 class BreakSystemPackages(Rule):
     """
     ## What it finds
-    `--break-system-packages` on pip or uv, or `PIP_BREAK_SYSTEM_PACKAGES` /
-    `UV_BREAK_SYSTEM_PACKAGES` set to a true value (shell, Dockerfile `ENV`, CI `env:`).
+    `--break-system-packages` on pip or uv (also abbreviated, `--break-system-pack`, as pip's
+    parser allows), or `PIP_BREAK_SYSTEM_PACKAGES` / `UV_BREAK_SYSTEM_PACKAGES` set to a true
+    value wherever a file sets environment: a shell `export` or prefix, Dockerfile `ENV` and
+    `ARG`, GitHub `env:` (workflow, job, step), GitLab `variables:`, Azure `variables:`,
+    CircleCI `environment:`, Bitbucket and Travis `env`. Reported at the line that sets it.
 
     ## Why it breaks
     It switches off the PEP 668 guard that stops pip from overwriting the distro's Python

@@ -265,7 +265,9 @@ class ChownSitePackages(Rule):
     """
     ## What it finds
     `chown -R` or `chmod -R` on site-packages, dist-packages or a Python installation
-    directory (`/usr/lib/python3.X`, `/usr/local/lib/python3.X`).
+    directory (`/usr/lib/python3.X`, `/usr/local/lib/python3.X`), in any shell text; a path
+    with variables in it counts by its literal parts
+    (`/usr/local/lib/python${PYTHON_VERSION%.*}/site-packages`).
 
     ## Why it breaks
     It usually patches over an earlier `sudo pip install` or a `Permission denied`. It hands
