@@ -18,6 +18,7 @@ from pipwarden.model import Hit, Span
 from pipwarden.rules.base import Context, EnvContext, Rule, UserSwitch, Venv
 from pipwarden.shell.parse import Command, parse_script
 from pipwarden.shell.session import (
+    Container,
     Image,
     Persist,
     PythonUse,
@@ -107,6 +108,8 @@ class _Walk:
         self.scope = scope
         self.rules = rules
         self.state = state
+        # The environments of containers and hosts the Scope hands text to, by where.
+        self.containers: dict[Container, tuple[State, _Session]] = {}
 
     def run(self) -> Iterator[RuleHit]:
         for item in self.scope.items:
@@ -210,6 +213,30 @@ class _Walk:
             state.lost_activation = session.activated
 
     def _command(self, command: Command, session: _Session) -> Iterator[RuleHit]:
+        container = command.script.container
+        if container is not None:
+            # Text run in a container or on another host: that environment, not this shell's.
+            outer = self.state
+            self.state, session = self._container(container)
+            try:
+                yield from self._command_here(command, session)
+            finally:
+                self.state = outer
+            return
+        yield from self._command_here(command, session)
+
+    def _container(self, container: Container) -> tuple[State, _Session]:
+        if container not in self.containers:
+            state = State()
+            platform = images.classify(container.image) if container.image else None
+            state.platform = platform
+            state.python = platform.python if platform else None
+            state.user = container.user or (platform.default_user if platform else None)
+            state.venv_known = platform is not None
+            self.containers[container] = (state, _Session(None, state.venv_known, {}))
+        return self.containers[container]
+
+    def _command_here(self, command: Command, session: _Session) -> Iterator[RuleHit]:
         env = session.env
         for assignment in command.assignments:
             value = assignment.value.text if assignment.value else None
@@ -257,7 +284,14 @@ class _Walk:
             python_origin=state.python_origin,
             python_run=state.python_run,
             externally_managed=platform.externally_managed if platform else None,
-            unknown_image=self.scope.runs_in_image and platform is None,
+            unknown_image=platform is None
+            and (
+                self.scope.runs_in_image
+                or (
+                    command.script.container is not None
+                    and command.script.container.image is not None
+                )
+            ),
             posix_sh=sh,
             sh_label=sh_label,
             # A PowerShell or cmd step is written for Windows, whatever the runner.
@@ -276,7 +310,7 @@ class _Walk:
         if platform is not None:
             distro = (platform.distro or "").capitalize()
             return platform.sh == "dash", f"/bin/sh (dash on {distro}-based images)"
-        if self.scope.runs_in_image:
+        if self.scope.runs_in_image or script.container is not None:
             return False, "/bin/sh"
         # A script that names /bin/sh must run wherever /bin/sh is POSIX sh: dash on Debian
         # and Ubuntu.

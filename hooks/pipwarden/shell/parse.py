@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipwarden.model import Span
 from pipwarden.shell import SHELLS
-from pipwarden.shell.session import OffsetMap, Script, ScriptBuilder
+from pipwarden.shell.remote import payload
+from pipwarden.shell.session import Container, OffsetMap, Script, ScriptBuilder
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -459,7 +460,7 @@ class _Walker:
                 return (
                     program in _WRAPPER_OPTIONS_WITH_VALUE
                     or program in SHELLS
-                    or program == "busybox"
+                    or program in ("busybox", "docker", "podman", "kubectl", "ssh")
                     or self.wanted(program)
                 )
         return False
@@ -521,6 +522,17 @@ class _Walker:
         program = command.program
         if program == "busybox" and len(command.words) > 1:
             program = command.words[1].text
+        remote = payload(command.texts()) if program not in SHELLS else None
+        if remote is not None and node is not None:
+            script = self._string_script(command.words[remote.index], node, remote.shell, command)
+            if script is not None:
+                yield from parse_script(
+                    script._replace(
+                        container=Container(remote.image, remote.user), elevated_by=None
+                    ),
+                    self.wanted,
+                )
+            return
         if program not in SHELLS:
             return
         script_index = dash_c_argument(command.texts())
@@ -536,6 +548,7 @@ class _Walker:
                     self.source.script.offsets.compose(OffsetMap.identity(start, end - start)),
                     program,
                     command.elevated_by,
+                    container=self.source.script.container,
                 )
         if nested is not None:
             yield from parse_script(nested, self.wanted)
@@ -557,7 +570,11 @@ class _Walker:
             return None
         inner = builder.offsets()
         return Script(
-            builder.text, self.source.script.offsets.compose(inner), shell, command.elevated_by
+            builder.text,
+            self.source.script.offsets.compose(inner),
+            shell,
+            command.elevated_by,
+            container=self.source.script.container,
         )
 
     # Recovery from parse errors -----------------------------------------------------------
@@ -574,6 +591,7 @@ class _Walker:
                 ),
                 self.source.script.shell,
                 self.source.script.elevated_by,
+                container=self.source.script.container,
             )
             if not piece.text.strip():
                 continue

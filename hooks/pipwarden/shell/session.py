@@ -160,6 +160,14 @@ class PythonLiteral(NamedTuple):
     braces: tuple[tuple[int, str], ...] = ()
 
 
+class Container(NamedTuple):
+    """Where a Script runs when another command hands it there (`docker run IMAGE sh -c`,
+    `ssh host '...'`): a fresh environment, `image`'s when it is known."""
+
+    image: str | None
+    user: str | None = None
+
+
 class Script(NamedTuple):
     """The text one shell process runs.
 
@@ -182,6 +190,8 @@ class Script(NamedTuple):
     import_sys_at: int | None = None
     # For a python-shell Script, the string literals it was read from.
     literals: tuple[PythonLiteral, ...] = ()
+    # Set where the text runs in a container or on another machine, not in this shell.
+    container: Container | None = None
 
 
 class Image(NamedTuple):
