@@ -123,3 +123,11 @@ def test_windows_runner_makes_self_upgrade_an_error() -> None:
 def test_break_system_packages_in_workflow_env_points_at_the_variable() -> None:
     (finding,) = findings("github/break-env/.github/workflows/release.yaml", "PW304")
     assert (finding.start.line, finding.start.column, finding.end.line) == (6, 3, 6)
+
+
+def test_a_finding_that_needs_one_value_of_a_variable_says_so() -> None:
+    found = findings("shell/variables/build-wheel.sh", "PW101")
+    assert [f.start.line for f in found] == [12, 15]
+    assert found[0].message.endswith("(when PIP_SUDO is `sudo -H` (line 7))")
+    assert [(p.line, label) for p, label in found[0].related] == [(7, "PIP_SUDO assigned here")]
+    assert "(when" not in found[1].message  # SUDO has one value: no condition to state

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from pipwarden import commands, images
 from pipwarden.commands import PipCall
-from pipwarden.model import Hit, Span
+from pipwarden.model import Hit, Related, Span, line_ref
 from pipwarden.rules.base import Context, EnvContext, Rule, UserSwitch, Venv
 from pipwarden.shell.parse import Command, parse_script
 from pipwarden.shell.session import (
@@ -207,8 +207,18 @@ class _Walk:
         wanted = commands.relevant_program
         if self.scope.persist:
             wanted = _with_output_commands
+        readings: dict[int, list[tuple[Assumptions, list[RuleHit]]]] = {}
         for command in parse_script(script, wanted):
-            yield from self._command(command, session)
+            reading = command.reading
+            if reading is None:
+                yield from self._command(command, session)
+                continue
+            # A command read once per possible value of its variables: judged each way, then
+            # reported once, saying which values a finding needs when it needs some.
+            group = readings.setdefault(reading.group, [])
+            group.append((reading.assumptions, list(self._command(command, session))))
+            if len(group) == reading.count:
+                yield from _merge_readings(readings.pop(reading.group))
         if session.activated is not None and state.venv is None:
             state.lost_activation = session.activated
 
@@ -463,6 +473,38 @@ class _Walk:
         as_root = state.user == "root" and command.run_as in (None, "root")
         if pip is not None and pip.installs and pip.has("--user") and as_root:
             state.root_user_installs.append(pip)
+
+
+Assumptions = tuple[tuple[str, str, Span], ...]
+
+
+def _merge_readings(group: list[tuple[Assumptions, list[RuleHit]]]) -> Iterator[RuleHit]:
+    """One finding per rule and place across the readings of a command; one that holds for
+    only some readings names the values it needs: "when PIP_SUDO is `sudo -H` (line 4)"."""
+    seen: dict[tuple[str, Span], list[tuple[Assumptions, RuleHit]]] = {}
+    for assumptions, hits in group:
+        for rule_hit in hits:
+            key = (rule_hit.rule.code, rule_hit.hit.span)
+            seen.setdefault(key, []).append((assumptions, rule_hit))
+    for found in seen.values():
+        assumptions, first = found[0]
+        if len(found) == len(group) or not assumptions:
+            yield first
+            continue
+        when = " and ".join(
+            f"{name} is {f'`{value}`' if value else 'empty'} (line {line_ref(span.start)})"
+            for name, value, span in assumptions
+        )
+        hit = first.hit
+        yield first._replace(
+            hit=hit._replace(
+                message=f"{hit.message} (when {when})",
+                related=(
+                    *hit.related,
+                    *(Related(span, f"{name} assigned here") for name, _, span in assumptions),
+                ),
+            )
+        )
 
 
 _OUTPUT_COMMANDS = frozenset({"echo", "printf"})

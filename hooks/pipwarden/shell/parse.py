@@ -46,6 +46,17 @@ class Redirect(NamedTuple):
     target: Word
 
 
+class Reading(NamedTuple):
+    """One of several readings of a command whose words hold shell variables with more than
+    one possible value (`$PIP_SUDO pip install` where PIP_SUDO is "" or "sudo -H"):
+    `assumptions` names, for this reading, each such variable's value and its assignment.
+    The readings of one command share `group` and are yielded one after another."""
+
+    group: int
+    count: int
+    assumptions: tuple[tuple[str, str, Span], ...]
+
+
 class Command(NamedTuple):
     """A simple command after unwrapping sudo, env, time, nice, exec, command, xargs, timeout,
     nohup. `words[0]` is the program; `elevated_by` is the `sudo` word that runs it as root
@@ -60,6 +71,7 @@ class Command(NamedTuple):
     run_as: str | None = None
     # The wrapper words unwrapped off the front (`sudo -H`, `env X=1`), in order.
     wrappers: tuple[Word, ...] = ()
+    reading: Reading | None = None
 
     @property
     def name(self) -> str | None:
@@ -357,10 +369,44 @@ def _value_word(word: Word, value: str) -> Word:
 # The walk
 
 
+# Where an assignment may not run, or may run more than once: its value is one possibility.
+_CONDITIONAL = frozenset(
+    {
+        "if_statement",
+        "elif_clause",
+        "else_clause",
+        "case_item",
+        "for_statement",
+        "c_style_for_statement",
+        "while_statement",
+        "function_definition",
+        "list",
+        "subshell",
+        "pipeline",
+    }
+)
+_EXPANSION = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
+_DECLARATIONS = frozenset({"export", "local", "declare", "typeset", "readonly"})
+MAX_READINGS = 16
+
+
+def _conditional(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None and parent.type != "program":
+        if parent.type in _CONDITIONAL:
+            return True
+        parent = parent.parent
+    return False
+
+
 class _Walker:
     def __init__(self, source: _Source, wanted: Wanted | None) -> None:
         self.source = source
         self.wanted = wanted
+        # Shell variables assigned in this script, in source order: the literal values that
+        # may reach here (with their assignments), or None where one cannot be known.
+        self.variables: dict[str, tuple[tuple[str, Span], ...] | None] = {}
+        self.readings = 0
 
     def program(self, root: Node) -> Iterator[Command]:
         for statement in root.children:
@@ -445,7 +491,68 @@ class _Walker:
                 redirects = (*redirects, *self._file_redirect(child))
             # Commands inside substitutions run before this one.
             yield from self._substitutions(child)
-        yield from self._emit(words, assignments, redirects, node, heredocs or [])
+        keyword = words[0].text if words else None
+        if not words or keyword in _DECLARATIONS:
+            for assignment in assignments:
+                self._remember(assignment, node)
+        elif keyword == "read":
+            for word in words[1:]:
+                if word.text and not word.text.startswith("-"):
+                    self.variables[word.text] = None
+        readings = self._readings(words) if words else None
+        if readings is None:
+            yield from self._emit(words, assignments, redirects, node, heredocs or [])
+            return
+        self.readings += 1
+        readings = [(w, a) for w, a in readings if w]  # `$SUDO` alone, read as empty
+        for variant, assumptions in readings:
+            reading = Reading(self.readings, len(readings), assumptions)
+            yield from self._emit(variant, assignments, redirects, node, heredocs or [], reading)
+
+    def _remember(self, assignment: Assignment, node: Node) -> None:
+        value = assignment.value.text if assignment.value is not None else ""
+        name = assignment.name
+        if value is None:
+            self.variables[name] = None
+        elif _conditional(node):
+            known = self.variables.get(name)
+            # With no literal before it, the value the variable had is unknown.
+            self.variables[name] = (*known, (value, assignment.span)) if known else None
+        else:
+            self.variables[name] = ((value, assignment.span),)
+
+    def _values(self, word: Word) -> tuple[tuple[str, Span], ...] | None:
+        """The possible values of a word that is one unquoted `$NAME`/`${NAME}`."""
+        if word.text is not None:
+            return None
+        match = _EXPANSION.fullmatch(word.raw)
+        return self.variables.get(match.group(1) or match.group(2)) if match else None
+
+    def _readings(
+        self, words: list[Word]
+    ) -> list[tuple[list[Word], tuple[tuple[str, str, Span], ...]]] | None:
+        """The command read with each possible value of the literal variables in its words
+        (word-split, as an unquoted expansion is); None when it has none."""
+        readings: list[tuple[list[Word], tuple[tuple[str, str, Span], ...]]] = [([], ())]
+        expanded = False
+        for word in words:
+            values = self._values(word)
+            if values is None:
+                readings = [([*w, word], a) for w, a in readings]
+                continue
+            expanded = True
+            name = word.raw.strip("${}")
+            readings = [
+                (
+                    [*w, *(Word(part, part, word.span) for part in value.split())],
+                    (*a, (name, value, span)) if len(values) > 1 else a,
+                )
+                for w, a in readings
+                for value, span in values
+            ]
+            if len(readings) > MAX_READINGS:
+                return None
+        return readings if expanded and any(w for w, _ in readings) else None
 
     def _wanted(self, node: Node) -> bool:
         for child in node.children:
@@ -453,8 +560,10 @@ class _Walker:
                 return True
             if child.type == "command_name":
                 name = _static_value(child, self.source)
-                if name is None or self.wanted is None:
-                    return name is not None
+                if name is None:
+                    return self._values(_word(child, self.source)) is not None
+                if self.wanted is None:
+                    return True
                 program = name.rsplit("/", 1)[-1]
                 # Wrappers and shells are this layer's own business: what they run may be wanted.
                 return (
@@ -489,6 +598,7 @@ class _Walker:
         redirects: tuple[Redirect, ...],
         node: Node | None,
         heredocs: list[Node],
+        reading: Reading | None = None,
     ) -> Iterator[Command]:
         unwrapped = _unwrap(words, assignments)
         if unwrapped is None:
@@ -510,6 +620,7 @@ class _Walker:
             elevated_by,
             unwrapped.run_as if unwrapped.elevated_by or unwrapped.run_as else None,
             tuple(unwrapped.wrappers),
+            reading,
         )
         yield command
         yield from self._nested(command, unwrapped, node, heredocs)
