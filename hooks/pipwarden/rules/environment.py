@@ -343,7 +343,11 @@ class ExternallyManaged(Rule):
     ## What it finds
     pip installing into a distro Python that is marked externally managed (PEP 668):
     Debian 12+, Ubuntu 23.04+, Alpine 3.19+ and Arch, for example `FROM ubuntu:24.04`,
-    `apt-get install python3-pip`, then `pip3 install requests`.
+    `apt-get install python3-pip`, then `pip3 install requests`. Images are classified by
+    the distro their reference names, official or not (`nvidia/cuda:12.6.2-runtime-ubuntu24.04`,
+    `marketplace.gcr.io/google/ubuntu2404`, `mcr.microsoft.com/devcontainers/base:bookworm`,
+    `mirror.gcr.io/library/debian:12`), in a Dockerfile, a CI job's image and `docker run
+    IMAGE sh -c '...'`; an image that names no distro is unknown, and nothing is reported.
 
     ## Why it breaks
     pip refuses every install there outside a venv, and `--user` is no way around it:

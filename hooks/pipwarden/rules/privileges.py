@@ -14,7 +14,10 @@ class SudoPip(Rule):
     ## What it finds
     `sudo` running an installer: `sudo pip install`, `sudo python3 -m pip install`,
     `sudo uv pip install --system`, `sudo easy_install`, `sudo python setup.py install`, also
-    through `sudo -H`, `sudo -E` and `sudo sh -c '...'`.
+    through `sudo -H`, `sudo -E` and `sudo sh -c '...'`, through a variable the script sets
+    to a literal (`SUDO=sudo; $SUDO pip install`; where it is `sudo` on one branch only, the
+    message says so), and inside text run in a container or on another host (`docker exec
+    app sh -c 'sudo pip install ...'`, `ssh host 'sudo pip3 install ...'`).
 
     ## Why it breaks
     The install runs as root into the system Python's site-packages. The files it leaves are
