@@ -97,8 +97,9 @@ class Cache:
                 data = handle.read()
             if digest(data) != hashed:
                 return None
-            entry[1] = found[1] if not _racy(found[1]) else None
-            self.changed = True
+            if not _racy(found[1]):  # from now on a stat will do
+                entry[1] = found[1]
+                self.changed = True
         for dependency, expected in dependencies:
             if list(_stat(dependency) or ()) != expected:
                 return None
