@@ -286,3 +286,23 @@ def test_files_the_gitlab_ci_includes_are_gitlab_ci(
         ["ci/lint.yml:2:12:", "PW101"],
         ["ci/test-jobs.yml:4:7:", "PW101"],
     ]
+
+
+def test_tracked_build_directories_are_read(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    write(
+        project,
+        {
+            "build/docker/Dockerfile": "FROM ubuntu:22.04\nRUN sudo pip3 install awscli\n",
+            "node_modules/pkg/install.sh": SUDO_SCRIPT,
+        },
+    )
+    subprocess.run(["git", "-C", str(project), "add", "-f", "."], check=True)
+    write(project, {"dist/untracked.sh": SUDO_SCRIPT})
+    code, out, _ = run(capsys, "check", "--output-format", "concise", ".")
+    assert code == 1
+    assert {line.split(":")[0] for line in out.splitlines() if " PW" in line} == {
+        "build/docker/Dockerfile"
+    }

@@ -60,6 +60,7 @@ SHEBANG = "shebang"
 YAML = "yaml"
 
 _SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".zsh")
+_TEMPLATE_SUFFIXES = frozenset({"template", "tmpl", "tpl", "in", "j2", "jinja", "jinja2"})
 _MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
 
 
@@ -70,6 +71,10 @@ def classify_name(path: str) -> Kind | str | None:
     parts = lower.split(".")
     if "dockerfile" in parts or "containerfile" in parts:
         return Kind.DOCKERFILE
+    if parts[0].startswith(("dockerfile", "containerfile")) and (
+        len(parts) == 1 or parts[-1] in _TEMPLATE_SUFFIXES
+    ):
+        return Kind.DOCKERFILE  # Dockerfile-linux.template, Dockerfile_dev
     if lower.endswith(_SHELL_SUFFIXES):
         return Kind.SHELL
     if name in _MAKEFILES or lower.endswith((".mk", ".make")):
@@ -162,9 +167,10 @@ def _list_directory(directory: str) -> Iterator[str]:
     if listed is None:
         yield from _walk(directory)
         return
-    for relative in listed:
-        parts = relative.split("/")
-        if SKIPPED_DIRS.intersection(parts[:-1]):
+    for relative, tracked in listed:
+        skipped = SKIPPED_DIRS.intersection(relative.split("/")[:-1])
+        # A build directory the repository commits (generated files it ships) is its own.
+        if skipped and not (tracked and skipped <= _TRACKED_BUILD_DIRS):
             continue
         full = os.path.join(directory, relative) if directory != "." else relative
         if classify_name(full) is not None and _regular_file(full):
@@ -180,7 +186,12 @@ def _regular_file(path: str) -> bool:
         return False
 
 
-def _git_files(directory: str) -> list[str] | None:
+_TRACKED_BUILD_DIRS = frozenset({"build", "dist"})
+
+
+def _git_files(directory: str) -> list[tuple[str, bool]] | None:
+    """The files git lists under `directory` (tracked, and untracked but not ignored), each
+    with whether git tracks it; None outside a work tree."""
     import subprocess  # only walks of directories pay for it
 
     try:
@@ -193,6 +204,7 @@ def _git_files(directory: str) -> list[str] | None:
                 "--cached",
                 "--others",
                 "--exclude-standard",
+                "-t",
                 "-z",
             ],
             capture_output=True,
@@ -203,8 +215,10 @@ def _git_files(directory: str) -> list[str] | None:
         return None
     if result.returncode != 0:
         return None
-    names = result.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return list(dict.fromkeys(name for name in names if name))
+    entries = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+    # `-t` tags each entry: "? " for untracked, a letter for what git tracks.
+    listed = {entry[2:]: entry[0] != "?" for entry in entries if len(entry) > 2}
+    return list(listed.items())
 
 
 def _walk(directory: str) -> Iterator[str]:

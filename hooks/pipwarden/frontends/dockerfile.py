@@ -155,7 +155,23 @@ class _Stage:
         self.shell = shell
 
 
+# Template markup: `{{ expr }}` and `%%NAME%%` stand for unknown words; `{% tag %}` and
+# `{# comment #}` produce no text.
+_TEMPLATE_VALUE = re.compile(r"\{\{.*?\}\}|%%[A-Za-z_][\w-]*%%")
+_TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}")
+
+
+def _without_template_markup(text: str) -> str:
+    """The template with its markup replaced by text of the same length, so every offset
+    still points where it did."""
+    text = _TEMPLATE_TAG.sub(lambda m: " " * len(m.group(0)), text)
+    return _TEMPLATE_VALUE.sub(lambda m: "$" + "_" * (len(m.group(0)) - 1), text)
+
+
 def parse(text: str, path: str) -> Parsed:
+    name = path.rsplit("/", 1)[-1].lower()
+    if name.rsplit(".", 1)[-1] in ("template", "tmpl", "tpl", "in", "j2", "jinja", "jinja2"):
+        text = _without_template_markup(text)
     lexer = _Lexer(text)
     stages: list[_Stage] = []
     global_args: dict[str, str | None] = {}
