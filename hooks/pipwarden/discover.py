@@ -59,7 +59,7 @@ SHEBANG = "shebang"
 # YAML under no CI path: GitLab CI if the repository's .gitlab-ci.yml includes it.
 YAML = "yaml"
 
-_SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".zsh")
+_SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".zsh", ".ps1", ".psm1", ".bat", ".cmd")
 _TEMPLATE_SUFFIXES = frozenset({"template", "tmpl", "tpl", "in", "j2", "jinja", "jinja2"})
 _MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
 

@@ -1,4 +1,6 @@
-"""Shell script files: the whole file is one Script in one Scope."""
+"""Shell script files: the whole file is one Script in one Scope. PowerShell (`*.ps1`,
+`*.psm1`) and cmd (`*.bat`, `*.cmd`) files are Scripts for those shells, which run on
+Windows (the shell layer reads them with its own small reader)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,16 @@ if TYPE_CHECKING:
     from pipwarden.frontends import Parsed
 
 _SHEBANG = re.compile(r"#!\s*(?P<path>\S+)(?:[ \t]+(?P<arg>\S+))?")
-_EXTENSION_SHELL = {".sh": "", ".bash": "bash", ".ksh": "ksh", ".zsh": "zsh"}
+_EXTENSION_SHELL = {
+    ".sh": "",
+    ".bash": "bash",
+    ".ksh": "ksh",
+    ".zsh": "zsh",
+    ".ps1": "pwsh",
+    ".psm1": "pwsh",
+    ".bat": "cmd",
+    ".cmd": "cmd",
+}
 
 
 def shebang_shell(first_line: str) -> str | None:
@@ -34,9 +45,9 @@ def parse(text: str, path: str) -> Parsed:
     from pipwarden.shell.session import OffsetMap, Scope, Script
 
     first_line = text.split("\n", 1)[0]
-    shell = shebang_shell(first_line)
-    if shell is None:
-        suffix = "." + path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
-        shell = _EXTENSION_SHELL.get(suffix, "")
+    suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    shell = _EXTENSION_SHELL.get(suffix, "")
+    if shell not in ("pwsh", "cmd"):
+        shell = shebang_shell(first_line) or shell
     script = Script(text, OffsetMap.identity(0, len(text)), shell)
     return Parsed([Scope(path, (script,))])
