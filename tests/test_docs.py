@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipwarden.frontends import azure, circleci, dockerfile, github, gitlab, makefile
+from pipwarden.frontends import azure, circleci, codebuild, dockerfile, github, gitlab, makefile
 from pipwarden.rules.docs import generated_pages, with_rules_table
 from pipwarden.rules.registry import ALL_RULES
 
@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AUTHORITATIVE = {
     "https://circleci.com/docs/set-environment-variable/#set-an-environment-variable-in-a-shell-command",
     "https://docs.astral.sh/uv/guides/tools/#installing-tools",
+    "https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-cmd.html",
     "https://docs.docker.com/build/building/best-practices/#user",
     "https://docs.docker.com/reference/dockerfile/#env",
     "https://docs.docker.com/reference/dockerfile/#shell-form",
@@ -58,7 +59,7 @@ def test_every_link_is_authoritative() -> None:
     linked = {rule.url for rule in ALL_RULES if rule.url}
     for rule in ALL_RULES:
         linked |= set(re.findall(r"https://\S+", rule.documentation()))
-    for module in (dockerfile, makefile, github, gitlab, circleci, azure):
+    for module in (dockerfile, makefile, github, gitlab, circleci, azure, codebuild):
         linked.add(module.BOUNDARY.url)
     assert linked <= AUTHORITATIVE, sorted(linked - AUTHORITATIVE)
     assert len(linked) > 15

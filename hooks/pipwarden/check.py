@@ -88,7 +88,15 @@ def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
 
 
 CI_KINDS = frozenset(
-    {Kind.GITHUB, Kind.GITLAB, Kind.CIRCLECI, Kind.AZURE, Kind.BITBUCKET, Kind.TRAVIS}
+    {
+        Kind.GITHUB,
+        Kind.GITLAB,
+        Kind.CIRCLECI,
+        Kind.AZURE,
+        Kind.BITBUCKET,
+        Kind.TRAVIS,
+        Kind.CODEBUILD,
+    }
 )
 
 

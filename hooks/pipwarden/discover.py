@@ -52,6 +52,7 @@ class Kind(enum.Enum):
     AZURE = "azure-pipelines"
     BITBUCKET = "bitbucket-pipelines"
     TRAVIS = "travis"
+    CODEBUILD = "aws-codebuild"
 
 
 # Files whose kind only their first line tells (`#!/bin/bash`).
@@ -103,6 +104,8 @@ def _ci_kind(path: str, name: str) -> Kind | None:
         return Kind.BITBUCKET
     if name == ".travis.yml":
         return Kind.TRAVIS
+    if name.lower().startswith("buildspec"):
+        return Kind.CODEBUILD
     return None
 
 

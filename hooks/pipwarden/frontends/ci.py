@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipwarden.discover import Kind
-from pipwarden.frontends import Parsed, azure, bitbucket, circleci, github, gitlab, travis
+from pipwarden.frontends import (
+    Parsed,
+    azure,
+    bitbucket,
+    circleci,
+    codebuild,
+    github,
+    gitlab,
+    travis,
+)
 from pipwarden.frontends.yamlci import Document, load
 
 FRONTENDS: dict[Kind, Callable[[Document, str], Parsed]] = {
@@ -15,6 +24,7 @@ FRONTENDS: dict[Kind, Callable[[Document, str], Parsed]] = {
     Kind.AZURE: azure.parse,
     Kind.BITBUCKET: bitbucket.parse,
     Kind.TRAVIS: travis.parse,
+    Kind.CODEBUILD: codebuild.parse,
 }
 
 
