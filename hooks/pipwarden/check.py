@@ -9,7 +9,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipwarden.config import Settings
-from pipwarden.discover import SHEBANG, YAML, Kind, classify_name, included_by_gitlab_ci
+from pipwarden.discover import (
+    SHEBANG,
+    YAML,
+    Kind,
+    ci_kind_by_content,
+    classify_name,
+    included_by_gitlab_ci,
+    may_be_ci_by_content,
+)
 from pipwarden.model import SAFE, Edit, Finding, Fix, Position, Severity, SourceText, Span
 
 if TYPE_CHECKING:
@@ -171,9 +179,15 @@ class Checker:
         report = FileReport(path)
         kind = classify_name(path)
         if kind == YAML:
-            # Whether it is GitLab CI is up to the .gitlab-ci.yml that may include it.
+            # Whether it is GitLab CI is up to the .gitlab-ci.yml that may include it, or to
+            # its own content where its place says it may be CI configuration.
             report.dependencies.append(os.path.abspath(".gitlab-ci.yml"))
-            kind = Kind.GITLAB if included_by_gitlab_ci(path) else None
+            if included_by_gitlab_ci(path):
+                kind = Kind.GITLAB
+            elif may_be_ci_by_content(path):
+                kind = YAML
+            else:
+                kind = None
         if kind is None:
             return report
         try:
@@ -187,23 +201,29 @@ class Checker:
             return report
         if self.fingerprint:
             report.size, report.mtime, report.digest = size, status.st_mtime_ns, digest(data)
+        # A kind only the content can confirm: until then the file is not ours to report on.
+        tentative = kind in (SHEBANG, YAML)
         if size > MAX_BYTES:
-            if kind != SHEBANG:
+            if not tentative:
                 message = f"file is {size / 2**20:.1f} MiB, more than pipwarden reads ({MAX_BYTES // 2**20} MiB); it was not checked"
                 self._problem(report, message)
             return report
         if b"\0" in data[:8192]:
-            if kind != SHEBANG:
+            if not tentative:
                 self._problem(report, "binary file (it contains NUL bytes); it was not checked")
             return report
         if not _MENTIONS_BYTES.search(data.lower()):
-            report.checked = kind != SHEBANG
+            report.checked = not tentative
             return report
         text, report.bom = decode(data)
         if kind == SHEBANG:
             kind = _shebang_kind(text)
             if kind is None:
                 return report
+        elif kind == YAML:
+            kind = ci_kind_by_content(text)
+            if kind is None:
+                return report  # plain YAML: skipped, silently
         assert isinstance(kind, Kind)
         report.kind = kind
         try:

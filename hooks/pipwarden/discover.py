@@ -147,6 +147,47 @@ def included_by_gitlab_ci(path: str) -> bool:
     return any(fnmatch.fnmatchcase(relative, pattern) for pattern in gitlab_includes(os.getcwd()))
 
 
+_CONTENT_DIRS = frozenset({"examples", "example", "ci", ".ci", "templates", "template"})
+_CONTENT_NAME = re.compile(r".*(workflow|pipeline).*\.ya?ml", re.IGNORECASE)
+
+
+def may_be_ci_by_content(path: str) -> bool:
+    """YAML whose place or name suggests CI configuration its path does not prove:
+    `examples/*.yml`, `ci/`, `.ci/`, `templates/`, `*workflow*.yml`, `*pipeline*.yml`."""
+    parts = path.replace("\\", "/").split("/")
+    return bool(_CONTENT_DIRS.intersection(parts[:-1])) or bool(_CONTENT_NAME.fullmatch(parts[-1]))
+
+
+def _top_level(text: str, key: str) -> bool:
+    return re.search(rf"(?m)^['\"]?{key}['\"]?\s*:", text) is not None
+
+
+def ci_kind_by_content(text: str) -> Kind | None:
+    """The CI service whose top level the YAML unmistakably has; None for plain YAML."""
+    if (
+        _top_level(text, "jobs")
+        and _top_level(text, "on")
+        and re.search(r"(?m)^\s+(runs-on|steps)\s*:", text)
+    ):
+        return Kind.GITHUB
+    circleci_version = re.search(r"(?m)^version:\s*['\"]?2(\.\d)?\b", text)
+    if (
+        circleci_version
+        and _top_level(text, "jobs")
+        and re.search(r"(?m)^\s+(docker|machine|executor)\s*:", text)
+    ):
+        return Kind.CIRCLECI
+    if any(_top_level(text, k) for k in ("trigger", "pool")) and re.search(
+        r"(?m)^\s*-\s*(script|bash|task)\s*:", text
+    ):
+        return Kind.AZURE
+    if any(_top_level(text, k) for k in ("stages", "image")) and re.search(
+        r"(?m)^  script\s*:", text
+    ):
+        return Kind.GITLAB
+    return None
+
+
 class Candidate(NamedTuple):
     path: str
     explicit: bool  # named on the command line (errors reading it are reported)
