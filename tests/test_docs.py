@@ -6,7 +6,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipwarden.frontends import azure, circleci, codebuild, dockerfile, github, gitlab, makefile
+from pipwarden.frontends import (
+    azure,
+    circleci,
+    codebuild,
+    dockerfile,
+    github,
+    gitlab,
+    makefile,
+    readthedocs,
+)
 from pipwarden.rules.docs import generated_pages, with_rules_table
 from pipwarden.rules.registry import ALL_RULES
 
@@ -24,6 +33,7 @@ AUTHORITATIVE = {
     "https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-system-path",
     "https://docs.gitlab.com/ci/yaml/#after_script",
     "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux",
+    "https://docs.readthedocs.io/en/stable/build-customization.html",
     "https://docs.python.org/3/installing/index.html#work-with-multiple-versions-of-python-installed-in-parallel",
     "https://docs.python.org/3/library/site.html#site.USER_BASE",
     "https://docs.python.org/3/library/venv.html#how-venvs-work",
@@ -59,7 +69,7 @@ def test_every_link_is_authoritative() -> None:
     linked = {rule.url for rule in ALL_RULES if rule.url}
     for rule in ALL_RULES:
         linked |= set(re.findall(r"https://\S+", rule.documentation()))
-    for module in (dockerfile, makefile, github, gitlab, circleci, azure, codebuild):
+    for module in (dockerfile, makefile, github, gitlab, circleci, azure, codebuild, readthedocs):
         linked.add(module.BOUNDARY.url)
     assert linked <= AUTHORITATIVE, sorted(linked - AUTHORITATIVE)
     assert len(linked) > 15

@@ -104,6 +104,7 @@ CI_KINDS = frozenset(
         Kind.BITBUCKET,
         Kind.TRAVIS,
         Kind.CODEBUILD,
+        Kind.READTHEDOCS,
     }
 )
 

@@ -53,6 +53,7 @@ class Kind(enum.Enum):
     BITBUCKET = "bitbucket-pipelines"
     TRAVIS = "travis"
     CODEBUILD = "aws-codebuild"
+    READTHEDOCS = "readthedocs"
 
 
 # Files whose kind only their first line tells (`#!/bin/bash`).
@@ -106,6 +107,8 @@ def _ci_kind(path: str, name: str) -> Kind | None:
         return Kind.TRAVIS
     if name.lower().startswith("buildspec"):
         return Kind.CODEBUILD
+    if name.lstrip(".").rsplit(".", 1)[0] == "readthedocs":
+        return Kind.READTHEDOCS
     return None
 
 

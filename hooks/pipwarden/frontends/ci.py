@@ -13,6 +13,7 @@ from pipwarden.frontends import (
     codebuild,
     github,
     gitlab,
+    readthedocs,
     travis,
 )
 from pipwarden.frontends.yamlci import Document, load
@@ -25,6 +26,7 @@ FRONTENDS: dict[Kind, Callable[[Document, str], Parsed]] = {
     Kind.BITBUCKET: bitbucket.parse,
     Kind.TRAVIS: travis.parse,
     Kind.CODEBUILD: codebuild.parse,
+    Kind.READTHEDOCS: readthedocs.parse,
 }
 
 
