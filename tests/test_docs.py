@@ -15,6 +15,7 @@ from pipwarden.frontends import (
     gitlab,
     makefile,
     readthedocs,
+    taskfile,
 )
 from pipwarden.rules.docs import generated_pages, with_rules_table
 from pipwarden.rules.registry import ALL_RULES
@@ -50,6 +51,7 @@ AUTHORITATIVE = {
     "https://pip.pypa.io/en/stable/user_guide/#user-installs",
     "https://pip.pypa.io/warnings/venv",
     "https://pipx.pypa.io/stable/#pip-vs-pipx",
+    "https://taskfile.dev/faq/",
     "https://www.gnu.org/software/make/manual/html_node/Execution.html",
 }
 
@@ -69,7 +71,17 @@ def test_every_link_is_authoritative() -> None:
     linked = {rule.url for rule in ALL_RULES if rule.url}
     for rule in ALL_RULES:
         linked |= set(re.findall(r"https://\S+", rule.documentation()))
-    for module in (dockerfile, makefile, github, gitlab, circleci, azure, codebuild, readthedocs):
+    for module in (
+        dockerfile,
+        makefile,
+        github,
+        gitlab,
+        circleci,
+        azure,
+        codebuild,
+        readthedocs,
+        taskfile,
+    ):
         linked.add(module.BOUNDARY.url)
     assert linked <= AUTHORITATIVE, sorted(linked - AUTHORITATIVE)
     assert len(linked) > 15

@@ -105,6 +105,7 @@ CI_KINDS = frozenset(
         Kind.TRAVIS,
         Kind.CODEBUILD,
         Kind.READTHEDOCS,
+        Kind.TASKFILE,
     }
 )
 

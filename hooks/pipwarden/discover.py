@@ -54,6 +54,7 @@ class Kind(enum.Enum):
     TRAVIS = "travis"
     CODEBUILD = "aws-codebuild"
     READTHEDOCS = "readthedocs"
+    TASKFILE = "taskfile"
 
 
 # Files whose kind only their first line tells (`#!/bin/bash`).
@@ -109,6 +110,8 @@ def _ci_kind(path: str, name: str) -> Kind | None:
         return Kind.CODEBUILD
     if name.lstrip(".").rsplit(".", 1)[0] == "readthedocs":
         return Kind.READTHEDOCS
+    if name.lower().rsplit(".", 1)[0] in ("taskfile", "taskfile.dist"):
+        return Kind.TASKFILE
     return None
 
 

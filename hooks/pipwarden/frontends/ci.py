@@ -14,6 +14,7 @@ from pipwarden.frontends import (
     github,
     gitlab,
     readthedocs,
+    taskfile,
     travis,
 )
 from pipwarden.frontends.yamlci import Document, load
@@ -27,6 +28,7 @@ FRONTENDS: dict[Kind, Callable[[Document, str], Parsed]] = {
     Kind.TRAVIS: travis.parse,
     Kind.CODEBUILD: codebuild.parse,
     Kind.READTHEDOCS: readthedocs.parse,
+    Kind.TASKFILE: taskfile.parse,
 }
 
 
