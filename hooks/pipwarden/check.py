@@ -106,6 +106,7 @@ CI_KINDS = frozenset(
         Kind.CODEBUILD,
         Kind.READTHEDOCS,
         Kind.TASKFILE,
+        Kind.COMPOSE,
     }
 )
 

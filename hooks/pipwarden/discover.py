@@ -55,6 +55,7 @@ class Kind(enum.Enum):
     CODEBUILD = "aws-codebuild"
     READTHEDOCS = "readthedocs"
     TASKFILE = "taskfile"
+    COMPOSE = "compose"
 
 
 # Files whose kind only their first line tells (`#!/bin/bash`).
@@ -112,6 +113,8 @@ def _ci_kind(path: str, name: str) -> Kind | None:
         return Kind.READTHEDOCS
     if name.lower().rsplit(".", 1)[0] in ("taskfile", "taskfile.dist"):
         return Kind.TASKFILE
+    if name.lower().startswith(("compose.", "docker-compose")):
+        return Kind.COMPOSE
     return None
 
 

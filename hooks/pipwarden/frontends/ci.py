@@ -11,6 +11,7 @@ from pipwarden.frontends import (
     bitbucket,
     circleci,
     codebuild,
+    compose,
     github,
     gitlab,
     readthedocs,
@@ -29,6 +30,7 @@ FRONTENDS: dict[Kind, Callable[[Document, str], Parsed]] = {
     Kind.CODEBUILD: codebuild.parse,
     Kind.READTHEDOCS: readthedocs.parse,
     Kind.TASKFILE: taskfile.parse,
+    Kind.COMPOSE: compose.parse,
 }
 
 
