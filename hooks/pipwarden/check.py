@@ -88,6 +88,10 @@ def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
         from pipwarden.frontends import python
 
         return python.parse
+    if kind is Kind.TOX:
+        from pipwarden.frontends import tox
+
+        return tox.parse
     if kind in CI_KINDS:
         from pipwarden.frontends import ci
 

@@ -56,6 +56,7 @@ class Kind(enum.Enum):
     READTHEDOCS = "readthedocs"
     TASKFILE = "taskfile"
     COMPOSE = "compose"
+    TOX = "tox"
 
 
 # Files whose kind only their first line tells (`#!/bin/bash`).
@@ -87,6 +88,8 @@ def classify_name(path: str) -> Kind | str | None:
         return _ci_kind(path.replace("\\", "/"), name) or YAML
     if lower.endswith((".py", ".pyw")):
         return Kind.PYTHON
+    if lower == "tox.ini":
+        return Kind.TOX
     if "." not in name.lstrip("."):
         return SHEBANG
     return None
