@@ -92,6 +92,10 @@ def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
         from pipwarden.frontends import tox
 
         return tox.parse
+    if kind is Kind.JUST:
+        from pipwarden.frontends import justfile
+
+        return justfile.parse
     if kind in CI_KINDS:
         from pipwarden.frontends import ci
 

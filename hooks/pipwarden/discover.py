@@ -57,6 +57,7 @@ class Kind(enum.Enum):
     TASKFILE = "taskfile"
     COMPOSE = "compose"
     TOX = "tox"
+    JUST = "just"
 
 
 # Files whose kind only their first line tells (`#!/bin/bash`).
@@ -90,6 +91,8 @@ def classify_name(path: str) -> Kind | str | None:
         return Kind.PYTHON
     if lower == "tox.ini":
         return Kind.TOX
+    if lower in ("justfile", ".justfile") or lower.endswith(".just"):
+        return Kind.JUST
     if "." not in name.lstrip("."):
         return SHEBANG
     return None
