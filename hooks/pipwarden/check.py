@@ -96,6 +96,10 @@ def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
         from pipwarden.frontends import justfile
 
         return justfile.parse
+    if kind is Kind.JENKINS:
+        from pipwarden.frontends import jenkins
+
+        return jenkins.parse
     if kind in CI_KINDS:
         from pipwarden.frontends import ci
 

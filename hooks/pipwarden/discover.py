@@ -58,6 +58,7 @@ class Kind(enum.Enum):
     COMPOSE = "compose"
     TOX = "tox"
     JUST = "just"
+    JENKINS = "jenkins"
 
 
 # Files whose kind only their first line tells (`#!/bin/bash`).
@@ -93,6 +94,8 @@ def classify_name(path: str) -> Kind | str | None:
         return Kind.TOX
     if lower in ("justfile", ".justfile") or lower.endswith(".just"):
         return Kind.JUST
+    if lower == "jenkinsfile" or lower.startswith("jenkinsfile.") or lower.endswith(".jenkinsfile"):
+        return Kind.JENKINS
     if "." not in name.lstrip("."):
         return SHEBANG
     return None
