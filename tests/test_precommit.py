@@ -55,10 +55,14 @@ def test_hook_fails_on_sudo_pip_and_passes_on_a_clean_dockerfile(
     # Files pre-commit passes that pipwarden does not read are skipped silently.
     (repository / "config.yml").write_text("name: not a pipeline\nsteps: [1, 2]\n")
     (repository / "tool.py").write_text("print('pip install is only text here')\n")
+    # Kinds known by their name only, which pre-commit has no type for.
+    (repository / "justfile").write_text("setup:\n    sudo pip install tox\n")
     git(repository, "add", ".")
     failed = try_repo(repository, pre_commit_home)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Dockerfile:2:5: PW101" in failed.stdout
+    assert "justfile:2:5: PW101" in failed.stdout
+    (repository / "justfile").unlink()
 
     (repository / "Dockerfile").write_text(
         "FROM python:3.12-slim\nRUN python -m pip install --no-cache-dir flask\n"

@@ -100,6 +100,10 @@ def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
         from pipwarden.frontends import jenkins
 
         return jenkins.parse
+    if kind is Kind.DEVCONTAINER:
+        from pipwarden.frontends import devcontainer
+
+        return devcontainer.parse
     if kind in CI_KINDS:
         from pipwarden.frontends import ci
 

@@ -59,6 +59,7 @@ class Kind(enum.Enum):
     TOX = "tox"
     JUST = "just"
     JENKINS = "jenkins"
+    DEVCONTAINER = "devcontainer"
 
 
 # Files whose kind only their first line tells (`#!/bin/bash`).
@@ -96,6 +97,10 @@ def classify_name(path: str) -> Kind | str | None:
         return Kind.JUST
     if lower == "jenkinsfile" or lower.startswith("jenkinsfile.") or lower.endswith(".jenkinsfile"):
         return Kind.JENKINS
+    if lower == ".devcontainer.json" or (
+        lower == "devcontainer.json" and "/.devcontainer/" in "/" + path.replace("\\", "/")
+    ):
+        return Kind.DEVCONTAINER
     if "." not in name.lstrip("."):
         return SHEBANG
     return None

@@ -49,8 +49,11 @@ def split_reference(ref: str) -> tuple[str, str]:
 
 # Vendor images whose Python we know, by repository path (registry included).
 _VENDOR_PYTHON = {
-    "mcr.microsoft.com/devcontainers/python": "official",
-    "mcr.microsoft.com/vscode/devcontainers/python": "official",
+    # Python images for dev containers: whether their `vscode` user may write the Python
+    # (the Python feature gives a group write access) varies by version, so they count as
+    # a Python meant to take installs and PW401 never guesses.
+    "mcr.microsoft.com/devcontainers/python": "managed",
+    "mcr.microsoft.com/vscode/devcontainers/python": "managed",
     "continuumio/miniconda3": "conda",
     "continuumio/anaconda3": "conda",
     "condaforge/miniforge3": "conda",

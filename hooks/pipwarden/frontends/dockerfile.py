@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from pipwarden import images
 from pipwarden.frontends import Parsed
+from pipwarden.frontends.jsonc import add_json_string
 from pipwarden.frontends.shellscript import shebang_shell
 from pipwarden.model import Span
 from pipwarden.shell import SHELLS
@@ -331,7 +332,7 @@ def _exec_form(builder: ScriptBuilder, skip: int) -> Script | None:
     ):
         literal = literals[2]
         inner = ScriptBuilder()
-        _add_json_string(inner, literal.group(0), literal.start())
+        add_json_string(inner, literal.group(0), literal.start())
         return Script(inner.text, base.offsets.compose(inner.offsets()), program)
     # No shell: the program runs with exactly these arguments.
     inner = ScriptBuilder()
@@ -344,16 +345,6 @@ def _exec_form(builder: ScriptBuilder, skip: int) -> Script | None:
         else:
             inner.add_opaque(quoted, literal.start(), literal.end())
     return Script(inner.text, base.offsets.compose(inner.offsets()), "")
-
-
-def _add_json_string(builder: ScriptBuilder, literal: str, start: int) -> None:
-    position = 1
-    for match in re.finditer(r"\\(u[0-9a-fA-F]{4}|.)", literal[1:-1]):
-        builder.add(literal[position : match.start() + 1], start + position)
-        decoded = json.loads(f'"{match.group(0)}"')
-        builder.add_opaque(decoded, start + match.start() + 1, start + match.end() + 1)
-        position = match.end() + 1
-    builder.add(literal[position:-1], start + position)
 
 
 def _json_array(text: str) -> list[str] | None:
