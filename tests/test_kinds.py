@@ -23,6 +23,7 @@ from .conftest import write
         ("buildspec.yml", Kind.CODEBUILD),
         ("ci/buildspec-test.yaml", Kind.CODEBUILD),
         ("tox.ini", Kind.TOX),
+        ("tox.toml", Kind.TOX),
         ("justfile", Kind.JUST),
         ("tasks/release.just", Kind.JUST),
         ("Taskfile.yml", Kind.TASKFILE),

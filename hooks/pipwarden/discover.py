@@ -91,7 +91,7 @@ def classify_name(path: str) -> Kind | str | None:
         return _ci_kind(path.replace("\\", "/"), name) or YAML
     if lower.endswith((".py", ".pyw")):
         return Kind.PYTHON
-    if lower == "tox.ini":
+    if lower in ("tox.ini", "tox.toml", "pyproject.toml"):
         return Kind.TOX
     if lower in ("justfile", ".justfile") or lower.endswith(".just"):
         return Kind.JUST

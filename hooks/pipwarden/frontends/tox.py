@@ -1,10 +1,11 @@
-"""tox configuration (`tox.ini`).
+"""tox configuration (`tox.ini`, `tox.toml`, `[tool.tox]` in `pyproject.toml`).
 
 tox runs each line of `commands`, `commands_pre` and `commands_post` as a process of its own
 (split into words as a shell would, but not run by a shell unless the line calls one), with
 the environment's virtualenv first on PATH, so a bare `pip` there is the venv's and `--user`
 fails (https://tox.wiki/en/latest/config.html). `{posargs}`, `{envpython}` and the
-other substitutions are unknown words. Each `[testenv]` / `[testenv:NAME]` section is a Scope.
+other substitutions are unknown words. Each `[testenv]` / `[testenv:NAME]` section (in TOML,
+`[env_run_base]` / `[env.NAME]`, whose commands are lists of arguments) is a Scope.
 """
 
 from __future__ import annotations
@@ -26,11 +27,18 @@ _SUBSTITUTION = re.compile(r"\{[^{}]*\}")
 
 
 def parse(text: str, path: str) -> Parsed:
+    if path.rsplit("/", 1)[-1].endswith(".toml"):
+        return _parse_toml(text)
+    return _parse_ini(text, 0)
+
+
+def _parse_ini(text: str, base: int) -> Parsed:
+    """INI text that starts at file offset `base`."""
     scopes = []
     section: str | None = None
     items: list[ScopeItem] = []
     in_commands = False
-    offset = 0
+    offset = base
     for line in text.splitlines(keepends=True):
         content = line.rstrip("\r\n")
         start = offset
@@ -77,4 +85,82 @@ def _line_script(command: str, start: int) -> ScopeItem:
         builder.add_opaque("$" + "_" * (length - 1), start + match.start(), start + match.end())
         position = match.end()
     builder.add(command[position:], start + position)
+    return builder.script("")
+
+
+_TOML_HEADER = re.compile(r"(?m)^\s*\[(?:tool\.tox\.)?(env_run_base|env\.[\w.\"-]+)\]\s*$")
+_TOML_OTHER_HEADER = re.compile(r"(?m)^\s*\[")
+_TOML_KEY = re.compile(r"(?m)^\s*(commands(?:_pre|_post)?)\s*=\s*\[")
+_TOML_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+_LEGACY = re.compile(r"legacy_tox_ini\s*=\s*(\"\"\"|\'\'\')\n?")
+
+
+def _parse_toml(text: str) -> Parsed:
+    """`tox.toml`, or `[tool.tox]` in pyproject.toml: native tables, or the INI text of
+    `legacy_tox_ini` (a multi-line string) read where it stands."""
+    legacy = _LEGACY.search(text)
+    if legacy is not None:
+        end = text.find(legacy.group(1), legacy.end())
+        return _parse_ini(text[legacy.end() : end if end != -1 else len(text)], legacy.end())
+    scopes = []
+    for header in _TOML_HEADER.finditer(text):
+        section_end = _section_end(text, header.end())
+        name = (
+            header.group(1).removeprefix("env.").strip('"')
+            if header.group(1) != "env_run_base"
+            else "testenv"
+        )
+        items: list[ScopeItem] = [
+            SetEnv("VIRTUAL_ENV", f".tox/{name}", Span(header.start(), header.end()))
+        ]
+        for key in _TOML_KEY.finditer(text, header.end(), section_end):
+            items.extend(_toml_commands(text, key.end() - 1))
+        scopes.append(Scope(name, tuple(items), BOUNDARY))
+    return Parsed(scopes)
+
+
+def _section_end(text: str, start: int) -> int:
+    following = _TOML_OTHER_HEADER.search(text, start)
+    return following.start() if following else len(text)
+
+
+def _toml_commands(text: str, start: int) -> list[ScopeItem]:
+    """`[["pytest", "{posargs}"], ["pip", "install", "x"]]` from `start` (the outer `[`): one
+    Script per inner list, its words placed over their string literals."""
+    scripts: list[ScopeItem] = []
+    depth = 0
+    words: list[tuple[str, int, int]] = []
+    i = start
+    while i < len(text):
+        ch = text[i]
+        literal = _TOML_STRING.match(text, i) if ch in "\"'" else None
+        if literal is not None:
+            words.append((literal.group(0)[1:-1], literal.start(), literal.end()))
+            i = literal.end()
+            continue
+        if ch == "#":
+            newline = text.find("\n", i)
+            i = len(text) if newline == -1 else newline
+            continue
+        if ch == "[":
+            depth += 1
+            words = [] if depth == 2 else words
+        elif ch == "]":
+            depth -= 1
+            if depth == 1 and words:
+                scripts.append(_argv(words))
+                words = []
+            if depth == 0:
+                break
+        i += 1
+    return scripts
+
+
+def _argv(words: list[tuple[str, int, int]]) -> ScopeItem:
+    builder = ScriptBuilder()
+    for index, (value, start, end) in enumerate(words):
+        if index:
+            builder.add_opaque(" ", start, start)
+        plain = re.fullmatch(r"[\w./:=@+-]+", value) is not None
+        builder.add_opaque(value if plain else "${_}", start, end)
     return builder.script("")
