@@ -90,6 +90,14 @@ def main() -> None:
     print(os.getcwd())
 '''
 OTHER = "# Notes\n\nNothing to see here.\n" * 5
+# The kinds read by name beside CI: mostly quiet, as real ones are.
+TOX_INI = "[tox]\nenvlist = py312\n\n[testenv]\ndeps = pytest\ncommands = pytest {posargs}\n"
+JUSTFILE = "test:\n    cargo test\n\nfmt:\n    cargo fmt\n"
+TASKFILE = "version: '3'\ntasks:\n  build:\n    cmds:\n      - go build ./...\n"
+COMPOSE = "services:\n  web:\n    image: nginx:1.27\n    ports: ['8080:80']\n"
+JENKINSFILE = "pipeline {\n  agent any\n  stages {\n    stage('Build') {\n      steps { sh 'make' }\n    }\n  }\n}\n"
+DEVCONTAINER = '{\n  // node\n  "image": "mcr.microsoft.com/devcontainers/javascript-node:20",\n  "postCreateCommand": "npm ci",\n}\n'
+PIP_TASKFILE = "version: '3'\ntasks:\n  setup:\n    cmds:\n      - python3 -m venv .venv\n      - . .venv/bin/activate\n      - pip install -r requirements.txt\n"
 # Python as real projects have it: docstrings that tell the reader to `pip install`, modules
 # that run processes and say `source`, `exec`, `os.path`.
 PY_DOCSTRING = '''"""Helpers for the build.
@@ -145,6 +153,13 @@ MIXED = [
     (".github/workflows/wf{}.yml", WORKFLOW, 5),
     ("src/pkg/mod{}.py", PYTHON, 30),
     ("docs/page{}.md", OTHER, 20),
+    ("svc{}/tox.ini", TOX_INI, 1),
+    ("svc{}/justfile", JUSTFILE, 1),
+    ("svc{}/Taskfile.yml", TASKFILE, 1),
+    ("tools{}/Taskfile.yml", PIP_TASKFILE, 0.2),
+    ("svc{}/compose.yaml", COMPOSE, 1),
+    ("svc{}/Jenkinsfile", JENKINSFILE, 0.5),
+    ("svc{}/.devcontainer/devcontainer.json", DEVCONTAINER, 0.5),
 ]
 PYTHON_HEAVY = [
     ("src/pkg/mod{}.py", PY_DOCSTRING, 64),
@@ -156,7 +171,7 @@ PYTHON_HEAVY = [
 ]
 
 
-def generate(root: Path, count: int, kinds: list[tuple[str, str, int]], seed: int = 668) -> int:
+def generate(root: Path, count: int, kinds: list[tuple[str, str, float]], seed: int = 668) -> int:
     rng = random.Random(seed)
     total = 0
     weights = [k[2] for k in kinds]
@@ -190,7 +205,7 @@ def check(*args: str) -> list[str]:
 
 
 def tree_numbers(
-    root: Path, files: int, kinds: list[tuple[str, str, int]], repeat: int
+    root: Path, files: int, kinds: list[tuple[str, str, float]], repeat: int
 ) -> dict[str, float]:
     size = generate(root, files, kinds)
     if kinds is PYTHON_HEAVY:
