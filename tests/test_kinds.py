@@ -71,5 +71,6 @@ def test_malformed_files_of_the_new_kinds(
     assert code == 1
     assert ".devcontainer/devcontainer.json:1:44: PW900" in out
     assert "Taskfile.yml:" in out and "buildspec.yml:" in out and " PW900 invalid YAML" in out
+    assert "tox.ini:1:1: PW900 invalid INI" in out
     assert "ok.sh:2:1: PW101" in out  # the run went on
     assert "Jenkinsfile:1:24: PW101" in out  # an unclosed string is read to its line's end

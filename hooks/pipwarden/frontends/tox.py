@@ -14,7 +14,14 @@ import re
 
 from pipwarden.frontends import Parsed
 from pipwarden.model import Span
-from pipwarden.shell.session import Boundary, Scope, ScopeItem, ScriptBuilder, SetEnv
+from pipwarden.shell.session import (
+    Boundary,
+    ParseProblem,
+    Scope,
+    ScopeItem,
+    ScriptBuilder,
+    SetEnv,
+)
 
 BOUNDARY = Boundary(
     reason="tox runs each command line as a process of its own",
@@ -35,6 +42,7 @@ def parse(text: str, path: str) -> Parsed:
 def _parse_ini(text: str, base: int) -> Parsed:
     """INI text that starts at file offset `base`."""
     scopes = []
+    problems: list[ParseProblem] = []
     section: str | None = None
     items: list[ScopeItem] = []
     in_commands = False
@@ -44,6 +52,12 @@ def _parse_ini(text: str, base: int) -> Parsed:
         start = offset
         offset += len(line)
         header = _SECTION.match(content)
+        if content.startswith("[") and not content.rstrip().endswith("]"):
+            # configparser stops here too: nothing after it is read.
+            problems.append(
+                ParseProblem(Span(start, start), "invalid INI: a section header never closed")
+            )
+            break
         if content.startswith("["):
             if section is not None:
                 scopes.append(Scope(section, tuple(items), BOUNDARY))
@@ -70,7 +84,7 @@ def _parse_ini(text: str, base: int) -> Parsed:
             items.append(_line_script(command.rstrip(), value_start))
     if section is not None:
         scopes.append(Scope(section, tuple(items), BOUNDARY))
-    return Parsed(scopes)
+    return Parsed(scopes, problems)
 
 
 def _line_script(command: str, start: int) -> ScopeItem:
