@@ -43,6 +43,8 @@ STEPS = (
 
 
 def parse(document: Document, path: str) -> Parsed:
+    if document.root is None:
+        return Parsed()
     build = mapping(mapping(document.root).get("build"))
     items: list[ScopeItem] = []
     tools = build.get("tools")
