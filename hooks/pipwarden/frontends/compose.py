@@ -1,17 +1,19 @@
 """Compose files (`compose.yaml`, `docker-compose*.yml`).
 
 Each service is a Scope: its `command` and `entrypoint` run in a container of its `image`
-(classified as a Dockerfile's FROM would be; a service built from a Dockerfile has an image
-this file does not name), as its `user`, with its `environment`. A string is split into words
-as a shell would; a list is the argument vector itself, and `["sh", "-c", "..."]` hands its
+(classified as a Dockerfile's FROM would be) or, for a service it `build`s, of the image and
+user the Dockerfile's final stage gives; as its `user`, with its `environment`. A string is
+split into words as a shell would; a list is the argument vector itself, and `["sh", "-c", "..."]` hands its
 text to that shell (https://docs.docker.com/reference/compose-file/services/#command).
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from pipwarden.frontends import Parsed
+from pipwarden.frontends.dockerfile import final_stage
 from pipwarden.frontends.yamlci import (
     Document,
     env_items,
@@ -21,6 +23,7 @@ from pipwarden.frontends.yamlci import (
     script_from,
     sequence,
 )
+from pipwarden.model import Span
 from pipwarden.shell import SHELLS
 from pipwarden.shell.session import Image, Scope, ScopeItem, Script, ScriptBuilder, SetUser
 
@@ -33,11 +36,19 @@ INTERPOLATION = placeholders(r"\$\{[^}]*\}")
 
 def parse(document: Document, path: str) -> Parsed:
     scopes = []
+    dependencies: list[str] = []
     for name, node in mapping(mapping(document.root).get("services")).items():
         service = mapping(node)
         image = scalar(service.get("image"))
         where = document.span(service.get("image") or node)
         items: list[ScopeItem] = [Image(None if not image or "$" in image else image, where)]
+        build = service.get("build")
+        if build is not None:
+            context = scalar(build) or scalar(mapping(build).get("context")) or "."
+            name = scalar(mapping(build).get("dockerfile")) or "Dockerfile"
+            dockerfile = os.path.join(os.path.dirname(path), context, name)
+            items = built_image(dockerfile, document.span(build))
+            dependencies.append(dockerfile)
         user = service.get("user")
         if user is not None:
             text = scalar(user)
@@ -48,7 +59,16 @@ def parse(document: Document, path: str) -> Parsed:
             if script is not None:
                 items.append(script)
         scopes.append(Scope(name, tuple(items), runs_in_image=True))
-    return Parsed(scopes)
+    return Parsed(scopes, dependencies=dependencies)
+
+
+def built_image(dockerfile: str, where: Span) -> list[ScopeItem]:
+    """The image and user of a container built from `dockerfile` (its final stage)."""
+    image, user, _ = final_stage(dockerfile)
+    items: list[ScopeItem] = [Image(image, where)]
+    if user is not None:
+        items.append(SetUser(user or None, where))
+    return items
 
 
 def _script(document: Document, node: yaml.Node | None) -> Script | None:

@@ -5,15 +5,17 @@ The lifecycle commands (`onCreateCommand`, `updateContentCommand`, `postCreateCo
 `postStartCommand`, `postAttachCommand`) run in the container: a string through `/bin/sh -c`,
 an array as the argument vector itself, an object as several commands in parallel, each
 its own process (https://containers.dev/implementors/json_reference/#lifecycle-scripts).
-They run as `remoteUser` (else `containerUser`, else the image's user) in `image`; a
-container built from a Dockerfile has an image this file does not name.
+They run as `remoteUser` (else `containerUser`, else the image's user) in `image`,
+or the image and user the final stage of `build.dockerfile` gives.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 
 from pipwarden.frontends import Parsed
+from pipwarden.frontends.compose import built_image
 from pipwarden.frontends.jsonc import JsoncError, Value, add_json_string, read
 from pipwarden.model import Span
 from pipwarden.shell import SHELLS
@@ -47,6 +49,14 @@ def parse(text: str, path: str) -> Parsed:
     image = config.get("image")
     ref = image.value if image is not None and isinstance(image.value, str) else None
     items: list[ScopeItem] = [Image(ref if ref and "$" not in ref else None, _span(image or root))]
+    dependencies: list[str] = []
+    build = config.get("build")
+    dockerfile = build.value.get("dockerfile") if build and isinstance(build.value, dict) else None
+    if dockerfile is not None and isinstance(dockerfile.value, str):
+        # Relative to devcontainer.json, as the specification says.
+        built = os.path.join(os.path.dirname(path), dockerfile.value)
+        items = built_image(built, _span(dockerfile))
+        dependencies.append(built)
     user = config.get("remoteUser") or config.get("containerUser")
     if user is not None and isinstance(user.value, str):
         items.append(SetUser(user.value if "$" not in user.value else None, _span(user)))
@@ -62,7 +72,7 @@ def parse(text: str, path: str) -> Parsed:
     scopes = [Scope(path, tuple(items + [s for s in inside if s is not None]), runs_in_image=True)]
     if any(host):
         scopes.insert(0, Scope(path + ":host", tuple(s for s in host if s is not None)))
-    return Parsed(scopes)
+    return Parsed(scopes, dependencies=dependencies)
 
 
 def _span(value: Value) -> Span:

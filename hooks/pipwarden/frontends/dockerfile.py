@@ -398,3 +398,34 @@ def _unquote(value: str, escape: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
     return re.sub(re.escape(escape) + "(.)", r"\1", value)
+
+
+def final_stage(path: str) -> tuple[str | None, str | None, bool]:
+    """What a container built from the Dockerfile at `path` runs as: the base image of its
+    last stage (through `FROM <stage>`), its last USER (None: no USER, the image's user; "":
+    one this file cannot know), and whether the file could be read. Compose and dev
+    containers that `build:` an image use it."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+            text = handle.read(MAX_DOCKERFILE)
+    except OSError:
+        return None, None, False
+    scopes = {scope.name: scope for scope in parse(text, path).scopes}
+    if not scopes:
+        return None, None, True
+    scope: Scope | None = list(scopes.values())[-1]
+    image: str | None = None
+    user: str | None = None
+    seen = 0
+    while scope is not None and seen < len(scopes):
+        seen += 1
+        for item in reversed(scope.items):
+            if isinstance(item, SetUser) and user is None:
+                user = item.user or ""
+            if isinstance(item, Image):
+                image = item.ref
+        scope = scopes.get(scope.inherits) if scope.inherits else None
+    return image, user, True
+
+
+MAX_DOCKERFILE = 1_000_000
