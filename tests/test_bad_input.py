@@ -209,3 +209,40 @@ def test_bash_grammar_loads_without_the_direct_route(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     parser = tree_sitter.Parser(tree_sitter.Language(parse._bash_language()))
     assert not parser.parse(b"sudo pip install x\n").root_node.has_error
+
+
+def test_python_bytes_that_are_not_utf8(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        project,
+        {
+            "legacy.py": b"import os\n# caf\xe9\nos.system('pip install x')\n",
+            "latin.py": b"# -*- coding: latin-1 -*-\nimport os\nos.system('sudo pip install caf\xe9')\n",
+        },
+    )
+    assert main(["check", "--output-format", "concise", "."]) == 1
+    out = capsys.readouterr().out
+    assert "legacy.py:2:6: PW900 not valid UTF-8 (byte 0xe9 at offset 15)" in out
+    assert "latin.py:3:12: PW101" in out
+
+
+def test_yaml_error_at_the_end_of_a_file_with_no_final_newline(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        project,
+        {
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    steps:\n      - run: pip install x\n    key: [unclosed"
+        },
+    )
+    assert main(["check", "--output-format", "concise", "."]) == 1
+    assert capsys.readouterr().out.startswith(".github/workflows/ci.yml:6:1: PW900 invalid YAML")
+
+
+def test_the_summary_counts_files_that_could_not_be_checked(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"ok.sh": "#!/bin/sh\necho fine\n"})
+    assert main(["check", "ok.sh", "missing.sh"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "No findings in the files checked.\n1 file could not be checked (see above).\n"
+    assert "missing.sh" in err
