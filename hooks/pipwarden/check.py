@@ -71,39 +71,26 @@ class FileReport:
         self.dependencies: list[str] = []
 
 
+# The front-end module of each kind read on its own (the CI kinds share `ci`); imported only
+# when a file of that kind mentions something a rule could find.
+_FRONTENDS = {
+    Kind.SHELL: "shellscript",
+    Kind.DOCKERFILE: "dockerfile",
+    Kind.MAKEFILE: "makefile",
+    Kind.PYTHON: "python",
+    Kind.TOX: "tox",
+    Kind.JUST: "justfile",
+    Kind.JENKINS: "jenkins",
+    Kind.DEVCONTAINER: "devcontainer",
+}
+
+
 def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
-    if kind is Kind.SHELL:
-        from pipwarden.frontends import shellscript
+    import importlib
 
-        return shellscript.parse
-    if kind is Kind.DOCKERFILE:
-        from pipwarden.frontends import dockerfile
-
-        return dockerfile.parse
-    if kind is Kind.MAKEFILE:
-        from pipwarden.frontends import makefile
-
-        return makefile.parse
-    if kind is Kind.PYTHON:
-        from pipwarden.frontends import python
-
-        return python.parse
-    if kind is Kind.TOX:
-        from pipwarden.frontends import tox
-
-        return tox.parse
-    if kind is Kind.JUST:
-        from pipwarden.frontends import justfile
-
-        return justfile.parse
-    if kind is Kind.JENKINS:
-        from pipwarden.frontends import jenkins
-
-        return jenkins.parse
-    if kind is Kind.DEVCONTAINER:
-        from pipwarden.frontends import devcontainer
-
-        return devcontainer.parse
+    if kind in _FRONTENDS:
+        module = importlib.import_module(f"pipwarden.frontends.{_FRONTENDS[kind]}")
+        return module.parse  # type: ignore[no-any-return]
     if kind in CI_KINDS:
         from pipwarden.frontends import ci
 

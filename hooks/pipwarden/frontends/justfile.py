@@ -83,11 +83,5 @@ def _script(lines: list[tuple[int, str]], shell: str) -> Script:
     builder = ScriptBuilder()
     for start, line in lines:
         skip = len(line) - len(line.lstrip("@-"))
-        position = skip
-        for match in _INTERPOLATION.finditer(line, skip):
-            builder.add(line[position : match.start()], start + position)
-            length = match.end() - match.start()
-            builder.add_opaque("$" + "_" * (length - 1), start + match.start(), start + match.end())
-            position = match.end()
-        builder.add(line[position:] + "\n", start + position)
+        builder.add_masked(line[skip:] + "\n", start + skip, _INTERPOLATION)
     return builder.script(shell)

@@ -92,13 +92,7 @@ def _line_script(command: str, start: int) -> ScopeItem:
     unknown words of the same length."""
     skip = len(command) - len(command.lstrip("-"))
     builder = ScriptBuilder()
-    position = skip
-    for match in _SUBSTITUTION.finditer(command, skip):
-        builder.add(command[position : match.start()], start + position)
-        length = match.end() - match.start()
-        builder.add_opaque("$" + "_" * (length - 1), start + match.start(), start + match.end())
-        position = match.end()
-    builder.add(command[position:], start + position)
+    builder.add_masked(command[skip:], start + skip, _SUBSTITUTION)
     return builder.script("")
 
 

@@ -8,6 +8,7 @@ Front-ends build these; they know file formats and nothing about rules.
 from __future__ import annotations
 
 import bisect
+import re
 from typing import NamedTuple
 
 from pipwarden.model import Span
@@ -113,6 +114,20 @@ class ScriptBuilder:
         character (a resolved variable, an unescaped string); `origin` is where it stands
         verbatim, if anywhere."""
         self._push(text, file_start, file_end, origin)
+
+    def add_masked(self, text: str, file_start: int, pattern: re.Pattern[str]) -> None:
+        """Text copied from the file at `file_start`, each match of `pattern` (a template
+        expression, a substitution the tool makes before the shell runs) an unknown word of
+        the same length, so offsets after it still hold."""
+        position = 0
+        for match in pattern.finditer(text):
+            self.add(text[position : match.start()], file_start + position)
+            length = match.end() - match.start()
+            self.add_opaque(
+                "$" + "_" * (length - 1), file_start + match.start(), file_start + match.end()
+            )
+            position = match.end()
+        self.add(text[position:], file_start + position)
 
     def _push(self, text: str, file_start: int, file_end: int, origin: int | None = None) -> None:
         if not text:
