@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -198,3 +200,15 @@ def test_a_large_python_file_still_works(project: Path) -> None:
 
     report = Checker(Settings(frozenset(CATALOG))).check_path(str(project / "big.py"))
     assert [(f.code, f.start.line) for f in report.findings] == [("PW601", 9002)]
+
+
+def test_the_checked_files_own_warnings_are_not_printed(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text('import os\nos.system("pip install x")\nPATTERN = "\\d+"\n')
+    result = subprocess.run(
+        [sys.executable, "-W", "default", "-m", "pipwarden", "check", "a.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Warning" not in result.stderr

@@ -22,6 +22,7 @@ import codecs
 import functools
 import os
 import re
+import warnings
 from collections.abc import Iterator
 
 from pipwarden.frontends import Parsed
@@ -88,7 +89,11 @@ def parse(text: str, path: str) -> Parsed:
         # The declared codec reads these bytes; only their positions matter here.
         parse_text = _SURROGATE.sub("\ufffd", text)
     try:
-        module = ast.parse(parse_text, path)
+        with warnings.catch_warnings():
+            # The checked file's own `"\d"` escapes are not the user's concern here (Python
+            # 3.12 would print a SyntaxWarning for each).
+            warnings.simplefilter("ignore")
+            module = ast.parse(parse_text, path)
     except SyntaxError as error:
         source = SourceText(text)
         offset = _Positions(source, parse_text).offset(error.lineno or 1, (error.offset or 1) - 1)
