@@ -18,16 +18,33 @@ def _codes(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter with the terminal's width found without importing shutil, which
+    every run would otherwise pay for (argparse builds a formatter for each argument)."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            width = os.get_terminal_size(sys.stdout.fileno()).columns
+        except (OSError, ValueError):
+            width = 80
+        super().__init__(prog, width=max(width - 2, 40))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipwarden",
         description="Find the pip habits that end in Errno 13, externally-managed-environment, "
         "or packages in the wrong interpreter.",
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"pipwarden {__version__}")
     sub = parser.add_subparsers(dest="command")
 
-    check = sub.add_parser("check", help="check files and directories (the default command)")
+    check = sub.add_parser(
+        "check",
+        help="check files and directories (the default command)",
+        formatter_class=_Formatter,
+    )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     check.add_argument(
         "--select",
@@ -99,13 +116,13 @@ def _parser() -> argparse.ArgumentParser:
         help="add a `# pipwarden: ignore[...]` comment for every finding, then report what is left",
     )
 
-    rule = sub.add_parser("rule", help="explain a rule")
+    rule = sub.add_parser("rule", help="explain a rule", formatter_class=_Formatter)
     rule.add_argument(
         "code", metavar="CODE", help="a rule code or name, e.g. PW302 or activation-not-persisted"
     )
     rule.add_argument("--output-format", choices=("text", "json"), default="text")
 
-    rules_parser = sub.add_parser("rules", help="list every rule")
+    rules_parser = sub.add_parser("rules", help="list every rule", formatter_class=_Formatter)
     rules_parser.add_argument("--output-format", choices=("text", "json"), default="text")
     return parser
 

@@ -7,7 +7,6 @@ dockerfile-parse is not used: it flattens continuations and does not know heredo
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from collections.abc import Iterator
@@ -15,7 +14,6 @@ from typing import NamedTuple
 
 from pipwarden import images
 from pipwarden.frontends import Parsed
-from pipwarden.frontends.jsonc import add_json_string
 from pipwarden.frontends.shellscript import shebang_shell
 from pipwarden.model import Span
 from pipwarden.shell import SHELLS
@@ -330,6 +328,8 @@ def _exec_form(builder: ScriptBuilder, skip: int) -> Script | None:
         and elements[1].startswith("-")
         and "c" in elements[1]
     ):
+        from pipwarden.frontends.jsonc import add_json_string
+
         literal = literals[2]
         inner = ScriptBuilder()
         add_json_string(inner, literal.group(0), literal.start())
@@ -349,6 +349,8 @@ def _exec_form(builder: ScriptBuilder, skip: int) -> Script | None:
 
 def _json_array(text: str) -> list[str] | None:
     try:
+        import json  # only exec forms and SHELL need it
+
         value = json.loads(text)
     except ValueError:
         return None

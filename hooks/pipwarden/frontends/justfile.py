@@ -9,7 +9,6 @@ and `-` prefixes are not part of the command. Each recipe is a Scope.
 
 from __future__ import annotations
 
-import json
 import re
 
 from pipwarden.frontends import Parsed
@@ -63,6 +62,8 @@ def parse(text: str, path: str) -> Parsed:
 
 
 def _shell_of(value: str, default: str) -> str:
+    import json  # only for `set shell`
+
     try:
         words = json.loads(value)
     except ValueError:
