@@ -139,3 +139,17 @@ def test_cache_dir_from_the_command_line_and_the_configuration(
     assert concise(capsys, ".")[0] == 1
     assert list((project / ".cache" / "pw").glob("*.json"))
     assert not (project / ".pipwarden_cache").exists()
+
+
+def test_a_dependency_that_does_not_exist_yet_is_remembered(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jobs = "test:\n  image: ubuntu:22.04\n  script:\n    - sudo pip install x\n"
+    write(project, {"ci/jobs.yml": jobs})
+    age(project / "ci/jobs.yml")
+    assert concise(capsys, ".") == (0, "All checks passed!\n")  # plain YAML to us, so far
+    with monkeypatch.context() as patched:
+        forbid_checking(patched)
+        assert concise(capsys, ".") == (0, "All checks passed!\n")  # a stat, no read
+    write(project, {".gitlab-ci.yml": "include:\n  - local: ci/jobs.yml\n"})
+    assert concise(capsys, ".")[1].startswith("ci/jobs.yml:4:7: PW101")

@@ -131,3 +131,15 @@ def test_a_finding_that_needs_one_value_of_a_variable_says_so() -> None:
     assert found[0].message.endswith("(when PIP_SUDO is `sudo -H` (line 7))")
     assert [(p.line, label) for p, label in found[0].related] == [(7, "PIP_SUDO assigned here")]
     assert "(when" not in found[1].message  # SUDO has one value: no condition to state
+
+
+def test_a_reading_that_runs_nothing_does_not_lose_the_others() -> None:
+    from pipwarden.check import Checker
+    from pipwarden.config import Settings
+    from pipwarden.discover import Kind
+    from pipwarden.rules.catalog import DEFAULT
+
+    text = '#!/bin/sh\nCMD="sudo"\nif [ -n "$1" ]; then CMD="pip3 install x"; fi\n$CMD\n'
+    (finding,) = Checker(Settings(DEFAULT)).check_text(text, "x.sh", Kind.SHELL)
+    assert (finding.code, finding.start.line) == ("PW201", 4)
+    assert finding.message.endswith("(when CMD is `pip3 install x` (line 3))")

@@ -45,6 +45,8 @@ def default_findings(case: str) -> list[str]:
         ("github/github-env-path", [".github/workflows/ci.yml:15: PW303"]),
         ("shell/sourced-helper", []),
         ("shell/pyenv", []),
+        ("shell/conda-script", []),
+        ("github/venv-path-variable", [".github/workflows/debug.yml:19: PW303"]),
     ],
 )
 def test_default_selection(case: str, expected: list[str]) -> None:

@@ -218,7 +218,10 @@ class _Walk:
             group = readings.setdefault(reading.group, [])
             group.append((reading.assumptions, list(self._command(command, session))))
             if len(group) == reading.count:
-                yield from _merge_readings(readings.pop(reading.group))
+                yield from _merge_readings(readings.pop(reading.group), reading.count)
+        # A reading that gave no command (`$CMD` read as `sudo` alone) leaves its group short.
+        for group in readings.values():
+            yield from _merge_readings(group, len(group) + 1)
         if session.activated is not None and state.venv is None:
             state.lost_activation = session.activated
 
@@ -478,7 +481,9 @@ class _Walk:
 Assumptions = tuple[tuple[str, str, Span], ...]
 
 
-def _merge_readings(group: list[tuple[Assumptions, list[RuleHit]]]) -> Iterator[RuleHit]:
+def _merge_readings(
+    group: list[tuple[Assumptions, list[RuleHit]]], count: int
+) -> Iterator[RuleHit]:
     """One finding per rule and place across the readings of a command; one that holds for
     only some readings names the values it needs: "when PIP_SUDO is `sudo -H` (line 4)"."""
     seen: dict[tuple[str, Span], list[tuple[Assumptions, RuleHit]]] = {}
@@ -488,7 +493,7 @@ def _merge_readings(group: list[tuple[Assumptions, list[RuleHit]]]) -> Iterator[
             seen.setdefault(key, []).append((assumptions, rule_hit))
     for found in seen.values():
         assumptions, first = found[0]
-        if len(found) == len(group) or not assumptions:
+        if len(found) == count or not assumptions:
             yield first
             continue
         when = " and ".join(

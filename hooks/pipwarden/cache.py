@@ -117,9 +117,8 @@ class Cache:
     def store(self, report: FileReport) -> None:
         if report.error is not None or report.digest is None or report.size is None:
             return
-        dependencies = [[d, list(s)] for d in report.dependencies if (s := _stat(d))]
-        if len(dependencies) != len(report.dependencies):
-            return  # a file it depends on is gone: nothing to compare with next time
+        # A dependency that does not exist is recorded as such ([]): its coming counts too.
+        dependencies = [[d, list(_stat(d) or ())] for d in report.dependencies]
         mtime = None if report.mtime is None or _racy(report.mtime) else report.mtime
         self.entries[self._key(report.path)] = [
             report.size,

@@ -158,8 +158,7 @@ def _project(directory: str) -> tuple[str | None, str | None]:
 
 def _pip_itself(path: str) -> tuple[bool, str | None]:
     """Whether `path` is code of the pip project (its package directory, `pip/` with pip's
-    `_internal`, or a project named `pip`), and the project file that says so. pip importing
-    its own modules is not a use of its API."""
+    `_internal`, or a project named `pip`), and the project file that says so."""
     directory = os.path.dirname(os.path.abspath(path))
     parts = directory.split(os.sep)
     for index, part in enumerate(parts):
@@ -238,7 +237,7 @@ class _Finder:
         for node in nodes:
             if isinstance(node, ast.Call):
                 found.extend(self._call(node))
-            elif not self.pip_itself and isinstance(node, (ast.Import, ast.ImportFrom)):
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 use = self._pip_import(node)
                 if use is not None:
                     found.append((use.span.start, use))
@@ -301,7 +300,7 @@ class _Finder:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name == "pip._internal" or alias.name.startswith("pip._internal."):
-                    return PythonUse(alias.name, self._alias_span(node, alias))
+                    return PythonUse(alias.name, self._alias_span(node, alias), self.pip_itself)
             return None
         module = node.module or ""
         if node.level or (module != "pip" and not module.startswith("pip.")):
@@ -309,7 +308,7 @@ class _Finder:
         for alias in node.names:
             name = f"{module}.{alias.name}"
             if name == "pip.main" or module.startswith("pip._internal"):
-                return PythonUse(name, self._alias_span(node, alias))
+                return PythonUse(name, self._alias_span(node, alias), self.pip_itself)
         return None
 
     def _alias_span(self, statement: ast.stmt, alias: ast.alias) -> Span:
@@ -324,9 +323,8 @@ class _Finder:
         if not name:
             return
         if name in _PIP_MAIN:
-            if not self.pip_itself:
-                span = self.positions.span(node.func)
-                yield span.start, PythonUse(name, span)
+            span = self.positions.span(node.func)
+            yield span.start, PythonUse(name, span, self.pip_itself)
             return
         positional = [a for a in node.args if not isinstance(a, ast.Starred)]
         keywords = {k.arg: k.value for k in node.keywords if k.arg}

@@ -434,6 +434,8 @@ class PipInternalApi(Rule):
     url = "https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program"
 
     def on_python_use(self, use: PythonUse) -> Iterable[Hit]:
+        if use.in_pip:
+            return  # pip importing its own modules is how pip is written, not a use of its API
         yield Hit(
             use.span,
             f"{code(use.name)}: pip has no Python API; `pip.main` is gone since pip 10 and "

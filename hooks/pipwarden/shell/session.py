@@ -248,10 +248,12 @@ class Runner(NamedTuple):
 
 
 class PythonUse(NamedTuple):
-    """Python code using a name of the `pip` package (`pip.main`, `pip._internal`)."""
+    """Python code using a name of the `pip` package (`pip.main`, `pip._internal`);
+    `in_pip` when the code is pip's own (its package, or a project named pip)."""
 
     name: str
     span: Span
+    in_pip: bool = False
 
 
 ScopeItem = Script | Image | SetEnv | SetUser | SetPython | Runner | PythonUse
