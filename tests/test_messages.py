@@ -34,7 +34,10 @@ def test_bare_uid_without_home_fails_with_errno_13() -> None:
 def test_lost_activation_names_the_line_where_it_was_made() -> None:
     (finding,) = findings("dockerfile/lost-activation/Dockerfile", "PW302")
     assert "each RUN instruction starts a new shell" in finding.message
-    assert [(p.line, label) for p, label in finding.related] == [(3, "activated here")]
+    assert [(r.start, r.message) for r in finding.related] == [
+        ((3, 5), "activated here"),
+        ((3, 29), "the activation ends here (each RUN instruction starts a new shell)"),
+    ]
     assert 'ENV PATH="/opt/venv/bin:$PATH"' in finding.help
     assert "/opt/venv/bin/python -m pip" in finding.help
 
@@ -64,7 +67,7 @@ def test_bare_pip_suggests_the_interpreter_that_exists() -> None:
 def test_root_user_install_points_at_the_user_switch() -> None:
     (finding,) = findings("dockerfile/root-user-install/Dockerfile", "PW402")
     assert "/root/.local" in finding.message
-    assert [p.line for p, _ in finding.related] == [4]
+    assert [r.start.line for r in finding.related] == [4]
 
 
 def test_user_install_in_venv_quotes_pip() -> None:
@@ -99,7 +102,10 @@ def test_github_lost_activation_points_to_github_path() -> None:
     (finding,) = findings("github/lost-activation/.github/workflows/ci.yml", "PW302")
     assert "each workflow step runs in a new shell" in finding.message
     assert 'echo "$PWD/.venv/bin" >> "$GITHUB_PATH"' in finding.help
-    assert [p.line for p, _ in finding.related] == [9]
+    assert [(r.start.line, r.message) for r in finding.related] == [
+        (9, "activated here"),
+        (9, "the activation ends here (each workflow step runs in a new shell)"),
+    ]
 
 
 def test_makefile_lost_activation_suggests_joining_lines() -> None:
@@ -129,7 +135,7 @@ def test_a_finding_that_needs_one_value_of_a_variable_says_so() -> None:
     found = findings("shell/variables/build-wheel.sh", "PW101")
     assert [f.start.line for f in found] == [12, 15]
     assert found[0].message.endswith("(when PIP_SUDO is `sudo -H` (line 7))")
-    assert [(p.line, label) for p, label in found[0].related] == [(7, "PIP_SUDO assigned here")]
+    assert [(r.start.line, r.message) for r in found[0].related] == [(7, "PIP_SUDO assigned here")]
     assert "(when" not in found[1].message  # SUDO has one value: no condition to state
 
 

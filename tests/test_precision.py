@@ -99,7 +99,7 @@ def test_bare_pip_message_names_only_what_the_file_shows() -> None:
     ]
     assert "installed on line 2" in finding.message
     assert "python3`" not in finding.message  # the file never runs `python3`
-    assert [p.line for p, _ in finding.related] == [2]
+    assert [r.start.line for r in finding.related] == [2]
     text = "#!/bin/sh\npython3 setup.py build\npip3 install .\n"
     (finding,) = checker.check_text(text, "build.sh", Kind.SHELL)
     assert "the `python3` run on line 2" in finding.message

@@ -8,23 +8,27 @@ activated venv, exported variables). Unknown is a real value: a rule never fires
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from pipwarden import commands, images
 from pipwarden.commands import PipCall
 from pipwarden.model import Hit, Related, Span, line_ref
 from pipwarden.rules.base import Context, EnvContext, Rule, UserSwitch, Venv
-from pipwarden.shell.parse import Command, parse_script
+from pipwarden.shell.parse import Command, Wanted, Word, parse_script
 from pipwarden.shell.session import (
+    Call,
     Container,
+    Files,
     Image,
     Persist,
     PythonUse,
     Runner,
     Scope,
     Script,
+    SetDir,
     SetEnv,
     SetPython,
     SetUser,
@@ -34,34 +38,48 @@ from pipwarden.shell.session import (
 class RuleHit(NamedTuple):
     rule: Rule
     hit: Hit
+    called: bool = False  # in a file another one runs, its call already named
 
 
 class _Session:
     """What one shell process knows; starts from the Scope's inherited state. (Plain classes
     here: importing dataclasses costs a pre-commit run 8 ms.)"""
 
-    __slots__ = ("activated", "env", "maybe_activated", "venv", "venv_known")
+    __slots__ = ("activated", "cwd", "env", "maybe_activated", "venv", "venv_known")
 
-    def __init__(self, venv: Venv | None, venv_known: bool, env: dict[str, str | None]) -> None:
+    def __init__(
+        self, venv: Venv | None, venv_known: bool, env: dict[str, str | None], cwd: str | None
+    ) -> None:
         self.venv = venv
         self.venv_known = venv_known
         self.env = env
+        self.cwd = cwd  # the working directory, where known
         self.activated: Venv | None = None  # an activation this process made
         self.maybe_activated: Span | None = None  # a sourced helper that may have activated one
+
+    def child(self) -> _Session:
+        """The session of a child process: the environment (an activation exports
+        VIRTUAL_ENV and PATH) and the directory carry over, the shell's own state does not."""
+        return _Session(self.venv, self.venv_known, dict(self.env), self.cwd)
 
 
 class State:
     """What a Scope's Scripts inherit, kept while walking it."""
 
     __slots__ = (
+        "cwd",
         "env",
+        "files",
+        "image_origin",
         "lost_activation",
+        "lost_boundary",
         "platform",
         "python",
         "python_origin",
         "python_run",
         "root_user_installs",
         "user",
+        "user_origin",
         "users",
         "venv",
         "venv_known",
@@ -71,6 +89,14 @@ class State:
 
     def __init__(self) -> None:
         self.platform: images.Platform | None = None
+        self.image_origin: Span | None = None  # the FROM or `image:` that set the platform
+        self.user_origin: Span | None = None  # the USER line that set `user`
+        # The working directory of the next Script, where known, and the repository files
+        # a build put in the image (path → `Files`), newest first.
+        self.cwd: str | None = None
+        self.files: list[Files] = []
+        # Where the Script that made `lost_activation` ended.
+        self.lost_boundary: Span | None = None
         # Whether "no venv active" is known at the start of each Script.
         self.venv_known = False
         self.venv: Venv | None = None
@@ -93,21 +119,81 @@ class State:
         return copied
 
 
-def analyse(scopes: Sequence[Scope], rules: Sequence[Rule]) -> Iterator[RuleHit]:
+class Loader(Protocol):
+    """How the analysis reads the other files of the repository that a Script runs: the
+    engine parses them (each at its own offset base, so spans stay unique) and says what
+    it could not follow."""
+
+    root: str  # calls that leave this directory are not followed
+
+    def exists(self, path: str) -> bool: ...
+
+    def is_directory(self, path: str) -> bool: ...
+
+    def load(self, path: str) -> Sequence[Scope] | None: ...
+
+    def note(self, message: str) -> None: ...
+
+
+# How deep calls are followed (a script that runs a script that runs ...).
+MAX_CALL_DEPTH = 8
+
+
+class _Calls:
+    """What the walks of one analysis share to follow calls: the loader, and the entry
+    states each called file was already analysed in."""
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+        self.seen: set[tuple[object, ...]] = set()
+
+
+class _Here(NamedTuple):
+    """Which file a walk reads and how it got there."""
+
+    path: str | None  # the file on disk
+    script_dir: str | None  # its directory as the running Script sees it (`$(dirname "$0")`)
+    call: Related | None = None  # the command or step that runs it
+    trail: tuple[str, ...] = ()  # the files on the way, for cycles
+
+
+def analyse(
+    scopes: Sequence[Scope],
+    rules: Sequence[Rule],
+    loader: Loader | None = None,
+    path: str | None = None,
+) -> Iterator[RuleHit]:
+    """The rule hits in `scopes`, read from the file `path`; with a `loader`, the repository
+    files its Scripts run are analysed in the state they run in."""
+    calls = _Calls(loader) if loader is not None else None
     finished: dict[str, State] = {}
     for scope in scopes:
         inherited = finished.get(scope.inherits or "")
         state = inherited.copy() if inherited else State()
+        if inherited is None:
+            state.cwd = scope.directory or ("/" if scope.image_paths else None)
         state.lost_activation = None
-        yield from _Walk(scope, rules, state).run()
+        # `$0` is a file's own path only where the file is the script (not a CI step's).
+        standalone = path is not None and scope.directory is None and not scope.image_paths
+        here = _Here(path, posixpath.dirname(path) if standalone and path else None)
+        yield from _Walk(scope, rules, state, calls, here).run()
         finished[scope.name] = state
 
 
 class _Walk:
-    def __init__(self, scope: Scope, rules: Sequence[Rule], state: State) -> None:
+    def __init__(
+        self,
+        scope: Scope,
+        rules: Sequence[Rule],
+        state: State,
+        calls: _Calls | None,
+        here: _Here,
+    ) -> None:
         self.scope = scope
         self.rules = rules
         self.state = state
+        self.calls = calls
+        self.here = here
         # The environments of containers and hosts the Scope hands text to, by where.
         self.containers: dict[Container, tuple[State, _Session]] = {}
 
@@ -115,6 +201,14 @@ class _Walk:
         for item in self.scope.items:
             if isinstance(item, Script):
                 yield from self._script(item)
+            elif isinstance(item, SetDir):
+                self.state.cwd = _joined(self.state.cwd, item.path)
+            elif isinstance(item, Files):
+                target = _joined(self.state.cwd, item.target)
+                if target is not None:
+                    self.state.files.insert(0, item._replace(target=target))
+            elif isinstance(item, Call):
+                yield from self._call_item(item)
             elif isinstance(item, Image):
                 self._image(item)
             elif isinstance(item, SetEnv):
@@ -137,12 +231,16 @@ class _Walk:
         platform = images.classify(image.ref) if image.ref else None
         state = self.state
         state.platform = platform
+        state.image_origin = image.span
         state.python = platform.python if platform else None
         state.python_origin = state.python_run = None
         state.user = platform.default_user if platform else None
+        state.user_origin = None
         state.venv = None
         state.venv_known = platform is not None and self.scope.runs_in_image
         state.env = {}
+        if self.scope.image_paths:
+            state.cwd, state.files = "/", []
 
     def _set_env(self, item: SetEnv) -> Iterator[RuleHit]:
         state = self.state
@@ -161,6 +259,7 @@ class _Walk:
         user = _user_name(item.user)
         previous = state.user
         state.user = user
+        state.user_origin = item.span
         if previous == "root" and user not in ("root", None) and state.root_user_installs:
             switch = UserSwitch(user, item.span, tuple(state.root_user_installs))
             for rule in self.rules:
@@ -197,7 +296,14 @@ class _Walk:
 
     def _script(self, script: Script) -> Iterator[RuleHit]:
         state = self.state
-        session = _Session(state.venv, state.venv_known, dict(state.env))
+        cwd = _joined(state.cwd, script.cwd) if script.cwd else state.cwd
+        session = _Session(state.venv, state.venv_known, dict(state.env), cwd)
+        yield from self._run_script(script, session)
+        if session.activated is not None and state.venv is None:
+            state.lost_activation = session.activated
+            state.lost_boundary = script.offsets.span(len(script.text), len(script.text))
+
+    def _run_script(self, script: Script, session: _Session) -> Iterator[RuleHit]:
         for item in script.env:
             session.env[item.name] = item.value
             venv = self._venv_from_variable(item.name, item.value, item.span)
@@ -207,6 +313,8 @@ class _Walk:
         wanted = commands.relevant_program
         if self.scope.persist:
             wanted = _with_output_commands
+        if self.calls is not None:
+            wanted = _with_calls(wanted)
         readings: dict[int, list[tuple[Assumptions, list[RuleHit]]]] = {}
         for command in parse_script(script, wanted):
             reading = command.reading
@@ -222,8 +330,6 @@ class _Walk:
         # A reading that gave no command (`$CMD` read as `sudo` alone) leaves its group short.
         for group in readings.values():
             yield from _merge_readings(group, len(group) + 1)
-        if session.activated is not None and state.venv is None:
-            state.lost_activation = session.activated
 
     def _command(self, command: Command, session: _Session) -> Iterator[RuleHit]:
         container = command.script.container
@@ -246,7 +352,7 @@ class _Walk:
             state.python = platform.python if platform else None
             state.user = container.user or (platform.default_user if platform else None)
             state.venv_known = platform is not None
-            self.containers[container] = (state, _Session(None, state.venv_known, {}))
+            self.containers[container] = (state, _Session(None, state.venv_known, {}, None))
         return self.containers[container]
 
     def _command_here(self, command: Command, session: _Session) -> Iterator[RuleHit]:
@@ -265,7 +371,11 @@ class _Walk:
             }
         context = self._context(command, pip, session, env)
         yield from self._dispatch(context)
-        self._effects(command, pip, session)
+        called = self._called_file(command, session) if self.calls is not None else None
+        if called is not None:
+            yield from self._follow(called, command, session)
+        else:
+            self._effects(command, pip, session)
         if self.state.python_run is None and commands.is_python(command) and command.name:
             self.state.python_run = (command.name, command.words[0].span)
 
@@ -289,8 +399,11 @@ class _Walk:
             venv=session.venv,
             maybe_activated=session.maybe_activated if session.venv is None else None,
             lost_activation=lost,
+            lost_boundary=state.lost_boundary if lost else None,
             boundary=self.scope.boundary,
             user=user,
+            user_origin=command.elevated_by or state.user_origin,
+            image_origin=state.image_origin,
             shell_user=state.user,
             user_home=self._home(user),
             python=state.python,
@@ -358,6 +471,165 @@ class _Walk:
             for hit in rule.on_env(env):
                 yield RuleHit(rule, hit)
 
+    # Calls into other files of the repository ---------------------------------------------
+
+    def _called_file(self, command: Command, session: _Session) -> _Called | None:
+        """The repository file `command` runs or sources, and the path the Script names it
+        by; None when it names none that can be known."""
+        call = commands.script_call(command)
+        if call is None or commands.activation(command) is not None:
+            return None
+        named = _expanded(call.path, session.env, self.here.script_dir)
+        if named is None:
+            return None
+        return self._locate(named, session.cwd, call)
+
+    def _locate(self, named: str, cwd: str | None, call: commands.ScriptCall) -> _Called | None:
+        assert self.calls is not None
+        root = self.calls.loader.root
+        if named.startswith("/") or cwd is not None:
+            candidates = [posixpath.normpath(posixpath.join(cwd or "/", named))]
+        elif self.here.script_dir is not None:
+            # A script's directory is unknown to the script itself; the usual ones are its
+            # own and the repository's root.
+            candidates = [posixpath.normpath(posixpath.join(self.here.script_dir, named))]
+            candidates.append(posixpath.normpath(posixpath.join(root, named)))
+        else:
+            return None
+        for candidate in candidates:
+            disk = self._on_disk(candidate)
+            if disk is None or not (disk == root or disk.startswith(root.rstrip("/") + "/")):
+                continue
+            if self.calls.loader.exists(disk):
+                return _Called(disk, candidate, call)
+        return None
+
+    def _on_disk(self, path: str) -> str | None:
+        """Where the repository holds `path` of the Script's filesystem."""
+        if not self.scope.image_paths:
+            return path
+        import fnmatch
+
+        assert self.calls is not None
+        for files in self.state.files:  # the newest COPY first
+            target, source = files.target.rstrip("/") or "/", files.source
+            inside = posixpath.relpath(path, target) if path.startswith(target) else ".."
+            if any(c in source for c in "*?["):  # `COPY *.sh /tmp/`
+                pattern = posixpath.basename(source)
+                if files.into and "/" not in inside and fnmatch.fnmatchcase(inside, pattern):
+                    return posixpath.join(posixpath.dirname(source), inside)
+            elif self.calls.loader.is_directory(source):  # `COPY scripts/ /opt/`: its content
+                if not inside.startswith(".."):
+                    return posixpath.normpath(posixpath.join(source, inside))
+            elif path == posixpath.join(target, posixpath.basename(source)) or (
+                path == target and not files.into
+            ):  # `COPY install.sh /tmp/` or `/tmp/install.sh` (or into a directory /tmp)
+                return source
+        return None
+
+    def _follow(self, called: _Called, command: Command, session: _Session) -> Iterator[RuleHit]:
+        assert self.calls is not None
+        here, calls, call = self.here, self.calls, called.call
+        if called.disk in here.trail or len(here.trail) >= MAX_CALL_DEPTH:
+            why = "a cycle" if called.disk in here.trail else f"deeper than {MAX_CALL_DEPTH} calls"
+            calls.loader.note(f"{called.disk}: not followed from {here.path}: {why}")
+            return
+        state = self.state
+        user = (
+            command.run_as
+            if command.run_as is not None
+            else ("root" if command.elevated_by else state.user)
+        )
+        if not call.sourced:
+            entry = (
+                called.disk,
+                call.shell,
+                user,
+                state.platform,
+                state.python,
+                session.venv.path if session.venv else None,
+                session.venv_known,
+                session.cwd,
+                state.windows,
+            )
+            if entry in calls.seen:
+                return
+            calls.seen.add(entry)
+        scopes = calls.loader.load(called.disk)
+        if not scopes:
+            return
+        verb = "sources" if call.sourced else "runs"
+        who = f" as {user}" if user is not None and not call.sourced else ""
+        label = f"{verb} {posixpath.basename(called.named)}{who}"
+        inner = _Here(
+            called.disk,
+            posixpath.dirname(called.named),
+            Related(command.span, label),
+            (*here.trail, here.path or "", called.disk),
+        )
+        outer_user, outer_origin = state.user, state.user_origin
+        if user != state.user:
+            state.user, state.user_origin = user, command.elevated_by
+        try:
+            for scope in scopes:
+                walk = _Walk(self._callee(scope), self.rules, state, calls, inner)
+                for item in scope.items:
+                    if not isinstance(item, Script):
+                        continue
+                    shell = call.shell or item.shell or command.script.shell
+                    script = item._replace(shell=shell, container=command.script.container)
+                    if script.container is not None:
+                        continue  # text run elsewhere by the callee; its own file says where
+                    target = session if call.sourced else session.child()
+                    yield from walk._called(walk._run_script(script, target))
+        finally:
+            state.user, state.user_origin = outer_user, outer_origin
+
+    def _call_item(self, item: Call) -> Iterator[RuleHit]:
+        """A local composite action: its steps run in this job, one after another."""
+        if self.calls is None or item.path in self.here.trail:
+            return
+        scopes = self.calls.loader.load(item.path)
+        if not scopes:
+            return
+        inner = _Here(
+            item.path,
+            None,
+            Related(item.span, "runs this action in the job"),
+            (*self.here.trail, self.here.path or "", item.path),
+        )
+        for scope in scopes:
+            walk = _Walk(self._callee(scope), self.rules, self.state, self.calls, inner)
+            yield from walk._called(walk.run())
+
+    def _callee(self, scope: Scope) -> Scope:
+        """A called file's Scope as it runs here: in the caller's image, path space and
+        persistence, within the caller's shell process or step."""
+        caller = self.scope
+        return scope._replace(
+            boundary=caller.boundary,
+            runs_in_image=caller.runs_in_image,
+            persist=caller.persist,
+            image_paths=caller.image_paths,
+        )
+
+    def _called(self, hits: Iterator[RuleHit]) -> Iterator[RuleHit]:
+        """Hits in a called file, with the call as a related location (outermost first, as
+        each caller adds its own) and named in the message by the one that runs the line."""
+        call = self.here.call
+        assert call is not None
+        verb = "sourced" if call.label.startswith("sources") else "run"
+        for rule_hit in hits:
+            hit = rule_hit.hit
+            message = hit.message
+            if not rule_hit.called:
+                message += f" ({verb} by line {line_ref(call.span.start)})"
+            yield RuleHit(
+                rule_hit.rule,
+                hit._replace(message=message, related=(call, *hit.related)),
+                called=True,
+            )
+
     # What commands change -------------------------------------------------------------------
 
     def _assign(self, command: Command, session: _Session) -> None:
@@ -422,6 +694,11 @@ class _Walk:
         program = command.program
         if program in ("export", "declare", "typeset", "local", "readonly"):
             self._assign(command, session)
+            return
+        if program in _DIRECTORY_COMMANDS:
+            words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
+            named = _expanded(words[0], session.env, self.here.script_dir) if words else None
+            session.cwd = _joined(session.cwd, named) if program != "popd" and named else None
             return
         if program in _OUTPUT_COMMANDS:
             self._persist(command, session)
@@ -510,6 +787,62 @@ def _merge_readings(
                 ),
             )
         )
+
+
+class _Called(NamedTuple):
+    disk: str  # the repository file
+    named: str  # its path where the Script runs
+    call: commands.ScriptCall
+
+
+_DIRECTORY_COMMANDS = frozenset({"cd", "pushd", "popd"})
+
+
+def _with_calls(wanted: Wanted) -> Wanted:
+    def wanted_with_calls(name: str) -> bool:
+        return wanted(name) or name in _DIRECTORY_COMMANDS or commands.runs_file(name)
+
+    return wanted_with_calls
+
+
+def _joined(cwd: str | None, path: str | None) -> str | None:
+    """`cd path` from `cwd`; None when either is unknown (a relative path from nowhere)."""
+    if path is None or "$" in path or path.startswith("~"):
+        return None
+    if path.startswith("/"):
+        return posixpath.normpath(path)
+    return posixpath.normpath(posixpath.join(cwd, path)) if cwd is not None else None
+
+
+# `$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, `${0%/*}`: the running
+# script's own directory (quotes removed first).
+_DIRNAME = r"\$\(\s*dirname\s+(?:--\s+)?\$\{?(?:0|BASH_SOURCE(?:\[0\])?)\}?\s*\)"
+_SCRIPT_DIR = re.compile(
+    rf"\$\(\s*cd\s+(?:-P\s+)?(?:--\s+)?{_DIRNAME}(?:\s*&?>\s*/dev/null)?\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\)"
+    rf"|{_DIRNAME}|\$\{{(?:0|BASH_SOURCE(?:\[0\])?)%/\*\}}"
+)
+
+
+def _expanded(word: Word, env: dict[str, str | None], script_dir: str | None) -> str | None:
+    """A path word's value with the variables the shell is known to hold and the script's own
+    directory put in; None when part of it cannot be known."""
+    if word.text is not None:
+        return word.text
+    value = word.raw.replace('"', "").replace("'", "")
+    if script_dir is not None:
+        value = _SCRIPT_DIR.sub(lambda _: script_dir, value)
+    for _ in range(3):  # ROOT=$BASE/x: a few levels
+        if "$" not in value:
+            return value
+
+        def known(match: re.Match[str]) -> str:
+            found = env.get(match.group(1) or match.group(2))
+            return found if found is not None else match.group(0)
+
+        value = _REFERENCE.sub(known, value)
+        if script_dir is not None:
+            value = _SCRIPT_DIR.sub(lambda _: script_dir, value)
+    return value if "$" not in value and "`" not in value else None
 
 
 _OUTPUT_COMMANDS = frozenset({"echo", "printf"})

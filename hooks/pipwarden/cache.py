@@ -22,7 +22,16 @@ from pipwarden import __version__
 from pipwarden.check import FileReport, decode, digest
 from pipwarden.config import Settings
 from pipwarden.discover import Kind
-from pipwarden.model import Edit, Finding, Fix, Position, Severity, SourceText, Span
+from pipwarden.model import (
+    Edit,
+    Finding,
+    Fix,
+    Position,
+    RelatedLocation,
+    Severity,
+    SourceText,
+    Span,
+)
 
 DIRECTORY = ".pipwarden_cache"
 CACHEDIR_TAG = (
@@ -42,6 +51,7 @@ def _settings_key(settings: Settings) -> str:
             sorted(settings.enabled),
             [[pattern, sorted(codes)] for pattern, codes in settings.per_file_ignores],
             settings.root,
+            settings.follow_calls,
         ]
     )
     return digest(described.encode())
@@ -87,7 +97,7 @@ class Cache:
             return None
 
     def _report(self, path: str, key: str, entry: list[Any]) -> FileReport | None:
-        size, mtime, hashed, kind, bom, checked, findings, dependencies = entry
+        size, mtime, hashed, kind, bom, checked, findings, dependencies, foreign = entry
         found = _stat(path)
         if found is None or found[0] != size:
             return None
@@ -107,6 +117,7 @@ class Cache:
         report.kind = Kind(kind) if kind else None
         report.bom = bool(bom)
         report.findings = [_finding(path, f) for f in findings]
+        report.foreign = [_finding(where, f) for where, *f in foreign]
         if report.findings:
             if data is None:
                 with open(path, "rb") as handle:
@@ -129,6 +140,8 @@ class Cache:
             report.checked,
             [_finding_data(f) for f in report.findings],
             dependencies,
+            # Findings in the scripts this file runs, in the state it runs them in.
+            [[f.path, *_finding_data(f)] for f in report.foreign],
         ]
         self.changed = True
 
@@ -177,7 +190,7 @@ def _finding_data(f: Finding) -> list[Any]:
         f.url,
         int(f.severity),
         [*f.start, *f.end],
-        [[*position, label] for position, label in f.related],
+        [[r.path, *r.start, *r.end, r.message] for r in f.related],
         [*f.span],
         fix,
     ]
@@ -195,7 +208,10 @@ def _finding(path: str, data: list[Any]) -> Finding:
         path,
         Position(sl, sc),
         Position(el, ec),
-        tuple((Position(line, column), label) for line, column, label in related),
+        tuple(
+            RelatedLocation(where, Position(sl, sc), Position(el, ec), label)
+            for where, sl, sc, el, ec, label in related
+        ),
         Span(*span),
         Fix(tuple(Edit(Span(s, e), c) for s, e, c in fix[0]), fix[1], fix[2]) if fix else None,
     )

@@ -18,20 +18,24 @@ from pipwarden.discover import (
     included_by_gitlab_ci,
     may_be_ci_by_content,
 )
-from pipwarden.model import SAFE, Edit, Finding, Fix, Position, Severity, SourceText, Span
+from pipwarden.model import SAFE, Edit, Finding, Fix, SourceText, Span
 
 if TYPE_CHECKING:
     from pipwarden import suppress
+    from pipwarden.follow import Library
     from pipwarden.frontends import Parsed
     from pipwarden.rules.base import Rule
 
 MAX_BYTES = 10 * 1024 * 1024
 
 # Text no rule can find anything in: no installer, no activation, no Python directory, no
-# PEP 668 override. Such a file costs only its read; the parser, the analysis and the rules
-# are not even imported for it. `pip` and `source` must be words: `set -o pipefail` and
-# `resources/` are everywhere.
-_MENTIONS = r"(?<![a-z])(pip|source)(?![a-z])|easy_install|setup\.py|activate|-packages|/python|break.system"
+# PEP 668 override, no shell script or local action it runs. Such a file costs only its
+# read; the parser, the analysis and the rules are not even imported for it. `pip` and
+# `source` must be words: `set -o pipefail` and `resources/` are everywhere.
+_MENTIONS = (
+    r"(?<![a-z])(pip|source)(?![a-z])|easy_install|setup\.py|activate|-packages|/python"
+    r"|break.system|\.(?:ba)?sh\b|uses:\s*['\"]?\./"
+)
 MENTIONS = re.compile(_MENTIONS, re.IGNORECASE)
 # The same over the bytes read (lowered), so most files are ruled out before decoding.
 _MENTIONS_BYTES = re.compile(_MENTIONS.encode())
@@ -48,8 +52,10 @@ class FileReport:
         "digest",
         "error",
         "findings",
+        "foreign",
         "kind",
         "mtime",
+        "notes",
         "path",
         "size",
         "source",
@@ -69,6 +75,10 @@ class FileReport:
         self.mtime: int | None = None
         self.digest: str | None = None
         self.dependencies: list[str] = []
+        # Findings in the repository scripts this file runs, made by the state it runs them
+        # in; the run reports them in those files.
+        self.foreign: list[Finding] = []
+        self.notes: list[str] = []  # calls not followed, for --verbose
 
 
 # The front-end module of each kind read on its own (the CI kinds share `ci`); imported only
@@ -172,6 +182,16 @@ class Checker:
         self.settings = settings
         self.fingerprint = fingerprint  # record what each file was, for the cache
         self._rules: list[Rule] | None = None
+        self._library: Library | None = None
+
+    @property
+    def library(self) -> Library:
+        """The files read for calls, parsed once for every file of the run that calls them."""
+        if self._library is None:
+            from pipwarden.follow import Library
+
+            self._library = Library(self)
+        return self._library
 
     @property
     def rules(self) -> list[Rule]:
@@ -233,7 +253,7 @@ class Checker:
         assert isinstance(kind, Kind)
         report.kind = kind
         try:
-            report.findings = self.check_text(text, path, kind, report.dependencies)
+            report.findings = self.check_text(text, path, kind, report)
         except Exception as error:  # a bug of ours must not stop the run
             if os.environ.get("PIPWARDEN_STRICT"):
                 raise
@@ -245,43 +265,47 @@ class Checker:
         return report
 
     def check_text(
-        self, text: str, path: str, kind: Kind, dependencies: list[str] | None = None
+        self, text: str, path: str, kind: Kind, report: FileReport | None = None
     ) -> list[Finding]:
-        """The findings in `text`; the other files the result depends on are appended to
-        `dependencies`."""
+        """The findings in `text`. With a `report` (a check of the file as it is on disk),
+        the scripts it runs are followed: their findings go to `report.foreign`, and the
+        other files the result depends on to `report.dependencies`."""
         if not MENTIONS.search(text):
             return []
         parse = _frontend(kind)
         if parse is None:
             return []
         parsed = parse(text, path)
-        if dependencies is not None:
-            dependencies.extend(parsed.dependencies)
+        if report is not None:
+            report.dependencies.extend(parsed.dependencies)
         if not parsed.scopes and not parsed.problems:
             return self._filter([], path, text, kind)  # its suppressions may be stale
         from pipwarden.analysis import analyse
+        from pipwarden.follow import Calls
+        from pipwarden.model import Hit
         from pipwarden.rules.registry import PARSE_ERROR
 
-        source = SourceText(text)
+        calls = Calls(self.library, path, SourceText(text))
         findings = [
-            self._finding(PARSE_ERROR, path, source, problem.span, problem.message, "")
+            calls.finding(PARSE_ERROR, Hit(problem.span, problem.message))
             for problem in parsed.problems
         ]
-        for rule_hit in analyse(parsed.scopes, self.rules):
-            hit = rule_hit.hit
-            findings.append(
-                self._finding(
-                    rule_hit.rule,
-                    path,
-                    source,
-                    hit.span,
-                    hit.message,
-                    hit.help or "",
-                    hit.severity,
-                    tuple((source.position(r.span.start), r.label) for r in hit.related),
-                    hit.fix,
-                )
-            )
+        follow = report is not None and self.settings.follow_calls
+        foreign: list[Finding] = []
+        for rule_hit in analyse(
+            parsed.scopes, self.rules, calls if follow else None, os.path.abspath(path)
+        ):
+            finding = calls.finding(rule_hit.rule, rule_hit.hit)
+            (findings if finding.path == path else foreign).append(finding)
+        if report is not None:
+            report.dependencies.extend(calls.dependencies)
+            report.notes.extend(calls.notes)
+            report.foreign = [
+                f
+                for f in foreign
+                if f.code in self.settings.enabled
+                and f.code not in self.settings.ignored_here(f.path)
+            ]
         return self._filter(findings, path, text, kind)
 
     def _finding(
@@ -292,24 +316,12 @@ class Checker:
         span: Span,
         message: str,
         help_text: str,
-        severity: Severity | None = None,
-        related: tuple[tuple[Position, str], ...] = (),
         fix: Fix | None = None,
     ) -> Finding:
-        return Finding(
-            rule.code,
-            rule.name,
-            source.resolve(message),
-            source.resolve(help_text),
-            rule.url,
-            severity or rule.severity,
-            path,
-            source.position(span.start),
-            source.position(max(span.end, span.start)),
-            related,
-            span,
-            fix,
-        )
+        from pipwarden.follow import Calls
+        from pipwarden.model import Hit
+
+        return Calls(None, path, source).finding(rule, Hit(span, message, help_text, fix=fix))
 
     def _problem(self, report: FileReport, message: str) -> None:
         """A file that could not be read as text: one PW900 at its start."""

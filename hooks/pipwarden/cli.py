@@ -91,6 +91,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where to keep results of earlier runs (default: .pipwarden_cache at the project root)",
     )
+    check.add_argument(
+        "--no-follow-calls",
+        action="store_true",
+        help="judge each file alone, not the scripts it runs in its state (`follow-calls = false`)",
+    )
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also say which calls were not followed, and why",
+    )
     check.add_argument("--config", metavar="FILE", help="read settings from this TOML file")
     check.add_argument(
         "--force-exclude",
@@ -171,6 +182,7 @@ def _check(args: argparse.Namespace) -> int:
             output_format=args.output_format,
             fail_on=args.fail_on,
             cache_dir=args.cache_dir,
+            follow_calls=False if args.no_follow_calls else None,
         )
     except ConfigError as error:
         _error(str(error))
@@ -213,6 +225,9 @@ def _check(args: argparse.Namespace) -> int:
         result.errors.extend(outcome.errors)
     for problem in result.errors:
         _error(problem)
+    if args.verbose:
+        for note in result.notes:
+            sys.stderr.write(f"pipwarden: note: {note}\n")
     fmt = settings.output_format or "full"
     if args.statistics:
         report.render_statistics(result.reports, sys.stdout)

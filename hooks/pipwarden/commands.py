@@ -324,15 +324,70 @@ _RELEVANT = frozenset(
 )
 
 
-def relevant_program(program: str) -> bool:
-    """Whether a command run by `program` can matter for Python environments: an installer,
-    an interpreter, or something that changes which one runs or who runs it."""
+def relevant_program(name: str) -> bool:
+    """Whether a command run by `name` (a program, or a path to one) can matter for Python
+    environments: an installer, an interpreter, or something that changes which one runs or
+    who runs it."""
+    program = name.rsplit("/", 1)[-1]
     return (
         program in _RELEVANT
         or program.startswith("easy_install")
         or _PIP_PROGRAM.fullmatch(program) is not None
         or _PYTHON_PROGRAM.fullmatch(program) is not None
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Scripts run or sourced by path
+
+
+class ScriptCall(NamedTuple):
+    """A command that runs the shell script file `path` names: as a child (`./x.sh`, `bash
+    x.sh`) or sourced into this shell (`. x.sh`). `shell` is the interpreter the caller
+    names (`bash x.sh`), "" where the file's shebang decides, or the caller's own shell for
+    a sourced file."""
+
+    path: Word
+    sourced: bool
+    shell: str
+
+
+# Shell options that take a value (`bash -o pipefail x.sh`).
+_SHELL_OPTIONS_WITH_VALUE = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
+
+
+def runs_file(name: str) -> bool:
+    """Whether a command named `name` may run a script file: a path, or a shell."""
+    return "/" in name or name in SHELLS or name in (".", "source")
+
+
+def script_call(command: Command) -> ScriptCall | None:
+    words = command.words
+    program = command.program
+    shell = command.script.shell
+    if not words or shell in ("pwsh", "cmd"):
+        return None
+    if program in (".", "source"):
+        return ScriptCall(words[1], True, shell) if len(words) > 1 else None
+    if program in SHELLS:
+        index = 1
+        while index < len(words):
+            text = words[index].text
+            if text is None or text in ("-c", "-s", "-i") or text.startswith("--"):
+                if text in ("--login", "--norc", "--noprofile", "--posix"):
+                    index += 1
+                    continue
+                return None  # `bash -c '...'` is a nested Script; stdin is not a file
+            if not text.startswith(("-", "+")):
+                return ScriptCall(words[index], False, program or "")
+            index += 2 if text in _SHELL_OPTIONS_WITH_VALUE else 1
+        return None
+    name = command.name
+    if name is not None and "/" in name:
+        return ScriptCall(words[0], False, "")
+    if name is None and "/" in words[0].raw:
+        return ScriptCall(words[0], False, "")  # `"$ROOT"/scripts/x.sh`
+    return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ KEYS = frozenset(
         "output-format",
         "fail-on",
         "cache-dir",
+        "follow-calls",
     }
 )
 OUTPUT_FORMATS = (
@@ -51,6 +52,8 @@ class Settings(NamedTuple):
     source: str | None = None  # the file the settings came from
     fail_on: str = "info"  # the lowest severity that makes the exit code 1
     cache_dir: str = ".pipwarden_cache"  # where results of earlier runs are kept
+    # Analyse the repository scripts a file runs in the state the file gives them.
+    follow_calls: bool = True
 
     def relative(self, path: str) -> str | None:
         relative = os.path.relpath(os.path.abspath(path), self.root)
@@ -150,6 +153,7 @@ def load(
     output_format: str | None = None,
     fail_on: str | None = None,
     cache_dir: str | None = None,
+    follow_calls: bool | None = None,
 ) -> Settings:
     found: tuple[str, dict[str, Any]] | None
     if config_path is not None:
@@ -208,6 +212,9 @@ def load(
         if cache_dir
         else os.path.join(root, configured_cache or ".pipwarden_cache")
     )
+    follow = table.get("follow-calls", True) if follow_calls is None else follow_calls
+    if not isinstance(follow, bool):
+        raise ConfigError(f"{where}: `follow-calls` must be true or false")
     return Settings(
         frozenset(enabled),
         root,
@@ -217,4 +224,5 @@ def load(
         found[0] if found else None,
         threshold,
         cache,
+        follow,
     )

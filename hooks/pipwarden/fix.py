@@ -38,12 +38,17 @@ def _overlaps(a: Edit, b: Edit) -> bool:
 
 
 def fix_text(
-    text: str, check: Callable[[str], list[Finding]], unsafe: bool
+    text: str,
+    check: Callable[[str], list[Finding]],
+    unsafe: bool,
+    findings: list[Finding] | None = None,
 ) -> tuple[str, list[Finding], list[Finding]]:
     """Fix `text` until nothing applicable is left: (new text, the findings fixed, the
-    findings left)."""
+    findings left). `findings` are the text's findings where the run knows more than a
+    check of the text alone (those a caller's state makes in a script)."""
     fixed: list[Finding] = []
-    findings = check(text)
+    if findings is None:
+        findings = check(text)
     for _ in range(MAX_PASSES):
         todo = applicable(findings, unsafe)
         if not todo:

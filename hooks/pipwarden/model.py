@@ -70,6 +70,16 @@ class Hit(NamedTuple):
     fix: Fix | None = None
 
 
+class RelatedLocation(NamedTuple):
+    """A secondary location of a finding, in its own file: the call that ran the script, the
+    USER line that made the user."""
+
+    path: str
+    start: Position
+    end: Position
+    message: str
+
+
 class Finding(NamedTuple):
     code: str
     name: str
@@ -80,12 +90,12 @@ class Finding(NamedTuple):
     path: str
     start: Position
     end: Position
-    related: tuple[tuple[Position, str], ...] = ()
+    related: tuple[RelatedLocation, ...] = ()
     span: Span = Span(0, 0)
     fix: Fix | None = None
 
 
-_LINE_REF = re.compile(r"\{line@(\d+)\}")
+LINE_REF = re.compile(r"\{line@(\d+)\}")
 
 
 def line_ref(offset: int) -> str:
@@ -122,7 +132,7 @@ class SourceText:
         """`message` with each `line_ref` replaced by its line number."""
         if "{line@" not in message:
             return message
-        return _LINE_REF.sub(lambda m: str(self.position(int(m.group(1))).line), message)
+        return LINE_REF.sub(lambda m: str(self.position(int(m.group(1))).line), message)
 
     def offset(self, line: int, column: int = 1) -> int:
         """The offset of a 1-based line and column, clamped to the text: parsers report marks

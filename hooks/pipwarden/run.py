@@ -5,22 +5,42 @@ from __future__ import annotations
 
 import os
 
-from pipwarden.check import Checker, FileReport
+from pipwarden.check import Checker, FileReport, decode
 from pipwarden.config import Settings
 from pipwarden.discover import Candidate, discover, gitlab_includes
-from pipwarden.model import Finding
+from pipwarden.model import UNSAFE, Finding, SourceText
 
 # Below this many files a second process costs more than it saves.
 PARALLEL_THRESHOLD = 400
 
 
 class RunResult:
-    __slots__ = ("checked", "errors", "reports")
+    __slots__ = ("_sources", "checked", "errors", "notes", "reports")
 
     def __init__(self) -> None:
         self.reports: list[FileReport] = []  # the files with findings
         self.errors: list[str] = []
         self.checked: list[str] = []  # every file read as one of our kinds
+        self.notes: list[str] = []  # what --verbose adds: calls not followed
+        self._sources: dict[str, SourceText | None] = {}
+
+    def source(self, path: str) -> SourceText | None:
+        """The text of a file a finding points into (a related location in another file)."""
+        absolute = os.path.abspath(path)
+        if absolute not in self._sources:
+            found = next(
+                (r.source for r in self.reports if os.path.abspath(r.path) == absolute), None
+            )
+            self._sources[absolute] = found or _read_source(absolute)
+        return self._sources[absolute]
+
+
+def _read_source(path: str) -> SourceText | None:
+    try:
+        with open(path, "rb") as handle:
+            return SourceText(decode(handle.read())[0])
+    except OSError:
+        return None
 
 
 _worker_checker: Checker | None = None
@@ -82,14 +102,78 @@ def run(
     if store is not None:
         store.save()
     reports = [known[c.path] for c in candidates if known.get(c.path) is not None]
+    if settings.follow_calls:
+        reports = with_called(reports, settings)
     for report in reports:
         if report.checked:
             result.checked.append(report.path)
         if report.error is not None:
             result.errors.append(f"{report.path}: {report.error}")
+        result.notes.extend(report.notes)
         if report.findings:
             result.reports.append(report)
     return result
+
+
+def with_called(reports: list[FileReport], settings: Settings) -> list[FileReport]:
+    """The findings each file's calls made in the scripts it runs, reported in those scripts:
+    once per problem (a finding the script has alone stands as it is; the same finding
+    through several callers names each call), under the script's own suppressions."""
+    called: dict[str, list[Finding]] = {}
+    for report in reports:
+        for finding in report.foreign:
+            called.setdefault(os.path.abspath(finding.path), []).append(finding)
+    if not called:
+        return reports
+    from pipwarden import suppress
+    from pipwarden.follow import callable_kind
+
+    by_path = {os.path.abspath(r.path): r for r in reports}
+    reports = list(reports)
+    for absolute, found in called.items():
+        report = by_path.get(absolute)
+        if report is None:
+            if settings.excluded(absolute):
+                continue
+            report = FileReport(found[0].path, checked=True)
+            reports.append(report)
+        source = report.source or _read_source(absolute)
+        if source is None:
+            continue
+        if report.kind is None:
+            report.kind = callable_kind(absolute, source.text)
+        suppressions = suppress.scan(source.text)
+        merged: dict[tuple[object, ...], Finding] = {
+            (f.code, f.start, f.end): f for f in report.findings
+        }
+        own = set(merged)
+        for finding in found:
+            key = (finding.code, finding.start, finding.end)
+            if key in own or suppressions.covers(finding.code, finding.start.line):
+                continue
+            finding = finding._replace(path=report.path)
+            merged[key] = _joined(merged[key], finding) if key in merged else finding
+        # A suppression that holds a caller's finding is not unused, whatever the file's
+        # own check said.
+        used = {item.line for item in suppressions.items if item.used}
+        report.findings = sorted(
+            (f for f in merged.values() if not (f.code == "PW100" and f.start.line in used)),
+            key=lambda f: (f.start, f.code),
+        )
+        if report.findings:
+            report.source = source
+    return reports
+
+
+def _joined(first: Finding, other: Finding) -> Finding:
+    """One finding made through two callers: both calls named, and a fix only as safe as
+    the less safe of the two (none where they disagree on the edit)."""
+    related = tuple(dict.fromkeys((*first.related, *other.related)))
+    fix = first.fix
+    if fix is not None and other.fix != fix:
+        same_edits = other.fix is not None and other.fix.edits == fix.edits
+        fix = fix._replace(applicability=UNSAFE) if same_edits else None
+    return first._replace(related=related, fix=fix)
 
 
 def add_suppressions(
@@ -150,7 +234,10 @@ def fix_files(result: RunResult, settings: Settings, *, unsafe: bool, write: boo
             continue
         text = report.source.text
         new_text, fixed, _ = fix_text(
-            text, lambda t, k=kind, p=report.path: checker.check_text(t, p, k), unsafe
+            text,
+            lambda t, k=kind, p=report.path: checker.check_text(t, p, k),
+            unsafe,
+            report.findings,
         )
         if new_text == text:
             continue

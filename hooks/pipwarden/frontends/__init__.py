@@ -24,3 +24,15 @@ class Parsed:
         # file that says a Python file is pip's own): a cached result holds only while they
         # are unchanged.
         self.dependencies = dependencies or []
+
+
+def starting_in(scopes: list[Scope], directory: str) -> list[Scope]:
+    """`scopes` whose Scripts start in `directory` where they do not say otherwise (make,
+    just, tox and CI jobs start where their file, or the checkout, is)."""
+    return [s if s.directory else s._replace(directory=directory) for s in scopes]
+
+
+def file_directory(path: str) -> str:
+    import os
+
+    return os.path.dirname(os.path.abspath(path))

@@ -12,9 +12,11 @@ from pipwarden.frontends import (
     circleci,
     codebuild,
     compose,
+    file_directory,
     github,
     gitlab,
     readthedocs,
+    starting_in,
     taskfile,
     travis,
 )
@@ -41,6 +43,17 @@ def parser(kind: Kind) -> Callable[[str, str], Parsed]:
         document, problem = load(text)
         if document is None:
             return Parsed([], [problem] if problem else [])
-        return parse_document(document, path)
+        parsed = parse_document(document, path)
+        parsed.scopes = starting_in(parsed.scopes, checkout(path))
+        return parsed
 
     return parse
+
+
+def checkout(path: str) -> str:
+    """Where a CI job's commands start: the checkout of the repository whose configuration
+    this is, the directory above a hidden configuration folder (`.circleci/config.yml`) or
+    the one holding the file."""
+    directory = file_directory(path)
+    name = directory.rsplit("/", 1)[-1]
+    return directory.rsplit("/", 1)[0] or "/" if name.startswith(".") else directory

@@ -7,6 +7,7 @@ dockerfile-parse is not used: it flattens continuations and does not know heredo
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from collections.abc import Iterator
@@ -19,12 +20,14 @@ from pipwarden.model import Span
 from pipwarden.shell import SHELLS
 from pipwarden.shell.session import (
     Boundary,
+    Files,
     Image,
     ParseProblem,
     Scope,
     ScopeItem,
     Script,
     ScriptBuilder,
+    SetDir,
     SetEnv,
     SetUser,
 )
@@ -168,6 +171,8 @@ def _without_template_markup(text: str) -> str:
 
 
 def parse(text: str, path: str) -> Parsed:
+    # `docker build .` beside the Dockerfile: the usual build context.
+    context = os.path.dirname(os.path.abspath(path))
     name = path.rsplit("/", 1)[-1].lower()
     if name.rsplit(".", 1)[-1] in ("template", "tmpl", "tpl", "in", "j2", "jinja", "jinja2"):
         text = _without_template_markup(text)
@@ -198,8 +203,19 @@ def parse(text: str, path: str) -> Parsed:
         elif keyword == "USER":
             user = instruction.args.split()[0] if instruction.args.split() else ""
             stage.items.append(SetUser(None if "$" in user or not user else user, instruction.span))
+        elif keyword == "WORKDIR" and instruction.args and "$" not in instruction.args:
+            stage.items.append(SetDir(instruction.args.strip("\"'"), instruction.span))
+        elif keyword in ("COPY", "ADD") and not instruction.heredocs:
+            stage.items.extend(_copied(instruction, context))
     scopes = [
-        Scope(s.name, tuple(s.items), BOUNDARY, inherits=s.inherits, runs_in_image=True)
+        Scope(
+            s.name,
+            tuple(s.items),
+            BOUNDARY,
+            inherits=s.inherits,
+            runs_in_image=True,
+            image_paths=True,
+        )
         for s in stages
     ]
     return Parsed(scopes, lexer.problems)
@@ -357,6 +373,28 @@ def _json_array(text: str) -> list[str] | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# COPY and ADD
+
+
+def _copied(instruction: _Instruction, context: str) -> Iterator[Files]:
+    """Where COPY/ADD put files of the build context: one Files per source. Nothing for
+    another stage's files (`--from`), URLs, or paths built from variables."""
+    words = [w for w in instruction.args.split() if w not in ("\\", "`")]  # continuations
+    if any(w.startswith("--from") for w in words):
+        return
+    while words and words[0].startswith("--"):
+        words.pop(0)
+    listed = _json_array(" ".join(words)) if words and words[0].startswith("[") else None
+    paths = listed if listed is not None else [w.strip("\"'") for w in words]
+    if len(paths) < 2 or any("$" in p or "://" in p or p.startswith("git@") for p in paths):
+        return
+    *sources, target = paths
+    into = target.endswith("/") or len(sources) > 1
+    for source in sources:
+        yield Files(target, os.path.normpath(os.path.join(context, source)), into, instruction.span)
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ steps; `${{ ... }}` expressions become unknown words of the same length.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from pipwarden.frontends import Parsed
@@ -21,6 +22,7 @@ from pipwarden.frontends.yamlci import (
 )
 from pipwarden.shell.session import (
     Boundary,
+    Call,
     Image,
     Persist,
     Runner,
@@ -52,13 +54,14 @@ _SHELLS = {"bash": "bash", "sh": "sh", "pwsh": "pwsh", "powershell": "pwsh", "cm
 
 def parse(document: Document, path: str) -> Parsed:
     top = mapping(document.root)
+    root = _checkout(path)
     workflow_env = env_items(document, top.get("env"))
     workflow_shell = scalar(mapping(mapping(top.get("defaults")).get("run")).get("shell"))
     scopes = []
     runs = mapping(top.get("runs"))
     if scalar(runs.get("using")) == "composite":
-        items = _steps(document, sequence(runs.get("steps")), "bash")
-        scopes.append(Scope("action", tuple(items), BOUNDARY, persist=PERSIST))
+        items = _steps(document, sequence(runs.get("steps")), "bash", root, None)
+        scopes.append(Scope("action", tuple(items), BOUNDARY, persist=PERSIST, directory=root))
     for job_id, job_node in mapping(top.get("jobs")).items():
         job = mapping(job_node)
         items: list[ScopeItem] = []
@@ -77,16 +80,38 @@ def parse(document: Document, path: str) -> Parsed:
             scalar(mapping(mapping(job.get("defaults")).get("run")).get("shell")) or workflow_shell
         )
         default = shell or ("pwsh" if windows is not None else "bash")
-        items.extend(_steps(document, sequence(job.get("steps")), default))
+        directory = scalar(
+            mapping(mapping(job.get("defaults")).get("run")).get("working-directory")
+        ) or scalar(mapping(mapping(top.get("defaults")).get("run")).get("working-directory"))
+        items.extend(_steps(document, sequence(job.get("steps")), default, root, directory))
         scopes.append(
             Scope(
-                job_id, tuple(items), BOUNDARY, runs_in_image=container is not None, persist=PERSIST
+                job_id,
+                tuple(items),
+                BOUNDARY,
+                runs_in_image=container is not None,
+                persist=PERSIST,
+                directory=root,
             )
         )
     return Parsed(scopes)
 
 
-def _steps(document: Document, steps: list[yaml.Node], default_shell: str) -> list[ScopeItem]:
+def _checkout(path: str) -> str | None:
+    """The repository a workflow or action belongs to, which `run:` steps start in (the
+    workspace is its checkout): the directory above `.github`."""
+    absolute = os.path.abspath(path).replace(os.sep, "/")
+    marker = absolute.rfind("/.github/")
+    return absolute[:marker] if marker != -1 else None
+
+
+def _steps(
+    document: Document,
+    steps: list[yaml.Node],
+    default_shell: str,
+    root: str | None,
+    directory: str | None,
+) -> list[ScopeItem]:
     items: list[ScopeItem] = []
     for step_node in steps:
         step = mapping(step_node)
@@ -94,6 +119,15 @@ def _steps(document: Document, steps: list[yaml.Node], default_shell: str) -> li
         action = uses.split("@", 1)[0].lower()
         if action in _PYTHON_ACTIONS:
             items.append(SetPython(_PYTHON_ACTIONS[action], document.span(step_node)))
+        elif uses.startswith("./") and root is not None and "${{" not in uses:
+            # A local action runs in this job: a composite one's steps are this job's.
+            folder = os.path.normpath(os.path.join(root, uses))
+            name = (
+                "action.yaml"
+                if os.path.isfile(os.path.join(folder, "action.yaml"))
+                else "action.yml"
+            )
+            items.append(Call(os.path.join(folder, name), document.span(step_node)))
         run = step.get("run")
         if scalar(run) is None:
             continue
@@ -102,8 +136,9 @@ def _steps(document: Document, steps: list[yaml.Node], default_shell: str) -> li
             continue  # `shell: python` and the like: not shell text
         env: tuple[SetEnv, ...] = tuple(env_items(document, step.get("env")))
         script = script_from(document, [run], shell, env=env, rewrite=EXPRESSIONS)
+        cwd = scalar(step.get("working-directory")) or directory
         if script is not None:
-            items.append(script)
+            items.append(script._replace(cwd=cwd) if cwd and "${{" not in cwd else script)
     return items
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipwarden.frontends import Parsed
+from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.model import Span
 from pipwarden.shell.session import (
     Boundary,
@@ -57,7 +57,8 @@ def parse(text: str, path: str) -> Parsed:
         if _in_comment(text, step.start()):
             continue
         items.append(_script(text, start, end, quote.startswith('"'), _SHELLS[step.group(1)]))
-    return Parsed([Scope(path, tuple(items), BOUNDARY, runs_in_image=agent is not None)])
+    scope = Scope(path, tuple(items), BOUNDARY, runs_in_image=agent is not None)
+    return Parsed(starting_in([scope], file_directory(path)))
 
 
 def _closing(text: str, i: int, quote: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipwarden.frontends import Parsed
+from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.frontends.shellscript import shebang_shell
 from pipwarden.shell.session import Boundary, Scope, Script, ScriptBuilder
 
@@ -58,7 +58,7 @@ def parse(text: str, path: str) -> Parsed:
             script_attribute = False
     if recipe is not None:
         scopes.append(_recipe(recipe, body, shell, script_attribute))
-    return Parsed(scopes)
+    return Parsed(starting_in(scopes, file_directory(path)))
 
 
 def _shell_of(value: str, default: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from pipwarden.frontends import Parsed
+from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.model import Span
 from pipwarden.shell.session import Boundary, ParseProblem, Scope, Script, ScriptBuilder
 
@@ -325,7 +325,7 @@ def parse(text: str, path: str) -> Parsed:
             (p for p in rule.prerequisites if p in names and p not in rule.targets), None
         )
         scopes.append(Scope(rule.targets[0], tuple(scripts), BOUNDARY, inherits=inherits))
-    return Parsed(scopes, reader.problems)
+    return Parsed(starting_in(scopes, file_directory(path)), reader.problems)
 
 
 def _ordered(rules: list[_Rule]) -> list[_Rule]:

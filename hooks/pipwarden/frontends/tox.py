@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pipwarden.frontends import Parsed
+from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.model import Span
 from pipwarden.shell.session import (
     Boundary,
@@ -34,9 +34,9 @@ _SUBSTITUTION = re.compile(r"\{[^{}]*\}")
 
 
 def parse(text: str, path: str) -> Parsed:
-    if path.rsplit("/", 1)[-1].endswith(".toml"):
-        return _parse_toml(text)
-    return _parse_ini(text, 0)
+    parsed = _parse_toml(text) if path.rsplit("/", 1)[-1].endswith(".toml") else _parse_ini(text, 0)
+    parsed.scopes = starting_in(parsed.scopes, file_directory(path))  # toxinidir
+    return parsed
 
 
 def _parse_ini(text: str, base: int) -> Parsed:

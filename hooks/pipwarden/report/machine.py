@@ -8,7 +8,7 @@ import os
 from typing import TYPE_CHECKING, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from pipwarden.model import Finding, Position, Severity, SourceText
+from pipwarden.model import Finding, Position, RelatedLocation, Severity, SourceText
 from pipwarden.report import findings, fingerprints, relative_path
 
 if TYPE_CHECKING:
@@ -48,8 +48,13 @@ def finding_json(f: Finding, source: SourceText | None = None) -> dict[str, obje
         "location": {"row": f.start.line, "column": f.start.column},
         "end_location": {"row": f.end.line, "column": f.end.column},
         "related": [
-            {"location": {"row": p.line, "column": p.column}, "message": label}
-            for p, label in f.related
+            {
+                "message": r.message,
+                "filename": os.path.abspath(r.path),
+                "location": _row_column(r.start),
+                "end_location": _row_column(r.end),
+            }
+            for r in f.related
         ],
         "fix": fix_json(f, source),
     }
@@ -91,9 +96,20 @@ def render_github(result: RunResult, out: TextIO, color: bool) -> None:
             )
         )
         message = (
-            f.message + (f"\n\nhelp: {f.help}" if f.help else "") + (f"\n{f.url}" if f.url else "")
+            f.message
+            + "".join(f"\n{_where(r)}: {r.message}" for r in f.related)
+            + (f"\n\nhelp: {f.help}" if f.help else "")
+            + (f"\n{f.url}" if f.url else "")
         )
         out.write(f"::{_GITHUB_LEVEL[f.severity]} {properties}::{_github_data(message)}\n")
+
+
+def _where(related: RelatedLocation) -> str:
+    return f"{relative_path(related.path)}:{related.start.line}:{related.start.column}"
+
+
+def _gitlab_location(path: str, start: Position, end: Position) -> dict[str, object]:
+    return {"path": relative_path(path), "lines": {"begin": start.line, "end": end.line}}
 
 
 _GITLAB_SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
@@ -108,10 +124,12 @@ def render_gitlab(result: RunResult, out: TextIO, color: bool) -> None:
             "check_name": f"{f.code} {f.name}",
             "fingerprint": prints[id(f)],
             "severity": _GITLAB_SEVERITY[f.severity],
-            "location": {
-                "path": relative_path(f.path),
-                "lines": {"begin": f.start.line, "end": f.end.line},
-            },
+            "location": _gitlab_location(f.path, f.start, f.end),
+            **(
+                {"other_locations": [_gitlab_location(r.path, r.start, r.end) for r in f.related]}
+                if f.related
+                else {}
+            ),
         }
         for _, f in findings(result.reports)
     ]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pipwarden import __version__
-from pipwarden.model import Finding, Severity, SourceText
+from pipwarden.model import Finding, Position, Severity, SourceText
 from pipwarden.report import findings, fingerprints, relative_path
 
 if TYPE_CHECKING:
@@ -28,13 +28,11 @@ def _region(start_line: int, start_column: int, end_line: int, end_column: int) 
     }
 
 
-def _location(
-    f: Finding, line: int, column: int, end_line: int, end_column: int
-) -> dict[str, object]:
+def _location(path: str, start: Position, end: Position) -> dict[str, object]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": relative_path(f.path), "uriBaseId": "SRCROOT"},
-            "region": _region(line, column, end_line, end_column),
+            "artifactLocation": {"uri": relative_path(path), "uriBaseId": "SRCROOT"},
+            "region": _region(start.line, start.column, end.line, end.column),
         }
     }
 
@@ -89,14 +87,10 @@ def render_sarif(result: RunResult, out: TextIO, color: bool) -> None:
                 "ruleIndex": index[f.code],
                 "level": _LEVEL[f.severity],
                 "message": {"text": message},
-                "locations": [_location(f, f.start.line, f.start.column, f.end.line, f.end.column)],
+                "locations": [_location(f.path, f.start, f.end)],
                 "relatedLocations": [
-                    {
-                        **_location(f, p.line, p.column, p.line, p.column + 1),
-                        "id": i,
-                        "message": {"text": label},
-                    }
-                    for i, (p, label) in enumerate(f.related)
+                    {**_location(r.path, r.start, r.end), "id": i, "message": {"text": r.message}}
+                    for i, r in enumerate(f.related)
                 ],
                 "partialFingerprints": {"pipwarden/v1": prints[id(f)]},
                 **(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from pipwarden.model import SAFE, Finding, Severity, SourceText
+from pipwarden.model import SAFE, Finding, Position, Severity, SourceText
 from pipwarden.report import findings
 
 if TYPE_CHECKING:
@@ -51,9 +51,13 @@ def render_full(result: RunResult, out: TextIO, color: bool) -> None:
             f"{style(f.path, '1')}:{f.start.line}:{f.start.column}: {style.code(f)} [{f.severity}] {f.message}\n"
         )
         if report.source is not None and report.source.text:
-            out.write(_frame(report.source, f, style))
-        for position, label in f.related:
-            out.write(f"  = note: line {position.line}: {label}\n")
+            out.write(_frame(report.source, f.start, f.end, _COLORS[f.severity], style))
+        for related in f.related:
+            where = f"{related.path}:{related.start.line}:{related.start.column}"
+            out.write(f"  = note: {where}: {related.message}\n")
+            source = result.source(related.path)
+            if source is not None and source.text:
+                out.write(_frame(source, related.start, related.end, "34", style, lines=1))
         if f.help:
             out.write(f"  = {style('help', '1')}: {f.help}\n")
         if f.url:
@@ -61,20 +65,23 @@ def render_full(result: RunResult, out: TextIO, color: bool) -> None:
         out.write("\n")
 
 
-def _frame(source: SourceText, f: Finding, style: _Style) -> str:
-    last = min(f.end.line, f.start.line + 4)
-    if f.end.column == 1 and f.end.line > f.start.line:
-        last = min(last, f.end.line - 1)
+def _frame(
+    source: SourceText, first: Position, past: Position, color: str, style: _Style, lines: int = 5
+) -> str:
+    """The lines from `first` to `past` (at most `lines`), the range underlined."""
+    last = min(past.line, first.line + lines - 1, len(source.line_starts))
+    if past.column == 1 and past.line > first.line:
+        last = min(last, past.line - 1)
     width = len(str(last))
     gutter = " " * width
-    lines = [f"{gutter} |"]
-    for number in range(f.start.line, last + 1):
+    shown = [f"{gutter} |"]
+    for number in range(first.line, last + 1):
         text = source.line_text(number).expandtabs(1)
-        lines.append(f"{number:>{width}} | {text}")
-        start = f.start.column if number == f.start.line else 1 + len(text) - len(text.lstrip())
-        end = f.end.column if number == f.end.line else len(text) + 1
+        shown.append(f"{number:>{width}} | {text}")
+        start = first.column if number == first.line else 1 + len(text) - len(text.lstrip())
+        end = past.column if number == past.line else len(text) + 1
         if end > start:
             marker = " " * (start - 1) + "^" * (end - start)
-            lines.append(f"{gutter} | {style(marker, _COLORS[f.severity])}")
-    lines.append(f"{gutter} |")
-    return "\n".join(lines) + "\n"
+            shown.append(f"{gutter} | {style(marker, color)}")
+    shown.append(f"{gutter} |")
+    return "\n".join(shown) + "\n"

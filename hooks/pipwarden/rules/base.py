@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import ClassVar, NamedTuple
 
 from pipwarden.commands import PipCall
-from pipwarden.model import Hit, Severity, Span
+from pipwarden.model import Hit, Related, Severity, Span
 from pipwarden.shell.parse import Command
 from pipwarden.shell.session import Boundary, PythonUse
 
@@ -43,10 +43,16 @@ class Context(NamedTuple):
     maybe_activated: Span | None
     # An activation made in an earlier Script of the Scope that did not carry over.
     lost_activation: Venv | None
+    # Where the shell that made `lost_activation` ended.
+    lost_boundary: Span | None
     boundary: Boundary | None
     # "root", a user name or uid, or None when unknown; `shell_user` is who runs the shell,
     # `user` who runs this command (after sudo).
     user: str | None
+    # Where `user` was set: the USER line, or the sudo that runs this command.
+    user_origin: Span | None
+    # The FROM or `image:` of the image the command runs in, if any.
+    image_origin: Span | None
     shell_user: str | None
     # Whether that user has a home directory pip could fall back to (None: unknown).
     user_home: bool | None
@@ -131,3 +137,9 @@ class Rule:
 def code(text: str) -> str:
     """Markdown-ish inline code for messages."""
     return f"`{text}`"
+
+
+def evidence(*places: tuple[Span | None, str]) -> tuple[Related, ...]:
+    """Related locations for the lines that made the state a finding rests on (a USER line,
+    an activation), leaving out those the file does not show."""
+    return tuple(Related(span, label) for span, label in places if span is not None)

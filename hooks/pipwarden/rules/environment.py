@@ -6,8 +6,16 @@ from collections.abc import Iterable
 
 from pipwarden import commands
 from pipwarden.commands import PipCall
-from pipwarden.model import SAFE, Edit, Fix, Hit, Related, Severity, Span
-from pipwarden.rules.base import FIX_ALWAYS, FIX_SOMETIMES, Context, EnvContext, Rule, code
+from pipwarden.model import SAFE, Edit, Fix, Hit, Severity, Span
+from pipwarden.rules.base import (
+    FIX_ALWAYS,
+    FIX_SOMETIMES,
+    Context,
+    EnvContext,
+    Rule,
+    code,
+    evidence,
+)
 from pipwarden.shell.parse import Word
 
 
@@ -209,7 +217,10 @@ class ActivationNotPersisted(Rule):
             help_text += f", or {persist}"
         if boundary:
             help_text += f" (see {boundary.url})"
-        related = (Related(lost.span, "activated here"),) if lost.span else ()
+        related = evidence(
+            (lost.span, "activated here"),
+            (context.lost_boundary, f"the activation ends here ({reason})"),
+        )
         yield Hit(
             Span(start, end),
             f"{what} does not run in {venv}: {reason}, so the activation made earlier is gone here",
@@ -264,12 +275,15 @@ class UserInstallInVenv(Rule):
         if not (pip.through_path or pip.names_other_interpreter):
             return
         option = pip.option_words["--user"]
-        where = context.venv.path or "the active venv"
+        venv = context.venv
+        where = venv.path or "the active venv"
+        how = "put on PATH" if venv.how == "PATH" else "activated"
         yield Hit(
             option.span,
             f'{code("--user")} inside the venv {where}: pip refuses with "Can not perform a '
             "'--user' install. User site-packages are not visible in this virtualenv.\"",
             "drop `--user`: inside a venv pip already installs into the venv",
+            related=evidence((venv.span, f"the venv is {how} here")),
             fix=_drop_word(context.command.words, option, "drop `--user`"),
         )
 
@@ -398,6 +412,10 @@ class ExternallyManaged(Rule):
             "the distro marks this Python as externally managed (PEP 668): pip stops with "
             '"error: externally-managed-environment" (and --user does not get around it)',
             _venv_hint(context),
+            related=evidence(
+                (context.image_origin, "the image, whose distro Python is externally managed"),
+                (context.python_origin, "the distro's Python is installed here"),
+            ),
         )
 
 

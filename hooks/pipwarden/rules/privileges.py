@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from pipwarden import commands
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span
-from pipwarden.rules.base import FIX_SOMETIMES, Context, Rule, UserSwitch, code
+from pipwarden.rules.base import FIX_SOMETIMES, Context, Rule, UserSwitch, code, evidence
 
 
 class SudoPip(Rule):
@@ -204,6 +204,7 @@ class NonrootSystemInstall(Rule):
             _install_span(context),
             f"runs as {code(user)}, who cannot write the image's site-packages: {outcome}",
             remedy,
+            related=evidence((context.user_origin, f"{user} is the user from here on")),
         )
 
 

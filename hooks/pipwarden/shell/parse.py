@@ -158,7 +158,8 @@ Wanted = Callable[[str], bool]
 def parse_script(script: Script, wanted: Wanted | None = None) -> list[Command]:
     """Every simple command of `script` and of the scripts nested in it, in source order.
 
-    `wanted` names the programs the caller cares about (by base name); other commands are
+    `wanted` says which programs the caller cares about (given the name as written, a path
+    or a base name; for a name built from expansions, its raw text); other commands are
     passed over without building their words, which is most of what a long script costs.
     Commands with variable assignments are always kept.
     """
@@ -561,7 +562,10 @@ class _Walker:
             if child.type == "command_name":
                 name = _static_value(child, self.source)
                 if name is None:
-                    return self._values(_word(child, self.source)) is not None
+                    word = _word(child, self.source)
+                    # `"$ROOT"/scripts/x.sh`: a path the caller may still resolve.
+                    path = self.wanted is not None and "/" in word.raw and self.wanted(word.raw)
+                    return path or self._values(word) is not None
                 if self.wanted is None:
                     return True
                 program = name.rsplit("/", 1)[-1]
@@ -570,7 +574,7 @@ class _Walker:
                     program in _WRAPPER_OPTIONS_WITH_VALUE
                     or program in SHELLS
                     or program in ("busybox", "docker", "podman", "kubectl", "ssh")
-                    or self.wanted(program)
+                    or self.wanted(name)
                 )
         return False
 

@@ -207,6 +207,9 @@ class Script(NamedTuple):
     literals: tuple[PythonLiteral, ...] = ()
     # Set where the text runs in a container or on another machine, not in this shell.
     container: Container | None = None
+    # The directory the process starts in, relative to the Scope's working directory (a CI
+    # step's `working-directory`).
+    cwd: str | None = None
 
 
 class Image(NamedTuple):
@@ -247,6 +250,34 @@ class Runner(NamedTuple):
     span: Span
 
 
+class SetDir(NamedTuple):
+    """The working directory of later Scripts (Dockerfile WORKDIR), relative to the one
+    before it."""
+
+    path: str
+    span: Span
+
+
+class Files(NamedTuple):
+    """From here on, `target` (relative to the working directory when not absolute) holds
+    the repository file or directory `source` (absolute; it may end in a glob), as a
+    Dockerfile COPY puts the build context into the image. `into` when `target` is a directory
+    that `source` lands in (`COPY install.sh /tmp/`), not the file's new name."""
+
+    target: str
+    source: str
+    into: bool
+    span: Span
+
+
+class Call(NamedTuple):
+    """The Scripts of another repository file run here, in this Scope's state, as if written
+    in place (a local composite action: `uses: ./.github/actions/setup`)."""
+
+    path: str
+    span: Span
+
+
 class PythonUse(NamedTuple):
     """Python code using a name of the `pip` package (`pip.main`, `pip._internal`);
     `in_pip` when the code is pip's own (its package, or a project named pip)."""
@@ -256,7 +287,9 @@ class PythonUse(NamedTuple):
     in_pip: bool = False
 
 
-ScopeItem = Script | Image | SetEnv | SetUser | SetPython | Runner | PythonUse
+ScopeItem = (
+    Script | Image | SetEnv | SetUser | SetPython | Runner | PythonUse | SetDir | Files | Call
+)
 
 
 class Persist(NamedTuple):
@@ -290,6 +323,54 @@ class Scope(NamedTuple):
     # environment (a shell script, a Makefile).
     runs_in_image: bool = False
     persist: tuple[Persist, ...] = ()
+    # The absolute directory the Scope's Scripts start in, where the format says (a Makefile's
+    # own directory, a workflow's checkout); None when it depends on the caller (a shell
+    # script). In an image the Scripts start at "/" unless a SetDir says otherwise.
+    directory: str | None = None
+    # The Scripts' paths name an image's filesystem (a Dockerfile build), where a repository
+    # file is found only where a Files item put it; otherwise they name the checkout's.
+    image_paths: bool = False
+
+
+def shifted(scope: Scope, base: int) -> Scope:
+    """`scope` with every file offset moved by `base`: the analysis addresses the Scripts of
+    several files at once, each file at its own base (see `check.FILE_STRIDE`)."""
+    if base == 0:
+        return scope
+    return scope._replace(items=tuple(_shifted_item(item, base) for item in scope.items))
+
+
+def _move(span: Span | None, base: int) -> Span | None:
+    return None if span is None else Span(span.start + base, span.end + base)
+
+
+def _shifted_item(item: ScopeItem, base: int) -> ScopeItem:
+    if not isinstance(item, Script):
+        return item._replace(span=_move(item.span, base))
+    offsets = OffsetMap(
+        [
+            seg._replace(
+                file_start=seg.file_start + base,
+                file_end=seg.file_end + base,
+                origin=None if seg.origin is None else seg.origin + base,
+            )
+            for seg in item.offsets.segments
+        ]
+    )
+    return item._replace(
+        offsets=offsets,
+        elevated_by=_move(item.elevated_by, base),
+        env=tuple(e._replace(span=_move(e.span, base)) for e in item.env),
+        import_sys_at=None if item.import_sys_at is None else item.import_sys_at + base,
+        literals=tuple(
+            lit._replace(
+                content=_move(lit.content, base),
+                start=lit.start + base,
+                braces=tuple((at + base, brace) for at, brace in lit.braces),
+            )
+            for lit in item.literals
+        ),
+    )
 
 
 class ParseProblem(NamedTuple):

@@ -1,0 +1,212 @@
+"""The engine's side of following calls between files: reading and parsing the repository
+files a Script runs (`bash install.sh`, `. env.sh`, a local composite action), giving each its
+own range of offsets so one analysis can address several files, and turning the hits back
+into Findings in the right file.
+
+The analysis decides what is called and in which state; this module only reads files."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pipwarden.discover import SHEBANG, Kind, classify_name
+from pipwarden.model import LINE_REF, Edit, Finding, Fix, RelatedLocation, SourceText, Span
+
+if TYPE_CHECKING:
+    from pipwarden.check import Checker
+    from pipwarden.model import Hit
+    from pipwarden.rules.base import Rule
+    from pipwarden.shell.session import Scope
+
+# Each file of one analysis owns the offsets [index * FILE_STRIDE, (index + 1) * FILE_STRIDE):
+# the checked file is index 0, so its spans are unchanged. Larger than any file read.
+FILE_STRIDE = 1 << 28
+# The kinds a call can run: shell scripts, and composite actions.
+_CALLABLE = frozenset({Kind.SHELL, Kind.GITHUB})
+
+
+class Loaded:
+    """A repository file read for a call: its text and its Scopes at its own offset base."""
+
+    __slots__ = ("index", "path", "scopes", "source")
+
+    def __init__(self, index: int, path: str, source: SourceText, scopes: list[Scope]) -> None:
+        self.index = index
+        self.path = path
+        self.source = source
+        self.scopes = scopes
+
+
+class Library:
+    """The files a Checker has read for calls, by absolute path, parsed once for every file
+    that calls them."""
+
+    def __init__(self, checker: Checker) -> None:
+        self.checker = checker
+        self.by_path: dict[str, Loaded | None] = {}
+        self.by_index: list[Loaded | None] = [None]
+
+    def load(self, absolute: str) -> Loaded | None:
+        if absolute not in self.by_path:
+            self.by_path[absolute] = self._read(absolute)
+        return self.by_path[absolute]
+
+    def _read(self, absolute: str) -> Loaded | None:
+        from pipwarden.check import MAX_BYTES, _frontend, decode
+        from pipwarden.shell.session import shifted
+
+        try:
+            if os.path.getsize(absolute) > MAX_BYTES:
+                return None
+            with open(absolute, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        if b"\0" in data[:8192]:
+            return None
+        text, _ = decode(data)
+        kind = callable_kind(absolute, text)
+        parse = _frontend(kind) if kind is not None else None
+        if parse is None:
+            return None
+        path = display_path(absolute)
+        try:
+            parsed = parse(text, path)
+        except Exception:  # its own check reports what is wrong with it
+            if os.environ.get("PIPWARDEN_STRICT"):
+                raise
+            return None
+        index = len(self.by_index)
+        base = index * FILE_STRIDE
+        loaded = Loaded(
+            index, path, SourceText(text), [shifted(scope, base) for scope in parsed.scopes]
+        )
+        self.by_index.append(loaded)
+        return loaded
+
+
+def callable_kind(path: str, text: str) -> Kind | None:
+    """The kind of a file a call runs, if it is one a call can run."""
+    from pipwarden.check import _shebang_kind
+
+    kind = classify_name(path)
+    if kind in (SHEBANG, None):
+        kind = _shebang_kind(text)
+    return kind if kind in _CALLABLE else None
+
+
+def display_path(absolute: str) -> str:
+    """How a called file is named in findings: relative to the current directory, as the
+    paths discovered from `.` are."""
+    relative = os.path.relpath(absolute)
+    return absolute if relative.startswith("..") else relative
+
+
+@functools.cache
+def repository_root(directory: str) -> str:
+    """The work tree `directory` belongs to (the nearest `.git`), or the current directory
+    when it is inside that, or `directory` itself: calls never leave it."""
+    probe = directory
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    here = os.getcwd()
+    return here if directory == here or directory.startswith(here.rstrip("/") + "/") else directory
+
+
+class Calls:
+    """What one check of one file follows (the analysis's `Loader`): the files it loaded and
+    looked for, for the cache, and what it could not follow, for --verbose."""
+
+    def __init__(self, library: Library | None, path: str, source: SourceText) -> None:
+        self.library = library
+        self.path = path
+        self.source = source
+        self.root = repository_root(os.path.dirname(os.path.abspath(path)))
+        self.dependencies: list[str] = []
+        self.notes: list[str] = []
+
+    def exists(self, absolute: str) -> bool:
+        self.dependencies.append(absolute)
+        return os.path.isfile(absolute)
+
+    def is_directory(self, absolute: str) -> bool:
+        return os.path.isdir(absolute)
+
+    def load(self, absolute: str) -> Sequence[Scope] | None:
+        if absolute not in self.dependencies:
+            self.dependencies.append(absolute)
+        loaded = self.library.load(absolute) if self.library else None
+        return loaded.scopes if loaded is not None else None
+
+    def note(self, message: str) -> None:
+        self.notes.append(message)
+
+    # Hits back into Findings ------------------------------------------------------------------
+
+    def _file(self, offset: int) -> tuple[str, SourceText, int]:
+        index = offset // FILE_STRIDE
+        loaded = self.library.by_index[index] if index and self.library else None
+        if loaded is None:
+            return self.path, self.source, 0
+        return loaded.path, loaded.source, index * FILE_STRIDE
+
+    def finding(self, rule: Rule, hit: Hit) -> Finding:
+        path, source, base = self._file(hit.span.start)
+        span = Span(hit.span.start - base, max(hit.span.end, hit.span.start) - base)
+        related = []
+        for item in hit.related:
+            where, text, at = self._file(item.span.start)
+            related.append(
+                RelatedLocation(
+                    where,
+                    text.position(item.span.start - at),
+                    text.position(max(item.span.end, item.span.start) - at),
+                    self._resolve(item.label, path),
+                )
+            )
+        return Finding(
+            rule.code,
+            rule.name,
+            self._resolve(hit.message, path),
+            self._resolve(hit.help or "", path),
+            rule.url,
+            hit.severity or rule.severity,
+            path,
+            source.position(span.start),
+            source.position(span.end),
+            tuple(related),
+            span,
+            self._local_fix(hit.fix, base),
+        )
+
+    def _resolve(self, message: str, here: str) -> str:
+        """A message's line references: "line 5", or "line 5 of Dockerfile" in another file."""
+        if "{line@" not in message:
+            return message
+
+        def line(match: re.Match[str]) -> str:
+            path, source, base = self._file(int(match.group(1)))
+            number = source.position(int(match.group(1)) - base).line
+            return str(number) if path == here else f"{number} of {path}"
+
+        return LINE_REF.sub(line, message)
+
+    @staticmethod
+    def _local_fix(fix: Fix | None, base: int) -> Fix | None:
+        if fix is None:
+            return None
+        edits = []
+        for edit in fix.edits:
+            if not base <= edit.span.start < base + FILE_STRIDE:
+                return None  # a fix that would reach into another file: not offered
+            edits.append(Edit(Span(edit.span.start - base, edit.span.end - base), edit.content))
+        return fix._replace(edits=tuple(edits))

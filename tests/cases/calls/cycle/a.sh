@@ -1,0 +1,3 @@
+#!/bin/bash
+. ./b.sh
+sudo pip install requests

@@ -1,0 +1,5 @@
+#!/bin/bash
+if [ -z "${LOADED:-}" ]; then
+  LOADED=1
+  . ./a.sh
+fi

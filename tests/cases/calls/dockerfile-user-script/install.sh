@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+pip install -r requirements.txt

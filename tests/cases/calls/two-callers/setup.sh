@@ -1,0 +1,3 @@
+#!/bin/sh
+# Installs the worker's dependencies.
+python3 -m pip install --no-cache-dir celery redis
