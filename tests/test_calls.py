@@ -1,0 +1,247 @@
+"""Following calls between files: a script judged in the state its caller runs it in, with
+the chain of evidence in every output, fixes that stay honest, and the cache kept right."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pipwarden.cli import main
+
+from .conftest import write
+from .test_reports import SCHEMA
+
+USER_SCRIPT = {
+    "Dockerfile": (
+        "FROM python:3.12-slim\n"
+        "RUN useradd -m app\n"
+        "COPY install.sh /tmp/install.sh\n"
+        "USER app\n"
+        "RUN bash /tmp/install.sh\n"
+    ),
+    "install.sh": "#!/bin/sh\nset -eu\npip install -r requirements.txt\n",
+}
+WORKFLOW = {
+    ".github/workflows/test.yml": (
+        "on: push\n"
+        "jobs:\n"
+        "  test:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - run: |\n"
+        "          python3 -m venv .venv\n"
+        '          echo "$PWD/.venv/bin" >> "$GITHUB_PATH"\n'
+        "      - run: bash scripts/test.sh\n"
+    ),
+    "scripts/test.sh": "#!/usr/bin/env bash\nset -euo pipefail\npip install --user pytest\n",
+}
+
+
+def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["check", "--no-cache", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_json_related_names_the_call_and_the_user_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, USER_SCRIPT)
+    code, out, _ = check(capsys, "--output-format", "json", ".")
+    assert code == 1
+    (finding,) = [f for f in json.loads(out) if f["code"] == "PW401"]
+    assert finding["filename"] == str(project / "install.sh")
+    assert finding["location"] == {"row": 3, "column": 1}
+    assert finding["message"].endswith("(run by line 5 of Dockerfile)")
+    assert finding["related"] == [
+        {
+            "message": "runs install.sh as app",
+            "filename": str(project / "Dockerfile"),
+            "location": {"row": 5, "column": 5},
+            "end_location": {"row": 5, "column": 25},
+        },
+        {
+            "message": "app is the user from here on",
+            "filename": str(project / "Dockerfile"),
+            "location": {"row": 4, "column": 1},
+            "end_location": {"row": 4, "column": 9},
+        },
+    ]
+
+
+def test_sarif_related_locations_across_files_validate(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, USER_SCRIPT)
+    _, out, _ = check(capsys, "--output-format", "sarif", ".")
+    sarif = json.loads(out)
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "PW401"]
+    where = result["locations"][0]["physicalLocation"]
+    assert where["artifactLocation"]["uri"] == "install.sh"
+    related = [
+        (
+            r["id"],
+            r["physicalLocation"]["artifactLocation"]["uri"],
+            r["physicalLocation"]["region"],
+            r["message"]["text"],
+        )
+        for r in result["relatedLocations"]
+    ]
+    assert related == [
+        (
+            0,
+            "Dockerfile",
+            {"startLine": 5, "startColumn": 5, "endLine": 5, "endColumn": 25},
+            "runs install.sh as app",
+        ),
+        (
+            1,
+            "Dockerfile",
+            {"startLine": 4, "startColumn": 1, "endLine": 4, "endColumn": 9},
+            "app is the user from here on",
+        ),
+    ]
+    if not SCHEMA.exists():
+        pytest.skip(f"the SARIF schema is not at {SCHEMA}")
+    import jsonschema
+
+    jsonschema.validate(sarif, json.loads(SCHEMA.read_text()))
+
+
+def test_gitlab_other_locations_and_github_chain(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, USER_SCRIPT)
+    _, out, _ = check(capsys, "--output-format", "gitlab", ".")
+    (issue,) = [i for i in json.loads(out) if i["check_name"].startswith("PW401")]
+    assert issue["location"] == {"path": "install.sh", "lines": {"begin": 3, "end": 3}}
+    assert issue["other_locations"] == [
+        {"path": "Dockerfile", "lines": {"begin": 5, "end": 5}},
+        {"path": "Dockerfile", "lines": {"begin": 4, "end": 4}},
+    ]
+    _, out, _ = check(capsys, "--output-format", "github", ".")
+    (line,) = [x for x in out.splitlines() if "PW401" in x]
+    assert line.startswith("::error file=install.sh,line=3,")
+    assert "%0ADockerfile:5:5: runs install.sh as app%0ADockerfile:4:1: app is the user" in line
+
+
+def test_full_text_shows_each_related_line_with_its_source(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, USER_SCRIPT)
+    _, out, _ = check(capsys, "--select", "PW401", ".")
+    assert out.startswith("install.sh:3:1: PW401 [error] runs as `app`")
+    assert (
+        "  = note: Dockerfile:5:5: runs install.sh as app\n"
+        "  |\n"
+        "5 | RUN bash /tmp/install.sh\n"
+        "  |     ^^^^^^^^^^^^^^^^^^^^\n"
+        "  |\n"
+        "  = note: Dockerfile:4:1: app is the user from here on\n"
+        "  |\n"
+        "4 | USER app\n"
+        "  | ^^^^^^^^\n"
+        "  |\n"
+    ) in out
+
+
+def test_a_caller_finding_is_fixed_in_the_script(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, WORKFLOW)
+    code, _, err = check(capsys, "--fix", "--select", "PW303", ".")
+    assert "Fixed 1 finding." in err
+    assert code == 0
+    assert (project / "scripts/test.sh").read_text() == (
+        "#!/usr/bin/env bash\nset -euo pipefail\npip install pytest\n"
+    )
+
+
+def test_a_fix_is_unsafe_when_callers_disagree_on_its_safety(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        project,
+        {
+            "Dockerfile": "FROM python:3.12-slim\nCOPY s.sh /s.sh\nRUN sh /s.sh\n",
+            "Dockerfile.app": (
+                "FROM python:3.12-slim\nRUN useradd -m app\nCOPY s.sh /s.sh\nUSER app\n"
+                "RUN sh /s.sh\n"
+            ),
+            "s.sh": "sudo pip install gunicorn\n",
+        },
+    )
+    # Only the Dockerfiles are named (a commit that touches them): the script has no
+    # finding of its own, only those its callers make.
+    _, out, _ = check(capsys, "--select", "PW101", "--output-format", "json", "Dockerfile")
+    (alone,) = json.loads(out)
+    assert alone["filename"] == str(project / "s.sh")
+    assert alone["fix"]["applicability"] == "safe"  # as root, sudo adds nothing
+    _, out, _ = check(
+        capsys, "--select", "PW101", "--output-format", "json", "Dockerfile", "Dockerfile.app"
+    )
+    (both,) = json.loads(out)
+    assert both["fix"]["applicability"] == "unsafe"
+    assert [r["message"] for r in both["related"]] == [
+        "runs s.sh as root",
+        "runs s.sh as app",
+    ]
+
+
+def test_a_suppression_in_the_script_holds_the_callers_finding(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = dict(USER_SCRIPT)
+    files["install.sh"] = (
+        "#!/bin/sh\nset -eu\npip install -r requirements.txt  # noqa: PW401, PW201\n"
+    )
+    write(project, files)
+    code, out, _ = check(capsys, "--extend-select", "PW100", "--output-format", "concise", ".")
+    assert (code, out) == (0, "All checks passed!\n")
+
+
+def test_without_following_each_file_is_judged_alone(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, USER_SCRIPT)
+    _, out, _ = check(capsys, "--no-follow-calls", "--output-format", "concise", ".")
+    assert "PW401" not in out and "install.sh:3:1: PW201" in out
+    write(project, {"pyproject.toml": "[tool.pipwarden]\nfollow-calls = false\n"})
+    _, out, _ = check(capsys, "--output-format", "concise", ".")
+    assert "PW401" not in out
+
+
+def test_a_cycle_is_followed_once_and_said_in_verbose_output(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        project,
+        {
+            "a.sh": "#!/bin/bash\n. ./b.sh\nsudo pip install requests\n",
+            "b.sh": "#!/bin/bash\n. ./a.sh\n",
+        },
+    )
+    code, out, err = check(
+        capsys, "--verbose", "--select", "PW101", "--output-format", "concise", "."
+    )
+    assert code == 1
+    assert out.count("PW101") == 1
+    assert (
+        f"pipwarden: note: {project / 'a.sh'}: not followed from {project / 'b.sh'}: a cycle" in err
+    )
+
+
+def test_the_cache_follows_the_called_script(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, USER_SCRIPT)
+    assert main(["check", "--select", "PW401", "--output-format", "concise", "."]) == 1
+    capsys.readouterr()
+    script = project / "install.sh"
+    script.write_text("#!/bin/sh\nset -eu\necho nothing to install here\n")
+    os.utime(script, (1, 1))  # same size class is not enough: the time moved too
+    assert main(["check", "--select", "PW401", "--output-format", "concise", "."]) == 0
+    assert "All checks passed!" in capsys.readouterr().out
