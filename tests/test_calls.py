@@ -245,3 +245,35 @@ def test_the_cache_follows_the_called_script(
     os.utime(script, (1, 1))  # same size class is not enough: the time moved too
     assert main(["check", "--select", "PW401", "--output-format", "concise", "."]) == 0
     assert "All checks passed!" in capsys.readouterr().out
+
+
+def test_called_files_that_cannot_be_read_are_passed_over(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        project,
+        {
+            "run.sh": (
+                "#!/bin/sh\n"
+                ". .venv/bin/activate\n"
+                "./binary.sh\n"
+                ". ./loop.sh\n"
+                "./latin1.sh\n"
+                "./missing.sh\n"
+                "./notes.txt\n"
+            ),
+            "binary.sh": b"\x7fELF\x00\x00pip install --user x\n",
+            "latin1.sh": b"#!/bin/sh\n# caf\xe9\npip install --user x\n",
+            "notes.txt": "pip install --user x\n",
+        },
+    )
+    (project / "loop.sh").symlink_to(project / "loop.sh")
+    code, out, err = check(capsys, "--output-format", "concise", "run.sh")
+    assert err == ""
+    # The Latin-1 script is read (as pipwarden reads any file), the others are not scripts.
+    assert out.splitlines()[0] == (
+        "latin1.sh:3:13: PW303 [*] `--user` inside the venv .venv: pip refuses with "
+        "\"Can not perform a '--user' install. User site-packages are not visible in this "
+        'virtualenv." (run by line 5 of run.sh)'
+    )
+    assert code == 1 and out.count("PW303") == 1

@@ -95,7 +95,7 @@ _FRONTENDS = {
 }
 
 
-def _frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
+def frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
     import importlib
 
     if kind in _FRONTENDS:
@@ -124,7 +124,7 @@ CI_KINDS = frozenset(
 )
 
 
-def _shebang_kind(text: str) -> Kind | None:
+def shebang_kind(text: str) -> Kind | None:
     if not text.startswith("#!"):
         return None
     from pipwarden.frontends.shellscript import shebang_shell
@@ -243,7 +243,7 @@ class Checker:
             return report
         text, report.bom = decode(data)
         if kind == SHEBANG:
-            kind = _shebang_kind(text)
+            kind = shebang_kind(text)
             if kind is None:
                 return report
         elif kind == YAML:
@@ -272,7 +272,7 @@ class Checker:
         other files the result depends on to `report.dependencies`."""
         if not MENTIONS.search(text):
             return []
-        parse = _frontend(kind)
+        parse = frontend(kind)
         if parse is None:
             return []
         parsed = parse(text, path)

@@ -56,7 +56,7 @@ class Library:
         return self.by_path[absolute]
 
     def _read(self, absolute: str) -> Loaded | None:
-        from pipwarden.check import MAX_BYTES, _frontend, decode
+        from pipwarden.check import MAX_BYTES, decode, frontend
         from pipwarden.shell.session import shifted
 
         try:
@@ -70,7 +70,7 @@ class Library:
             return None
         text, _ = decode(data)
         kind = callable_kind(absolute, text)
-        parse = _frontend(kind) if kind is not None else None
+        parse = frontend(kind) if kind is not None else None
         if parse is None:
             return None
         path = display_path(absolute)
@@ -91,11 +91,11 @@ class Library:
 
 def callable_kind(path: str, text: str) -> Kind | None:
     """The kind of a file a call runs, if it is one a call can run."""
-    from pipwarden.check import _shebang_kind
+    from pipwarden.check import shebang_kind
 
     kind = classify_name(path)
     if kind in (SHEBANG, None):
-        kind = _shebang_kind(text)
+        kind = shebang_kind(text)
     return kind if kind in _CALLABLE else None
 
 
@@ -132,20 +132,26 @@ class Calls:
         self.source = source
         self.root = repository_root(os.path.dirname(os.path.abspath(path)))
         self.dependencies: list[str] = []
+        self._seen: set[str] = set()
         self.notes: list[str] = []
 
     def exists(self, absolute: str) -> bool:
-        self.dependencies.append(absolute)
+        self._depend(absolute)
         return os.path.isfile(absolute)
 
     def is_directory(self, absolute: str) -> bool:
         return os.path.isdir(absolute)
 
     def load(self, absolute: str) -> Sequence[Scope] | None:
-        if absolute not in self.dependencies:
-            self.dependencies.append(absolute)
+        self._depend(absolute)
         loaded = self.library.load(absolute) if self.library else None
         return loaded.scopes if loaded is not None else None
+
+    def _depend(self, absolute: str) -> None:
+        """The result now depends on `absolute` (whether it exists, and what it holds)."""
+        if absolute not in self._seen:
+            self._seen.add(absolute)
+            self.dependencies.append(absolute)
 
     def note(self, message: str) -> None:
         self.notes.append(message)
