@@ -185,18 +185,13 @@ set -eu
 pip install -r requirements.txt
 """
 CALLED = "\0"
-CALLING_WORKFLOW = """name: ci
-on: [push]
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - run: |
-          python3 -m venv .venv
-          echo "$PWD/.venv/bin" >> "$GITHUB_PATH"
-      - run: bash scripts/ci{0}.sh
-"""
+CALLING_WORKFLOW = WORKFLOW.replace(
+    "      - run: make test\n",
+    "      - run: |\n"
+    "          python3 -m venv .venv\n"
+    '          echo "$PWD/.venv/bin" >> "$GITHUB_PATH"\n'
+    "      - run: bash scripts/ci{0}.sh\n",
+)
 # (pattern, text, weight); a "|" in the pattern names a second file, whose text follows
 # the first's after CALLED.
 CALLS = [

@@ -501,7 +501,10 @@ class _Walk:
             if disk is None or not (disk == root or disk.startswith(root.rstrip("/") + "/")):
                 continue
             if self.calls.loader.exists(disk):
-                return _Called(disk, candidate, call)
+                # A file that is no script pipwarden reads (a binary, a Python program) is
+                # a command like any other.
+                scopes = self.calls.loader.load(disk)
+                return _Called(disk, candidate, call, scopes) if scopes else None
         return None
 
     def _on_disk(self, path: str) -> str | None:
@@ -555,9 +558,6 @@ class _Walk:
             if entry in calls.seen:
                 return
             calls.seen.add(entry)
-        scopes = calls.loader.load(called.disk)
-        if not scopes:
-            return
         verb = "sources" if call.sourced else "runs"
         who = f" as {user}" if user is not None and not call.sourced else ""
         label = f"{verb} {posixpath.basename(called.named)}{who}"
@@ -571,7 +571,7 @@ class _Walk:
         if user != state.user:
             state.user, state.user_origin = user, command.elevated_by
         try:
-            for scope in scopes:
+            for scope in called.scopes:
                 walk = _Walk(self._callee(scope), self.rules, state, calls, inner)
                 for item in scope.items:
                     if not isinstance(item, Script):
@@ -793,6 +793,7 @@ class _Called(NamedTuple):
     disk: str  # the repository file
     named: str  # its path where the Script runs
     call: commands.ScriptCall
+    scopes: Sequence[Scope]  # what it holds, at its own offset base
 
 
 _DIRECTORY_COMMANDS = frozenset({"cd", "pushd", "popd"})
