@@ -116,9 +116,10 @@ class Cache:
         report = FileReport(path, checked=checked)
         report.kind = Kind(kind) if kind else None
         report.bom = bool(bom)
-        report.findings = [_finding(path, f) for f in findings]
-        report.foreign = [_finding(where, f) for where, *f in foreign]
-        if report.findings:
+        if foreign:
+            report.foreign = [_finding(where, f) for where, *f in foreign]
+        if findings:
+            report.findings = [_finding(path, f) for f in findings]
             if data is None:
                 with open(path, "rb") as handle:
                     data = handle.read()

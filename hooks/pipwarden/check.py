@@ -34,7 +34,7 @@ MAX_BYTES = 10 * 1024 * 1024
 # `source` must be words: `set -o pipefail` and `resources/` are everywhere.
 _MENTIONS = (
     r"(?<![a-z])(pip|source)(?![a-z])|easy_install|setup\.py|activate|-packages|/python"
-    r"|break.system|\.(?:ba)?sh\b|uses:\s*['\"]?\./"
+    r"|break.system|\.(?:ba)?sh\b|scripts/|uses:\s*['\"]?\./"
 )
 MENTIONS = re.compile(_MENTIONS, re.IGNORECASE)
 # The same over the bytes read (lowered), so most files are ruled out before decoding.

@@ -92,7 +92,8 @@ def run(
 
         store = Cache(settings.cache_dir, settings)
         inside = os.path.join(settings.cache_dir, "")
-        candidates = [c for c in candidates if not os.path.abspath(c.path).startswith(inside)]
+        here = os.getcwd()  # discovered paths are normalised: joining them is abspath
+        candidates = [c for c in candidates if not os.path.join(here, c.path).startswith(inside)]
     known = {c.path: store.lookup(c.path) for c in candidates} if store else {}
     todo = [c for c in candidates if known.get(c.path) is None]
     for report in _check(todo, settings, fingerprint=store is not None):
