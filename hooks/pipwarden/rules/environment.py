@@ -137,6 +137,10 @@ class PipOutsideVenv(Rule):
             "installs into the system Python with no virtual environment: packages mix with "
             "the ones the system package manager owns and can break its tools",
             _venv_hint(context),
+            related=evidence(
+                (context.image_origin, "the image, whose Python is the distro's"),
+                (context.python_origin, "the distro's Python is installed here"),
+            ),
         )
 
 
@@ -467,6 +471,13 @@ class SourceInSh(Rule):
             f"{code('source')} is not a command in {context.sh_label}: it fails with "
             '"source: not found" and nothing is activated',
             f"use the POSIX {code('.')} instead: `. {command.words[1].raw}`",
+            related=evidence(
+                # /bin/sh is dash because of the image (not where `dash` is named)
+                (
+                    context.image_origin if command.script.shell == "sh" else None,
+                    "the image, whose /bin/sh is dash",
+                ),
+            ),
             fix=Fix((Edit(where, "."),), SAFE, "use `.`") if where else None,
         )
 
