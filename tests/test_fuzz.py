@@ -95,3 +95,30 @@ def test_unterminated_blocks_long_lines_and_utf16(
     if utf16:
         data = data.decode("utf-8", "replace").encode("utf-16")
     check(name, data)
+
+
+CALLS = sorted(p for p in (CASES / "calls").iterdir() if p.is_dir())
+
+
+@EXAMPLES
+@given(st.sampled_from(CALLS), st.data())
+def test_a_called_file_mangled_never_breaks_its_caller(case: Path, data: st.DataObject) -> None:
+    """Each file of a case where files run each other, in turn truncated or spliced with
+    random bytes, while the others stay as they are."""
+    files = {p.relative_to(case).as_posix(): p.read_bytes() for p in case_files(case)}
+    name = data.draw(st.sampled_from(sorted(files)))
+    text = files[name]
+    cut = data.draw(st.integers(0, len(text)))
+    files[name] = text[:cut] + data.draw(st.binary(max_size=64)) + text[cut:]
+    with tempfile.TemporaryDirectory() as directory:
+        for relative, content in files.items():
+            path = Path(directory) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            code = main(
+                ["check", "--no-cache", "--select", "ALL", "--output-format", "json", directory]
+            )
+        assert code in (0, 1), (name, files[name][:200])
+        assert isinstance(json.loads(out.getvalue()), list)
