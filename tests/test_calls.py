@@ -64,7 +64,7 @@ def test_json_related_names_the_call_and_the_user_line(
             "end_location": {"row": 5, "column": 25},
         },
         {
-            "message": "app is the user from here on",
+            "message": "the user becomes app here",
             "filename": str(project / "Dockerfile"),
             "location": {"row": 4, "column": 1},
             "end_location": {"row": 4, "column": 9},
@@ -101,7 +101,7 @@ def test_sarif_related_locations_across_files_validate(
             1,
             "Dockerfile",
             {"startLine": 4, "startColumn": 1, "endLine": 4, "endColumn": 9},
-            "app is the user from here on",
+            "the user becomes app here",
         ),
     ]
     if not SCHEMA.exists():
@@ -125,7 +125,10 @@ def test_gitlab_other_locations_and_github_chain(
     _, out, _ = check(capsys, "--output-format", "github", ".")
     (line,) = [x for x in out.splitlines() if "PW401" in x]
     assert line.startswith("::error file=install.sh,line=3,")
-    assert "%0ADockerfile:5:5: runs install.sh as app%0ADockerfile:4:1: app is the user" in line
+    assert (
+        "%0ADockerfile:5:5: runs install.sh as app%0ADockerfile:4:1: the user becomes app here"
+        in line
+    )
 
 
 def test_full_text_shows_each_related_line_with_its_source(
@@ -140,7 +143,7 @@ def test_full_text_shows_each_related_line_with_its_source(
         "5 | RUN bash /tmp/install.sh\n"
         "  |     ^^^^^^^^^^^^^^^^^^^^\n"
         "  |\n"
-        "  = note: Dockerfile:4:1: app is the user from here on\n"
+        "  = note: Dockerfile:4:1: the user becomes app here\n"
         "  |\n"
         "4 | USER app\n"
         "  | ^^^^^^^^\n"

@@ -204,7 +204,7 @@ class NonrootSystemInstall(Rule):
             _install_span(context),
             f"runs as {code(user)}, who cannot write the image's site-packages: {outcome}",
             remedy,
-            related=evidence((context.user_origin, f"{user} is the user from here on")),
+            related=evidence((context.user_origin, f"the user becomes {user} here")),
         )
 
 
