@@ -128,8 +128,6 @@ class Loader(Protocol):
 
     def exists(self, path: str) -> bool: ...
 
-    def is_directory(self, path: str) -> bool: ...
-
     def load(self, path: str) -> Sequence[Scope] | None: ...
 
     def note(self, message: str) -> None: ...
@@ -486,7 +484,7 @@ class _Walk:
 
     def _locate(self, named: str, cwd: str | None, call: commands.ScriptCall) -> _Called | None:
         assert self.calls is not None
-        root = self.calls.loader.root
+        root = self._root
         if named.startswith("/") or cwd is not None:
             candidates = [posixpath.normpath(posixpath.join(cwd or "/", named))]
         elif self.here.script_dir is not None:
@@ -498,7 +496,7 @@ class _Walk:
             return None
         for candidate in candidates:
             disk = self._on_disk(candidate)
-            if disk is None or not (disk == root or disk.startswith(root.rstrip("/") + "/")):
+            if disk is None or not _within(disk, root):
                 continue
             if self.calls.loader.exists(disk):
                 # A file that is no script pipwarden reads (a binary, a Python program) is
@@ -511,24 +509,40 @@ class _Walk:
         """Where the repository holds `path` of the Script's filesystem."""
         if not self.scope.image_paths:
             return path
+        for files in self.state.files:  # the newest COPY first
+            inside = self._copied_from(files, path)
+            if inside is None:
+                continue
+            for context in files.contexts:
+                if not _within(context, self._root):
+                    break
+                found = posixpath.normpath(posixpath.join(context, inside))
+                if self.calls is not None and self.calls.loader.exists(found):
+                    return found
+        return None
+
+    def _copied_from(self, files: Files, path: str) -> str | None:
+        """The path in the build context that `files` put at `path`, if it did."""
         import fnmatch
 
+        target, source = files.target.rstrip("/") or "/", files.source
+        inside = posixpath.relpath(path, target) if _within(path, target) else None
+        if any(c in source for c in "*?["):  # `COPY *.sh /tmp/`
+            pattern = posixpath.basename(source)
+            if files.into and inside and "/" not in inside and fnmatch.fnmatchcase(inside, pattern):
+                return posixpath.join(posixpath.dirname(source), inside)
+            return None
+        if path == posixpath.join(target, posixpath.basename(source)) or (
+            path == target and not files.into
+        ):  # `COPY install.sh /tmp/` or `/tmp/install.sh` (or into a directory /tmp)
+            return source
+        # `COPY scripts/ /opt/scripts/`: a directory's content
+        return posixpath.join(source, inside) if inside and inside != "." else None
+
+    @property
+    def _root(self) -> str:
         assert self.calls is not None
-        for files in self.state.files:  # the newest COPY first
-            target, source = files.target.rstrip("/") or "/", files.source
-            inside = posixpath.relpath(path, target) if path.startswith(target) else ".."
-            if any(c in source for c in "*?["):  # `COPY *.sh /tmp/`
-                pattern = posixpath.basename(source)
-                if files.into and "/" not in inside and fnmatch.fnmatchcase(inside, pattern):
-                    return posixpath.join(posixpath.dirname(source), inside)
-            elif self.calls.loader.is_directory(source):  # `COPY scripts/ /opt/`: its content
-                if not inside.startswith(".."):
-                    return posixpath.normpath(posixpath.join(source, inside))
-            elif path == posixpath.join(target, posixpath.basename(source)) or (
-                path == target and not files.into
-            ):  # `COPY install.sh /tmp/` or `/tmp/install.sh` (or into a directory /tmp)
-                return source
-        return None
+        return self.calls.loader.root
 
     def _follow(self, called: _Called, command: Command, session: _Session) -> Iterator[RuleHit]:
         assert self.calls is not None
@@ -804,6 +818,10 @@ def _with_calls(wanted: Wanted) -> Wanted:
         return wanted(name) or name in _DIRECTORY_COMMANDS or commands.runs_file(name)
 
     return wanted_with_calls
+
+
+def _within(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
 def _joined(cwd: str | None, path: str | None) -> str | None:

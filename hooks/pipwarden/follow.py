@@ -139,9 +139,6 @@ class Calls:
         self._depend(absolute)
         return os.path.isfile(absolute)
 
-    def is_directory(self, absolute: str) -> bool:
-        return os.path.isdir(absolute)
-
     def load(self, absolute: str) -> Sequence[Scope] | None:
         self._depend(absolute)
         loaded = self.library.load(absolute) if self.library else None

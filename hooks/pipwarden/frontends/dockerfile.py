@@ -171,8 +171,8 @@ def _without_template_markup(text: str) -> str:
 
 
 def parse(text: str, path: str) -> Parsed:
-    # `docker build .` beside the Dockerfile: the usual build context.
-    context = os.path.dirname(os.path.abspath(path))
+    # `docker build .` beside the Dockerfile, or `docker build -f sub/Dockerfile .` above it.
+    contexts = _contexts(os.path.dirname(os.path.abspath(path)))
     name = path.rsplit("/", 1)[-1].lower()
     if name.rsplit(".", 1)[-1] in ("template", "tmpl", "tpl", "in", "j2", "jinja", "jinja2"):
         text = _without_template_markup(text)
@@ -206,7 +206,7 @@ def parse(text: str, path: str) -> Parsed:
         elif keyword == "WORKDIR" and instruction.args and "$" not in instruction.args:
             stage.items.append(SetDir(instruction.args.strip("\"'"), instruction.span))
         elif keyword in ("COPY", "ADD") and not instruction.heredocs:
-            stage.items.extend(_copied(instruction, context))
+            stage.items.extend(_copied(instruction, contexts))
     scopes = [
         Scope(
             s.name,
@@ -379,7 +379,14 @@ def _json_array(text: str) -> list[str] | None:
 # COPY and ADD
 
 
-def _copied(instruction: _Instruction, context: str) -> Iterator[Files]:
+def _contexts(directory: str) -> tuple[str, ...]:
+    found = [directory]
+    while os.path.dirname(found[-1]) != found[-1]:
+        found.append(os.path.dirname(found[-1]))
+    return tuple(found)
+
+
+def _copied(instruction: _Instruction, contexts: tuple[str, ...]) -> Iterator[Files]:
     """Where COPY/ADD put files of the build context: one Files per source. Nothing for
     another stage's files (`--from`), URLs, or paths built from variables."""
     words = [w for w in instruction.args.split() if w not in ("\\", "`")]  # continuations
@@ -394,7 +401,7 @@ def _copied(instruction: _Instruction, context: str) -> Iterator[Files]:
     *sources, target = paths
     into = target.endswith("/") or len(sources) > 1
     for source in sources:
-        yield Files(target, os.path.normpath(os.path.join(context, source)), into, instruction.span)
+        yield Files(target, os.path.normpath(source), contexts, into, instruction.span)
 
 
 # --------------------------------------------------------------------------------------------

@@ -260,12 +260,15 @@ class SetDir(NamedTuple):
 
 class Files(NamedTuple):
     """From here on, `target` (relative to the working directory when not absolute) holds
-    the repository file or directory `source` (absolute; it may end in a glob), as a
-    Dockerfile COPY puts the build context into the image. `into` when `target` is a directory
-    that `source` lands in (`COPY install.sh /tmp/`), not the file's new name."""
+    the repository file or directory `source` (relative to the build context; it may end in
+    a glob), as a Dockerfile COPY puts the build context into the image. The context is one
+    of `contexts` (absolute, likeliest first: the file's directory, then those above it), the
+    first that has `source`. `into` when `target` is a directory that `source` lands in
+    (`COPY install.sh /tmp/`), not the file's new name."""
 
     target: str
     source: str
+    contexts: tuple[str, ...]
     into: bool
     span: Span
 
