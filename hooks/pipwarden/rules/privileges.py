@@ -172,8 +172,8 @@ class NonrootSystemInstall(Rule):
             return
         if not context.system_python or not pip.through_path or pip.explicit_target:
             return
-        if pip.has("--user") and context.user_home:
-            return  # a deliberate user install into an existing home
+        if pip.has("--user") and context.user_home is not False:
+            return  # a deliberate user install: it fails only where there is no home
         home = f"/home/{user}" if not user.isdigit() else "~"
         if context.user_home:
             outcome = (
