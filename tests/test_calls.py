@@ -232,9 +232,12 @@ def test_a_cycle_is_followed_once_and_said_in_verbose_output(
     )
     assert code == 1
     assert out.count("PW101") == 1
-    assert (
-        f"pipwarden: note: {project / 'a.sh'}: not followed from {project / 'b.sh'}: a cycle" in err
-    )
+    note = f"pipwarden: note: {project / 'a.sh'}: not followed from {project / 'b.sh'}: a cycle"
+    assert note in err
+    # Runs answered from the cache say it too.
+    for _ in range(2):
+        assert main(["check", "--verbose", "--select", "PW101", "."]) == 1
+        assert note in capsys.readouterr().err
 
 
 def test_the_cache_follows_the_called_script(

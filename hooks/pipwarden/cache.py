@@ -97,7 +97,7 @@ class Cache:
             return None
 
     def _report(self, path: str, key: str, entry: list[Any]) -> FileReport | None:
-        size, mtime, hashed, kind, bom, checked, findings, dependencies, foreign = entry
+        size, mtime, hashed, kind, bom, checked, findings, dependencies, foreign, notes = entry
         found = _stat(path)
         if found is None or found[0] != size:
             return None
@@ -116,6 +116,7 @@ class Cache:
         report = FileReport(path, checked=checked)
         report.kind = Kind(kind) if kind else None
         report.bom = bool(bom)
+        report.notes = notes
         if foreign:
             report.foreign = [_finding(where, f) for where, *f in foreign]
         if findings:
@@ -143,6 +144,7 @@ class Cache:
             dependencies,
             # Findings in the scripts this file runs, in the state it runs them in.
             [[f.path, *_finding_data(f)] for f in report.foreign],
+            report.notes,
         ]
         self.changed = True
 
