@@ -283,3 +283,16 @@ def test_called_files_that_cannot_be_read_are_passed_over(
         'virtualenv." (run by line 5 of run.sh)'
     )
     assert code == 1 and out.count("PW303") == 1
+
+
+def test_add_noqa_suppresses_a_callers_finding_in_the_script(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, USER_SCRIPT)
+    assert main(["check", "--no-cache", "--add-noqa", "."]) == 0
+    assert "Added 1 suppression comment." in capsys.readouterr().err
+    assert (project / "install.sh").read_text() == (
+        "#!/bin/sh\nset -eu\n# pipwarden: ignore[PW201,PW401]\npip install -r requirements.txt\n"
+    )
+    code, out, _ = check(capsys, "--output-format", "concise", ".")
+    assert (code, out) == (0, "All checks passed!\n")
