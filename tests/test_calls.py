@@ -296,3 +296,34 @@ def test_add_noqa_suppresses_a_callers_finding_in_the_script(
     )
     code, out, _ = check(capsys, "--output-format", "concise", ".")
     assert (code, out) == (0, "All checks passed!\n")
+
+
+NOQA_SCRIPT = "#!/bin/sh\nset -eu\npip install -r requirements.txt  # noqa: PW401, PW201\n"
+
+
+def test_a_suppression_only_a_caller_uses_is_kept_when_the_script_alone_is_checked(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A commit that touches only the script (pre-commit names only it): the caller is
+    found in the repository, so the suppression is not called unused, nor fixed away."""
+    files = dict(USER_SCRIPT)
+    files["install.sh"] = NOQA_SCRIPT
+    write(project, files)
+    code, out, _ = check(capsys, "--fix", "--output-format", "concise", "install.sh")
+    assert (code, out) == (0, "All checks passed!\n")
+    assert (project / "install.sh").read_text() == NOQA_SCRIPT
+
+
+def test_a_suppression_no_caller_uses_is_unused(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"install.sh": NOQA_SCRIPT, "Dockerfile": "FROM python:3.12-slim\n"})
+    code, out, _ = check(capsys, "--output-format", "concise", "install.sh")
+    assert code == 1
+    assert out.startswith(
+        "install.sh:3:34: PW100 [*] the suppression of PW401 covers no PW401 finding"
+    )
+    check(capsys, "--fix", ".")
+    assert (project / "install.sh").read_text() == (
+        "#!/bin/sh\nset -eu\npip install -r requirements.txt  # noqa: PW201\n"
+    )

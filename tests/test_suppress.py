@@ -35,9 +35,14 @@ def test_ignore_file() -> None:
     assert found("#!/bin/sh\n# pipwarden: ignore-file\nsudo pip install x\n") == []
 
 
+# A script another file may run keeps a suppression its caller's finding may use: the run
+# decides (tests/test_calls.py). Alone, with nothing held, the comment's own use counts.
+NOTHING_HELD: frozenset[str] = frozenset()
+
+
 def test_unused_suppression_is_reported_with_its_reason() -> None:
     text = "#!/bin/sh\npython3 -m pip install .  # pipwarden: ignore[PW201] old habit\n"
-    findings = CHECKER.check_text(text, "x.sh", Kind.SHELL)
+    findings = CHECKER.check_text(text, "x.sh", Kind.SHELL, held=NOTHING_HELD)
     assert [(f.code, f.start.line, f.start.column, f.end.column) for f in findings] == [
         ("PW100", 2, 27, 53)
     ]
@@ -47,7 +52,7 @@ def test_unused_suppression_is_reported_with_its_reason() -> None:
 
 def test_partly_used_suppression_names_the_idle_code() -> None:
     text = "#!/bin/sh\npip install x  # pipwarden: ignore[PW201,PW101]\n"
-    findings = CHECKER.check_text(text, "x.sh", Kind.SHELL)
+    findings = CHECKER.check_text(text, "x.sh", Kind.SHELL, held=NOTHING_HELD)
     assert [f.code for f in findings] == ["PW100"]
     assert findings[0].help == "remove PW101 from it"
 
@@ -55,7 +60,7 @@ def test_partly_used_suppression_names_the_idle_code() -> None:
 def test_a_code_that_did_not_run_is_not_called_unused() -> None:
     only_bare_pip = Checker(Settings(frozenset({"PW100", "PW201"})))
     text = "#!/bin/sh\npython3 -m pip install x  # pipwarden: ignore[PW101]\n"
-    assert only_bare_pip.check_text(text, "x.sh", Kind.SHELL) == []
+    assert only_bare_pip.check_text(text, "x.sh", Kind.SHELL, held=NOTHING_HELD) == []
 
 
 def test_noqa_for_other_tools_is_left_alone() -> None:

@@ -97,7 +97,19 @@ class Cache:
             return None
 
     def _report(self, path: str, key: str, entry: list[Any]) -> FileReport | None:
-        size, mtime, hashed, kind, bom, checked, findings, dependencies, foreign, notes = entry
+        (
+            size,
+            mtime,
+            hashed,
+            kind,
+            bom,
+            checked,
+            findings,
+            dependencies,
+            foreign,
+            notes,
+            deferred,
+        ) = entry
         found = _stat(path)
         if found is None or found[0] != size:
             return None
@@ -117,6 +129,8 @@ class Cache:
         report.kind = Kind(kind) if kind else None
         report.bom = bool(bom)
         report.notes = notes
+        if deferred:
+            report.deferred = [_finding(path, f) for f in deferred]
         if foreign:
             report.foreign = [_finding(where, f) for where, *f in foreign]
         if findings:
@@ -145,6 +159,7 @@ class Cache:
             # Findings in the scripts this file runs, in the state it runs them in.
             [[f.path, *_finding_data(f)] for f in report.foreign],
             report.notes,
+            [_finding_data(f) for f in report.deferred],
         ]
         self.changed = True
 

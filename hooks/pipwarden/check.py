@@ -48,6 +48,7 @@ class FileReport:
     __slots__ = (
         "bom",
         "checked",
+        "deferred",
         "dependencies",
         "digest",
         "error",
@@ -79,6 +80,9 @@ class FileReport:
         # in; the run reports them in those files.
         self.foreign: list[Finding] = []
         self.notes: list[str] = []  # calls not followed, for --verbose
+        # Unused-suppression findings (PW100) that the file's callers may still make used:
+        # the run decides (see `run.with_called`).
+        self.deferred: list[Finding] = []
 
 
 # The front-end module of each kind read on its own (the CI kinds share `ci`); imported only
@@ -265,10 +269,18 @@ class Checker:
         return report
 
     def check_text(
-        self, text: str, path: str, kind: Kind, report: FileReport | None = None
+        self,
+        text: str,
+        path: str,
+        kind: Kind,
+        report: FileReport | None = None,
+        held: frozenset[str] | None = None,
     ) -> list[Finding]:
-        """The findings in `text`. With a `report` (a check of the file as it is on disk),
-        the scripts it runs are followed: their findings go to `report.foreign`, and the
+        """The findings in `text`. A suppression of a `held` code (by default, in a file
+        others may run, any code a caller's state can make) is not reported unused here: with
+        a `report` (a check of the file as it is on disk) the run decides (`report.deferred`).
+        With a `report`, the scripts the file runs are followed too: their findings go to
+        `report.foreign`, and the
         other files the result depends on to `report.dependencies`."""
         if not MENTIONS.search(text):
             return []
@@ -279,7 +291,7 @@ class Checker:
         if report is not None:
             report.dependencies.extend(parsed.dependencies)
         if not parsed.scopes and not parsed.problems:
-            return self._filter([], path, text, kind)  # its suppressions may be stale
+            return self._filter([], path, text, kind, held, report)  # suppressions may be stale
         from pipwarden.analysis import analyse
         from pipwarden.follow import Calls
         from pipwarden.model import Hit
@@ -306,7 +318,7 @@ class Checker:
                 if f.code in self.settings.enabled
                 and f.code not in self.settings.ignored_here(f.path)
             ]
-        return self._filter(findings, path, text, kind)
+        return self._filter(findings, path, text, kind, held, report)
 
     def _finding(
         self,
@@ -333,7 +345,13 @@ class Checker:
         report.source = source
 
     def _filter(
-        self, findings: list[Finding], path: str, text: str, kind: Kind | None = None
+        self,
+        findings: list[Finding],
+        path: str,
+        text: str,
+        kind: Kind | None = None,
+        held: frozenset[str] | None = None,
+        report: FileReport | None = None,
     ) -> list[Finding]:
         enabled = self.settings.enabled - self.settings.ignored_here(path)
         from pipwarden import suppress  # a few regular expressions: only files that are read
@@ -346,11 +364,31 @@ class Checker:
         }
         if "PW100" in enabled and suppressions.items:
             source = SourceText(text)
+            if held is None:
+                held = self._held_by_callers(path, kind)
             for item, idle in suppressions.unused(enabled):
                 finding = self._unused(item, idle, path, source)
-                if not suppressions.covers("PW100", finding.start.line):
-                    unique[(finding.code, finding.start, finding.end)] = finding
+                if suppressions.covers("PW100", finding.start.line):
+                    continue
+                if held.intersection(idle):
+                    # Maybe a caller's finding: the run knows the callers, a check alone not.
+                    if report is not None and self.settings.follow_calls:
+                        report.deferred.append(finding)
+                    continue
+                unique[(finding.code, finding.start, finding.end)] = finding
         return sorted(unique.values(), key=lambda f: (f.start, f.code))
+
+    @staticmethod
+    def _held_by_callers(path: str, kind: Kind | None) -> frozenset[str]:
+        """In a file other files may run, the codes a suppression may hold for its callers'
+        findings: checked alone, the file cannot tell they are unused."""
+        from pipwarden.follow import may_be_called
+
+        if kind is None or not may_be_called(path, kind):
+            return frozenset()
+        from pipwarden.rules.registry import ALL_RULES
+
+        return frozenset(rule.code for rule in ALL_RULES if rule.caller_dependent)
 
     def _unused(
         self, item: suppress.Suppression, idle: list[str], path: str, source: SourceText

@@ -99,6 +99,13 @@ def callable_kind(path: str, text: str) -> Kind | None:
     return kind if kind in _CALLABLE else None
 
 
+def may_be_called(path: str, kind: Kind) -> bool:
+    """Whether another file may run this one: a shell script, or a composite action."""
+    return kind is Kind.SHELL or (
+        kind is Kind.GITHUB and os.path.basename(path) in ("action.yml", "action.yaml")
+    )
+
+
 def display_path(absolute: str) -> str:
     """How a called file is named in findings: relative to the current directory, as the
     paths discovered from `.` are."""

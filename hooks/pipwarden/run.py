@@ -4,11 +4,15 @@ collect."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from pipwarden.check import Checker, FileReport, decode
+from pipwarden.check import MAX_BYTES, Checker, FileReport, decode
 from pipwarden.config import Settings
 from pipwarden.discover import Candidate, discover, gitlab_includes
 from pipwarden.model import UNSAFE, Finding, SourceText
+
+if TYPE_CHECKING:
+    from pipwarden import suppress
 
 # Below this many files a second process costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -104,7 +108,7 @@ def run(
         store.save()
     reports = [known[c.path] for c in candidates if known.get(c.path) is not None]
     if settings.follow_calls:
-        reports = with_called(reports, settings)
+        reports = with_called(reports, settings, search=True)
     for report in reports:
         if report.checked:
             result.checked.append(report.path)
@@ -116,15 +120,19 @@ def run(
     return result
 
 
-def with_called(reports: list[FileReport], settings: Settings) -> list[FileReport]:
+def with_called(
+    reports: list[FileReport], settings: Settings, *, search: bool = False
+) -> list[FileReport]:
     """The findings each file's calls made in the scripts it runs, reported in those scripts:
     once per problem (a finding the script has alone stands as it is; the same finding
-    through several callers names each call), under the script's own suppressions."""
+    through several callers names each call), under the script's own suppressions. A
+    script's suppression that only its callers' findings use is not unused; with `search`,
+    callers outside the run are looked for in the repository before one is said to be."""
     called: dict[str, list[Finding]] = {}
     for report in reports:
         for finding in report.foreign:
             called.setdefault(os.path.abspath(finding.path), []).append(finding)
-    if not called:
+    if not called and not any(r.deferred for r in reports):
         return reports
     from pipwarden import suppress
     from pipwarden.follow import callable_kind
@@ -136,7 +144,7 @@ def with_called(reports: list[FileReport], settings: Settings) -> list[FileRepor
         if report is None:
             if settings.excluded(absolute):
                 continue
-            report = FileReport(found[0].path, checked=True)
+            report = by_path[absolute] = FileReport(found[0].path, checked=True)
             reports.append(report)
         source = report.source or _read_source(absolute)
         if source is None:
@@ -154,16 +162,61 @@ def with_called(reports: list[FileReport], settings: Settings) -> list[FileRepor
                 continue
             finding = finding._replace(path=report.path)
             merged[key] = _joined(merged[key], finding) if key in merged else finding
-        # A suppression that holds a caller's finding is not unused, whatever the file's
-        # own check said.
-        used = {item.line for item in suppressions.items if item.used}
-        report.findings = sorted(
-            (f for f in merged.values() if not (f.code == "PW100" and f.start.line in used)),
-            key=lambda f: (f.start, f.code),
-        )
+        report.findings = sorted(merged.values(), key=lambda f: (f.start, f.code))
         if report.findings:
             report.source = source
+        report.deferred = _still_unused(report.deferred, suppressions)
+    for report in reports:
+        if report.deferred and search:
+            report.deferred = _unused_by_other_callers(report, by_path, settings)
+        if report.deferred:
+            report.findings = sorted(
+                {*report.findings, *report.deferred}, key=lambda f: (f.start, f.code)
+            )
+            report.source = report.source or _read_source(report.path)
     return reports
+
+
+def _still_unused(deferred: list[Finding], suppressions: suppress.Suppressions) -> list[Finding]:
+    """The unused-suppression findings whose suppression no caller's finding used."""
+    used = {item.line for item in suppressions.items if item.used}
+    return [f for f in deferred if f.start.line not in used]
+
+
+def _unused_by_other_callers(
+    report: FileReport, checked: dict[str, FileReport], settings: Settings
+) -> list[Finding]:
+    """`report.deferred` less those a repository file outside the run uses by calling the
+    script: files that name it are checked. Costs a read of the repository, so it is done
+    only for a script with a suppression that looks unused."""
+    from pipwarden import suppress
+    from pipwarden.follow import repository_root
+
+    absolute = os.path.abspath(report.path)
+    name = os.path.basename(absolute)
+    if name in ("action.yml", "action.yaml"):  # `uses: ./.github/actions/setup`
+        name = os.path.basename(os.path.dirname(absolute))
+    needle = name.encode()
+    checker = Checker(settings)
+    found: list[Finding] = []
+    for candidate in discover([repository_root(os.path.dirname(absolute))]):
+        if isinstance(candidate, OSError) or os.path.abspath(candidate.path) in checked:
+            continue
+        try:
+            with open(candidate.path, "rb") as handle:
+                if needle not in handle.read(MAX_BYTES):
+                    continue
+        except OSError:
+            continue
+        caller = checker.check_path(candidate.path)
+        found += [f for f in caller.foreign if os.path.abspath(f.path) == absolute]
+    if not found:
+        return report.deferred
+    source = report.source or _read_source(absolute)
+    suppressions = suppress.scan(source.text if source else "")
+    for finding in found:
+        suppressions.covers(finding.code, finding.start.line)
+    return _still_unused(report.deferred, suppressions)
 
 
 def _joined(first: Finding, other: Finding) -> Finding:
@@ -193,9 +246,12 @@ def add_suppressions(
             continue
         text = report.source.text
         new_text = with_suppressions(text, report.kind, report.findings)
-        # Alone, the file may call a suppression of its callers' finding unused (PW100).
-        left = checker.check_text(new_text, report.path, report.kind)
-        if new_text == text or any(f.code not in ("PW900", "PW100") for f in left):
+        # Each comment must hold as a comment of the format: only those of findings the
+        # file's callers make (unseen here) may look unused.
+        alone = {f.code for f in checker.check_text(text, report.path, report.kind)}
+        callers = frozenset({f.code for f in report.findings} - alone)
+        left = checker.check_text(new_text, report.path, report.kind, held=callers)
+        if new_text == text or any(f.code != "PW900" for f in left):
             problems.append(
                 f"{report.path}: suppression comments would not hold here; left unchanged"
             )

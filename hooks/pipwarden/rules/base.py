@@ -116,6 +116,9 @@ class Rule:
     fix: ClassVar[str] = FIX_NONE
     # Codes of more specific rules: when one of them fires on a command, this one does not.
     superseded_by: ClassVar[tuple[str, ...]] = ()
+    # Whether a file another one runs (a script, a composite action) can get this finding
+    # from its caller's state (user, image, venv, sudo) rather than from its own text.
+    caller_dependent: ClassVar[bool] = True
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         return ()

@@ -324,6 +324,7 @@ class BreakSystemPackages(Rule):
     """
 
     code = "PW304"
+    caller_dependent = False  # decided by the file's own text
     name = "break-system-packages"
     severity = Severity.WARNING
     summary = "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES switch off PEP 668"
@@ -520,6 +521,7 @@ class ActivateNotSourced(Rule):
     """
 
     code = "PW307"
+    caller_dependent = False  # decided by the file's own text
     name = "activate-not-sourced"
     severity = Severity.ERROR
     summary = "venv activate script run as a command: it activates nothing"

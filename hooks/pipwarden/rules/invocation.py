@@ -329,6 +329,7 @@ class SubprocessPip(Rule):
     """
 
     code = "PW601"
+    caller_dependent = False  # decided by the file's own text
     name = "subprocess-pip"
     severity = Severity.WARNING
     summary = "Python running pip from PATH instead of `sys.executable -m pip`"
@@ -428,6 +429,7 @@ class PipInternalApi(Rule):
     """
 
     code = "PW602"
+    caller_dependent = False  # decided by the file's own text
     name = "pip-internal-api"
     severity = Severity.WARNING
     summary = "pip called in-process (`pip.main`, `pip._internal`): pip has no Python API"

@@ -297,6 +297,7 @@ class ChownSitePackages(Rule):
     """
 
     code = "PW403"
+    caller_dependent = False  # decided by the file's own text
     name = "chown-site-packages"
     severity = Severity.WARNING
     summary = "recursive chown/chmod on site-packages or a Python install directory"

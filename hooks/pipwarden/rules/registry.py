@@ -61,6 +61,7 @@ class ParseError(Rule):
     """
 
     code = "PW900"
+    caller_dependent = False  # decided by the file's own text
     name = "parse-error"
     severity = Severity.ERROR
     summary = "file could not be read as its format"
@@ -95,6 +96,7 @@ class UnusedSuppression(Rule):
     """
 
     code = "PW100"
+    caller_dependent = False  # decided by the file's own text
     name = "unused-suppression"
     severity = Severity.WARNING
     summary = "suppression comment that suppresses nothing"
