@@ -327,3 +327,20 @@ def test_a_suppression_no_caller_uses_is_unused(
     assert (project / "install.sh").read_text() == (
         "#!/bin/sh\nset -eu\npip install -r requirements.txt  # noqa: PW201\n"
     )
+
+
+def test_calls_are_followed_eight_deep(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {
+        f"s{i}.sh": f"#!/bin/sh\n{'pip install --user x' if i == 10 else f'./s{i + 1}.sh'}\n"
+        for i in range(11)
+    }
+    files["s0.sh"] = "#!/bin/sh\n. .venv/bin/activate\n./s1.sh\n"
+    write(project, files)
+    _, out, err = check(capsys, "--verbose", "--select", "PW303", "--output-format", "concise", ".")
+    # s0 activates; s1 ... s8 are followed; s9 is one call too deep.
+    assert out == "All checks passed!\n"
+    assert f"{project / 's9.sh'}: not followed from {project / 's8.sh'}: deeper than 8" in err
+    files["s0.sh"] = "#!/bin/sh\n. .venv/bin/activate\n./s3.sh\n"
+    write(project, files)
+    _, out, _ = check(capsys, "--select", "PW303", "--output-format", "concise", ".")
+    assert out.startswith("s10.sh:2:13: PW303")

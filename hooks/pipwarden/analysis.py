@@ -152,7 +152,8 @@ class _Here(NamedTuple):
     path: str | None  # the file on disk
     script_dir: str | None  # its directory as the running Script sees it (`$(dirname "$0")`)
     call: Related | None = None  # the command or step that runs it
-    trail: tuple[str, ...] = ()  # the files on the way, for cycles
+    sourced: bool = False  # run in the caller's own shell
+    trail: tuple[str, ...] = ()  # the files on the way here, this one last, for cycles
 
 
 def analyse(
@@ -173,7 +174,11 @@ def analyse(
         state.lost_activation = None
         # `$0` is a file's own path only where the file is the script (not a CI step's).
         standalone = path is not None and scope.directory is None and not scope.image_paths
-        here = _Here(path, posixpath.dirname(path) if standalone and path else None)
+        here = _Here(
+            path,
+            posixpath.dirname(path) if standalone and path else None,
+            trail=(path,) if path else (),
+        )
         yield from _Walk(scope, rules, state, calls, here).run()
         finished[scope.name] = state
 
@@ -382,11 +387,7 @@ class _Walk:
     ) -> Context:
         state = self.state
         platform = state.platform
-        user = (
-            command.run_as
-            if command.run_as is not None
-            else ("root" if command.elevated_by else state.user)
-        )
+        user = self._user(command)
         venv_active: bool | None = True if session.venv else (False if session.venv_known else None)
         lost = state.lost_activation if session.venv is None else None
         sh, sh_label = self._shell(command.script)
@@ -424,6 +425,12 @@ class _Walk:
             or command.script.shell in ("pwsh", "cmd"),
             env=env,
         )
+
+    def _user(self, command: Command) -> str | None:
+        """Who runs `command`: the user sudo names, root under sudo, or the shell's user."""
+        if command.run_as is not None:
+            return command.run_as
+        return "root" if command.elevated_by else self.state.user
 
     def _shell(self, script: Script) -> tuple[bool, str]:
         if script.shell == "dash":
@@ -547,16 +554,12 @@ class _Walk:
     def _follow(self, called: _Called, command: Command, session: _Session) -> Iterator[RuleHit]:
         assert self.calls is not None
         here, calls, call = self.here, self.calls, called.call
-        if called.disk in here.trail or len(here.trail) >= MAX_CALL_DEPTH:
+        if called.disk in here.trail or len(here.trail) > MAX_CALL_DEPTH:
             why = "a cycle" if called.disk in here.trail else f"deeper than {MAX_CALL_DEPTH} calls"
             calls.loader.note(f"{called.disk}: not followed from {here.path}: {why}")
             return
         state = self.state
-        user = (
-            command.run_as
-            if command.run_as is not None
-            else ("root" if command.elevated_by else state.user)
-        )
+        user = self._user(command)
         if not call.sourced:
             entry = (
                 called.disk,
@@ -579,7 +582,8 @@ class _Walk:
             called.disk,
             posixpath.dirname(called.named),
             Related(command.span, label),
-            (*here.trail, here.path or "", called.disk),
+            call.sourced,
+            (*here.trail, called.disk),
         )
         outer_user, outer_origin = state.user, state.user_origin
         if user != state.user:
@@ -603,6 +607,9 @@ class _Walk:
         """A local composite action: its steps run in this job, one after another."""
         if self.calls is None or item.path in self.here.trail:
             return
+        if len(self.here.trail) > MAX_CALL_DEPTH:
+            self.calls.loader.note(f"{item.path}: not followed: deeper than {MAX_CALL_DEPTH} calls")
+            return
         scopes = self.calls.loader.load(item.path)
         if not scopes:
             return
@@ -610,7 +617,7 @@ class _Walk:
             item.path,
             None,
             Related(item.span, "runs this action in the job"),
-            (*self.here.trail, self.here.path or "", item.path),
+            trail=(*self.here.trail, item.path),
         )
         for scope in scopes:
             walk = _Walk(self._callee(scope), self.rules, self.state, self.calls, inner)
@@ -632,7 +639,7 @@ class _Walk:
         each caller adds its own) and named in the message by the one that runs the line."""
         call = self.here.call
         assert call is not None
-        verb = "sourced" if call.label.startswith("sources") else "run"
+        verb = "sourced" if self.here.sourced else "run"
         for rule_hit in hits:
             hit = rule_hit.hit
             message = hit.message
@@ -850,14 +857,14 @@ def _expanded(word: Word, env: dict[str, str | None], script_dir: str | None) ->
     value = word.raw.replace('"', "").replace("'", "")
     if script_dir is not None:
         value = _SCRIPT_DIR.sub(lambda _: script_dir, value)
+
+    def known(match: re.Match[str]) -> str:
+        found = env.get(match.group(1) or match.group(2))
+        return found if found is not None else match.group(0)
+
     for _ in range(3):  # ROOT=$BASE/x: a few levels
         if "$" not in value:
             return value
-
-        def known(match: re.Match[str]) -> str:
-            found = env.get(match.group(1) or match.group(2))
-            return found if found is not None else match.group(0)
-
         value = _REFERENCE.sub(known, value)
         if script_dir is not None:
             value = _SCRIPT_DIR.sub(lambda _: script_dir, value)
