@@ -256,9 +256,23 @@ def _regular_file(path: str) -> bool:
 _TRACKED_BUILD_DIRS = frozenset({"build", "dist"})
 
 
+@functools.cache
+def work_tree(directory: str) -> str | None:
+    """The work tree `directory` (absolute) is in: the nearest directory with a `.git`."""
+    probe = directory
+    while not os.path.exists(os.path.join(probe, ".git")):
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return None
+        probe = parent
+    return probe
+
+
 def _git_files(directory: str) -> list[tuple[str, bool]] | None:
     """The files git lists under `directory` (tracked, and untracked but not ignored), each
     with whether git tracks it; None outside a work tree."""
+    if "GIT_DIR" not in os.environ and work_tree(os.path.abspath(directory)) is None:
+        return None  # no git to ask: spare a process
     import subprocess  # only walks of directories pay for it
 
     try:

@@ -7,13 +7,12 @@ The analysis decides what is called and in which state; this module only reads f
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipwarden.discover import SHEBANG, Kind, classify_name
+from pipwarden.discover import SHEBANG, Kind, classify_name, work_tree
 from pipwarden.model import LINE_REF, Edit, Finding, Fix, RelatedLocation, SourceText, Span
 
 if TYPE_CHECKING:
@@ -113,18 +112,12 @@ def display_path(absolute: str) -> str:
     return absolute if relative.startswith("..") else relative
 
 
-@functools.cache
 def repository_root(directory: str) -> str:
-    """The work tree `directory` belongs to (the nearest `.git`), or the current directory
-    when it is inside that, or `directory` itself: calls never leave it."""
-    probe = directory
-    while True:
-        if os.path.exists(os.path.join(probe, ".git")):
-            return probe
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            break
-        probe = parent
+    """The work tree `directory` belongs to, or the current directory when it is inside
+    that, or `directory` itself: calls never leave it."""
+    found = work_tree(directory)
+    if found is not None:
+        return found
     here = os.getcwd()
     return here if directory == here or directory.startswith(here.rstrip("/") + "/") else directory
 
