@@ -58,7 +58,9 @@ def parse(document: Document, path: str) -> Parsed:
             script = _script(document, service.get(key))
             if script is not None:
                 items.append(script)
-        scopes.append(Scope(name, tuple(items), runs_in_image=True))
+        # The command's paths are the container's: which repository files are there (a COPY,
+        # a volume) is not modelled, so none is followed.
+        scopes.append(Scope(name, tuple(items), runs_in_image=True, image_paths=True))
     return Parsed(scopes, dependencies=dependencies)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shlex
 
-from pipwarden.frontends import Parsed
+from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.frontends.compose import built_image
 from pipwarden.frontends.jsonc import JsoncError, Value, add_json_string, read
 from pipwarden.model import Span
@@ -72,7 +72,11 @@ def parse(text: str, path: str) -> Parsed:
     scopes = [Scope(path, tuple(items + [s for s in inside if s is not None]), runs_in_image=True)]
     if any(host):
         scopes.insert(0, Scope(path + ":host", tuple(s for s in host if s is not None)))
-    return Parsed(scopes, dependencies=dependencies)
+    # Lifecycle commands run in the workspace folder: the repository, mounted in the container.
+    folder = file_directory(path)
+    marker = (folder + "/").find("/.devcontainer/")
+    workspace = folder[:marker] if marker != -1 else folder
+    return Parsed(starting_in(scopes, workspace), dependencies=dependencies)
 
 
 def _span(value: Value) -> Span:
