@@ -8,7 +8,6 @@ know nothing of file formats.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Mapping
 from typing import ClassVar, NamedTuple
 
@@ -134,6 +133,8 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
+        import textwrap  # only `pipwarden rule` and SARIF read the explanations
+
         return textwrap.dedent(cls.__doc__ or "").strip()
 
 
