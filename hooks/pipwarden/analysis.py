@@ -153,6 +153,7 @@ class _Here(NamedTuple):
     script_dir: str | None  # its directory as the running Script sees it (`$(dirname "$0")`)
     call: Related | None = None  # the command or step that runs it
     sourced: bool = False  # run in the caller's own shell
+    sudo: Span | None = None  # the sudo a caller runs it with (`sudo ./install.sh`)
     trail: tuple[str, ...] = ()  # the files on the way here, this one last, for cycles
 
 
@@ -402,6 +403,7 @@ class _Walk:
             boundary=self.scope.boundary,
             user=user,
             user_origin=command.elevated_by or state.user_origin,
+            run_by_sudo=self.here.sudo if command.elevated_by is None else None,
             image_origin=state.image_origin,
             shell_user=state.user,
             user_home=self._home(user),
@@ -583,6 +585,7 @@ class _Walk:
             posixpath.dirname(called.named),
             Related(command.span, label),
             call.sourced,
+            command.elevated_by or here.sudo,
             (*here.trail, called.disk),
         )
         outer_user, outer_origin = state.user, state.user_origin

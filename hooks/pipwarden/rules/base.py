@@ -50,6 +50,9 @@ class Context(NamedTuple):
     user: str | None
     # Where `user` was set: the USER line, or the sudo that runs this command.
     user_origin: Span | None
+    # The sudo that runs the script this command is in, in the file that calls it
+    # (`sudo ./install.sh`): the command runs as root, though nothing here says sudo.
+    run_by_sudo: Span | None
     # The FROM or `image:` of the image the command runs in, if any.
     image_origin: Span | None
     shell_user: str | None

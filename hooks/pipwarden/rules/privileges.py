@@ -64,14 +64,14 @@ class SudoPip(Rule):
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
         sudo = context.command.elevated_by
-        if pip is None or sudo is None or not pip.modifies:
+        if pip is None or (sudo is None and context.run_by_sudo is None) or not pip.modifies:
             return
         if pip.kind == "uv pip" and not pip.has("--system"):
             return  # uv without --system only installs into a venv
         end = (pip.subcommand or pip.launcher[-1]).span.end
-        start = (
-            sudo.start if sudo.start <= pip.launcher[0].span.start else pip.launcher[0].span.start
-        )
+        start = pip.launcher[0].span.start
+        if sudo is not None and sudo.start <= start:
+            start = sudo.start
         yield Hit(
             Span(start, end),
             f"{code('sudo')} runs {code(' '.join(w.raw for w in pip.launcher))} as root: it "

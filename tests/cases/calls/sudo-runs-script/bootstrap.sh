@@ -1,0 +1,4 @@
+#!/bin/sh
+# Sets up a fresh CI machine.
+set -e
+sudo ./scripts/setup.sh --ci
