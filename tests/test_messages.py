@@ -149,3 +149,15 @@ def test_a_reading_that_runs_nothing_does_not_lose_the_others() -> None:
     (finding,) = Checker(Settings(DEFAULT)).check_text(text, "x.sh", Kind.SHELL)
     assert (finding.code, finding.start.line) == ("PW201", 4)
     assert finding.message.endswith("(when CMD is `pip3 install x` (line 3))")
+
+
+def test_system_install_and_source_in_dash_name_the_image_and_the_apt_line() -> None:
+    (outside,) = findings("dockerfile/ubuntu-pip-version/Dockerfile", "PW301")
+    assert [(r.start.line, r.start.column, r.message) for r in outside.related] == [
+        (1, 1, "the image, whose Python is the distro's"),
+        (2, 23, "the distro's Python is installed here"),
+    ]
+    (source,) = findings("dockerfile/source-dash/Dockerfile", "PW306")
+    assert [(r.start.line, r.message) for r in source.related] == [
+        (1, "the image, whose /bin/sh is dash")
+    ]

@@ -98,11 +98,19 @@ def callable_kind(path: str, text: str) -> Kind | None:
     return kind if kind in _CALLABLE else None
 
 
+_ACTION_FILES = ("action.yml", "action.yaml")
+
+
 def may_be_called(path: str, kind: Kind) -> bool:
     """Whether another file may run this one: a shell script, or a composite action."""
-    return kind is Kind.SHELL or (
-        kind is Kind.GITHUB and os.path.basename(path) in ("action.yml", "action.yaml")
-    )
+    return kind is Kind.SHELL or (kind is Kind.GITHUB and os.path.basename(path) in _ACTION_FILES)
+
+
+def called_as(path: str) -> str:
+    """The name a caller writes to run this file: its own, or an action's folder
+    (`uses: ./.github/actions/setup`)."""
+    name = os.path.basename(path)
+    return os.path.basename(os.path.dirname(path)) if name in _ACTION_FILES else name
 
 
 def display_path(absolute: str) -> str:

@@ -100,7 +100,7 @@ LINE_REF = re.compile(r"\{line@(\d+)\}")
 
 def line_ref(offset: int) -> str:
     """Stands for the line of file offset `offset` in a message: rules see spans, not lines,
-    and the engine fills the number in (`SourceText.resolve`)."""
+    and the engine fills the number in (`follow.Calls.finding`)."""
     return f"{{line@{offset}}}"
 
 
@@ -127,12 +127,6 @@ class SourceText:
         start = self.line_starts[line - 1]
         end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
-
-    def resolve(self, message: str) -> str:
-        """`message` with each `line_ref` replaced by its line number."""
-        if "{line@" not in message:
-            return message
-        return LINE_REF.sub(lambda m: str(self.position(int(m.group(1))).line), message)
 
     def offset(self, line: int, column: int = 1) -> int:
         """The offset of a 1-based line and column, clamped to the text: parsers report marks

@@ -190,13 +190,10 @@ def _unused_by_other_callers(
     script: files that name it are checked. Costs a read of the repository, so it is done
     only for a script with a suppression that looks unused."""
     from pipwarden import suppress
-    from pipwarden.follow import repository_root
+    from pipwarden.follow import called_as, repository_root
 
     absolute = os.path.abspath(report.path)
-    name = os.path.basename(absolute)
-    if name in ("action.yml", "action.yaml"):  # `uses: ./.github/actions/setup`
-        name = os.path.basename(os.path.dirname(absolute))
-    needle = name.encode()
+    needle = called_as(absolute).encode()
     checker = Checker(settings)
     found: list[Finding] = []
     for candidate in discover([repository_root(os.path.dirname(absolute))]):

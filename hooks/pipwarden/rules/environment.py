@@ -324,11 +324,11 @@ class BreakSystemPackages(Rule):
     """
 
     code = "PW304"
-    caller_dependent = False  # decided by the file's own text
     name = "break-system-packages"
     severity = Severity.WARNING
     summary = "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES switch off PEP 668"
     url = "https://packaging.python.org/en/latest/specifications/externally-managed-environments/#marking-an-interpreter-as-using-an-external-package-manager"
+    caller_dependent = False  # decided by the file's own text
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
@@ -521,12 +521,12 @@ class ActivateNotSourced(Rule):
     """
 
     code = "PW307"
-    caller_dependent = False  # decided by the file's own text
     name = "activate-not-sourced"
     severity = Severity.ERROR
     summary = "venv activate script run as a command: it activates nothing"
     url = "https://docs.python.org/3/library/venv.html#how-venvs-work"
     fix = FIX_SOMETIMES
+    caller_dependent = False  # decided by the file's own text
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         command = context.command

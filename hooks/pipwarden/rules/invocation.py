@@ -329,12 +329,12 @@ class SubprocessPip(Rule):
     """
 
     code = "PW601"
-    caller_dependent = False  # decided by the file's own text
     name = "subprocess-pip"
     severity = Severity.WARNING
     summary = "Python running pip from PATH instead of `sys.executable -m pip`"
     url = "https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program"
     fix = FIX_SOMETIMES
+    caller_dependent = False  # decided by the file's own text
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
@@ -429,11 +429,11 @@ class PipInternalApi(Rule):
     """
 
     code = "PW602"
-    caller_dependent = False  # decided by the file's own text
     name = "pip-internal-api"
     severity = Severity.WARNING
     summary = "pip called in-process (`pip.main`, `pip._internal`): pip has no Python API"
     url = "https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program"
+    caller_dependent = False  # decided by the file's own text
 
     def on_python_use(self, use: PythonUse) -> Iterable[Hit]:
         if use.in_pip:

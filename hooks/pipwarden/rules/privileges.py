@@ -297,13 +297,13 @@ class ChownSitePackages(Rule):
     """
 
     code = "PW403"
-    caller_dependent = False  # decided by the file's own text
     name = "chown-site-packages"
     severity = Severity.WARNING
     summary = "recursive chown/chmod on site-packages or a Python install directory"
     url = (
         "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
     )
+    caller_dependent = False  # decided by the file's own text
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         target = commands.recursive_permission_change(context.command)

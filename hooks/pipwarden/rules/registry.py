@@ -61,11 +61,11 @@ class ParseError(Rule):
     """
 
     code = "PW900"
-    caller_dependent = False  # decided by the file's own text
     name = "parse-error"
     severity = Severity.ERROR
     summary = "file could not be read as its format"
     url = ""
+    caller_dependent = False  # decided by the file's own text
 
 
 class UnusedSuppression(Rule):
@@ -96,11 +96,11 @@ class UnusedSuppression(Rule):
     """
 
     code = "PW100"
-    caller_dependent = False  # decided by the file's own text
     name = "unused-suppression"
     severity = Severity.WARNING
     summary = "suppression comment that suppresses nothing"
     url = ""
+    caller_dependent = False  # decided by the file's own text
 
 
 RULES: tuple[Rule, ...] = (

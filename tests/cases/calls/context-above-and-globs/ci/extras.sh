@@ -1,0 +1,2 @@
+#!/bin/sh
+pip3 install --no-cache-dir watchdog
