@@ -46,13 +46,40 @@ BOUNDARY = Boundary(
 UNKNOWN = "${_}"
 
 # pip as a program or module: a quoted pip word (possibly after sudo or a directory, or after
-# a shell operator inside a string), `-m pip` (also as list elements), pip's own modules.
-PREFILTER = re.compile(
-    r"""['"](?:sudo\s+(?:-\S+\s+)*)?(?:[\w.~${}/\\-]*[/\\])?pip[\d.]*(?:\.exe)?['"\s]"""
-    r"""|(?:&&|\|\||[;|])\s*pip[\d.]*\s"""
-    r"""|-m['"]?\s*,?\s*['"]?pip\b"""
-    r"""|\bimport\s+pip\b|\bfrom\s+pip\b|\bpip\.main\b|\bpip\._internal\b|\bensurepip\b"""
-)
+# a shell operator inside a string), `-m pip` (also as list elements), pip's own modules. Each
+# `pip` in the text is judged by what follows it and, read backwards, what precedes it: one
+# pattern over the whole text tried a match at every quote of every docstring.
+_AFTER_PROGRAM = re.compile(r"""pip[\d.]*(?:\.exe)?['"\s]""")
+_AFTER_IN_SHELL = re.compile(r"pip[\d.]*\s")
+_AFTER_MODULE = re.compile(r"pip\b")
+_AFTER_API = re.compile(r"pip\.(?:main|_internal)\b")
+# The text before `pip`, reversed: a quote (after sudo and its options, or a directory);
+# a shell operator; `-m` (also `"-m", "pip"`); `import`/`from`; `ensure`.
+_BEFORE_PROGRAM = re.compile(r"""(?:[/\\][\w.~${}/\\-]*)?(?:(?:\s+\S+-)*\s+odus)?['"]""")
+_BEFORE_IN_SHELL = re.compile(r"\s*(?:&&|\|\||[;|])")
+_BEFORE_MODULE = re.compile(r"""['"]?\s*,?\s*['"]?m-|\s+(?:tropmi|morf)(?!\w)|erusne(?!\w)""")
+_WORD_CHARACTER = re.compile(r"\w")
+_LOOK_BACK = 120
+
+
+def names_pip(text: str) -> bool:
+    """Whether `text` names pip as a program or module anywhere (a docstring's `pip install`
+    does not)."""
+    find = text.find
+    at = find("pip")
+    while at != -1:
+        before = text[max(0, at - _LOOK_BACK) : at][::-1]
+        if _AFTER_PROGRAM.match(text, at) and _BEFORE_PROGRAM.match(before):
+            return True
+        if _AFTER_IN_SHELL.match(text, at) and _BEFORE_IN_SHELL.match(before):
+            return True
+        if _AFTER_MODULE.match(text, at) and _BEFORE_MODULE.match(before):
+            return True
+        if _AFTER_API.match(text, at) and not _WORD_CHARACTER.match(before):
+            return True
+        at = find("pip", at + 3)
+    return False
+
 
 _SHELL_STRING = frozenset(
     {
@@ -73,7 +100,7 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def parse(text: str, path: str) -> Parsed:
-    if not PREFILTER.search(text):
+    if not names_pip(text):
         return Parsed()
     parse_text = text
     undecodable = _SURROGATE.search(text)
