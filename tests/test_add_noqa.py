@@ -56,10 +56,10 @@ def test_add_noqa_then_nothing_is_left(project: Path, capsys: pytest.CaptureFixt
 
     dockerfile = (project / "Dockerfile").read_bytes()
     assert dockerfile.count(b"\r\n") == dockerfile.count(b"\n"), "CRLF line endings kept"
-    assert b"    # pipwarden: ignore[PW201,PW305]\r\n    pip3 install requests" in dockerfile
+    assert b"    # pipwarden: ignore[PW305]\r\n    pip3 install requests" in dockerfile
     assert (project / "scripts" / "setup.sh").stat().st_mode & 0o777 == 0o755
     assert (
-        "  # pipwarden: ignore[PW101,PW201]\n  sudo pip install \\\n"
+        "  # pipwarden: ignore[PW101]\n  sudo pip install \\\n"
         in (project / "scripts" / "setup.sh").read_text()
     )
     assert "# pipwarden: ignore[PW302]\n\tpip install \\\n" in (project / "Makefile").read_text()

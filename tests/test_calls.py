@@ -22,7 +22,8 @@ USER_SCRIPT = {
         "USER app\n"
         "RUN bash /tmp/install.sh\n"
     ),
-    "install.sh": "#!/bin/sh\nset -eu\npip install -r requirements.txt\n",
+    # Alone, an installer for any machine (PW201); run by the Dockerfile, a step of its build.
+    "install.sh": "#!/bin/sh\nset -eu\npip install -r requirements.txt\npython3 -m app\n",
 }
 WORKFLOW = {
     ".github/workflows/test.yml": (
@@ -292,13 +293,14 @@ def test_add_noqa_suppresses_a_callers_finding_in_the_script(
     assert main(["check", "--no-cache", "--add-noqa", "."]) == 0
     assert "Added 1 suppression comment." in capsys.readouterr().err
     assert (project / "install.sh").read_text() == (
-        "#!/bin/sh\nset -eu\n# pipwarden: ignore[PW201,PW401]\npip install -r requirements.txt\n"
+        "#!/bin/sh\nset -eu\n# pipwarden: ignore[PW401]\npip install -r requirements.txt\n"
+        "python3 -m app\n"
     )
     code, out, _ = check(capsys, "--output-format", "concise", ".")
     assert (code, out) == (0, "All checks passed!\n")
 
 
-NOQA_SCRIPT = "#!/bin/sh\nset -eu\npip install -r requirements.txt  # noqa: PW401, PW201\n"
+NOQA_SCRIPT = "#!/bin/sh\nset -eu\npip install -r requirements.txt  # noqa: PW401\n"
 
 
 def test_a_suppression_only_a_caller_uses_is_kept_when_the_script_alone_is_checked(
@@ -324,9 +326,9 @@ def test_a_suppression_no_caller_uses_is_unused(
         "install.sh:3:34: PW100 [*] the suppression of PW401 covers no PW401 finding"
     )
     check(capsys, "--fix", ".")
-    assert (project / "install.sh").read_text() == (
-        "#!/bin/sh\nset -eu\npip install -r requirements.txt  # noqa: PW201\n"
-    )
+    assert (
+        project / "install.sh"
+    ).read_text() == "#!/bin/sh\nset -eu\npip install -r requirements.txt\n"
 
 
 def test_calls_are_followed_eight_deep(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

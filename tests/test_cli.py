@@ -14,6 +14,10 @@ from pipwarden.cli import main
 from .conftest import write
 
 SUDO_SCRIPT = "#!/bin/sh\nsudo pip install requests\n"
+# An installer run by hand: sudo pip, then a bare pip whose Python need not be the one it runs.
+INSTALLER = (
+    "#!/bin/sh\nsudo pip install requests\npip3 install -r requirements.txt\npython3 app.py\n"
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -30,7 +34,7 @@ def test_clean_directory_exits_0(project: Path, capsys: pytest.CaptureFixture[st
 def test_default_command_is_check_with_full_output(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(project, {"install.sh": SUDO_SCRIPT})
+    write(project, {"install.sh": INSTALLER})
     code, out, _ = run(capsys)
     assert code == 1
     assert out.startswith("install.sh:2:1: PW101 [error] `sudo` runs `pip` as root")
@@ -38,29 +42,30 @@ def test_default_command_is_check_with_full_output(
     assert "  = help: install into a virtual environment" in out
     assert "  = docs: https://docs.python.org/3/installing/index.html" in out
     assert out.endswith(
-        "Found 2 findings (1 error, 1 warning).\n(2 more fixable with `--fix --unsafe-fixes`.)\n"
+        "Found 2 findings (1 error, 1 warning).\n[*] 1 fixable with `--fix`.\n"
+        "(1 more fixable with `--fix --unsafe-fixes`.)\n"
     )
     assert "\x1b[" not in out
 
 
 def test_concise_output(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(project, {"install.sh": SUDO_SCRIPT})
+    write(project, {"install.sh": INSTALLER})
     code, out, _ = run(capsys, "check", "--output-format", "concise", "install.sh")
     assert code == 1
     assert out.splitlines()[:2] == [
         "install.sh:2:1: PW101 `sudo` runs `pip` as root: it writes root-owned files into the "
         "system Python, so later installs fail with [Errno 13] Permission denied and "
         "apt/dnf-managed packages can break",
-        "install.sh:2:6: PW201 `pip` is the first pip on PATH, and nothing here says which "
-        "Python it belongs to: the packages can land in another interpreter than the one that "
-        "runs the code",
+        "install.sh:3:1: PW201 [*] `pip3` is whichever pip comes first on PATH where this "
+        "script runs, which need not belong to the `python3` run on line 4: the packages can "
+        "go where that interpreter does not look",
     ]
 
 
 def test_json_output_is_shaped_like_ruffs(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(project, {"install.sh": SUDO_SCRIPT})
+    write(project, {"install.sh": INSTALLER})
     code, out, _ = run(capsys, "check", "--output-format", "json", "install.sh")
     assert code == 1
     data = json.loads(out)
@@ -86,7 +91,10 @@ def test_json_output_is_shaped_like_ruffs(
 
 
 def test_exit_zero_and_statistics(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(project, {"a.sh": SUDO_SCRIPT, "b.sh": "#!/bin/bash\npip install x\n"})
+    write(
+        project,
+        {"a.sh": INSTALLER, "b.sh": "#!/bin/bash\npip install flask\npython -m flask run\n"},
+    )
     code, out, _ = run(capsys, "check", "--statistics", "--exit-zero", ".")
     assert code == 0
     assert out.splitlines()[:2] == ["    2\tPW201\tbare-pip", "    1\tPW101\tsudo-pip"]
@@ -98,13 +106,14 @@ def test_exit_zero_and_statistics(project: Path, capsys: pytest.CaptureFixture[s
         (["--select", "PW101"], ["PW101"]),
         (["--select", "sudo-pip"], ["PW101"]),
         (["--ignore", "PW2"], ["PW101"]),
-        (["--select", "PW3", "--extend-select", "bare-pip"], ["PW201"]),
+        # PW101 not selected, the sudo line's bare pip is PW201's too.
+        (["--select", "PW3", "--extend-select", "bare-pip"], ["PW201", "PW201"]),
     ],
 )
 def test_selection(
     project: Path, capsys: pytest.CaptureFixture[str], flags: list[str], codes: list[str]
 ) -> None:
-    write(project, {"install.sh": SUDO_SCRIPT})
+    write(project, {"install.sh": INSTALLER})
     _, out, _ = run(capsys, "check", "--output-format", "json", *flags, "install.sh")
     assert [d["code"] for d in json.loads(out)] == codes
 
@@ -136,10 +145,10 @@ def test_config_in_pyproject(project: Path, capsys: pytest.CaptureFixture[str]) 
 def test_config_found_from_a_subdirectory(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(project, {".pipwarden.toml": 'select = ["PW201"]\n', "ci/install.sh": SUDO_SCRIPT})
+    write(project, {".pipwarden.toml": 'select = ["PW201"]\n', "ci/install.sh": INSTALLER})
     monkeypatch.chdir(project / "ci")
     _, out, _ = run(capsys, "check", "--output-format", "json", ".")
-    assert [d["code"] for d in json.loads(out)] == ["PW201"]
+    assert [d["code"] for d in json.loads(out)] == ["PW201", "PW201"]
 
 
 @pytest.mark.parametrize(

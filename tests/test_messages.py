@@ -55,10 +55,15 @@ def test_externally_managed_says_user_is_no_way_around() -> None:
     assert "--user" in finding.message
 
 
-def test_bare_pip_suggests_the_interpreter_that_exists() -> None:
-    # Ubuntu has no `python` command: pip3 → python3 -m pip.
-    (ubuntu,) = findings("dockerfile/pep668/Dockerfile", "PW201")
-    assert "python3 -m pip" in ubuntu.help
+def test_bare_pip_fix_names_the_files_own_interpreter() -> None:
+    # The file runs python3.12 (built with make altinstall), whose pip it has: safe.
+    (built,) = findings("dockerfile/two-pythons/Dockerfile.altinstall", "PW201")
+    assert "`python3.12 -m pip`" in built.help
+    assert built.fix is not None and built.fix.applicability == "safe"
+    # apt's python3.11 has no pip of its own: naming it is right, applying it unsafe.
+    (deadsnakes,) = findings("dockerfile/two-pythons/Dockerfile.deadsnakes", "PW201")
+    assert deadsnakes.fix is not None and deadsnakes.fix.edits[0].content == "python3.11 -m pip"
+    assert deadsnakes.fix.applicability == "unsafe"
     # In a python:* image `python` is pip's own interpreter.
     (official,) = findings("dockerfile/nonroot-user/Dockerfile", "PW203")
     assert "`python -m pip`" in official.help
@@ -145,10 +150,10 @@ def test_a_reading_that_runs_nothing_does_not_lose_the_others() -> None:
     from pipwarden.discover import Kind
     from pipwarden.rules.catalog import DEFAULT
 
-    text = '#!/bin/sh\nCMD="sudo"\nif [ -n "$1" ]; then CMD="pip3 install x"; fi\n$CMD\n'
+    text = '#!/bin/sh\nCMD="sudo"\nif [ -n "$1" ]; then CMD="sudo pip3 install x"; fi\n$CMD\n'
     (finding,) = Checker(Settings(DEFAULT)).check_text(text, "x.sh", Kind.SHELL)
-    assert (finding.code, finding.start.line) == ("PW201", 4)
-    assert finding.message.endswith("(when CMD is `pip3 install x` (line 3))")
+    assert (finding.code, finding.start.line) == ("PW101", 4)
+    assert finding.message.endswith("(when CMD is `sudo pip3 install x` (line 3))")
 
 
 def test_system_install_and_source_in_dash_name_the_image_and_the_apt_line() -> None:

@@ -50,9 +50,16 @@ def codes(text: str) -> list[str]:
         (". .venv/bin/activate && python -m pip install --us x", []),
         (". .venv/bin/activate && python -m pip install --use x", []),
         (". .venv/bin/activate && python -m pip install --user x", ["2:47 PW303"]),
-        # --requirement takes a value: the file name is not a package named pip.
-        ("pip install --upgrade --req pip", ["2:1 PW201"]),
     ],
 )
 def test_abbreviations_resolve_as_pip_does(line: str, expected: list[str]) -> None:
     assert codes(f"#!/bin/sh\n{line}\n") == expected
+
+
+def test_options_take_values_as_pips_table_says() -> None:
+    """On Windows, pip refuses to upgrade itself through pip.exe (PW202): `--requirement pip`
+    names a requirements file, not pip; `--no-cache` (for `--no-cache-dir`) takes no value,
+    so `pip` is pip itself."""
+    script = "pip install --upgrade --requirement pip\npip install --upgrade --no-cache pip\n"
+    findings = Checker(Settings(DEFAULT)).check_text(script, "x.ps1", Kind.SHELL)
+    assert [(f.start.line, f.code) for f in findings] == [(2, "PW202")]

@@ -14,17 +14,20 @@ from pipwarden.cli import main
 from pipwarden.config import Settings
 from pipwarden.discover import Kind
 from pipwarden.rules.catalog import DEFAULT
+from pipwarden.run import with_called
 
 from .conftest import CASES, case_files, write
 
 
 def default_findings(case: str) -> list[str]:
-    checker = Checker(Settings(DEFAULT))
+    settings = Settings(DEFAULT)
+    checker = Checker(settings)
     root = CASES / case
+    reports = [checker.check_path(str(path), explicit=True) for path in case_files(root)]
     return sorted(
-        f"{path.relative_to(root).as_posix()}:{f.start.line}: {f.code}"
-        for path in case_files(root)
-        for f in checker.check_path(str(path), explicit=True).findings
+        f"{Path(f.path).relative_to(root).as_posix()}:{f.start.line}: {f.code}"
+        for report in with_called(reports, settings)
+        for f in report.findings
     )
 
 
@@ -33,14 +36,10 @@ def default_findings(case: str) -> list[str]:
     [
         ("github/setup-python-bare-pip", []),
         ("dockerfile/python-image-smoke", []),
-        ("dockerfile/ubuntu-pip-version", ["Dockerfile:4: PW201", "Dockerfile:4: PW301"]),
+        ("dockerfile/ubuntu-pip-version", ["Dockerfile:4: PW301"]),
         (
             "github/self-upgrade-linux-windows",
-            [
-                ".github/workflows/build.yml:20: PW202",
-                ".github/workflows/build.yml:9: PW201",
-                ".github/workflows/build.yml:9: PW301",
-            ],
+            [".github/workflows/build.yml:20: PW202", ".github/workflows/build.yml:9: PW301"],
         ),
         ("github/github-env-path", [".github/workflows/ci.yml:15: PW303"]),
         ("shell/sourced-helper", []),
@@ -88,21 +87,55 @@ def test_config_extend_select_turns_on_pw203(
     )
 
 
-def test_bare_pip_message_names_only_what_the_file_shows() -> None:
+def test_bare_pip_names_the_interpreter_the_file_runs_and_where_each_comes_from() -> None:
     checker = Checker(Settings(DEFAULT))
-    (finding,) = [
-        f
-        for f in checker.check_path(
-            str(CASES / "dockerfile/ubuntu-pip-version/Dockerfile")
-        ).findings
-        if f.code == "PW201"
+    path = CASES / "dockerfile/two-pythons/Dockerfile.get-pip"
+    (finding,) = checker.check_path(str(path)).findings
+    assert finding.message == (
+        "`pip` belongs to the distro's Python 3.11, but the file runs `python3` on line 6: "
+        "the packages go where that interpreter does not look"
+    )
+    assert [(r.start.line, r.message) for r in finding.related] == [
+        (6, "`python3` runs here"),
+        (3, "`pip` comes from here"),
+        (2, "`python3` is installed here"),
     ]
-    assert "installed on line 2" in finding.message
-    assert "python3`" not in finding.message  # the file never runs `python3`
-    assert [r.start.line for r in finding.related] == [2]
-    text = "#!/bin/sh\npython3 setup.py build\npip3 install .\n"
-    (finding,) = checker.check_text(text, "build.sh", Kind.SHELL)
-    assert "the `python3` run on line 2" in finding.message
+    # A script run by hand: the nearest Python it runs after the install that uses what it
+    # installed (not `pylint`, a console script; not the module `-m mytool` for `pylint`).
+    text = "#!/bin/sh\npip3 install -r requirements.txt\npip3 install pylint\npylint src\n"
+    text += "python3 -m mytool\n"
+    (finding,) = checker.check_text(text, "install.sh", Kind.SHELL)
+    assert (finding.code, finding.start.line) == ("PW201", 2)
+    assert "the `python3` run on line 5" in finding.message
+    assert finding.fix is not None and finding.fix.edits[0].content == "python3 -m pip"
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (
+            "github/runners-pep668",
+            [f".github/workflows/docs.yml:{line}: PW305" for line in (14, 15, 17, 18)]
+            + [".github/workflows/docs.yml:36: PW304"],
+        ),
+        ("github/runs-on-unknown", []),
+        ("azure/vm-images", ["azure-pipelines.yml:9: PW305"]),
+        ("shell/installers", ["install.sh:5: PW201", "uninstall.sh:3: PW201"]),
+        ("shell/break-target", ["vendor.sh:7: PW304"]),
+        (
+            "dockerfile/two-pythons",
+            [
+                "Dockerfile.altinstall:12: PW201",
+                "Dockerfile.deadsnakes:8: PW201",
+                "Dockerfile.get-pip-same:5: PW301",
+                "Dockerfile.get-pip:5: PW201",
+                "Dockerfile.one:5: PW301",
+            ],
+        ),
+    ],
+)
+def test_environment_facts_in_the_default_set(case: str, expected: list[str]) -> None:
+    assert default_findings(case) == expected
 
 
 def test_rules_say_which_are_default(capsys: pytest.CaptureFixture[str]) -> None:

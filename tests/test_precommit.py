@@ -76,14 +76,14 @@ def test_hook_fails_on_sudo_pip_and_passes_on_a_clean_dockerfile(
 def test_fix_hook_rewrites_and_fails_like_a_formatter(
     repository: Path, pre_commit_home: Path
 ) -> None:
-    (repository / "install.sh").write_text("#!/bin/sh\npip3 install --user flask\n")
+    (repository / "install.sh").write_text("#!/bin/sh\npip3 install flask\npython3 -m flask run\n")
     git(repository, "add", ".")
     fixed = try_repo(repository, pre_commit_home, "pipwarden-fix")
     assert fixed.returncode == 1, fixed.stdout + fixed.stderr
     assert "files were modified by this hook" in fixed.stdout
     assert (
         repository / "install.sh"
-    ).read_text() == "#!/bin/sh\npython3 -m pip install --user flask\n"
+    ).read_text() == "#!/bin/sh\npython3 -m pip install flask\npython3 -m flask run\n"
     git(repository, "add", ".")
     again = try_repo(repository, pre_commit_home, "pipwarden-fix")
     assert again.returncode == 0, again.stdout + again.stderr

@@ -25,6 +25,9 @@ SCHEMA = next(
     / "sarif-schema-2.1.0.json",
 )
 
+# An installer run by hand: sudo pip (an error), then a bare pip that need not be the pip of
+# the Python it runs (a warning).
+INSTALLER = "#!/bin/sh\nsudo pip install x\npip3 install -r requirements.txt\npython3 app.py\n"
 REPOSITORY = {
     "Dockerfile": "FROM python:3.12-slim\nRUN useradd -m app\nUSER app\nRUN pip install flask\n",
     "Makefile": "install:\n\tpython3 -m venv .venv\n\t. .venv/bin/activate\n\tpip install -r requirements.txt\n",
@@ -93,15 +96,13 @@ def test_sarif_validates_and_points_at_exact_spans(
 def test_gitlab_fingerprint_survives_lines_added_above(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(project, {"install.sh": "#!/bin/sh\nsudo pip install x\n"})
+    write(project, {"install.sh": INSTALLER})
     _, before = output(capsys, "--output-format", "gitlab", ".")
-    write(
-        project, {"install.sh": "#!/bin/sh\n# set up the machine\nset -e\n\nsudo pip install x\n"}
-    )
+    write(project, {"install.sh": INSTALLER.replace("\n", "\n# set up the machine\nset -e\n\n", 1)})
     _, after = output(capsys, "--output-format", "gitlab", ".")
     old, new = json.loads(before), json.loads(after)
     assert [i["fingerprint"] for i in old] == [i["fingerprint"] for i in new]
-    assert [i["location"]["lines"]["begin"] for i in new] == [5, 5]
+    assert [i["location"]["lines"]["begin"] for i in new] == [5, 6]
     assert new[0] == {
         "description": new[0]["description"],
         "check_name": "PW101 sudo-pip",
@@ -114,7 +115,7 @@ def test_gitlab_fingerprint_survives_lines_added_above(
 
 
 def test_github_annotations(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(project, {"ci/install.sh": "#!/bin/sh\nsudo pip install x\n"})
+    write(project, {"ci/install.sh": INSTALLER})
     code, out = output(capsys, "--output-format", "github", ".")
     assert code == 1
     first, second = out.splitlines()
@@ -123,7 +124,7 @@ def test_github_annotations(project: Path, capsys: pytest.CaptureFixture[str]) -
     )
     assert "%0A%0Ahelp: install into a virtual environment" in first
     assert second.startswith(
-        "::warning file=ci/install.sh,line=2,col=6,endLine=2,endColumn=9,title=PW201 bare-pip::"
+        "::warning file=ci/install.sh,line=3,col=1,endLine=3,endColumn=5,title=PW201 bare-pip::"
     )
 
 
@@ -140,26 +141,26 @@ def test_junit_has_a_case_per_file(project: Path, capsys: pytest.CaptureFixture[
 
 
 def test_json_lines_and_grouped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(project, {"a.sh": "#!/bin/sh\nsudo pip install x\n"})
+    write(project, {"a.sh": INSTALLER})
     _, lines = output(capsys, "--output-format", "json-lines", ".")
     assert [json.loads(line)["code"] for line in lines.splitlines()] == ["PW101", "PW201"]
     _, grouped = output(capsys, "--output-format", "grouped", ".")
     assert grouped.splitlines()[:3] == [
         "a.sh:",
         "  2:1 PW101 `sudo` runs `pip` as root: it writes root-owned files into the system Python, so later installs fail with [Errno 13] Permission denied and apt/dnf-managed packages can break",
-        "  2:6 PW201 `pip` is the first pip on PATH, and nothing here says which Python it belongs to: the packages can land in another interpreter than the one that runs the code",
+        "  3:1 PW201 [*] `pip3` is whichever pip comes first on PATH where this script runs, which need not belong to the `python3` run on line 4: the packages can go where that interpreter does not look",
     ]
 
 
 def test_output_file_gets_the_report_and_the_terminal_the_summary(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(project, {"a.sh": "#!/bin/sh\nsudo pip install x\n"})
+    write(project, {"a.sh": INSTALLER})
     code, out = output(capsys, "--output-format", "json", "--output-file", "report.json", "a.sh")
     assert code == 1
-    assert (
-        out
-        == "Found 2 findings (1 error, 1 warning).\n(2 more fixable with `--fix --unsafe-fixes`.)\n"
+    assert out == (
+        "Found 2 findings (1 error, 1 warning).\n[*] 1 fixable with `--fix`.\n"
+        "(1 more fixable with `--fix --unsafe-fixes`.)\n"
     )
     assert [d["code"] for d in json.loads((project / "report.json").read_text())] == [
         "PW101",
@@ -186,5 +187,5 @@ def test_output_format_from_configuration(
 def test_fail_on(
     project: Path, capsys: pytest.CaptureFixture[str], fail_on: str, code: int
 ) -> None:
-    write(project, {"a.sh": "#!/bin/bash\npip install x\n"})  # a warning only
+    write(project, {"a.sh": "#!/bin/bash\npip install x\npython -c 'import x'\n"})  # a warning
     assert output(capsys, "--fail-on", fail_on, ".")[0] == code

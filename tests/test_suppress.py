@@ -19,16 +19,21 @@ def found(text: str, kind: Kind = Kind.SHELL, path: str = "x.sh") -> list[str]:
 def test_same_line_and_line_above() -> None:
     text = (
         "#!/bin/sh\n"
-        "sudo pip install a  # pipwarden: ignore[PW101,bare-pip] the CI image has no venv\n"
+        "sudo pip install a  # pipwarden: ignore[sudo-pip] the CI image has no venv\n"
         "# noqa: PW101\n"
         "sudo pip install b\n"
+        "sudo pip install c\n"
     )
-    assert found(text) == ["4:6 PW201"]
+    assert found(text) == ["5:1 PW101"]
 
 
 def test_own_line_comment_covers_a_continued_command() -> None:
-    text = "FROM ubuntu:22.04\n# pipwarden: ignore[PW201]\nRUN apt-get update && \\\n    pip install x\n"
+    text = (
+        "FROM ubuntu:24.04\n# pipwarden: ignore[PW305]\nRUN apt-get install -y python3-pip && \\\n"
+        "    pip install x\n"
+    )
     assert found(text, Kind.DOCKERFILE, "Dockerfile") == []
+    assert found(text.replace("# pipwarden: ignore[PW305]\n", ""), Kind.DOCKERFILE) == ["3:5 PW305"]
 
 
 def test_ignore_file() -> None:
@@ -51,10 +56,10 @@ def test_unused_suppression_is_reported_with_its_reason() -> None:
 
 
 def test_partly_used_suppression_names_the_idle_code() -> None:
-    text = "#!/bin/sh\npip install x  # pipwarden: ignore[PW201,PW101]\n"
+    text = "#!/bin/sh\nsudo pip install x  # pipwarden: ignore[PW201,PW101]\n"
     findings = CHECKER.check_text(text, "x.sh", Kind.SHELL, held=NOTHING_HELD)
     assert [f.code for f in findings] == ["PW100"]
-    assert findings[0].help == "remove PW101 from it"
+    assert findings[0].help == "remove PW201 from it"
 
 
 def test_a_code_that_did_not_run_is_not_called_unused() -> None:

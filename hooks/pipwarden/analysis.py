@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple, Protocol
 
-from pipwarden import commands, images
-from pipwarden.commands import PipCall
+from pipwarden import commands, environments
+from pipwarden.commands import InterpreterRun, PipCall
+from pipwarden.environments import UNKNOWN, Environment, Python
 from pipwarden.model import Hit, Related, Span, line_ref
 from pipwarden.rules.base import Context, EnvContext, Rule, UserSwitch, Venv
 from pipwarden.shell.parse import Command, Wanted, Word, parse_script
@@ -69,14 +70,14 @@ class State:
     __slots__ = (
         "cwd",
         "env",
+        "environment",
         "files",
         "image_origin",
         "lost_activation",
         "lost_boundary",
-        "platform",
         "python",
         "python_origin",
-        "python_run",
+        "pythons",
         "root_user_installs",
         "user",
         "user_origin",
@@ -88,8 +89,9 @@ class State:
     )
 
     def __init__(self) -> None:
-        self.platform: images.Platform | None = None
-        self.image_origin: Span | None = None  # the FROM or `image:` that set the platform
+        # The image or runner the Scripts run in, where known, and the line that says so.
+        self.environment: Environment | None = None
+        self.image_origin: Span | None = None
         self.user_origin: Span | None = None  # the USER line that set `user`
         # The working directory of the next Script, where known, and the repository files
         # a build put in the image (path → `Files`), newest first.
@@ -102,9 +104,13 @@ class State:
         self.venv: Venv | None = None
         self.user: str | None = None
         self.env: dict[str, str | None] = {}
+        # Where the Python that `python`/`pip` find comes from ("official", "distro", "conda",
+        # "managed", "pyenv", "runner", "source"), and the line that put it in place.
         self.python: str | None = None
         self.python_origin: Span | None = None
-        self.python_run: tuple[str, Span] | None = None
+        # The environment's Pythons in the order PATH finds them (UNKNOWN: others may come
+        # first).
+        self.pythons: tuple[Python, ...] = (UNKNOWN,)
         self.venvs_created: dict[str, Span] = {}
         self.users: dict[str, commands.UserCreation] = {}
         self.root_user_installs: list[PipCall] = []
@@ -200,6 +206,7 @@ class _Walk:
         self.here = here
         # The environments of containers and hosts the Scope hands text to, by where.
         self.containers: dict[Container, tuple[State, _Session]] = {}
+        self.interpreter_runs: tuple[InterpreterRun, ...] | None = None
 
     def run(self) -> Iterator[RuleHit]:
         for item in self.scope.items:
@@ -220,10 +227,9 @@ class _Walk:
             elif isinstance(item, SetUser):
                 yield from self._set_user(item)
             elif isinstance(item, SetPython):
-                self.state.python = item.source
-                self.state.python_origin = item.span
+                self._set_python(item)
             elif isinstance(item, Runner):
-                self.state.windows = item.os == "windows"
+                self._runner(item)
             elif isinstance(item, PythonUse):
                 yield from (
                     RuleHit(rule, hit) for rule in self.rules for hit in rule.on_python_use(item)
@@ -232,19 +238,48 @@ class _Walk:
     # Inherited state ------------------------------------------------------------------------
 
     def _image(self, image: Image) -> None:
-        platform = images.classify(image.ref) if image.ref else None
+        environment = environments.image(image.ref) if image.ref else None
+        self._enter(environment, image.span, self.scope.runs_in_image)
+
+    def _runner(self, runner: Runner) -> None:
+        environment = environments.runner(runner.label) if runner.label else None
+        self.state.windows = runner.windows or bool(environment and environment.windows)
+        if environment is not None:
+            self._enter(environment, runner.span, True)
+            self.state.user = None  # the runner's own user, who has sudo
+
+    def _enter(self, environment: Environment | None, origin: Span, inside: bool) -> None:
+        """The Scripts run in `environment` from here on (`inside`: in it, not in the caller's
+        unknown one), which the line at `origin` names."""
         state = self.state
-        state.platform = platform
-        state.image_origin = image.span
-        state.python = platform.python if platform else None
-        state.python_origin = state.python_run = None
-        state.user = platform.default_user if platform else None
+        state.environment = environment
+        state.image_origin = origin
+        state.pythons = (
+            environment.pythons if environment and environment.pythons is not None else (UNKNOWN,)
+        )
+        state.python = _python_kind(environment)
+        state.python_origin = None
+        state.user = environment.default_user if environment else None
         state.user_origin = None
         state.venv = None
-        state.venv_known = platform is not None and self.scope.runs_in_image
+        state.venv_known = environment is not None and inside
         state.env = {}
         if self.scope.image_paths:
             state.cwd, state.files = "/", []
+
+    def _set_python(self, item: SetPython) -> None:
+        """setup-python, UsePythonVersion, setup-miniconda: a Python first on PATH."""
+        state = self.state
+        state.python, state.python_origin = item.source, item.span
+        names = {"python", "python3", "pip", "pip3"}
+        if item.version and re.fullmatch(r"3\.\d+(\.[\dx*]+)?", item.version):
+            minor = ".".join(item.version.split(".")[:2])
+            names |= {f"python{minor}", f"pip{minor}"}
+        origin = "conda" if item.source == "conda" else "toolcache"
+        self._first_on_path(Python(origin, frozenset(names), item.version, False))
+
+    def _first_on_path(self, python: Python) -> None:
+        self.state.pythons = (python, *(p for p in self.state.pythons if p != python))
 
     def _set_env(self, item: SetEnv) -> Iterator[RuleHit]:
         state = self.state
@@ -351,11 +386,13 @@ class _Walk:
     def _container(self, container: Container) -> tuple[State, _Session]:
         if container not in self.containers:
             state = State()
-            platform = images.classify(container.image) if container.image else None
-            state.platform = platform
-            state.python = platform.python if platform else None
-            state.user = container.user or (platform.default_user if platform else None)
-            state.venv_known = platform is not None
+            environment = environments.image(container.image) if container.image else None
+            state.environment = environment
+            if environment is not None and environment.pythons is not None:
+                state.pythons = environment.pythons
+            state.python = _python_kind(environment)
+            state.user = container.user or (environment.default_user if environment else None)
+            state.venv_known = environment is not None
             self.containers[container] = (state, _Session(None, state.venv_known, {}, None))
         return self.containers[container]
 
@@ -380,14 +417,12 @@ class _Walk:
             yield from self._follow(called, command, session)
         else:
             self._effects(command, pip, session)
-        if self.state.python_run is None and commands.is_python(command) and command.name:
-            self.state.python_run = (command.name, command.words[0].span)
 
     def _context(
         self, command: Command, pip: PipCall | None, session: _Session, env: dict[str, str | None]
     ) -> Context:
         state = self.state
-        platform = state.platform
+        environment = state.environment
         user = self._user(command)
         venv_active: bool | None = True if session.venv else (False if session.venv_known else None)
         lost = state.lost_activation if session.venv is None else None
@@ -407,26 +442,34 @@ class _Walk:
             image_origin=state.image_origin,
             shell_user=state.user,
             user_home=self._home(user),
-            python=state.python,
+            python="pyenv" if env.get("PYENV_VERSION") is not None else state.python,
             python_origin=state.python_origin,
-            python_run=state.python_run,
-            externally_managed=platform.externally_managed if platform else None,
-            unknown_image=platform is None
-            and (
-                self.scope.runs_in_image
-                or (
-                    command.script.container is not None
-                    and command.script.container.image is not None
-                )
-            ),
+            pythons=state.pythons,
+            environment=environment,
+            interpreters=self._interpreters,
+            host=self.scope.host if command.script.container is None else "unknown",
             posix_sh=sh,
             sh_label=sh_label,
             # A PowerShell or cmd step is written for Windows, whatever the runner.
             windows=state.windows
-            or bool(platform and platform.windows)
+            or bool(environment and environment.windows)
             or command.script.shell in ("pwsh", "cmd"),
             env=env,
         )
+
+    def _interpreters(self) -> tuple[InterpreterRun, ...]:
+        """The Python interpreters this Scope runs code with, in order (read once, when a
+        rule first asks)."""
+        if self.interpreter_runs is None:
+            self.interpreter_runs = tuple(
+                run
+                for item in self.scope.items
+                if isinstance(item, Script) and item.container is None
+                for command in parse_script(item, commands.relevant_program)
+                if command.script.container is None
+                and (run := commands.interpreter_run(command)) is not None
+            )
+        return self.interpreter_runs
 
     def _user(self, command: Command) -> str | None:
         """Who runs `command`: the user sudo names, root under sudo, or the shell's user."""
@@ -439,10 +482,10 @@ class _Walk:
             return True, "dash"
         if script.shell != "sh":
             return False, script.shell
-        platform = self.state.platform
-        if platform is not None:
-            distro = (platform.distro or "").capitalize()
-            return platform.sh == "dash", f"/bin/sh (dash on {distro}-based images)"
+        environment = self.state.environment
+        if environment is not None:
+            distro = (environment.distro or "").capitalize()
+            return environment.sh == "dash", f"/bin/sh (dash on {distro}-based images)"
         if self.scope.runs_in_image or script.container is not None:
             return False, "/bin/sh"
         # A script that names /bin/sh must run wherever /bin/sh is POSIX sh: dash on Debian
@@ -454,14 +497,14 @@ class _Walk:
             return None
         created = self.state.users.get(user)
         if created is not None:
-            if created.home is None and self.state.platform is not None:
+            if created.home is None and self.state.environment is not None:
                 # useradd without -m: Debian and Ubuntu create no home, RHEL-likes do.
-                return self.state.platform.distro in ("fedora", "rhel")
+                return self.state.environment.distro in ("fedora", "rhel")
             return created.home
         if user in ("nobody", "www-data"):
             return False  # homes that do not exist or that root owns
-        platform = self.state.platform
-        if user.isdigit() and platform is not None and platform.distro in ("debian", "alpine"):
+        environment = self.state.environment
+        if user.isdigit() and environment and environment.distro in ("debian", "ubuntu", "alpine"):
             # No passwd entry in these images: HOME is /, which the user cannot write.
             return False
         return None
@@ -567,8 +610,9 @@ class _Walk:
                 called.disk,
                 call.shell,
                 user,
-                state.platform,
+                state.environment,
                 state.python,
+                state.pythons,
                 session.venv.path if session.venv else None,
                 session.venv_known,
                 session.cwd,
@@ -635,6 +679,7 @@ class _Walk:
             runs_in_image=caller.runs_in_image,
             persist=caller.persist,
             image_paths=caller.image_paths,
+            host=caller.host,
         )
 
     def _called(self, hits: Iterator[RuleHit]) -> Iterator[RuleHit]:
@@ -762,13 +807,27 @@ class _Walk:
                 if key:
                     state.users[key] = user
             return
-        if commands.distro_python_installed(command) and state.python is None:
-            state.python = "distro"
-            state.python_origin = command.span
+        packages = commands.distro_python_packages(command)
+        if packages:
+            self._distro_python(packages, command.span)
             return
-        if commands.pyenv_selected(command):
-            state.python = "pyenv"
-            state.python_origin = command.span
+        version = commands.pyenv_version(command)
+        if version is not None:
+            state.python, state.python_origin = "pyenv", command.span
+            minor = ".".join(version.split(".")[:2]) if re.match(r"\d+\.\d+", version) else ""
+            names = {"python", "python3", "pip", "pip3"}
+            if minor:
+                names |= {f"python{minor}", f"pip{minor}"}
+            self._first_on_path(Python("pyenv", frozenset(names), version or None, False))
+            return
+        build = commands.python_built(command, session.cwd, session.env)
+        if build is not None:
+            self._python_built(build, command.span)
+            return
+        if commands.bootstraps_pip(command) and command.name:
+            found = environments.resolve(state.pythons, command.name.rsplit("/", 1)[-1])
+            if found is not None:  # get-pip puts its pip in /usr/local/bin, first on PATH
+                self._first_on_path(found.with_pip(command.span))
             return
         if state.python is None and commands.conda_environment_used(command):
             state.python = "conda"
@@ -777,6 +836,73 @@ class _Walk:
         as_root = state.user == "root" and command.run_as in (None, "root")
         if pip is not None and pip.installs and pip.has("--user") and as_root:
             state.root_user_installs.append(pip)
+
+    def _distro_python(self, packages: tuple[str, ...], span: Span) -> None:
+        """`apt-get install python3-pip python3.11`: the distro's Python (with its pip where a
+        pip package is named), and each other release named, a Python of its own."""
+        state = self.state
+        if state.python is None:
+            state.python, state.python_origin = "distro", span
+        template = state.environment.distro_python if state.environment else None
+        if template is None:
+            return
+        others = set()
+        for name in packages:
+            found = re.fullmatch(r"python(3\.\d+)(?:-\w+)?", name)
+            if found and found.group(1) != template.version:
+                others.add(found.group(1))
+            else:
+                with_pip = any(package.endswith("-pip") for package in packages)
+                python = template.with_pip(span) if with_pip else template
+                self._installed(python._replace(installed_at=span))
+        for version in sorted(others):
+            # Another release beside the distro's own (deadsnakes, universe): whether its
+            # package carries the marker is not known.
+            names = frozenset({f"python{version}"})
+            self._installed(Python("distro", names, version, None, installed_at=span))
+
+    def _installed(self, python: Python) -> None:
+        """A Python the distro installs into /usr/bin: after those in /usr/local and the
+        like, unless it is one the environment has already."""
+        pythons = list(self.state.pythons)
+        for index, known in enumerate(pythons):
+            if known.origin == python.origin and known.version == python.version:
+                pythons[index] = known._replace(
+                    commands=known.commands | python.commands,
+                    installed_at=known.installed_at or python.installed_at,
+                    pip_from=known.pip_from or python.pip_from,
+                )
+                break
+        else:
+            pythons.append(python)
+        self.state.pythons = tuple(pythons)
+
+    def _python_built(self, build: commands.PythonBuild, span: Span) -> None:
+        """CPython's `make install`/`make altinstall` into /usr/local, before /usr/bin on
+        PATH; it installs pip (ensurepip) and no EXTERNALLY-MANAGED."""
+        state = self.state
+        names: set[str] = set()
+        if build.version:
+            names |= {f"python{build.version}", f"pip{build.version}"}
+        if not build.altinstall:
+            names |= {"python3", "pip3"}
+        if state.python is None:
+            state.python, state.python_origin = "source", span
+        self._first_on_path(
+            Python(
+                "source", frozenset(names), build.version, False, installed_at=span, pip_from=span
+            )
+        )
+
+
+def _python_kind(environment: Environment | None) -> str | None:
+    """Where the Python `python`/`pip` find comes from, for the rules: a hosted runner's own
+    ("runner"), an image's ("official", "conda", "managed"), or None: none known."""
+    if environment is None:
+        return None
+    if environment.hosted:
+        return "runner"
+    return environment.python
 
 
 Assumptions = tuple[tuple[str, str, Span], ...]

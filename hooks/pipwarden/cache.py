@@ -109,6 +109,8 @@ class Cache:
             foreign,
             notes,
             deferred,
+            alone,
+            called,
         ) = entry
         found = _stat(path)
         if found is None or found[0] != size:
@@ -131,9 +133,11 @@ class Cache:
         report.notes = notes
         if deferred:
             report.deferred = [_finding(path, f) for f in deferred]
+        report.alone = [_finding(path, f)._replace(alone=True) for f in alone]
+        report.called = called
         if foreign:
             report.foreign = [_finding(where, f) for where, *f in foreign]
-        if findings:
+        if findings or alone:
             report.findings = [_finding(path, f) for f in findings]
             if data is None:
                 with open(path, "rb") as handle:
@@ -160,6 +164,8 @@ class Cache:
             [[f.path, *_finding_data(f)] for f in report.foreign],
             report.notes,
             [_finding_data(f) for f in report.deferred],
+            [_finding_data(f) for f in report.alone],
+            report.called,
         ]
         self.changed = True
 

@@ -46,7 +46,9 @@ class FileReport:
     dataclasses module alone would cost a pre-commit run 16 ms of imports)."""
 
     __slots__ = (
+        "alone",
         "bom",
+        "called",
         "checked",
         "deferred",
         "dependencies",
@@ -83,6 +85,10 @@ class FileReport:
         # Unused-suppression findings (PW100) that the file's callers may still make used:
         # the run decides (see `run.with_called`).
         self.deferred: list[Finding] = []
+        # Findings that hold only where no repository file runs this one (`Hit.alone`), and
+        # the repository files this one runs: the run decides.
+        self.alone: list[Finding] = []
+        self.called: list[str] = []
 
 
 # The front-end module of each kind read on its own (the CI kinds share `ci`); imported only
@@ -264,7 +270,7 @@ class Checker:
             report.error = f"internal error ({type(error).__name__}: {error}); please report it"
             return report
         report.checked = True
-        if report.findings:
+        if report.findings or report.alone:
             report.source = SourceText(text)
         return report
 
@@ -312,13 +318,18 @@ class Checker:
         if report is not None:
             report.dependencies.extend(calls.dependencies)
             report.notes.extend(calls.notes)
+            report.called = calls.followed
             report.foreign = [
                 f
                 for f in foreign
                 if f.code in self.settings.enabled
                 and f.code not in self.settings.ignored_here(f.path)
             ]
-        return self._filter(findings, path, text, kind, held, report)
+        kept = self._filter(findings, path, text, kind, held, report)
+        if not follow or report is None:
+            return kept
+        report.alone = [f for f in kept if f.alone]
+        return [f for f in kept if not f.alone]
 
     def _finding(
         self,

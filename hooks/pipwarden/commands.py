@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from pipwarden import pip_options
+from pipwarden.model import Span
 from pipwarden.shell import SHELLS
 from pipwarden.shell.parse import Command, Word
 
@@ -320,6 +321,7 @@ _RELEVANT = frozenset(
         "chown",
         "chmod",
         "chgrp",
+        "make",
     ]
 )
 
@@ -494,15 +496,6 @@ def conda_environment_used(command: Command) -> bool:
     )
 
 
-def pyenv_selected(command: Command) -> bool:
-    """`pyenv global 3.12`, `pyenv local ...`, `pyenv shell ...`: pyenv's shims now pair
-    `pip` with that Python."""
-    texts = command.texts()
-    return (
-        command.program == "pyenv" and len(texts) > 2 and texts[1] in ("global", "local", "shell")
-    )
-
-
 def activate_run_as_command(command: Command) -> Word | None:
     """The activate script when it is run as a program (`./venv/bin/activate`, `bash
     .venv/bin/activate`) instead of sourced: it activates a child shell that exits at once.
@@ -633,22 +626,129 @@ _PACKAGE_INSTALL = {
     "pacman": "-S",
 }
 _DISTRO_PYTHON_PACKAGE = re.compile(
-    r"python3?(\.\d+)?(-pip|-venv|-dev|-full|-minimal)?|py3-pip|py3-virtualenv|python-pip"
+    r"python3?(\.\d+|\d{2,3})?(-pip|-venv|-dev|-full|-minimal)?|py3-pip|py3-virtualenv"
+    r"|python-pip"
 )
 
 
-def distro_python_installed(command: Command) -> bool:
-    """`apt-get install -y python3-pip`, `apk add py3-pip`, ...: the distro's Python."""
+def distro_python_packages(command: Command) -> tuple[str, ...]:
+    """The Python packages `apt-get install -y python3-pip`, `apk add py3-pip`, ... installs
+    from the distro (none for any other command)."""
     program = command.program
     verb = _PACKAGE_INSTALL.get(program or "")
     texts = command.texts()
     if verb is None or verb not in texts:
-        return False
+        return ()
     index = texts.index(verb)
-    return any(
-        t is not None and _DISTRO_PYTHON_PACKAGE.fullmatch(t.split("=", 1)[0])
-        for t in texts[index + 1 :]
+    return tuple(
+        name
+        for name in (t.split("=", 1)[0] for t in texts[index + 1 :] if t is not None)
+        if _DISTRO_PYTHON_PACKAGE.fullmatch(name)
     )
+
+
+class InterpreterRun(NamedTuple):
+    """A Python interpreter run to execute code: `python3 app.py`, `python3.11 -m flask`,
+    `python -c "import yaml"` (not pip, venv, ensurepip or a version query). `name` is the
+    interpreter as written; `module`, `code` and `script` what it runs."""
+
+    name: str
+    span: Span
+    module: str | None = None
+    code: str | None = None
+    script: str | None = None
+
+    @property
+    def program(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+
+_NOT_CODE_MODULES = frozenset({"pip", "venv", "virtualenv", "ensurepip", "pipx", "uv"})
+
+
+def interpreter_run(command: Command) -> InterpreterRun | None:
+    if not is_python(command) or command.name is None or command.program == "py":
+        return None
+    words = command.words
+    module, _ = python_module(command)
+    name, span = command.name, words[0].span
+    if module is not None:
+        if module in _NOT_CODE_MODULES:
+            return None
+        return InterpreterRun(name, span, module=module)
+    i = 1
+    while i < len(words):
+        text = words[i].text
+        if text is None:
+            return None
+        if text == "-c":
+            code = words[i + 1] if i + 1 < len(words) else None
+            return InterpreterRun(name, span, code=code.text or code.raw if code else "")
+        if text.startswith("-"):
+            if text in ("-V", "--version", "-h", "--help"):
+                return None
+            i += 2 if text in _PYTHON_TAKES_VALUE else 1
+            continue
+        if text.rsplit("/", 1)[-1] in ("get-pip.py", "setup.py"):
+            return None
+        return InterpreterRun(name, span, script=text)
+    return None
+
+
+def bootstraps_pip(command: Command) -> bool:
+    """`python3.11 get-pip.py`, `curl ... | python3.11 -`, `python3 -m ensurepip`: the
+    interpreter gets a pip of its own."""
+    if not is_python(command):
+        return False
+    module, _ = python_module(command)
+    if module == "ensurepip":
+        return True
+    texts = command.texts()
+    if any(t is not None and t.rsplit("/", 1)[-1] == "get-pip.py" for t in texts[1:]):
+        return True
+    # `curl -sS https://bootstrap.pypa.io/get-pip.py | python3.11` reads it from stdin.
+    return "get-pip" in command.script.text and all(t == "-" for t in texts[1:])
+
+
+_PYTHON_SOURCE_DIR = re.compile(r"(?i)c?python(?:-?(\d+\.\d+)[\d.]*)?")
+
+
+class PythonBuild(NamedTuple):
+    """`make install` / `make altinstall` of CPython's sources: `version` (`3.11`) where the
+    directory or PYTHON_VERSION says it; `altinstall` installs only the versioned commands."""
+
+    version: str | None
+    altinstall: bool
+
+
+def python_built(
+    command: Command, cwd: str | None, env: Mapping[str, str | None]
+) -> PythonBuild | None:
+    """A CPython built from source and installed here (into /usr/local): `make altinstall`
+    (CPython's own target), or `make install` in a directory of its sources (`Python-3.12.4`,
+    `/usr/src/python`)."""
+    if command.program != "make":
+        return None
+    texts = command.texts()
+    altinstall = "altinstall" in texts
+    if not altinstall and "install" not in texts:
+        return None
+    directory = _PYTHON_SOURCE_DIR.fullmatch((cwd or "").rstrip("/").rsplit("/", 1)[-1])
+    if not altinstall and directory is None:
+        return None
+    version = directory.group(1) if directory and directory.group(1) else None
+    declared = re.match(r"(\d+\.\d+)", env.get("PYTHON_VERSION") or "")
+    return PythonBuild(version or (declared.group(1) if declared else None), altinstall)
+
+
+def pyenv_version(command: Command) -> str | None:
+    """The version `pyenv global 3.12`, `pyenv local`/`shell` selects: pyenv's shims now run
+    that Python's `python` and `pip`. `""` when the version cannot be read, None when the
+    command selects none."""
+    texts = command.texts()
+    if command.program == "pyenv" and len(texts) > 2 and texts[1] in ("global", "local", "shell"):
+        return texts[2] or ""
+    return None
 
 
 _PYTHON_INSTALL_DIR = re.compile(

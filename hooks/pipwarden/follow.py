@@ -142,6 +142,7 @@ class Calls:
         self.dependencies: list[str] = []
         self._seen: set[str] = set()
         self.notes: list[str] = []
+        self.followed: list[str] = []  # the repository files this check ran in its state
 
     def exists(self, absolute: str) -> bool:
         self._depend(absolute)
@@ -150,7 +151,11 @@ class Calls:
     def load(self, absolute: str) -> Sequence[Scope] | None:
         self._depend(absolute)
         loaded = self.library.load(absolute) if self.library else None
-        return loaded.scopes if loaded is not None else None
+        if loaded is None:
+            return None
+        if absolute not in self.followed:
+            self.followed.append(absolute)
+        return loaded.scopes
 
     def _depend(self, absolute: str) -> None:
         """The result now depends on `absolute` (whether it exists, and what it holds)."""
@@ -197,6 +202,7 @@ class Calls:
             tuple(related),
             span,
             self._local_fix(hit.fix, base),
+            hit.alone,
         )
 
     def _resolve(self, message: str, here: str) -> str:

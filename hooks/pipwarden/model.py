@@ -68,6 +68,9 @@ class Hit(NamedTuple):
     related: tuple[Related, ...] = ()
     severity: Severity | None = None
     fix: Fix | None = None
+    # Holds only where no file of the repository runs this one: on a machine the repository
+    # does not control (a script run by hand), not in the CI job or image build that runs it.
+    alone: bool = False
 
 
 class RelatedLocation(NamedTuple):
@@ -93,6 +96,7 @@ class Finding(NamedTuple):
     related: tuple[RelatedLocation, ...] = ()
     span: Span = Span(0, 0)
     fix: Fix | None = None
+    alone: bool = False  # see Hit.alone
 
 
 LINE_REF = re.compile(r"\{line@(\d+)\}")

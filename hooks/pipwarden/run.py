@@ -4,6 +4,7 @@ collect."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pipwarden.check import MAX_BYTES, Checker, FileReport, decode
@@ -108,7 +109,7 @@ def run(
         store.save()
     reports = [known[c.path] for c in candidates if known.get(c.path) is not None]
     if settings.follow_calls:
-        reports = with_called(reports, settings, search=True)
+        reports = with_called(reports, settings, search=not _whole_repository(paths))
     for report in reports:
         if report.checked:
             result.checked.append(report.path)
@@ -120,6 +121,18 @@ def run(
     return result
 
 
+def _whole_repository(paths: list[str]) -> bool:
+    """Whether the run reads a whole repository (a directory at or above its work tree's
+    root), so that every file that may call a script is already in it."""
+    from pipwarden.follow import repository_root
+
+    for path in paths:
+        absolute = os.path.abspath(path)
+        if os.path.isdir(absolute) and repository_root(absolute) == absolute:
+            return True
+    return False
+
+
 def with_called(
     reports: list[FileReport], settings: Settings, *, search: bool = False
 ) -> list[FileReport]:
@@ -128,6 +141,7 @@ def with_called(
     through several callers names each call), under the script's own suppressions. A
     script's suppression that only its callers' findings use is not unused; with `search`,
     callers outside the run are looked for in the repository before one is said to be."""
+    reports = _alone_unless_called(reports, settings, search)
     called: dict[str, list[Finding]] = {}
     for report in reports:
         for finding in report.foreign:
@@ -177,6 +191,29 @@ def with_called(
     return reports
 
 
+def _alone_unless_called(
+    reports: list[FileReport], settings: Settings, search: bool
+) -> list[FileReport]:
+    """Each file's findings that hold only where nothing in the repository runs it
+    (`Hit.alone`): kept where no file runs it, dropped where one does (it runs in that file's
+    CI job or image build, whose state its own check judged). With `search`, a file the run
+    did not see run is looked for among the repository's files that name it."""
+    if not any(r.alone for r in reports):
+        return reports
+    runs = {path for report in reports for path in report.called}
+    for report in reports:
+        if not report.alone:
+            continue
+        absolute = os.path.abspath(report.path)
+        if absolute in runs:
+            continue
+        seen = {os.path.abspath(r.path) for r in reports}
+        if search and any(absolute in c.called for c in callers_outside(absolute, seen, settings)):
+            continue
+        report.findings = sorted([*report.findings, *report.alone], key=lambda f: (f.start, f.code))
+    return reports
+
+
 def _still_unused(deferred: list[Finding], suppressions: suppress.Suppressions) -> list[Finding]:
     """The unused-suppression findings whose suppression no caller's finding used."""
     used = {item.line for item in suppressions.items if item.used}
@@ -187,26 +224,17 @@ def _unused_by_other_callers(
     report: FileReport, checked: dict[str, FileReport], settings: Settings
 ) -> list[Finding]:
     """`report.deferred` less those a repository file outside the run uses by calling the
-    script: files that name it are checked. Costs a read of the repository, so it is done
-    only for a script with a suppression that looks unused."""
+    script. Costs a read of the repository, so it is done only for a script with a
+    suppression that looks unused."""
     from pipwarden import suppress
-    from pipwarden.follow import called_as, repository_root
 
     absolute = os.path.abspath(report.path)
-    needle = called_as(absolute).encode()
-    checker = Checker(settings)
-    found: list[Finding] = []
-    for candidate in discover([repository_root(os.path.dirname(absolute))]):
-        if isinstance(candidate, OSError) or os.path.abspath(candidate.path) in checked:
-            continue
-        try:
-            with open(candidate.path, "rb") as handle:
-                if needle not in handle.read(MAX_BYTES):
-                    continue
-        except OSError:
-            continue
-        caller = checker.check_path(candidate.path)
-        found += [f for f in caller.foreign if os.path.abspath(f.path) == absolute]
+    found = [
+        f
+        for caller in callers_outside(absolute, set(checked), settings)
+        for f in caller.foreign
+        if os.path.abspath(f.path) == absolute
+    ]
     if not found:
         return report.deferred
     source = report.source or _read_source(absolute)
@@ -214,6 +242,25 @@ def _unused_by_other_callers(
     for finding in found:
         suppressions.covers(finding.code, finding.start.line)
     return _still_unused(report.deferred, suppressions)
+
+
+def callers_outside(absolute: str, seen: set[str], settings: Settings) -> Iterator[FileReport]:
+    """The checks of the repository's files outside `seen` that name the script at
+    `absolute` (as a caller writes it), which may run it."""
+    from pipwarden.follow import called_as, repository_root
+
+    needle = called_as(absolute).encode()
+    checker = Checker(settings)
+    for candidate in discover([repository_root(os.path.dirname(absolute))]):
+        if isinstance(candidate, OSError) or os.path.abspath(candidate.path) in seen:
+            continue
+        try:
+            with open(candidate.path, "rb") as handle:
+                if needle not in handle.read(MAX_BYTES):
+                    continue
+        except OSError:
+            continue
+        yield checker.check_path(candidate.path)
 
 
 def _joined(first: Finding, other: Finding) -> Finding:
@@ -248,7 +295,11 @@ def add_suppressions(
         alone = {f.code for f in checker.check_text(text, report.path, report.kind)}
         callers = frozenset({f.code for f in report.findings} - alone)
         left = checker.check_text(new_text, report.path, report.kind, held=callers)
-        if new_text == text or any(f.code != "PW900" for f in left):
+        # Findings the file has only where nothing runs it, when something does, were not
+        # reported and need no comment.
+        kept_alone = any(f.alone for f in report.findings)
+        left = [f for f in left if f.code != "PW900" and (kept_alone or not f.alone)]
+        if new_text == text or left:
             problems.append(
                 f"{report.path}: suppression comments would not hold here; left unchanged"
             )

@@ -48,15 +48,17 @@ def parse(document: Document, path: str) -> Parsed:
         pool = job.get("pool") or top.get("pool")
         image = scalar(mapping(pool).get("vmImage")) or ""
         windows = image.lower().startswith(("windows", "vs20"))
-        items: list[ScopeItem] = (
-            [Runner("windows", document.span(pool))] if windows and pool else []
-        )
+        items: list[ScopeItem] = []
+        if image and pool is not None:
+            items.append(Runner(None if "$" in image else image, document.span(pool), windows))
         items.extend(env_items(document, top.get("variables")))
         items.extend(env_items(document, job.get("variables")))
         for step_node in sequence(job.get("steps")):
             step = mapping(step_node)
             if (scalar(step.get("task")) or "").startswith("UsePythonVersion"):
-                items.append(SetPython("managed", document.span(step_node)))
+                version = scalar(mapping(step.get("inputs")).get("versionSpec"))
+                known = version if version and "$" not in version else None
+                items.append(SetPython("managed", document.span(step_node), known))
             for key, shell in _STEP_SHELLS.items():
                 if scalar(step.get(key)) is None:
                     continue
@@ -66,5 +68,5 @@ def parse(document: Document, path: str) -> Parsed:
                 script = script_from(document, [step[key]], shell, env=env, rewrite=MACROS)
                 if script is not None:
                     items.append(script)
-        scopes.append(Scope(name, tuple(items), BOUNDARY, persist=PERSIST))
+        scopes.append(Scope(name, tuple(items), BOUNDARY, persist=PERSIST, host="ci"))
     return Parsed(scopes)

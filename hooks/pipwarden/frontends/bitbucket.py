@@ -44,5 +44,5 @@ def parse(document: Document, path: str) -> Parsed:
         if script is not None:
             items.append(script)
         name = scalar(step.get("name")) or f"step {index + 1}"
-        scopes.append(Scope(name, tuple(items), runs_in_image=True))
+        scopes.append(Scope(name, tuple(items), runs_in_image=True, host="ci"))
     return Parsed(scopes)

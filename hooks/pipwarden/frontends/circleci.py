@@ -53,6 +53,13 @@ def parse(document: Document, path: str) -> Parsed:
             if script is not None:
                 items.append(script)
         scopes.append(
-            Scope(name, tuple(items), BOUNDARY, runs_in_image=bool(docker), persist=PERSIST)
+            Scope(
+                name,
+                tuple(items),
+                BOUNDARY,
+                runs_in_image=bool(docker),
+                persist=PERSIST,
+                host="ci",
+            )
         )
     return Parsed(scopes)

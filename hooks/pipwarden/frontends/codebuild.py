@@ -53,4 +53,4 @@ def parse(document: Document, path: str) -> Parsed:
     else:
         scripts = [script_from(document, commands, shell)] if commands else []
     items.extend(script for script in scripts if script is not None)
-    return Parsed([Scope("build", tuple(items), BOUNDARY)])
+    return Parsed([Scope("build", tuple(items), BOUNDARY, host="ci")])

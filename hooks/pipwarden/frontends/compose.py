@@ -60,7 +60,7 @@ def parse(document: Document, path: str) -> Parsed:
                 items.append(script)
         # The command's paths are the container's: which repository files are there (a COPY,
         # a volume) is not modelled, so none is followed.
-        scopes.append(Scope(name, tuple(items), runs_in_image=True, image_paths=True))
+        scopes.append(Scope(name, tuple(items), runs_in_image=True, image_paths=True, host="image"))
     return Parsed(scopes, dependencies=dependencies)
 
 

@@ -69,7 +69,14 @@ def parse(text: str, path: str) -> Parsed:
         if key in config
         for command in _commands(config[key])
     ]
-    scopes = [Scope(path, tuple(items + [s for s in inside if s is not None]), runs_in_image=True)]
+    scopes = [
+        Scope(
+            path,
+            tuple(items + [s for s in inside if s is not None]),
+            runs_in_image=True,
+            host="image",
+        )
+    ]
     if any(host):
         scopes.insert(0, Scope(path + ":host", tuple(s for s in host if s is not None)))
     # Lifecycle commands run in the workspace folder: the repository, mounted in the container.

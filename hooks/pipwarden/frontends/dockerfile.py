@@ -13,7 +13,7 @@ import shlex
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from pipwarden import images
+from pipwarden import environments
 from pipwarden.frontends import Parsed
 from pipwarden.frontends.shellscript import shebang_shell
 from pipwarden.model import Span
@@ -30,6 +30,7 @@ from pipwarden.shell.session import (
     SetDir,
     SetEnv,
     SetUser,
+    joined,
 )
 
 BOUNDARY = Boundary(
@@ -155,6 +156,19 @@ class _Stage:
         self.inherits = inherits
         self.items: list[ScopeItem] = []
         self.shell = shell
+        # What a container of the stage runs when it starts: its last ENTRYPOINT and CMD.
+        self.entrypoint: Script | None = None
+        self.entrypoint_exec = False
+        self.cmd: Script | None = None
+        self.cmd_exec = False
+
+    def at_start(self) -> Script | None:
+        """The command a container of this stage starts with: ENTRYPOINT with CMD's words
+        appended where both are argument lists (exec form), else whichever is there."""
+        entrypoint, cmd = self.entrypoint, self.cmd
+        if entrypoint is not None and cmd is not None and self.entrypoint_exec and self.cmd_exec:
+            return joined(entrypoint, cmd)
+        return entrypoint or cmd
 
 
 # Template markup: `{{ expr }}` and `%%NAME%%` stand for unknown words; `{% tag %}` and
@@ -191,6 +205,15 @@ def parse(text: str, path: str) -> Parsed:
                     global_args[name] = value
         elif keyword == "RUN":
             stage.items.extend(_run(instruction, stage.shell, lexer.escape))
+        elif keyword in ("CMD", "ENTRYPOINT"):
+            started = list(_run(instruction, stage.shell, lexer.escape))
+            script = started[0] if started else None
+            exec_form = script is not None and script.shell == "" and "[" in instruction.args[:1]
+            if keyword == "CMD":
+                stage.cmd, stage.cmd_exec = script, exec_form
+            else:
+                stage.entrypoint, stage.entrypoint_exec = script, exec_form
+                stage.cmd = None  # ENTRYPOINT resets the CMD inherited before it
         elif keyword == "SHELL":
             shell = _json_array(instruction.args)
             if shell:
@@ -207,6 +230,11 @@ def parse(text: str, path: str) -> Parsed:
             stage.items.append(SetDir(instruction.args.strip("\"'"), instruction.span))
         elif keyword in ("COPY", "ADD") and not instruction.heredocs:
             stage.items.extend(_copied(instruction, contexts))
+    for stage_ in stages:
+        # A container of the stage runs it after the build, in the state the build left.
+        started = stage_.at_start()
+        if started is not None:
+            stage_.items.append(started)
     scopes = [
         Scope(
             s.name,
@@ -215,6 +243,7 @@ def parse(text: str, path: str) -> Parsed:
             inherits=s.inherits,
             runs_in_image=True,
             image_paths=True,
+            host="image",
         )
         for s in stages
     ]
@@ -232,9 +261,9 @@ def _from(
     if parent is not None:
         return _Stage(name, parent.name, parent.shell)
     resolved = _substitute(ref, global_args)
-    platform = images.classify(resolved) if resolved else None
+    environment = environments.image(resolved) if resolved else None
     # Docker's default shell is `cmd /S /C` on Windows images, `/bin/sh -c` elsewhere.
-    default = ["cmd", "/S", "/C"] if platform and platform.windows else ["/bin/sh", "-c"]
+    default = ["cmd", "/S", "/C"] if environment and environment.windows else ["/bin/sh", "-c"]
     stage = _Stage(name, None, default)
     stage.items.append(Image(resolved, instruction.span))
     return stage

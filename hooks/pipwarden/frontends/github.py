@@ -61,13 +61,16 @@ def parse(document: Document, path: str) -> Parsed:
     runs = mapping(top.get("runs"))
     if scalar(runs.get("using")) == "composite":
         items = _steps(document, sequence(runs.get("steps")), "bash", root, None)
-        scopes.append(Scope("action", tuple(items), BOUNDARY, persist=PERSIST, directory=root))
+        scopes.append(
+            Scope("action", tuple(items), BOUNDARY, persist=PERSIST, directory=root, host="ci")
+        )
     for job_id, job_node in mapping(top.get("jobs")).items():
         job = mapping(job_node)
         items: list[ScopeItem] = []
-        windows = _runs_on_windows(job)
-        if windows is not None:
-            items.append(Runner("windows", document.span(windows)))
+        runner = _runner(job, document)
+        windows = runner is not None and runner.windows
+        if runner is not None:
+            items.append(runner)
         container = job.get("container")
         image = scalar(container) or scalar(mapping(container).get("image"))
         if container is not None:
@@ -79,7 +82,7 @@ def parse(document: Document, path: str) -> Parsed:
         shell = (
             scalar(mapping(mapping(job.get("defaults")).get("run")).get("shell")) or workflow_shell
         )
-        default = shell or ("pwsh" if windows is not None else "bash")
+        default = shell or ("pwsh" if windows else "bash")
         directory = scalar(
             mapping(mapping(job.get("defaults")).get("run")).get("working-directory")
         ) or scalar(mapping(mapping(top.get("defaults")).get("run")).get("working-directory"))
@@ -92,6 +95,7 @@ def parse(document: Document, path: str) -> Parsed:
                 runs_in_image=container is not None,
                 persist=PERSIST,
                 directory=root,
+                host="ci",
             )
         )
     return Parsed(scopes)
@@ -118,7 +122,14 @@ def _steps(
         uses = scalar(step.get("uses")) or ""
         action = uses.split("@", 1)[0].lower()
         if action in _PYTHON_ACTIONS:
-            items.append(SetPython(_PYTHON_ACTIONS[action], document.span(step_node)))
+            version = scalar(mapping(step.get("with")).get("python-version"))
+            items.append(
+                SetPython(
+                    _PYTHON_ACTIONS[action],
+                    document.span(step_node),
+                    version if version and "${{" not in version else None,
+                )
+            )
         elif uses.startswith("./") and root is not None and "${{" not in uses:
             # A local action runs in this job: a composite one's steps are this job's.
             folder = os.path.normpath(os.path.join(root, uses))
@@ -153,20 +164,24 @@ def _shell(shell: str) -> str | None:
     return None
 
 
-def _runs_on_windows(job: dict[str, yaml.Node]) -> yaml.Node | None:
-    """The `runs-on` node when it names a Windows runner, or a matrix that includes one."""
+def _runner(job: dict[str, yaml.Node], document: Document) -> Runner | None:
+    """The hosted runner `runs-on` names (one label, a list of labels, `labels:` of a
+    group); for a matrix or an expression, an unknown runner that may be Windows."""
     runs_on = job.get("runs-on")
     if runs_on is None:
         return None
     labels = [scalar(runs_on)] + [scalar(n) for n in sequence(runs_on)]
     labels += [scalar(n) for n in sequence(mapping(runs_on).get("labels"))]
-    for label in labels:
-        if label and label.lower().startswith("windows"):
-            return runs_on
-        matrix = label is not None and "${{" in label and "matrix" in label
-        if matrix and any(v.lower().startswith("windows") for v in _matrix_values(job)):
-            return runs_on
-    return None
+    known = [label for label in labels if label]
+    span = document.span(runs_on)
+    if any("${{" in label for label in known):
+        matrix = any("matrix" in label for label in known)
+        values = _matrix_values(job) if matrix else []
+        return Runner(None, span, any(v.lower().startswith("windows") for v in values))
+    if len(known) == 1:
+        return Runner(known[0], span, known[0].lower().startswith("windows"))
+    # Several labels pick a self-hosted machine (`[self-hosted, linux]`): unknown.
+    return Runner(None, span, any(label.lower() == "windows" for label in known))
 
 
 def _matrix_values(job: dict[str, yaml.Node]) -> list[str]:

@@ -149,7 +149,7 @@ def parse(document: Document, path: str) -> Parsed:
             "windows" in (scalar(tag) or "").lower() for tag in sequence(tags[1])
         )
         if windows:
-            items.append(Runner("windows", tags[0].span(tags[1])))
+            items.append(Runner(None, tags[0].span(tags[1]), windows=True))
         items.extend(env_items(document, top.get("variables")))
         if "variables" in job:
             items.extend(env_items(*job["variables"]))
@@ -166,5 +166,5 @@ def parse(document: Document, path: str) -> Parsed:
             script = script_from(document, lines, shell, rewrite=INPUTS, elsewhere=where)
             if script is not None:
                 items.append(script)
-        scopes.append(Scope(name, tuple(items), BOUNDARY, runs_in_image=True))
+        scopes.append(Scope(name, tuple(items), BOUNDARY, runs_in_image=True, host="ci"))
     return Parsed(scopes, dependencies=jobs.read)

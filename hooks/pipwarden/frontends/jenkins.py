@@ -57,7 +57,7 @@ def parse(text: str, path: str) -> Parsed:
         if _in_comment(text, step.start()):
             continue
         items.append(_script(text, start, end, quote.startswith('"'), _SHELLS[step.group(1)]))
-    scope = Scope(path, tuple(items), BOUNDARY, runs_in_image=agent is not None)
+    scope = Scope(path, tuple(items), BOUNDARY, runs_in_image=agent is not None, host="ci")
     return Parsed(starting_in([scope], file_directory(path)))
 
 

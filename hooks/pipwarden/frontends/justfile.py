@@ -74,10 +74,12 @@ def _shell_of(value: str, default: str) -> str:
 def _recipe(name: str, body: list[tuple[int, str]], shell: str, script: bool) -> Scope:
     first = body[0][1] if body else ""
     if first.startswith("#!"):
-        return Scope(name, (_script(body[1:], shebang_shell(first) or ""),), BOUNDARY)
+        return Scope(
+            name, (_script(body[1:], shebang_shell(first) or ""),), BOUNDARY, host="developer"
+        )
     if script:
-        return Scope(name, (_script(body, shell),), BOUNDARY)
-    return Scope(name, tuple(_script([line], shell) for line in body), BOUNDARY)
+        return Scope(name, (_script(body, shell),), BOUNDARY, host="developer")
+    return Scope(name, tuple(_script([line], shell) for line in body), BOUNDARY, host="developer")
 
 
 def _script(lines: list[tuple[int, str]], shell: str) -> Script:

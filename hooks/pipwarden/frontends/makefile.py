@@ -324,7 +324,9 @@ def parse(text: str, path: str) -> Parsed:
         inherits = next(
             (p for p in rule.prerequisites if p in names and p not in rule.targets), None
         )
-        scopes.append(Scope(rule.targets[0], tuple(scripts), BOUNDARY, inherits=inherits))
+        scopes.append(
+            Scope(rule.targets[0], tuple(scripts), BOUNDARY, inherits=inherits, host="developer")
+        )
     return Parsed(starting_in(scopes, file_directory(path)), reader.problems)
 
 

@@ -62,7 +62,7 @@ def parse(document: Document, path: str) -> Parsed:
                 where = document.span(jobs_node or document.root)
                 items.append(SetEnv("VIRTUAL_ENV", "$READTHEDOCS_VIRTUALENV_PATH", where))
             items.extend(_each(sequence(jobs.get(step)), document))
-    return Parsed([Scope("build", tuple(items), BOUNDARY)])
+    return Parsed([Scope("build", tuple(items), BOUNDARY, host="ci")])
 
 
 def _each(nodes: list[yaml.Node], document: Document) -> list[ScopeItem]:

@@ -43,5 +43,5 @@ def parse(document: Document, path: str) -> Parsed:
             script = script_from(document, [command], "bash", rewrite=TEMPLATES)
             if script is not None:
                 items.append(script)
-        scopes.append(Scope(name, tuple(items), BOUNDARY))
+        scopes.append(Scope(name, tuple(items), BOUNDARY, host="developer"))
     return Parsed(scopes)

@@ -60,7 +60,7 @@ def _parse_ini(text: str, base: int) -> Parsed:
             break
         if content.startswith("["):
             if section is not None:
-                scopes.append(Scope(section, tuple(items), BOUNDARY))
+                scopes.append(Scope(section, tuple(items), BOUNDARY, host="developer"))
             section = header.group(1) if header else None
             name = section.split(":", 1)[-1] if section and ":" in section else "testenv"
             # tox's own virtualenv for this environment, first on PATH for every command.
@@ -83,7 +83,7 @@ def _parse_ini(text: str, base: int) -> Parsed:
         if command.strip() and not command.lstrip().startswith("#"):
             items.append(_line_script(command.rstrip(), value_start))
     if section is not None:
-        scopes.append(Scope(section, tuple(items), BOUNDARY))
+        scopes.append(Scope(section, tuple(items), BOUNDARY, host="developer"))
     return Parsed(scopes, problems)
 
 
@@ -123,7 +123,7 @@ def _parse_toml(text: str) -> Parsed:
         ]
         for key in _TOML_KEY.finditer(text, header.end(), section_end):
             items.extend(_toml_commands(text, key.end() - 1))
-        scopes.append(Scope(name, tuple(items), BOUNDARY))
+        scopes.append(Scope(name, tuple(items), BOUNDARY, host="developer"))
     return Parsed(scopes)
 
 

@@ -43,4 +43,4 @@ def parse(document: Document, path: str) -> Parsed:
     script = script_from(document, lines, "bash")
     if script is not None:
         items.append(script)
-    return Parsed([Scope("travis", tuple(items))])
+    return Parsed([Scope("travis", tuple(items), host="ci")])

@@ -8,10 +8,11 @@ know nothing of file formats.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar, NamedTuple
 
-from pipwarden.commands import PipCall
+from pipwarden.commands import InterpreterRun, PipCall
+from pipwarden.environments import Environment, Python, resolve
 from pipwarden.model import Hit, Related, Severity, Span
 from pipwarden.shell.parse import Command
 from pipwarden.shell.session import Boundary, PythonUse
@@ -58,17 +59,20 @@ class Context(NamedTuple):
     shell_user: str | None
     # Whether that user has a home directory pip could fall back to (None: unknown).
     user_home: bool | None
-    # Where `python`/`pip` come from: "official", "distro", "conda", "managed", "pyenv", or
-    # None.
+    # Where `python`/`pip` come from: "official", "distro", "conda", "managed", "pyenv",
+    # "runner" (a hosted CI runner's own), "source" (built by the file), or None.
     python: str | None
     # Where the file put that Python in place (an apt line, a setup-python step), if it did.
     python_origin: Span | None
-    # The interpreter command (`python3`) the Scope ran before this command, and where.
-    python_run: tuple[str, Span] | None
-    externally_managed: bool | None
-    # The commands run in a container whose image cannot be classified (a private or vendor
-    # image, an ARG): what Python it brings is unknown.
-    unknown_image: bool
+    # The environment's Pythons in the order PATH finds them (see `environments.resolve`).
+    pythons: tuple[Python, ...]
+    # The image or hosted runner the command runs in, where known.
+    environment: Environment | None
+    # The interpreters the Scope runs code with (`python3 app.py`), before and after this
+    # command; read when asked.
+    interpreters: Callable[[], Sequence[InterpreterRun]]
+    # "image", "ci", or "unknown": a machine the repository does not control.
+    host: str
     # True when the shell running this command is dash or strictly POSIX (no `source`).
     posix_sh: bool
     sh_label: str
@@ -85,7 +89,26 @@ class Context(NamedTuple):
     @property
     def system_python(self) -> bool:
         """`python`/`pip` resolve to an interpreter whose site-packages the system owns."""
-        return self.python in ("official", "distro")
+        return self.python in ("official", "distro", "source")
+
+    def python_named(self, command: str) -> Python | None:
+        """The Python an interpreter or pip command belongs to, as the environment shows:
+        through PATH, or /usr/bin's, the distro's own."""
+        if "/" not in command:
+            return resolve(self.pythons, command)
+        directory, _, name = command.rpartition("/")
+        if directory in ("/usr/bin", "/bin"):
+            return next((p for p in self.pythons if p.origin == "distro" and p.runs(name)), None)
+        return None
+
+    def python_of(self, pip: PipCall) -> Python | None:
+        """The Python whose site-packages a pip command changes, where the environment shows
+        it (never inside a venv)."""
+        if pip.kind in ("pip", "python -m pip"):
+            return self.python_named(pip.program)
+        if pip.kind == "uv pip" and pip.has("--system"):
+            return self.python_named("python3")
+        return None
 
 
 class EnvContext(NamedTuple):

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from pipwarden import commands
 from pipwarden.commands import PipCall
+from pipwarden.environments import Python
 from pipwarden.model import SAFE, Edit, Fix, Hit, Severity, Span
 from pipwarden.rules.base import (
     FIX_ALWAYS,
@@ -33,13 +34,16 @@ def is_system_install(pip: PipCall, context: Context) -> bool:
     """The install goes to the system Python's site-packages, as far as the text shows."""
     if not _installs_into_interpreter(pip) or pip.kind in ("easy_install", "setup.py"):
         return False
-    if context.python in ("official", "conda", "managed"):
-        return False  # a Python meant to take installs
+    if context.python in ("official", "conda", "managed", "runner"):
+        return False  # a Python meant to take installs, or a disposable runner's
     if pip.names_system_interpreter:
         return True  # /usr/bin/pip3: the system's, whatever venv is active
-    if pip.names_other_interpreter:
-        return False  # .venv/bin/pip
-    return context.venv_active is False and context.python == "distro"
+    if pip.names_other_interpreter or context.venv_active is not False:
+        return False  # .venv/bin/pip, or a venv that may be active
+    python = context.python_of(pip)
+    if python is not None:
+        return python.origin == "distro"  # not a Python the file built into /usr/local
+    return context.python == "distro"
 
 
 def _drop_word(words: tuple[Word, ...], word: Word, title: str) -> Fix | None:
@@ -60,19 +64,25 @@ def _breaks_system(pip: PipCall, context: Context) -> bool:
     )
 
 
-def refused_as_externally_managed(pip: PipCall, context: Context) -> bool:
-    """pip stops with "externally-managed-environment" before doing anything (PEP 668)."""
-    if not pip.installs or pip.kind not in ("pip", "python -m pip", "uv pip"):
-        return False
-    if context.python != "distro" or context.externally_managed is not True:
-        return False
+def refused_as_externally_managed(pip: PipCall, context: Context) -> Python | None:
+    """The Python that refuses the command with "externally-managed-environment" before pip
+    does anything (PEP 668), or None: pip checks the marker for install and uninstall, not
+    inside a venv, not with --target/--prefix/--root, not when told to break system
+    packages (or configured to, as GitHub's Ubuntu 24.04 runners are)."""
+    if not pip.modifies or pip.kind not in ("pip", "python -m pip", "uv pip"):
+        return None
+    if pip.kind == "uv pip" and not pip.has("--system"):
+        return None
     if pip.names_other_interpreter or (
         not pip.names_system_interpreter and context.venv_active is not False
     ):
-        return False
+        return None
     if pip.explicit_target or _breaks_system(pip, context):
-        return False
-    return pip.kind != "uv pip" or pip.has("--system")
+        return None
+    python = context.python_of(pip)
+    if python is None or python.externally_managed is not True or python.marker_overridden:
+        return None
+    return python
 
 
 def _venv_hint(context: Context) -> str:
@@ -125,7 +135,7 @@ class PipOutsideVenv(Rule):
     severity = Severity.WARNING
     summary = "install into the system Python with no virtual environment"
     url = "https://packaging.python.org/en/latest/guides/installing-using-pip-and-virtual-environments/#create-a-new-virtual-environment"
-    superseded_by = ("PW101", "PW302", "PW303", "PW305", "PW401", "PW501")
+    superseded_by = ("PW101", "PW201", "PW302", "PW303", "PW305", "PW401", "PW501")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
@@ -332,8 +342,8 @@ class BreakSystemPackages(Rule):
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
-        if pip is None:
-            return
+        if pip is None or pip.has("--target", "--prefix", "--root"):
+            return  # pip skips the PEP 668 check there: the flag does nothing
         option = pip.option_words.get("--break-system-packages")
         if option is None:
             return
@@ -409,19 +419,33 @@ class ExternallyManaged(Rule):
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
-        if pip is None or not refused_as_externally_managed(pip, context):
+        python = refused_as_externally_managed(pip, context) if pip else None
+        if pip is None or python is None:
             return
         start, end = pip.span_through_subcommand
+        whose = _MARKED_BY.get(python.origin, "the distro")
+        environment = context.environment
+        where = (
+            f"the runner, whose {code('python3')} is {whose}'s, externally managed"
+            if environment is not None and environment.hosted
+            else f"the image, whose Python is {whose}'s, externally managed"
+        )
         yield Hit(
             Span(start, end),
-            "the distro marks this Python as externally managed (PEP 668): pip stops with "
+            f"{whose} marks this Python as externally managed (PEP 668): pip stops with "
             '"error: externally-managed-environment" (and --user does not get around it)',
             _venv_hint(context),
             related=evidence(
-                (context.image_origin, "the image, whose distro Python is externally managed"),
-                (context.python_origin, "the distro's Python is installed here"),
+                (context.image_origin, where),
+                (
+                    context.python_origin if context.python == "distro" else None,
+                    "the distro's Python is installed here",
+                ),
             ),
         )
+
+
+_MARKED_BY = {"distro": "the distro", "homebrew": "Homebrew"}
 
 
 class SourceInSh(Rule):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from pipwarden.commands import PipCall
+from pipwarden.commands import InterpreterRun, PipCall
+from pipwarden.environments import Python
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span, line_ref
-from pipwarden.rules.base import FIX_ALWAYS, FIX_SOMETIMES, Context, Rule, code
+from pipwarden.rules.base import FIX_ALWAYS, FIX_SOMETIMES, Context, Rule, code, evidence
 from pipwarden.rules.environment import refused_as_externally_managed
 from pipwarden.shell.session import PythonUse, Script
 
@@ -15,12 +17,10 @@ _PIP_VERSION = re.compile(r"pip(?P<version>\d+(\.\d+)?)?(\.exe)?")
 
 
 def interpreter_for(pip: PipCall, context: Context) -> str:
-    """The interpreter command that owns the pip a bare `pip`/`pip3`/`pip3.12` means.
-
-    `pip3.12` → `python3.12`, `pip3` → `python3`. Plain `pip` → `python` only where `python`
-    is known to exist and be pip's interpreter (an active venv, python:* images, conda,
-    setup-python, pyenv); elsewhere `python3`, since Debian and Ubuntu have no `python`.
-    """
+    """The interpreter command that owns the pip a bare `pip`/`pip3`/`pip3.12` means, by its
+    name alone: `pip3.12` → `python3.12`, `pip3` → `python3`, plain `pip` → `python` where
+    `python` is known to be pip's interpreter (a venv, python:* images, conda, setup-python,
+    pyenv, Windows), elsewhere `python3` (Debian and Ubuntu have no `python`)."""
     match = _PIP_VERSION.fullmatch(pip.program)
     version = match.group("version") if match else None
     if version:
@@ -30,19 +30,11 @@ def interpreter_for(pip: PipCall, context: Context) -> str:
     return "python3"
 
 
-def python_m_pip_fix(pip: PipCall, context: Context) -> Fix | None:
-    """`pip3` → `python3 -m pip`, at the word itself or (for a make variable) at its value.
-
-    Safe where the interpreter is sure to be pip's own: `pipX.Y` → `pythonX.Y`, `pip3` →
-    `python3`, and plain `pip` → `python` where a venv, a python:* image, conda or
-    setup-python makes `python` pip's interpreter. Plain `pip` elsewhere becomes `python3 -m
-    pip`, unsafe: that `pip` may be another Python's.
-    """
+def python_m_pip_fix(pip: PipCall, python: str, safe: bool) -> Fix | None:
+    """`pip3` → `<python> -m pip`, at the word itself or (for a make variable) at its value."""
     where = pip.launcher[0].edit_span
     if where is None:
         return None
-    python = interpreter_for(pip, context)
-    safe = pip.program != "pip" or python == "python"
     return Fix(
         (Edit(where, f"{python} -m pip"),), SAFE if safe else UNSAFE, f"use `{python} -m pip`"
     )
@@ -66,51 +58,163 @@ def _bare_pip_changing_packages(context: Context) -> PipCall | None:
     return pip
 
 
+# Requirement names as pip takes them (`Flask[async]>=3`), and what Python imports them by.
+_REQUIREMENT = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*([<>=!~;@].*)?")
+_IMPORT = re.compile(r"\b(?:import|from)\s+([A-Za-z_][\w.]*)")
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _installed_names(pip: PipCall) -> set[str] | None:
+    """The distributions a pip command names, normalized; None when it installs what the
+    text does not name (a requirements file, a directory, an unknown word)."""
+    if pip.has("--requirement", "--editable", "--constraint"):
+        return None
+    names = set()
+    for word in pip.arguments:
+        text = word.text
+        if text is None or "/" in text or text.startswith(".") or "://" in text:
+            return None
+        match = _REQUIREMENT.fullmatch(text)
+        if match is None:
+            return None
+        names.add(_normalized(match.group(1)))
+    return names
+
+
+def _uses(run: InterpreterRun, pip: PipCall) -> bool:
+    """Whether a Python run uses what the pip command installed (or removed): a program of
+    the repository, or a module or import the command names."""
+    if run.script is not None:
+        return True
+    names = _installed_names(pip)
+    if names is None:
+        return True
+    if run.module is not None:
+        return _normalized(run.module.split(".", 1)[0]) in names
+    imported = {_normalized(m.split(".", 1)[0]) for m in _IMPORT.findall(run.code or "")}
+    return bool(imported & names)
+
+
+def _nearest(runs: Iterable[InterpreterRun], offset: int) -> InterpreterRun | None:
+    return min(runs, key=lambda run: abs(run.span.start - offset), default=None)
+
+
+class _Mismatch(NamedTuple):
+    """Why a bare pip is shown to serve another interpreter than the file's: the run that
+    uses what it installed, and (in a known environment) the Python pip belongs to."""
+
+    run: InterpreterRun
+    owner: Python | None
+    used: Python | None
+
+
+def _other_interpreter(pip: PipCall, context: Context) -> _Mismatch | None:
+    runs = [run for run in context.interpreters() if _uses(run, pip)]
+    owner = context.python_named(pip.program)
+    if owner is not None:
+        # Two Pythons in one environment: pip's, and the one the file runs.
+        run = _nearest(runs, pip.launcher[0].span.start)
+        used = context.python_named(run.name) if run is not None else None
+        if run is None or used is None or used == owner:
+            return None
+        return _Mismatch(run, owner, used)
+    if context.host != "unknown" or context.environment is not None:
+        return None
+    # A machine the repository does not control: the script installs with whatever pip
+    # comes first there, then runs a Python it names.
+    end = pip.launcher[-1].span.end
+    later = [r for r in runs if r.span.start > end and not _same_family(pip.program, r)]
+    return _Mismatch(later[0], None, None) if later else None
+
+
+def _same_family(pip: str, run: InterpreterRun) -> bool:
+    """`pip3.12` and `python3.12` are one interpreter's, whichever machine runs them."""
+    version = _PIP_VERSION.fullmatch(pip)
+    return bool(version and version.group("version") and "." in version.group("version")) and (
+        run.program == "python" + version.group("version")
+    )
+
+
+def _file_interpreter(pip: PipCall, context: Context) -> tuple[str, bool]:
+    """The interpreter a `<python> -m pip` fix names, and whether the fix is safe:
+    `pythonX.Y` for `pipX.Y`; else the nearest interpreter the file runs that pip belongs to
+    (any it runs, where pip's own is not known); else the one pip's name suggests, safe only
+    where the environment shows it is pip's (a venv, pyenv, conda, the image's Python)."""
+    match = _PIP_VERSION.fullmatch(pip.program)
+    if match and match.group("version") and "." in match.group("version"):
+        return "python" + match.group("version"), True
+    paired = bool(context.venv_active) or context.python in ("pyenv", "conda")
+    owner = None if paired else context.python_named(pip.program)
+    shown = [
+        run
+        for run in context.interpreters()
+        if "/" not in run.name and (owner is None or context.python_named(run.name) == owner)
+    ]
+    run = _nearest(shown, pip.launcher[0].span.start)
+    if run is not None:
+        return run.program, True
+    python = interpreter_for(pip, context)
+    return python, paired or (owner is not None and context.python_named(python) == owner)
+
+
 _WHERE_PYTHON_COMES_FROM = {
     "official": "the image's Python",
     "conda": "conda's Python",
     "managed": "the Python set up for this job",
     "pyenv": "pyenv's Python",
+    "runner": "the runner's Python",
+    "source": "the Python built here",
+    "distro": "the distro's Python",
 }
 
 
 class BarePip(Rule):
     """
     ## What it finds
-    `pip`, `pip3` or `pip3.12` found through PATH changing packages (`install`, `uninstall`,
-    `download`, `wheel`) where nothing in the file ties that pip to the Python it means: a
-    distro Python (`apt-get install python3-pip`), a host or image with several Pythons, or an
-    unknown host (a shell script, a Makefile, a CI job that sets up no Python).
+    `pip`, `pip3` or `pip3.12` found through PATH installing or removing packages where the
+    file shows that pip serves another interpreter than the one the file runs:
 
-    Not reported: commands that only look (`pip --version`, `list`, `show`, `freeze`), a pip
-    named by its path (`.venv/bin/pip`, `/usr/bin/pip3`), `uv pip`, and bare pip where the
-    file pairs it with its Python: an active venv or conda env (also one put on PATH with
-    `ENV PATH`, `$GITHUB_PATH` or `$GITHUB_ENV`), `actions/setup-python`, Azure
-    `UsePythonVersion`, an official `python:*` or conda image, pyenv. There it is house style,
-    which the opt-in PW203 reports. Nor in a container whose image cannot be classified (a
-    private image, `FROM $BASE`) unless the file itself installs a Python there.
+    - two Pythons in one environment: an image or runner whose `pip3` belongs to the
+      distro's `python3` while the file runs `python3.11` (installed beside it with apt, built
+      from source with `make altinstall`, or given a pip of its own with get-pip), in a
+      `RUN`, a job step or the image's `CMD`;
+    - a script for machines the repository does not control (an installer run by hand, a
+      Makefile; not a CI job or an image build) that installs with bare pip and then runs a
+      Python it names (`python3 app.py`, `python3 -m flask`, `python3 -c "import yaml"`)
+      that uses what it installed.
+
+    Every other bare pip (an image or runner with one Python, an active venv or conda env,
+    setup-python, pyenv's shims, a console script run after its install, an image that
+    cannot be classified) is house style, which the opt-in PW203 reports. Commands that only
+    look (`pip --version`, `list`, `show`, `freeze`) are not reported.
 
     ## Why it breaks
-    The `pip` on PATH is whichever script comes first, and it may belong to a different
-    Python than the one that later runs the code: packages install fine and `import` still
-    fails with `ModuleNotFoundError`. `python -m pip` runs pip for exactly the interpreter
-    you name.
+    The `pip` on PATH is whichever script comes first, and here it belongs to a different
+    Python than the one that runs the code: packages install fine and `import` still fails
+    with `ModuleNotFoundError` (or an uninstall removes them from the wrong place).
+    `python -m pip` runs pip for exactly the interpreter you name.
 
     ## Example
-    ```sh
-    pip3 install -r requirements.txt
+    ```dockerfile
+    FROM ubuntu:22.04
+    RUN apt-get update && apt-get install -y python3-pip python3.11
+    RUN pip3 install -r requirements.txt
+    CMD ["python3.11", "app.py"]
     ```
 
     ## Use instead
-    ```sh
-    python3 -m pip install -r requirements.txt
+    ```dockerfile
+    RUN python3.11 -m pip install -r requirements.txt
     ```
 
     ## Fix safety
-    `pip3.12` → `python3.12 -m pip` and `pip3` → `python3 -m pip` are safe. Plain `pip`
-    becomes `python3 -m pip` (Debian and Ubuntu have no `python`), which is unsafe: that
-    `pip` may be another Python's. A pip that a make variable names is fixed at the
-    variable's assignment.
+    The fix names the interpreter the file runs (`python3.11 -m pip`, `python -m pip`), safe
+    where that interpreter is known to have pip; unsafe where it may not (an apt `python3.11`
+    without a pip of its own). A pip that a make variable names is fixed at the variable's
+    assignment.
 
     ## References
     - https://pip.pypa.io/en/stable/user_guide/#running-pip
@@ -120,58 +224,86 @@ class BarePip(Rule):
     code = "PW201"
     name = "bare-pip"
     severity = Severity.WARNING
-    summary = "`pip` from PATH changing packages where the file does not tie it to its Python"
+    summary = "`pip` from PATH serving another Python than the one the file runs"
     url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
     fix = FIX_SOMETIMES
-    superseded_by = ("PW202", "PW302", "PW601")  # a lost activation is the real story
+    superseded_by = ("PW101", "PW202", "PW302", "PW305", "PW601")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        pip = _bare_pip_changing_packages(context)
-        if pip is None or context.pairs_pip_with_python or context.maybe_activated:
+        pip = context.pip
+        if pip is None or not pip.bare_pip or not pip.modifies or pip.has("--python"):
             return
-        if context.unknown_image and context.python is None:
-            return  # an image we cannot classify brings its own Python, unknown to us
-        python = interpreter_for(pip, context)
-        program = code(pip.program)
-        related: tuple[Related, ...] = ()
-        if context.python_run is not None:
-            name, span = context.python_run
-            message = (
-                f"{program} is the first pip on PATH, which need not belong to the "
-                f"{code(name)} run on line {line_ref(span.start)}: the packages can land in "
-                "another interpreter"
+        if context.venv_active or context.maybe_activated or context.python in ("pyenv", "conda"):
+            return
+        mismatch = _other_interpreter(pip, context)
+        if mismatch is None:
+            return
+        run = mismatch.run
+        program, interpreter = code(pip.program), code(run.name)
+        where = line_ref(run.span.start)
+        if mismatch.owner is not None:
+            outcome = (
+                "the packages go where that interpreter does not look"
+                if pip.installs
+                else "the packages are removed from another environment than the one it uses"
             )
-            related = (Related(span, f"{code(name)} runs here"),)
-        elif context.python_origin is not None:
             message = (
-                f"{program} is the first pip on PATH, which need not belong to the Python "
-                f"installed on line {line_ref(context.python_origin.start)}: the packages can "
-                "land in another interpreter"
+                f"{program} belongs to {_describe(mismatch.owner)}, but the file runs "
+                f"{interpreter} on line {where}: {outcome}"
             )
-            related = (Related(context.python_origin, "Python installed here"),)
         else:
-            message = (
-                f"{program} is the first pip on PATH, and nothing here says which Python it "
-                "belongs to: the packages can land in another interpreter than the one that "
-                "runs the code"
+            outcome = (
+                "the packages can go where that interpreter does not look"
+                if pip.installs
+                else "the packages can be removed from another environment than the one it uses"
             )
+            message = (
+                f"{program} is whichever pip comes first on PATH where this script runs, which "
+                f"need not belong to the {interpreter} run on line {where}: {outcome}"
+            )
+        owner, used = mismatch.owner, mismatch.used
+        related = (
+            Related(run.span, f"{interpreter} runs here"),
+            *evidence(
+                (
+                    owner.pip_from or owner.installed_at if owner else None,
+                    f"{program} comes from here",
+                ),
+                (used.installed_at if used else None, f"{interpreter} is installed here"),
+            ),
+        )
+        safe = used is None or used.has_pip
         yield Hit(
             pip.launcher[0].span,
             message,
-            f"use {code(python + ' -m pip')}, which runs pip for exactly that interpreter",
+            f"use {code(run.name + ' -m pip')}, which runs pip for exactly that interpreter",
             related=related,
-            fix=python_m_pip_fix(pip, context),
+            fix=python_m_pip_fix(pip, run.name, safe),
+            # On a machine nothing here describes, unless a repository file runs the script.
+            alone=mismatch.owner is None,
         )
+
+
+def _describe(python: Python) -> str:
+    version = f" {python.version}" if python.version else ""
+    return {
+        "distro": f"the distro's Python{version}",
+        "homebrew": f"Homebrew's Python{version}",
+        "official": f"the image's Python{version}",
+        "source": f"the Python{version} built here",
+        "toolcache": f"the Python{version} set up for the job",
+    }.get(python.origin, f"the {python.origin} Python{version}")
 
 
 class BarePipConsistency(Rule):
     """
     ## What it finds
-    Bare `pip`/`pip3` changing packages where the file pairs it with its Python, so it
-    works: an active venv or conda env (or one on PATH), `actions/setup-python`, Azure
-    `UsePythonVersion`, an official `python:*` or conda image, pyenv. Opt-in (not in the
-    default selection): select it with `extend-select = ["PW203"]` to use `python -m pip`
-    everywhere.
+    Every bare `pip`/`pip3` changing packages that PW201 does not report, because nothing
+    shows it serves another interpreter: an image or runner with one Python, an active venv
+    or conda env (or one on PATH), `actions/setup-python`, Azure `UsePythonVersion`, an
+    official `python:*` or conda image, pyenv's shims, an image that cannot be classified.
+    Opt-in (not in the default selection): select it with `extend-select = ["PW203"]` to use
+    `python -m pip` everywhere.
 
     ## Why it breaks
     It does not break here. Teams that want one spelling everywhere use `python -m pip`, so
@@ -191,8 +323,11 @@ class BarePipConsistency(Rule):
     ```
 
     ## Fix safety
-    Safe: in these contexts `python` (or `python3`, `python3.12` for `pip3`, `pip3.12`) is
-    the interpreter that owns the pip.
+    The fix names the file's own interpreter where it runs one that pip belongs to
+    (`python3.11 -m pip` where it runs `python3.11`), `pythonX.Y` for `pipX.Y`, and
+    otherwise the one pip's name suggests (`python3` for `pip3`, `python` for `pip` in a
+    venv or a python:* image); that last one is safe only where the environment shows it is
+    pip's own interpreter.
 
     ## References
     - https://pip.pypa.io/en/stable/user_guide/#running-pip
@@ -204,26 +339,27 @@ class BarePipConsistency(Rule):
     summary = "bare `pip` where `python -m pip` is house style (opt-in)"
     url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
     fix = FIX_ALWAYS
-    superseded_by = ("PW202", "PW302", "PW601")
+    superseded_by = ("PW101", "PW201", "PW202", "PW301", "PW302", "PW305", "PW601")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = _bare_pip_changing_packages(context)
-        if pip is None or not context.pairs_pip_with_python:
+        if pip is None:
             return
-        python = interpreter_for(pip, context)
-        where = (
-            f"the venv {context.venv.path}"
-            if context.venv is not None and context.venv.path
-            else "the active venv"
-            if context.venv_active
-            else _WHERE_PYTHON_COMES_FROM.get(context.python or "", "its Python")
-        )
-        fix = python_m_pip_fix(pip, context)
+        python, safe = _file_interpreter(pip, context)
+        if context.venv is not None and context.venv.path:
+            where = f"the pip of the venv {context.venv.path}"
+        elif context.venv_active:
+            where = "the pip of the active venv"
+        elif context.python in _WHERE_PYTHON_COMES_FROM:
+            where = f"the pip of {_WHERE_PYTHON_COMES_FROM[context.python]}"
+        else:
+            where = "whichever pip comes first on PATH"
         yield Hit(
             pip.launcher[0].span,
-            f"{code(pip.program)} here is the pip of {where}; {code(python + ' -m pip')} says so",
+            f"{code(pip.program)} here is {where}; {code(python + ' -m pip')} says which "
+            "interpreter it installs for",
             f"use {code(python + ' -m pip')}",
-            fix=fix._replace(applicability=SAFE) if fix else None,
+            fix=python_m_pip_fix(pip, python, safe),
         )
 
 
@@ -283,7 +419,8 @@ class SelfUpgradeBarePip(Rule):
             f"{code(pip.program + ' install')} upgrading pip itself on Windows: the running "
             "pip.exe is locked and pip refuses to replace itself",
             f"use {code(python + ' -m pip install --upgrade pip')}",
-            fix=python_m_pip_fix(pip, context),
+            # On Windows, the `python` on PATH is the one whose Scripts folder holds that pip.
+            fix=python_m_pip_fix(pip, python, pip.program != "pip" or python == "python"),
         )
 
 
@@ -341,6 +478,8 @@ class SubprocessPip(Rule):
         script = context.command.script
         if pip is None or not pip.through_path or pip.kind not in ("pip", "python -m pip"):
             return
+        if not pip.changes_packages:
+            return  # `pip show`, `freeze`, `--version`: the same answer from any pip
         if script.origin == "python-argv":
             fix = _argv_fix(pip, script)
         elif script.origin == "python-shell" and not context.venv_active:

@@ -60,6 +60,8 @@ class SudoPip(Rule):
         "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
     )
     fix = FIX_SOMETIMES
+    # Where the Python is externally managed, pip refuses before root can write anything.
+    superseded_by = ("PW305",)
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip

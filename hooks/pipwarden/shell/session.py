@@ -212,6 +212,22 @@ class Script(NamedTuple):
     cwd: str | None = None
 
 
+def joined(first: Script, second: Script) -> Script:
+    """The words of `second` after those of `first`, one process (a Dockerfile ENTRYPOINT
+    with its CMD)."""
+    offset = len(first.text) + 1
+    end = first.offsets.to_file(len(first.text), is_end=True)
+    segments = [
+        *first.offsets.segments,
+        Segment(len(first.text), offset, end, end),
+        *(
+            seg._replace(script_start=seg.script_start + offset, script_end=seg.script_end + offset)
+            for seg in second.offsets.segments
+        ),
+    ]
+    return first._replace(text=f"{first.text} {second.text}", offsets=OffsetMap(segments))
+
+
 class Image(NamedTuple):
     """A base image (Dockerfile FROM, CI `image:`); `ref` is None when it cannot be known."""
 
@@ -237,17 +253,22 @@ class SetUser(NamedTuple):
 
 class SetPython(NamedTuple):
     """A Python put in place outside any Script: `uses: actions/setup-python` ("managed", a
-    user-writable interpreter meant for installs), setup-miniconda ("conda")."""
+    user-writable interpreter meant for installs), setup-miniconda ("conda"); `version` as
+    the step asks for it (`3.12`), where it says."""
 
     source: str
     span: Span
+    version: str | None = None
 
 
 class Runner(NamedTuple):
-    """The operating system later Scripts run on ("windows", "linux", "macos")."""
+    """The hosted runner later Scripts run on, by its label (`ubuntu-latest`, `macos-15`, an
+    Azure `vmImage`); `label` is None where a matrix or an expression chooses it, and
+    `windows` says whether the choice may be a Windows machine."""
 
-    os: str
+    label: str | None
     span: Span
+    windows: bool = False
 
 
 class SetDir(NamedTuple):
@@ -333,6 +354,10 @@ class Scope(NamedTuple):
     # The Scripts' paths name an image's filesystem (a Dockerfile build), where a repository
     # file is found only where a Files item put it; otherwise they name the checkout's.
     image_paths: bool = False
+    # Where the Scripts run: "image" (a container build or a container), "ci" (a CI job),
+    # "developer" (a task runner's checkout: make, just, Task, tox), or "unknown": a machine
+    # the repository does not control (a script someone runs by hand).
+    host: str = "unknown"
 
 
 def shifted(scope: Scope, base: int) -> Scope:

@@ -1,0 +1,536 @@
+"""What the places a file's commands run in hold: hosted CI runners and base images.
+
+Each row is a fact with its source: which Pythons an environment has and in which order PATH
+finds them, whether a Python carries the PEP 668 `EXTERNALLY-MANAGED` marker (and whether pip
+is configured to ignore it), who may write its site-packages, what /bin/sh is. Where a fact
+changed over time the row says since when. Anything no row describes is unknown, and the
+rules that would need it stay silent.
+
+The analysis and the Dockerfile front-end read this module; it imports neither them nor the
+rules. Adding an image family or a runner is adding a row (and a fixture where it is marked,
+another where it is not).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from pipwarden.model import Span
+
+
+class Python(NamedTuple):
+    """One Python of an environment."""
+
+    # Where it comes from: "distro" (the OS's packages), "homebrew", "official" (docker
+    # official python images), "conda", "toolcache" (a CI runner's, or setup-python's),
+    # "managed" (an image's Python meant to take installs), "pyenv", "source" (built here).
+    origin: str
+    # The names on PATH that run it or its pip (`python3`, `python3.12`, `pip3`, ...).
+    commands: frozenset[str]
+    version: str | None = None
+    # Its standard library carries EXTERNALLY-MANAGED (PEP 668): pip refuses to install outside
+    # a venv. None: not known.
+    externally_managed: bool | None = None
+    # pip's own configuration turns the refusal off (`break-system-packages = true` in
+    # /etc/pip.conf), so installs go through.
+    marker_overridden: bool = False
+    # Who may write its site-packages.
+    site_owner: str | None = "root"
+    # Where the file installed it (an apt line, a build), and where it gave it its pip (a
+    # pip package, get-pip, ensurepip), if it did.
+    installed_at: Span | None = None
+    pip_from: Span | None = None
+
+    def runs(self, command: str) -> bool:
+        return command in self.commands
+
+    @property
+    def has_pip(self) -> bool:
+        return any(name.startswith("pip") for name in self.commands)
+
+    def with_pip(self, at: Span | None = None) -> Python:
+        """This Python once its pip is installed (by the command at `at`): `pip`, `pip3` and
+        `pip3.X` beside each `python3`/`python3.X` (Debian's python3-pip ships /usr/bin/pip,
+        pip3 and pip3.11)."""
+        pips = {"pip"} | {
+            "pip" + name[len("python") :] for name in self.commands if name.startswith("python")
+        }
+        return self._replace(commands=self.commands | pips, pip_from=at or self.pip_from)
+
+
+class Environment(NamedTuple):
+    """A hosted runner image, or a base image of one release."""
+
+    name: str
+    # "debian", "ubuntu", "alpine", "fedora", "rhel", "arch", "opensuse", "macos", "windows",
+    # or None.
+    distro: str | None
+    # What /bin/sh is: "dash", "ash", "bash", or None.
+    sh: str | None
+    # Its Pythons in the order PATH finds them; None when not known (an image that names only
+    # its distro may still carry a Python of its own).
+    pythons: tuple[Python, ...] | None
+    # The Python the distro's package manager installs (`apt-get install python3-pip`).
+    distro_python: Python | None
+    default_user: str | None = "root"
+    windows: bool = False
+    # A CI service's disposable machine: a job gets a fresh one.
+    hosted: bool = False
+    source: str = ""
+    since: str | None = None
+
+    @property
+    def externally_managed(self) -> bool | None:
+        """Whether the distro's own Python is marked externally managed (PEP 668)."""
+        return self.distro_python.externally_managed if self.distro_python else None
+
+    @property
+    def python(self) -> str | None:
+        """The origin of the Python that `python3` and `pip` find first, if the image has one
+        that is known."""
+        first = self.pythons[0] if self.pythons else None
+        return first.origin if first is not None and first.origin != "unknown" else None
+
+
+# Stands for Pythons nothing here knows of (an unknown host, an image that may bring its own):
+# a name not found before it is not found at all.
+UNKNOWN = Python("unknown", frozenset())
+
+
+def resolve(pythons: tuple[Python, ...], command: str) -> Python | None:
+    """The Python a command found through PATH (`pip3`, `python3.11`) belongs to, if the
+    environment shows it."""
+    for python in pythons:
+        if python is UNKNOWN:
+            return None
+        if python.runs(command):
+            return python
+    return None
+
+
+def _commands(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+def _cpython(origin: str, version: str, *extra: str, **facts: object) -> Python:
+    """A Python whose `pythonX.Y`/`pipX.Y` and `python3`/`pip3` (and `extra` names) are on
+    PATH."""
+    major = version.split(".")[0]
+    names = {f"python{version}", f"python{major}", f"pip{version}", f"pip{major}", *extra}
+    return Python(origin, frozenset(names), version, **facts)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# Distributions: the Python their package manager installs, by release.
+
+
+class Distro(NamedTuple):
+    name: str
+    sh: str | None
+    # The first release whose python3 carries EXTERNALLY-MANAGED, as a version tuple; None:
+    # no release is known to.
+    marked_since: tuple[int, ...] | None
+    # Release names a tag may use, as versions (rolling names are the newest).
+    codenames: dict[str, tuple[int, ...]]
+    # The python3 version of a release, where a fix or a message names it.
+    python: dict[tuple[int, ...], str]
+    source: str
+
+
+_NEWEST = (99,)
+DISTROS: dict[str, Distro] = {
+    "debian": Distro(
+        "debian",
+        "dash",
+        (12,),
+        {
+            "jessie": (8,),
+            "stretch": (9,),
+            "buster": (10,),
+            "bullseye": (11,),
+            "bookworm": (12,),
+            "trixie": (13,),
+            "forky": (14,),
+            "sid": _NEWEST,
+            "testing": _NEWEST,
+            "unstable": _NEWEST,
+            "stable": (13,),
+            "latest": (13,),
+        },
+        {(11,): "3.9", (12,): "3.11", (13,): "3.13"},
+        # Debian's python3.11 (3.11.1-3 / 3.11.2-1, bookworm) declares itself externally
+        # managed: https://discuss.python.org/t/10302/69; on Debian 12, `dpkg -S
+        # EXTERNALLY-MANAGED` gives libpython3.11-stdlib. Older releases ship pip < 23.0, which
+        # does not read the marker (pip NEWS 23.0). /bin/sh is dash:
+        # https://binarycontrol.debian.net/cache/testing/dash/control
+        "https://discuss.python.org/t/pep-668-marking-python-base-environments-as-externally-managed/10302/69",
+    ),
+    "ubuntu": Distro(
+        "ubuntu",
+        "dash",
+        (23, 4),
+        {
+            "xenial": (16, 4),
+            "bionic": (18, 4),
+            "focal": (20, 4),
+            "jammy": (22, 4),
+            "kinetic": (22, 10),
+            "lunar": (23, 4),
+            "mantic": (23, 10),
+            "noble": (24, 4),
+            "oracular": (24, 10),
+            "plucky": (25, 4),
+            "questing": (25, 10),
+            "resolute": (26, 4),
+            "latest": _NEWEST,
+            "rolling": _NEWEST,
+            "devel": _NEWEST,
+        },
+        {(20, 4): "3.8", (22, 4): "3.10", (24, 4): "3.12", (26, 4): "3.14"},
+        # "This will carry into Ubuntu 23.04 ("lunar") too" (same post); 24.04's
+        # libpython3.12-stdlib owns /usr/lib/python3.12/EXTERNALLY-MANAGED
+        # (actions/runner-images#10781). /bin/sh is dash since 6.10:
+        # https://wiki.ubuntu.com/DashAsBinSh
+        "https://discuss.python.org/t/pep-668-marking-python-base-environments-as-externally-managed/10302/69",
+    ),
+    "alpine": Distro(
+        "alpine",
+        "ash",
+        (3, 19),
+        {"latest": _NEWEST, "edge": _NEWEST},
+        {},
+        # alpinelinux/docker-alpine#361 (2023-12-08): `docker run alpine:3.19.0 ... pip
+        # install` → externally-managed-environment; pypa/pip#12429: 3.18 still worked.
+        "https://github.com/alpinelinux/docker-alpine/issues/361",
+    ),
+    "arch": Distro(
+        "arch",
+        "bash",
+        (0,),
+        {"latest": _NEWEST, "base": _NEWEST, "base-devel": _NEWEST},
+        {},
+        # Marked since python 3.11.3-2 (June 2023), which every current image has:
+        # https://bugs.archlinux.org/task/78413
+        "https://bugs.archlinux.org/task/78413",
+    ),
+    "opensuse": Distro(
+        "opensuse",
+        "bash",
+        (0,),
+        {"latest": _NEWEST, "tumbleweed": _NEWEST},
+        {},
+        # Tumbleweed's python311 refuses with "try zypper install python311-xyz" (reported
+        # 2023-09-25, davidhi7/ddcci-plasmoid#31). Leap is not known, so only Tumbleweed
+        # images use this row.
+        "https://github.com/davidhi7/ddcci-plasmoid/issues/31",
+    ),
+    "fedora": Distro(
+        "fedora",
+        "bash",
+        None,
+        {"latest": _NEWEST, "rawhide": _NEWEST},
+        {},
+        # The change that would mark it is still "proposed":
+        # https://fedoraproject.org/wiki/Changes/PythonMarkExternallyManaged ; Fedora sends
+        # `sudo pip` installs to /usr/local instead (Changes/Making_sudo_pip_safe).
+        "https://fedoraproject.org/wiki/Changes/PythonMarkExternallyManaged",
+    ),
+    "rhel": Distro(
+        "rhel",
+        "bash",
+        None,
+        {"latest": _NEWEST},
+        {},
+        # Fedora's packaging lineage; no marker is known (unverified either way).
+        "https://fedoraproject.org/wiki/Changes/PythonMarkExternallyManaged",
+    ),
+}
+# Image repositories that are these distributions.
+_DISTRO_IMAGES = {
+    "debian": "debian",
+    "ubuntu": "ubuntu",
+    "alpine": "alpine",
+    "archlinux": "arch",
+    "opensuse/tumbleweed": "opensuse",
+    "fedora": "fedora",
+    "centos": "rhel",
+    "rockylinux": "rhel",
+    "rockylinux/rockylinux": "rhel",
+    "almalinux": "rhel",
+    "oraclelinux": "rhel",
+    "amazonlinux": "rhel",
+    "redhat/ubi8": "rhel",
+    "redhat/ubi9": "rhel",
+}
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    match = re.match(r"(\d+)(?:\.(\d+))?", text)
+    if not match:
+        return None
+    return tuple(int(part) for part in match.groups() if part is not None)
+
+
+def _release(distro: Distro, tag: str) -> tuple[int, ...] | None:
+    """The release a tag names: `24.04`, `noble-20240423`, `12.6-slim`, `bookworm`,
+    `3.20.1`; None when it names none."""
+    head = tag.split("-", 1)[0]
+    if head in distro.codenames:
+        return distro.codenames[head]
+    first = tag.split("-", 1)[0].split("_", 1)[0]
+    return _version(first) if first[:1].isdigit() else None
+
+
+def distro_release(name: str, tag: str) -> Environment | None:
+    """The environment of a distribution image (`ubuntu:24.04`, `debian:bookworm-slim`)."""
+    distro = DISTROS.get(name)
+    if distro is None:
+        return None
+    release = _release(distro, tag)
+    marked: bool | None = None
+    if distro.marked_since is not None and release is not None:
+        if distro.name == "ubuntu" and len(release) == 1:
+            release = (release[0], 4)
+        marked = release >= distro.marked_since
+    elif distro.marked_since is None and distro.name in ("fedora", "rhel"):
+        marked = None
+    version = (distro.python.get(release) or distro.python.get(release[:1])) if release else None
+    names = ["python3", *(["python" + version] if version else [])]
+    python = Python("distro", frozenset(names), version, marked)
+    return Environment(f"{name}:{tag}", distro.name, distro.sh, (), python, source=distro.source)
+
+
+def _distro_in(text: str) -> Environment | None:
+    """The distro a tag or an image name states: `20-bookworm`, `1.22-alpine3.20`,
+    `12.6.2-runtime-ubuntu24.04`, `ubuntu2404`, `debian12`."""
+    alpine = re.search(r"(?:^|[-_])alpine(\d+\.\d+)?(?:[-_]|$)", text)
+    if alpine:
+        return distro_release("alpine", alpine.group(1) or "latest")
+    ubuntu = re.search(r"(?:^|[-_])ubuntu-?(\d\d)\.?(\d\d)(?:[-_.]|$)", text)
+    if ubuntu:
+        return distro_release("ubuntu", f"{ubuntu.group(1)}.{ubuntu.group(2)}")
+    debian = re.search(r"(?:^|[-_])debian-?(\d+)(?:[-_.]|$)", text)
+    if debian:
+        return distro_release("debian", debian.group(1))
+    for token in re.split(r"[-_.]", text):
+        for distro in ("debian", "ubuntu"):
+            codenames = DISTROS[distro].codenames
+            if token in codenames and codenames[token] != _NEWEST and token != "latest":
+                return distro_release(distro, token)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Images that bring a Python of their own
+
+# docker-library/python (Dockerfile-linux.template@4f070595): CPython built from source into
+# /usr/local with ensurepip, `python`/`pip` linked to `python3`/`pip3`, `ENV PATH
+# /usr/local/bin:$PATH`, no EXTERNALLY-MANAGED, no USER (root).
+_OFFICIAL_SOURCE = "https://github.com/docker-library/python/blob/master/Dockerfile-linux.template"
+_OFFICIAL = Python(
+    "official", _commands("python", "python3", "pip", "pip3"), externally_managed=False
+)
+
+
+def _official(name: str, tag: str) -> Environment:
+    version = re.match(r"(\d+\.\d+)", tag)
+    python = _OFFICIAL
+    if version and name == "python":
+        python = _cpython("official", version.group(1), "python", "pip", externally_managed=False)
+    if "windowsservercore" in tag or "nanoserver" in tag:
+        return Environment(
+            f"{name}:{tag}", None, None, (python,), None, windows=True, source=_OFFICIAL_SOURCE
+        )
+    base = _distro_in(tag) or distro_release("alpine" if "alpine" in tag else "debian", "latest")
+    assert base is not None
+    return base._replace(name=f"{name}:{tag}", pythons=(python,), source=_OFFICIAL_SOURCE)
+
+
+class VendorImage(NamedTuple):
+    python: Python | None  # None: the image has no Python (micromamba)
+    distro: str
+    user: str
+    source: str
+
+
+_CONDA = Python("conda", _commands("python", "python3", "pip", "pip3"), externally_managed=False)
+_VENDOR: dict[str, VendorImage] = {
+    # Python for dev containers: /usr/local/python/current, which the Python feature lets its
+    # `vscode` user write; whether it does varies by version, so PW401 never guesses.
+    "mcr.microsoft.com/devcontainers/python": VendorImage(
+        Python("managed", _commands("python", "python3", "pip", "pip3"), None, False, False, None),
+        "debian",
+        "root",
+        "https://github.com/devcontainers/images/tree/main/src/python",
+    ),
+    "mcr.microsoft.com/vscode/devcontainers/python": VendorImage(
+        Python("managed", _commands("python", "python3", "pip", "pip3"), None, False, False, None),
+        "debian",
+        "root",
+        "https://github.com/devcontainers/images/tree/main/src/python",
+    ),
+    # ContinuumIO/docker-images miniconda3/debian/Dockerfile: /opt/conda, ENV PATH
+    # /opt/conda/bin:$PATH, no USER. PEP 668: "Conda environment: currently yes; stays yes".
+    "continuumio/miniconda3": VendorImage(
+        _CONDA, "debian", "root", "https://github.com/ContinuumIO/docker-images"
+    ),
+    "continuumio/anaconda3": VendorImage(
+        _CONDA, "debian", "root", "https://github.com/ContinuumIO/docker-images"
+    ),
+    # conda-forge/miniforge-images ubuntu/Dockerfile: CONDA_DIR=/opt/conda first on PATH.
+    "condaforge/miniforge3": VendorImage(
+        _CONDA, "ubuntu", "root", "https://github.com/conda-forge/miniforge-images"
+    ),
+    "condaforge/mambaforge": VendorImage(
+        _CONDA, "ubuntu", "root", "https://github.com/conda-forge/miniforge-images"
+    ),
+    # mamba-org/micromamba-docker: USER mambauser; "the mambaorg/micromamba images do not
+    # contain python" (docs/quick_start.rst).
+    "mambaorg/micromamba": VendorImage(
+        None, "debian", "mambauser", "https://github.com/mamba-org/micromamba-docker"
+    ),
+    # NVIDIA's CUDA images install CUDA's packages on the distro their tag names, no Python
+    # (dist/*/base/Dockerfile: gnupg2, ca-certificates, cuda-cudart, cuda-compat).
+    "nvidia/cuda": VendorImage(
+        None, "ubuntu", "root", "https://gitlab.com/nvidia/container-images/cuda"
+    ),
+    # CircleCI's convenience image: pyenv's Python, owned by the image's user `circleci`.
+    "cimg/python": VendorImage(
+        Python("managed", _commands("python", "python3", "pip", "pip3"), None, False, False, None),
+        "ubuntu",
+        "circleci",
+        "https://github.com/CircleCI-Public/cimg-python",
+    ),
+}
+
+
+def _vendor_image(name: str, tag: str) -> Environment | None:
+    """Images that are not Docker official images: a known Python image, or one whose name
+    or tag says its distro (`nvidia/cuda:12.2.2-devel-ubuntu22.04`,
+    `marketplace.gcr.io/google/ubuntu2404`, `mcr.microsoft.com/devcontainers/base:bookworm`)."""
+    vendor = _VENDOR.get(name)
+    base = _distro_in(name.rsplit("/", 1)[-1]) or _distro_in(tag)
+    if vendor is None:
+        # The distro is known, not what else the vendor put in (a Python in /usr/local?).
+        return base._replace(pythons=(UNKNOWN,)) if base else None
+    base = base or distro_release(vendor.distro, "latest")
+    assert base is not None
+    return base._replace(
+        name=f"{name}:{tag}",
+        pythons=(vendor.python,) if vendor.python else (),
+        default_user=vendor.user,
+        source=vendor.source,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Image references
+
+
+_DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
+
+
+def split_reference(ref: str) -> tuple[str, str]:
+    """`docker.io/library/ubuntu:24.04@sha256:..` → ("ubuntu", "24.04"); an official image
+    behind any registry path (`public.ecr.aws/docker/library/python:3.12`,
+    `mirror.gcr.io/library/debian:12`) likewise; any other image keeps its path
+    (`nvidia/cuda`, `mcr.microsoft.com/devcontainers/python`)."""
+    ref = ref.split("@", 1)[0]
+    parts = ref.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        if parts[0] in _DOCKER_HUB:
+            parts = parts[1:]
+        elif not (len(parts) >= 3 and parts[-2] == "library"):
+            parts[0] = parts[0].lower()
+    if len(parts) >= 2 and parts[-2] == "library":
+        parts = parts[-1:]
+    name, _, tag = "/".join(parts).partition(":")
+    return name, tag or "latest"
+
+
+def image(ref: str) -> Environment | None:
+    """The environment a base image gives (Dockerfile FROM, a CI job's image, `docker run`)."""
+    if "$" in ref or "{" in ref or "%" in ref:
+        return None  # a template or an ARG: unknown
+    name, tag = split_reference(ref)
+    if name in ("python", "pypy"):
+        return _official(name, tag)
+    if name in _DISTRO_IMAGES:
+        return distro_release(_DISTRO_IMAGES[name], tag)
+    if "/" in name:
+        return _vendor_image(name, tag)
+    return _distro_in(tag)
+
+
+# --------------------------------------------------------------------------------------------
+# Hosted CI runners (GitHub Actions and Azure Pipelines use the same images: "This repository
+# contains the source code used to create the VM images for GitHub-hosted runners used for
+# Actions, as well as for Microsoft-hosted agents used for Azure Pipelines", runner-images
+# README.md@749514466b4f).
+
+_RUNNER_IMAGES = "https://github.com/actions/runner-images"
+# images/ubuntu/scripts/build/install-python.sh@749514466b4f: apt's python3, python3-pip and
+# python3-venv; on every Ubuntu image but 22.04, `/etc/pip.conf` with `[global]
+# break-system-packages = true` ("allow user to continue using pip"), since 2024-10-16
+# (actions/runner-images#10794); the removal announced in #10897 never happened. python-is-
+# python3 gives `python` (Ubuntu2404-Readme.md).
+_UBUNTU_2404_PYTHON = _cpython(
+    "distro", "3.12", "python", "pip", externally_managed=True, marker_overridden=True
+)
+_UBUNTU_2604_PYTHON = _cpython(
+    "distro", "3.14", "python", "pip", externally_managed=True, marker_overridden=True
+)
+# Ubuntu2204-Readme.md: Python 3.10.12, Pip 22.0.2, which predates pip's reading of the marker.
+_UBUNTU_2204_PYTHON = _cpython("distro", "3.10", "pip", externally_managed=False)
+# images/macos/scripts/build/install-python.sh: "Installing latest Homebrew Python 3 to handle
+# python3 and pip3 symlinks"; Homebrew's python@3.14 writes EXTERNALLY-MANAGED
+# (Homebrew/homebrew-core Formula/p/python@3.14.rb) and no image overrides it; its
+# unversioned `python`/`pip` stay in libexec/bin, off PATH. First seen failing on runners in
+# October 2023 (actions/runner-images#8615).
+_MACOS_PYTHON = _cpython("homebrew", "3.14", externally_managed=True)
+# images/windows/toolsets: the toolcache's Python 3.12 first on PATH with its Scripts folder.
+_WINDOWS_PYTHON = Python(
+    "toolcache", _commands("python", "pip", "pip3"), "3.12", externally_managed=False
+)
+
+
+def _runner(name: str, python: Python, distro: str, since: str | None = None) -> Environment:
+    windows = distro == "windows"
+    return Environment(
+        name,
+        distro,
+        "dash" if distro == "ubuntu" else ("bash" if distro == "macos" else None),
+        (python,),
+        python if distro == "ubuntu" else None,
+        default_user="runner",
+        windows=windows,
+        hosted=True,
+        source=_RUNNER_IMAGES,
+        since=since,
+    )
+
+
+RUNNERS: dict[str, Environment] = {
+    "ubuntu-22.04": _runner("ubuntu-22.04", _UBUNTU_2204_PYTHON, "ubuntu"),
+    "ubuntu-24.04": _runner("ubuntu-24.04", _UBUNTU_2404_PYTHON, "ubuntu", "2024-10-16"),
+    # `ubuntu-latest` is 24.04 since 2025-01-17 (actions/runner-images#10636), for GitHub
+    # Actions and Azure DevOps alike.
+    "ubuntu-latest": _runner("ubuntu-latest", _UBUNTU_2404_PYTHON, "ubuntu", "2025-01-17"),
+    "ubuntu-slim": _runner("ubuntu-slim", _UBUNTU_2404_PYTHON, "ubuntu", "2025-12-12"),
+    "ubuntu-26.04": _runner("ubuntu-26.04", _UBUNTU_2604_PYTHON, "ubuntu", "2026-05-05"),
+    "macos": _runner("macos", _MACOS_PYTHON, "macos", "2023-10-17"),
+    "windows": _runner("windows", _WINDOWS_PYTHON, "windows"),
+}
+
+
+def runner(label: str) -> Environment | None:
+    """A hosted runner by its label (`ubuntu-latest`, `ubuntu-24.04-arm`, `macos-15`,
+    `windows-2022`; Azure's `vmImage` names alike). Self-hosted and unknown labels: None."""
+    label = label.strip().lower()
+    if label.startswith(("windows", "vs20", "win")):
+        return RUNNERS["windows"]
+    if label.startswith("macos"):
+        return RUNNERS["macos"]
+    label = label.removesuffix("-arm").removesuffix("-arm64")
+    return RUNNERS.get(label)

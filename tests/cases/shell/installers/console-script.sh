@@ -1,0 +1,4 @@
+#!/bin/sh
+pip install black pylint
+black --check .
+pylint src

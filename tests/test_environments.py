@@ -1,0 +1,104 @@
+"""Environment facts: base images classified by what their reference says (official images
+behind any registry path, vendor images that name their distro, known Python images) and
+hosted runners by their label; what is not known stays unknown."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipwarden.environments import UNKNOWN, image, resolve, runner
+
+# reference → (distro, the distro's python3 marked externally managed, the image's own
+# Python, default user)
+IMAGES = {
+    "python:3.12-slim": ("debian", True, "official", "root"),
+    "docker.io/library/python:3.12": ("debian", True, "official", "root"),
+    "public.ecr.aws/docker/library/python:3.12-slim": ("debian", True, "official", "root"),
+    "python:3.11-slim-bullseye": ("debian", False, "official", "root"),
+    "mirror.gcr.io/library/debian:12": ("debian", True, None, "root"),
+    "ubuntu:22.04": ("ubuntu", False, None, "root"),
+    "ubuntu:noble": ("ubuntu", True, None, "root"),
+    "ubuntu:noble-20240423": ("ubuntu", True, None, "root"),
+    "debian:bullseye-slim": ("debian", False, None, "root"),
+    "debian:trixie": ("debian", True, None, "root"),
+    "alpine:3.18": ("alpine", False, None, "root"),
+    "alpine:3.20": ("alpine", True, None, "root"),
+    "archlinux:latest": ("arch", True, None, "root"),
+    "opensuse/tumbleweed": ("opensuse", True, None, "root"),
+    "fedora:40": ("fedora", None, None, "root"),
+    "rockylinux:9": ("rhel", None, None, "root"),
+    "nvidia/cuda:12.2.2-devel-ubuntu22.04": ("ubuntu", False, None, "root"),
+    "nvidia/cuda:12.6.2-runtime-ubuntu24.04": ("ubuntu", True, None, "root"),
+    "intel/oneapi-basekit:2024.0.1-devel-ubuntu22.04": ("ubuntu", False, "unknown", "root"),
+    "marketplace.gcr.io/google/ubuntu2404": ("ubuntu", True, "unknown", "root"),
+    "mcr.microsoft.com/devcontainers/base:bookworm": ("debian", True, "unknown", "root"),
+    "mcr.microsoft.com/devcontainers/base:ubuntu-22.04": ("ubuntu", False, "unknown", "root"),
+    "mcr.microsoft.com/devcontainers/python:3.12": ("debian", True, "managed", "root"),
+    "mcr.microsoft.com/devcontainers/python:1-3.12-bookworm": ("debian", True, "managed", "root"),
+    "node:20-bookworm": ("debian", True, None, "root"),
+    "golang:1.22-alpine3.18": ("alpine", False, None, "root"),
+    "cimg/python:3.12": ("ubuntu", True, "managed", "circleci"),
+    "continuumio/miniconda3:24.1.2-0": ("debian", True, "conda", "root"),
+    "mambaorg/micromamba:1.5": ("debian", True, None, "mambauser"),
+    "ghcr.io/org/img@sha256:0123": None,
+    "quay.io/jupyter/scipy-notebook": None,
+    "localhost:5000/x:1": None,
+    "$BASE_IMAGE": None,
+    "%%BASE_IMAGE%%": None,
+    "{{ base }}": None,
+}
+
+
+@pytest.mark.parametrize("reference", sorted(IMAGES))
+def test_image(reference: str) -> None:
+    environment = image(reference)
+    expected = IMAGES[reference]
+    if expected is None:
+        assert environment is None
+        return
+    assert environment is not None
+    own = environment.pythons[0].origin if environment.pythons else None
+    found = (environment.distro, environment.externally_managed, own, environment.default_user)
+    assert found == expected
+    assert environment.source.startswith("https://")
+
+
+# label → (the Python `pip3` belongs to, marked externally managed, pip told to ignore it)
+RUNNERS = {
+    "ubuntu-latest": ("distro", True, True),
+    "ubuntu-24.04": ("distro", True, True),
+    "ubuntu-24.04-arm": ("distro", True, True),
+    "ubuntu-22.04": ("distro", False, False),
+    "macos-latest": ("homebrew", True, False),
+    "macos-14": ("homebrew", True, False),
+    "macos-15-intel": ("homebrew", True, False),
+    "macOS-latest": ("homebrew", True, False),
+    "windows-latest": ("toolcache", False, False),
+    "windows-2022": ("toolcache", False, False),
+    "self-hosted": None,
+    "ubuntu-20.04": None,
+    "my-runner-group": None,
+}
+
+
+@pytest.mark.parametrize("label", sorted(RUNNERS))
+def test_runner(label: str) -> None:
+    environment = runner(label)
+    expected = RUNNERS[label]
+    if expected is None:
+        assert environment is None
+        return
+    assert environment is not None and environment.hosted
+    assert environment.pythons is not None
+    pip3 = resolve(environment.pythons, "pip3")
+    assert pip3 is not None
+    assert (pip3.origin, pip3.externally_managed, pip3.marker_overridden) == expected
+    assert environment.source == "https://github.com/actions/runner-images"
+
+
+def test_unknown_pythons_hide_what_comes_after_them() -> None:
+    environment = image("intel/oneapi-basekit:2024.0.1-devel-ubuntu22.04")
+    assert environment is not None and environment.pythons == (UNKNOWN,)
+    assert environment.distro_python is not None
+    assert resolve((UNKNOWN, environment.distro_python.with_pip()), "pip3") is None
+    assert resolve((environment.distro_python.with_pip(),), "pip3") is not None
