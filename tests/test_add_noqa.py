@@ -32,7 +32,7 @@ REPOSITORY: dict[str, str | bytes] = {
         "      - run: |\n          echo go\n          pip install -e .\n"
     ),
     ".gitlab-ci.yml": (
-        "job:\n  image: ubuntu:22.04\n  script:\n"
+        "job:\n  image: ubuntu:24.04\n  script:\n"
         "    - apt-get update && apt-get install -y python3-pip\n"
         "    - pip3 install -r requirements.txt\n"
     ),

@@ -17,7 +17,7 @@ from pipwarden.frontends import (
     readthedocs,
     taskfile,
 )
-from pipwarden.rules.docs import generated_pages, with_rules_table
+from pipwarden.rules.docs import generated_pages, with_environments_table, with_rules_table
 from pipwarden.rules.registry import ALL_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AUTHORITATIVE = {
     "https://circleci.com/docs/set-environment-variable/#set-an-environment-variable-in-a-shell-command",
     "https://docs.astral.sh/uv/guides/tools/#installing-tools",
+    "https://docs.brew.sh/Homebrew-and-Python#pep-668-and-virtual-environments",
     "https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-cmd.html",
     "https://docs.docker.com/build/building/best-practices/#user",
     "https://docs.docker.com/reference/dockerfile/#env",
@@ -35,6 +36,7 @@ AUTHORITATIVE = {
     "https://docs.gitlab.com/ci/yaml/#after_script",
     "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux",
     "https://docs.readthedocs.io/en/stable/build-customization.html",
+    "https://github.com/actions/runner-images/blob/main/images/ubuntu/scripts/build/install-python.sh",
     "https://docs.python.org/3/installing/index.html#work-with-multiple-versions-of-python-installed-in-parallel",
     "https://docs.python.org/3/library/site.html#site.USER_BASE",
     "https://docs.python.org/3/library/venv.html#how-venvs-work",
@@ -62,9 +64,10 @@ def test_rule_pages_are_current() -> None:
     assert on_disk == generated_pages(ALL_RULES), "run: python scripts/update_docs.py"
 
 
-def test_readme_rules_table_is_current() -> None:
+def test_readme_tables_are_current() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme == with_rules_table(readme, ALL_RULES), "run: python scripts/update_docs.py"
+    assert readme == with_environments_table(readme), "run: python scripts/update_docs.py"
 
 
 def test_every_link_is_authoritative() -> None:

@@ -131,9 +131,19 @@ def test_windows_runner_makes_self_upgrade_an_error() -> None:
     assert "python -m pip install --upgrade pip" in found[0].help
 
 
-def test_break_system_packages_in_workflow_env_points_at_the_variable() -> None:
-    (finding,) = findings("github/break-env/.github/workflows/release.yaml", "PW304")
-    assert (finding.start.line, finding.start.column, finding.end.line) == (6, 3, 6)
+def test_break_system_packages_points_at_the_variable_where_it_breaks_a_users_machine() -> None:
+    (export,) = findings("shell/break-target/setup-workstation.sh", "PW304")
+    assert (export.start, export.end) == ((5, 8), (5, 35))
+    # In an image build or a CI job the repository breaks its own machine, by choice: not
+    # reported, while the variable still counts (pip is not refused by PEP 668, PW305).
+    for case in (
+        "github/break-env/.github/workflows/release.yaml",
+        "dockerfile/break-env/Dockerfile",
+    ):
+        assert findings(case, "PW304") == []
+        assert [f.start.line for f in findings(case, "PW305")] == [
+            14 if case.startswith("github") else 9
+        ]
 
 
 def test_a_finding_that_needs_one_value_of_a_variable_says_so() -> None:

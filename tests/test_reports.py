@@ -31,7 +31,7 @@ INSTALLER = "#!/bin/sh\nsudo pip install x\npip3 install -r requirements.txt\npy
 REPOSITORY = {
     "Dockerfile": "FROM python:3.12-slim\nRUN useradd -m app\nUSER app\nRUN pip install flask\n",
     "Makefile": "install:\n\tpython3 -m venv .venv\n\t. .venv/bin/activate\n\tpip install -r requirements.txt\n",
-    ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo start\n          sudo pip install tox\n",
+    ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: [self-hosted, linux]\n    steps:\n      - run: |\n          echo start\n          sudo pip install tox\n",
     "scripts/ok.sh": "#!/bin/sh\npython3 -m pip install .\n",
 }
 

@@ -206,7 +206,10 @@ class _Walk:
         self.here = here
         # The environments of containers and hosts the Scope hands text to, by where.
         self.containers: dict[Container, tuple[State, _Session]] = {}
+        # What the Scope's Scripts do, read when a rule first needs it: the interpreters
+        # they run code with, the venvs they activate.
         self.interpreter_runs: tuple[InterpreterRun, ...] | None = None
+        self.activated: list[str | None] | None = None
 
     def run(self) -> Iterator[RuleHit]:
         for item in self.scope.items:
@@ -291,7 +294,7 @@ class _Walk:
             state.lost_activation = None
         elif item.name == "PATH" and value is None:
             state.venv_known = False
-        yield from self._dispatch_env(EnvContext(item.name, value, item.span))
+        yield from self._dispatch_env(EnvContext(item.name, value, item.span, self.scope.host))
 
     def _set_user(self, item: SetUser) -> Iterator[RuleHit]:
         state = self.state
@@ -348,7 +351,9 @@ class _Walk:
             venv = self._venv_from_variable(item.name, item.value, item.span)
             if venv is not None:
                 session.venv = venv
-            yield from self._dispatch_env(EnvContext(item.name, item.value, item.span))
+            yield from self._dispatch_env(
+                EnvContext(item.name, item.value, item.span, self.scope.host)
+            )
         wanted = commands.relevant_program
         if self.scope.persist:
             wanted = _with_output_commands
@@ -400,7 +405,9 @@ class _Walk:
         env = session.env
         for assignment in command.assignments:
             value = assignment.value.text if assignment.value else None
-            yield from self._dispatch_env(EnvContext(assignment.name, value, assignment.span))
+            yield from self._dispatch_env(
+                EnvContext(assignment.name, value, assignment.span, self.scope.host)
+            )
         if not command.words:
             self._assign(command, session)
             return
@@ -434,10 +441,13 @@ class _Walk:
             venv=session.venv,
             maybe_activated=session.maybe_activated if session.venv is None else None,
             lost_activation=lost,
+            reactivated=lost is not None and self._activations(lost.path) > 1,
             lost_boundary=state.lost_boundary if lost else None,
             boundary=self.scope.boundary,
             user=user,
-            user_origin=command.elevated_by or state.user_origin,
+            user_origin=command.elevated_by
+            or (command.wrappers[0].span if command.run_as and command.wrappers else None)
+            or state.user_origin,
             run_by_sudo=self.here.sudo if command.elevated_by is None else None,
             image_origin=state.image_origin,
             shell_user=state.user,
@@ -456,6 +466,18 @@ class _Walk:
             or command.script.shell in ("pwsh", "cmd"),
             env=env,
         )
+
+    def _activations(self, venv: str | None) -> int:
+        """How many commands of the Scope activate the venv at `venv`."""
+        if self.activated is None:
+            self.activated = [
+                found.venv
+                for item in self.scope.items
+                if isinstance(item, Script)
+                for command in parse_script(item, commands.relevant_program)
+                if (found := commands.activation(command)) is not None
+            ]
+        return self.activated.count(venv)
 
     def _interpreters(self) -> tuple[InterpreterRun, ...]:
         """The Python interpreters this Scope runs code with, in order (read once, when a

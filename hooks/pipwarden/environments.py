@@ -534,3 +534,93 @@ def runner(label: str) -> Environment | None:
         return RUNNERS["macos"]
     label = label.removesuffix("-arm").removesuffix("-arm64")
     return RUNNERS.get(label)
+
+
+# --------------------------------------------------------------------------------------------
+# The facts as a table, for README.md (scripts/update_docs.py)
+
+
+def _marked(python: Python | None) -> str:
+    if python is None:
+        return "no Python"
+    if python.externally_managed is None:
+        return "not known"
+    if python.externally_managed and python.marker_overridden:
+        return "yes, but /etc/pip.conf sets break-system-packages"
+    return "yes: pip refuses" if python.externally_managed else "no"
+
+
+def facts() -> list[tuple[str, str, str, str]]:
+    """(environment, the Python `pip3` finds there, externally managed, source) per row."""
+    rows = [
+        (
+            "runner `ubuntu-latest`, `ubuntu-24.04`, `ubuntu-slim` (GitHub, Azure)",
+            "the distro's 3.12 (`python`, `python3`, `pip`, `pip3`)",
+            _marked(_UBUNTU_2404_PYTHON),
+            "https://github.com/actions/runner-images/blob/main/images/ubuntu/scripts/build/install-python.sh",
+        ),
+        (
+            "runner `ubuntu-26.04`",
+            "the distro's 3.14",
+            _marked(_UBUNTU_2604_PYTHON),
+            "https://github.com/actions/runner-images/blob/main/images/ubuntu/scripts/build/install-python.sh",
+        ),
+        (
+            "runner `ubuntu-22.04`",
+            "the distro's 3.10, pip 22.0.2 (older than pip's PEP 668 support)",
+            _marked(_UBUNTU_2204_PYTHON),
+            "https://github.com/actions/runner-images/blob/main/images/ubuntu/Ubuntu2204-Readme.md",
+        ),
+        (
+            "runner `macos-*` (GitHub `runs-on`, Azure `vmImage`)",
+            "Homebrew's 3.14 (`python3`, `pip3`; no `python`, `pip`)",
+            _marked(_MACOS_PYTHON),
+            "https://github.com/actions/runner-images/blob/main/images/macos/scripts/build/install-python.sh",
+        ),
+        (
+            "runner `windows-*`",
+            "the tool cache's 3.12 (`python`, `pip`)",
+            _marked(_WINDOWS_PYTHON),
+            "https://github.com/actions/runner-images/tree/main/images/windows",
+        ),
+        (
+            "after `actions/setup-python`, `UsePythonVersion`",
+            "the tool cache's, first on PATH",
+            "no",
+            "https://github.com/actions/setup-python/blob/main/docs/advanced-usage.md",
+        ),
+        (
+            "`python:*`, `pypy:*` images",
+            "CPython built into /usr/local (`python`, `pip` too)",
+            _marked(_OFFICIAL),
+            _OFFICIAL_SOURCE,
+        ),
+    ]
+    for name, distro in DISTROS.items():
+        if distro.marked_since is None:
+            since = "no release known"
+        elif distro.marked_since == (0,):
+            since = "yes, every current release"
+        else:
+            minor = "{:02d}" if name == "ubuntu" else "{}"
+            first = [str(distro.marked_since[0]), *map(minor.format, distro.marked_since[1:])]
+            since = "yes, from " + ".".join(first)
+        images = ", ".join(f"`{image}`" for image, of in _DISTRO_IMAGES.items() if of == name)
+        rows.append(
+            (
+                f"{images} images",
+                f"the distro's `python3` once installed; /bin/sh is {distro.sh}",
+                since,
+                distro.source,
+            )
+        )
+    for name, vendor in _VENDOR.items():
+        what = _VENDOR_PYTHON.get(vendor.python.origin, "") if vendor.python else "no Python"
+        rows.append((f"`{name}`", what, _marked(vendor.python), vendor.source))
+    return rows
+
+
+_VENDOR_PYTHON = {
+    "conda": "conda's, in /opt/conda",
+    "managed": "its own, meant to take installs",
+}

@@ -25,7 +25,15 @@ from pipwarden.frontends.yamlci import (
 )
 from pipwarden.model import Span
 from pipwarden.shell import SHELLS
-from pipwarden.shell.session import Image, Scope, ScopeItem, Script, ScriptBuilder, SetUser
+from pipwarden.shell.session import (
+    Image,
+    Scope,
+    ScopeItem,
+    Script,
+    ScriptBuilder,
+    SetEnv,
+    SetUser,
+)
 
 if TYPE_CHECKING:
     import yaml
@@ -65,11 +73,13 @@ def parse(document: Document, path: str) -> Parsed:
 
 
 def built_image(dockerfile: str, where: Span) -> list[ScopeItem]:
-    """The image and user of a container built from `dockerfile` (its final stage)."""
-    image, user, _ = final_stage(dockerfile)
-    items: list[ScopeItem] = [Image(image, where)]
-    if user is not None:
-        items.append(SetUser(user or None, where))
+    """The image, environment (a venv its ENV puts on PATH) and user of a container built
+    from `dockerfile` (its final stage)."""
+    built = final_stage(dockerfile)
+    items: list[ScopeItem] = [Image(built.image, where)]
+    items.extend(SetEnv(name, value, where) for name, value in built.env)
+    if built.user is not None:
+        items.append(SetUser(built.user or None, where))
     return items
 
 

@@ -476,32 +476,43 @@ def _unquote(value: str, escape: str) -> str:
     return re.sub(re.escape(escape) + "(.)", r"\1", value)
 
 
-def final_stage(path: str) -> tuple[str | None, str | None, bool]:
-    """What a container built from the Dockerfile at `path` runs as: the base image of its
-    last stage (through `FROM <stage>`), its last USER (None: no USER, the image's user; "":
-    one this file cannot know), and whether the file could be read. Compose and dev
+class Built(NamedTuple):
+    """What a container built from a Dockerfile starts from: the base image of its last stage
+    (through `FROM <stage>`), its last USER (None: no USER, the image's user; "": one the
+    file cannot know), and the variables its ENV lines set, in order."""
+
+    image: str | None
+    user: str | None
+    env: tuple[tuple[str, str | None], ...]
+
+
+def final_stage(path: str) -> Built:
+    """What a container built from the Dockerfile at `path` runs with. Compose and dev
     containers that `build:` an image use it."""
     try:
         with open(path, encoding="utf-8", errors="surrogateescape") as handle:
             text = handle.read(MAX_DOCKERFILE)
     except OSError:
-        return None, None, False
+        return Built(None, None, ())
     scopes = {scope.name: scope for scope in parse(text, path).scopes}
     if not scopes:
-        return None, None, True
+        return Built(None, None, ())
     scope: Scope | None = list(scopes.values())[-1]
     image: str | None = None
     user: str | None = None
+    env: list[tuple[str, str | None]] = []
     seen = 0
     while scope is not None and seen < len(scopes):
         seen += 1
         for item in reversed(scope.items):
             if isinstance(item, SetUser) and user is None:
                 user = item.user or ""
-            if isinstance(item, Image):
+            elif isinstance(item, SetEnv):
+                env.insert(0, (item.name, item.value))
+            elif isinstance(item, Image):
                 image = item.ref
         scope = scopes.get(scope.inherits) if scope.inherits else None
-    return image, user, True
+    return Built(image, user, tuple(env))
 
 
 MAX_DOCKERFILE = 1_000_000

@@ -41,8 +41,11 @@ class Context(NamedTuple):
     # A sourced helper (`. ./venv.sh`, `source activate_env`) that may have activated a venv
     # we cannot see: whether one is active is unknown, and the file seems to mean one.
     maybe_activated: Span | None
-    # An activation made in an earlier Script of the Scope that did not carry over.
+    # An activation made in an earlier Script of the Scope that did not carry over, and
+    # whether the Scope activates that venv again elsewhere (so the file knows activations do
+    # not carry over, and a Script that does not is meant to run outside it).
     lost_activation: Venv | None
+    reactivated: bool
     # Where the shell that made `lost_activation` ended.
     lost_boundary: Span | None
     boundary: Boundary | None
@@ -117,6 +120,7 @@ class EnvContext(NamedTuple):
     name: str
     value: str | None
     span: Span
+    host: str = "unknown"  # as in Context
 
 
 class UserSwitch(NamedTuple):

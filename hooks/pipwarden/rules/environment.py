@@ -95,10 +95,16 @@ def _venv_hint(context: Context) -> str:
 class PipOutsideVenv(Rule):
     """
     ## What it finds
-    An install into the system Python when it is known that no virtual environment is active
-    and the Python is not one meant to take installs (an official `python:*` image, conda,
-    `actions/setup-python`): for example `pip3 install` on `ubuntu:22.04` after
-    `apt-get install python3-pip`, or `/usr/bin/pip3 install` anywhere.
+    An install into the distro's Python when it is known that no virtual environment is
+    active: for example `pip3 install` on `ubuntu:22.04` after `apt-get install python3-pip`,
+    or `/usr/bin/pip3 install` anywhere. Not where the Python is meant to take installs (an
+    official `python:*` image, conda, `actions/setup-python`) or belongs to a hosted CI
+    runner, whose machine is thrown away after the job.
+
+    Opt-in (not in the default selection): the install itself works, and the harm is a risk
+    rather than a failure; select it with `extend-select = ["PW301"]` to keep images and
+    scripts on venvs. Where the distro marks its Python as externally managed, pip refuses
+    instead, and PW305 (default) reports it.
 
     ## Why it breaks
     Packages land in the same site-packages as the distro's own Python packages. pip can
@@ -133,7 +139,7 @@ class PipOutsideVenv(Rule):
     code = "PW301"
     name = "pip-outside-venv"
     severity = Severity.WARNING
-    summary = "install into the system Python with no virtual environment"
+    summary = "install into the distro's Python with no virtual environment (opt-in)"
     url = "https://packaging.python.org/en/latest/guides/installing-using-pip-and-virtual-environments/#create-a-new-virtual-environment"
     superseded_by = ("PW101", "PW201", "PW302", "PW303", "PW305", "PW401", "PW501")
 
@@ -159,7 +165,9 @@ class ActivationNotPersisted(Rule):
     ## What it finds
     A venv activated (`. venv/bin/activate`, `source`, `conda activate`) in one shell process,
     and `pip` or `python` used in a later one: a later Dockerfile `RUN`, Makefile recipe line
-    or CI step, where the activation is gone.
+    or CI step, where the activation is gone. Not where the same venv is activated again in
+    another shell of the build or job: the file knows activations do not carry over, and a
+    shell that does not activate is meant to run outside the venv.
 
     ## Why it breaks
     Activation only changes the environment of the shell that runs it. Each Dockerfile `RUN`,
@@ -202,22 +210,19 @@ class ActivationNotPersisted(Rule):
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         lost = context.lost_activation
-        if lost is None or context.venv_active:
+        if lost is None or context.venv_active or context.reactivated:
             return
         pip = context.pip
         command = context.command
+        run = commands.interpreter_run(command)
         if pip is not None:
             if not pip.through_path or pip.kind in ("uv pip", "easy_install"):
                 return
             start, end = pip.span_through_subcommand
             what = code(" ".join(w.raw for w in pip.launcher))
-        elif (
-            commands.is_python(command)
-            and "/" not in (command.name or "/")
-            and len(command.words) > 1
-        ):
-            start, end = command.words[0].span.start, command.words[0].span.end
-            what = code(command.name or "python")
+        elif run is not None and "/" not in run.name:
+            start, end = run.span
+            what = code(run.name)
         else:
             return
         venv = lost.path or "the venv"
@@ -307,9 +312,14 @@ class BreakSystemPackages(Rule):
     ## What it finds
     `--break-system-packages` on pip or uv (also abbreviated, `--break-system-pack`, as pip's
     parser allows), or `PIP_BREAK_SYSTEM_PACKAGES` / `UV_BREAK_SYSTEM_PACKAGES` set to a true
-    value wherever a file sets environment: a shell `export` or prefix, Dockerfile `ENV` and
-    `ARG`, GitHub `env:` (workflow, job, step), GitLab `variables:`, Azure `variables:`,
-    CircleCI `environment:`, Bitbucket and Travis `env`. Reported at the line that sets it.
+    value (a shell `export` or prefix, a Makefile recipe, a justfile), in what runs on a
+    machine the repository does not control: a script someone runs by hand, a task runner's
+    recipe. Reported at the line that sets it.
+
+    Not reported in CI jobs (their machine or container is thrown away after the job) nor in
+    image builds (the image is the repository's own choice), where the variable still counts:
+    pip is not refused there (PW305). Nor with `--target`, `--prefix` or `--root`, where pip
+    skips the PEP 668 check and the flag does nothing.
 
     ## Why it breaks
     It switches off the PEP 668 guard that stops pip from overwriting the distro's Python
@@ -336,7 +346,9 @@ class BreakSystemPackages(Rule):
     code = "PW304"
     name = "break-system-packages"
     severity = Severity.WARNING
-    summary = "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES switch off PEP 668"
+    summary = (
+        "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES on a machine not the repository's"
+    )
     url = "https://packaging.python.org/en/latest/specifications/externally-managed-environments/#marking-an-interpreter-as-using-an-external-package-manager"
     caller_dependent = False  # decided by the file's own text
 
@@ -344,6 +356,8 @@ class BreakSystemPackages(Rule):
         pip = context.pip
         if pip is None or pip.has("--target", "--prefix", "--root"):
             return  # pip skips the PEP 668 check there: the flag does nothing
+        if context.host in _OWN_MACHINES:
+            return
         option = pip.option_words.get("--break-system-packages")
         if option is None:
             return
@@ -357,6 +371,8 @@ class BreakSystemPackages(Rule):
     def on_env(self, env: EnvContext) -> Iterable[Hit]:
         if env.name not in ("PIP_BREAK_SYSTEM_PACKAGES", "UV_BREAK_SYSTEM_PACKAGES"):
             return
+        if env.host in _OWN_MACHINES:
+            return
         if not commands.pip_env_true(env.value):
             return
         yield Hit(
@@ -367,16 +383,33 @@ class BreakSystemPackages(Rule):
         )
 
 
+# Where breaking the system's packages is the repository's own choice about a machine it
+# controls: a CI job's machine or container, thrown away after the job, and an image it
+# builds. On anyone else's machine (a script run by hand) it breaks what nobody chose.
+_OWN_MACHINES = frozenset({"ci", "image"})
+
+
 class ExternallyManaged(Rule):
     """
     ## What it finds
-    pip installing into a distro Python that is marked externally managed (PEP 668):
-    Debian 12+, Ubuntu 23.04+, Alpine 3.19+ and Arch, for example `FROM ubuntu:24.04`,
-    `apt-get install python3-pip`, then `pip3 install requests`. Images are classified by
-    the distro their reference names, official or not (`nvidia/cuda:12.6.2-runtime-ubuntu24.04`,
-    `marketplace.gcr.io/google/ubuntu2404`, `mcr.microsoft.com/devcontainers/base:bookworm`,
-    `mirror.gcr.io/library/debian:12`), in a Dockerfile, a CI job's image and `docker run
-    IMAGE sh -c '...'`; an image that names no distro is unknown, and nothing is reported.
+    pip installing or uninstalling (also with `--user`, also under `sudo`) into a Python
+    that is marked externally managed (PEP 668), outside a venv:
+
+    - a distro Python the file installs: Debian 12+, Ubuntu 23.04+, Alpine 3.19+, Arch,
+      openSUSE Tumbleweed, for example `FROM ubuntu:24.04`, `apt-get install python3-pip`,
+      then `pip3 install requests`, in a Dockerfile, a CI job's image or `docker run IMAGE sh
+      -c '...'`. Images are classified by the distro their reference names, official or not
+      (`nvidia/cuda:12.6.2-runtime-ubuntu24.04`, `mirror.gcr.io/library/debian:12`);
+    - the `python3` of GitHub's and Azure's hosted macOS runners (`macos-latest`,
+      `macos-14`, `macOS-latest`), Homebrew's, marked since 2023, in the job's steps and the
+      composite actions it runs, unless `actions/setup-python` or `UsePythonVersion` put
+      another Python first.
+
+    Not on `ubuntu-latest`/`ubuntu-24.04` runners: their image sets
+    `break-system-packages = true` in `/etc/pip.conf`, so pip installs there. Not with
+    `--target`, `--prefix` or `--root` (pip skips the check), nor with
+    `--break-system-packages` (PW304). An image or runner nothing here describes is unknown,
+    and nothing is reported. README.md lists the environments and the sources of each fact.
 
     ## Why it breaks
     pip refuses every install there outside a venv, and `--user` is no way around it:
@@ -409,12 +442,16 @@ class ExternallyManaged(Rule):
     ## References
     - https://packaging.python.org/en/latest/specifications/externally-managed-environments/#keep-the-marker-file-in-container-images
     - https://peps.python.org/pep-0668/
+    - https://docs.brew.sh/Homebrew-and-Python#pep-668-and-virtual-environments
+    - https://github.com/actions/runner-images/blob/main/images/ubuntu/scripts/build/install-python.sh
     """
 
     code = "PW305"
     name = "externally-managed"
     severity = Severity.ERROR
-    summary = "pip into a PEP 668 externally managed distro Python (pip refuses)"
+    summary = (
+        "pip into a PEP 668 externally managed Python: distro images, macOS runners (pip refuses)"
+    )
     url = "https://packaging.python.org/en/latest/specifications/externally-managed-environments/#keep-the-marker-file-in-container-images"
 
     def on_command(self, context: Context) -> Iterable[Hit]:
@@ -504,6 +541,9 @@ class SourceInSh(Rule):
                 ),
             ),
             fix=Fix((Edit(where, "."),), SAFE, "use `.`") if where else None,
+            # `#!/bin/sh` on a machine nothing describes: where a repository file runs the
+            # script, its image or runner says what /bin/sh is.
+            alone=command.script.shell == "sh" and context.environment is None,
         )
 
 

@@ -431,8 +431,11 @@ class SubprocessPip(Rule):
     through PATH: `subprocess.check_call(["pip", "install", ...])`, `["python3", "-m", "pip",
     ...]`, `os.system("pip install -r requirements.txt")`, `subprocess.run("python3 -m pip
     install .", shell=True)`, through `subprocess`, `os.system`/`os.popen`,
-    `os.exec*`/`os.spawn*` and `asyncio.create_subprocess_*`, however they are imported. Not
-    reported in a shell string that activates a venv first.
+    `os.exec*`/`os.spawn*` and `asyncio.create_subprocess_*`, however they are imported, to
+    install, uninstall, download or build wheels. Not reported for commands that change no
+    environment (`pip show`, `list`, `freeze`, `--version`, `check`, `inspect`, `config`,
+    `hash`, `help`: any pip answers them alike), nor in a shell string that activates a venv
+    first.
 
     ## Why it breaks
     The `pip` (or `python3`) on PATH need not belong to the Python running your code: the

@@ -19,6 +19,10 @@ class SudoPip(Rule):
     message says so), and inside text run in a container or on another host (`docker exec
     app sh -c 'sudo pip install ...'`, `ssh host 'sudo pip3 install ...'`).
 
+    Not on a hosted CI runner (GitHub's, Azure's), whose image gives its user sudo for system
+    installs and is thrown away after the job, and not where the Python is externally
+    managed: pip refuses there first (PW305).
+
     ## Why it breaks
     The install runs as root into the system Python's site-packages. The files it leaves are
     owned by root, so the next install as your own user fails with
@@ -70,6 +74,8 @@ class SudoPip(Rule):
             return
         if pip.kind == "uv pip" and not pip.has("--system"):
             return  # uv without --system only installs into a venv
+        if context.environment is not None and context.environment.hosted:
+            return  # a hosted runner: sudo is how its image takes system installs
         end = (pip.subcommand or pip.launcher[-1]).span.end
         start = pip.launcher[0].span.start
         if sudo is not None and sudo.start <= start:

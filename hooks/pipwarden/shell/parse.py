@@ -283,7 +283,15 @@ _WRAPPER_OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
     ),
     "timeout": frozenset({"-s", "-k", "--signal", "--kill-after"}),
     "stdbuf": frozenset({"-i", "-o", "-e"}),
+    # Init processes of containers (`ENTRYPOINT ["/sbin/tini", "--", "/app/boot.sh"]`), and
+    # the user switches of entrypoint scripts (`gosu app python app.py`).
+    "tini": frozenset({"-p", "-e"}),
+    "dumb-init": frozenset({"-r", "--rewrite"}),
+    "gosu": frozenset(),
+    "su-exec": frozenset(),
 }
+# Wrappers whose first operand is the user the command runs as.
+_USER_SWITCHES = frozenset({"gosu", "su-exec"})
 _ELEVATING = frozenset({"sudo", "doas"})
 # Options after which the wrapper runs no command at all.
 _NO_COMMAND_OPTIONS = {
@@ -344,6 +352,10 @@ def _unwrap(words: list[Word], assignments: list[Assignment]) -> _Unwrapped | No
                 continue
         if program == "timeout" and i < len(words):
             i += 1  # the duration
+        if program in _USER_SWITCHES and i < len(words):
+            run_as = _user_of(words[i].text)
+            elevated_by = wrapper.span if run_as == "root" else None
+            i += 1
         if program in _ELEVATING:
             elevated_by = wrapper.span if user in ("root", "0") else elevated_by
             run_as = user
@@ -352,6 +364,12 @@ def _unwrap(words: list[Word], assignments: list[Assignment]) -> _Unwrapped | No
     if not words:
         return None
     return _Unwrapped(words, assignments, elevated_by, run_as, wrappers)
+
+
+def _user_of(spec: str | None) -> str | None:
+    """`app`, `app:app`, `1000:1000` → the user; None when unknown."""
+    name = spec.split(":", 1)[0] if spec else None
+    return "root" if name in ("root", "0") else name or None
 
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
