@@ -85,13 +85,14 @@ def _installed_names(pip: PipCall) -> set[str] | None:
 
 
 def _uses(run: InterpreterRun, pip: PipCall) -> bool:
-    """Whether a Python run uses what the pip command installed (or removed): a program of
-    the repository, or a module or import the command names."""
-    if run.script is not None:
-        return True
+    """Whether a Python run uses what the pip command installed (or removed): the module or
+    import it names; any program, where the command installs what the text does not name (a
+    project's requirements, the project itself)."""
     names = _installed_names(pip)
     if names is None:
         return True
+    if run.script is not None:
+        return False  # `pip install cython`, then `python setup.py ...`: not shown to use it
     if run.module is not None:
         return _normalized(run.module.split(".", 1)[0]) in names
     imported = {_normalized(m.split(".", 1)[0]) for m in _IMPORT.findall(run.code or "")}
