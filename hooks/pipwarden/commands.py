@@ -477,12 +477,18 @@ _VENV_HELPER = re.compile(r"(?i).*(venv|virtualenv|activate|conda).*")
 
 
 def sources_venv_helper(command: Command) -> bool:
-    """`source virtualenv.sh`, `. ./venv.sh`, `source activate_env`: a file whose name says it
-    sets up an environment (its content is not read, so what it activates is unknown)."""
-    if command.program not in (".", "source") or len(command.words) < 2:
+    """`source virtualenv.sh`, `. ./venv.sh`, `source activate_env`, PowerShell's `&
+    $ActivateVenv`: a file whose name says it sets up an environment (its content is not
+    read, or its path not known, so what it activates is unknown)."""
+    words = command.words
+    if command.script.shell in ("pwsh", "cmd"):
+        target = words[1] if command.program == "." and len(words) > 1 else words[0]
+    elif command.program in (".", "source") and len(words) > 1:
+        target = words[1]
+    else:
         return False
-    target = command.words[1].text or command.words[1].raw.strip("\"'")
-    return _VENV_HELPER.fullmatch(target.rsplit("/", 1)[-1]) is not None
+    name = target.text or target.raw.strip("\"'")
+    return _VENV_HELPER.fullmatch(name.replace("\\", "/").rsplit("/", 1)[-1]) is not None
 
 
 def conda_environment_used(command: Command) -> bool:
