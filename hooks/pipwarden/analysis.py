@@ -1,9 +1,14 @@
 """Walks a Scope in order, keeps the environment state, and hands each command (and each
 variable or user change) to the rules.
 
-State has two layers: what a Scope's Scripts inherit (ENV, USER, the base image, venvs that
-exist on disk, installed packages) and what lives only as long as one shell process (an
-activated venv, exported variables). Unknown is a real value: a rule never fires on a guess.
+Within a Script the walk follows the shell: each branch of an `if`, `case`, `&&` or `||`
+starts from the state before it and the states after it are all kept (`paths`); a subshell,
+a pipeline's parts and `$( ... )` start from the shell's state and hand back only what they
+do to the machine (installed packages, created venvs), not to the shell; a function's body
+runs where it is called, in the caller's state; a child process (`bash x.sh`, `sh -c`) gets
+the exported variables. State has two layers: what a Scope's Scripts inherit (`State`) and
+what one shell process holds (`Session`). Unknown is a real value: a rule never fires on a
+guess.
 """
 
 from __future__ import annotations
@@ -11,19 +16,35 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from pipwarden import commands, environments
 from pipwarden.commands import InterpreterRun, PipCall
-from pipwarden.environments import UNKNOWN, Environment, Python
-from pipwarden.model import Hit, Related, Span, line_ref
-from pipwarden.rules.base import Context, EnvContext, Rule, UserSwitch, Venv
-from pipwarden.shell.parse import Command, Wanted, Word, parse_script
+from pipwarden.environments import Environment, Python
+from pipwarden.locate import Called, Loader, Where, called_file, expanded, joined
+from pipwarden.model import Related, Span, line_ref
+from pipwarden.paths import Event, Path, distinct, labelled, merged
+from pipwarden.rules.base import Context, EnvContext, Rule, RuleHit, UserSwitch, Venv
+from pipwarden.shell.command import Command, Ready
+from pipwarden.shell.expand import Handed, Simple, handed, readings
+from pipwarden.shell.parse import (
+    Chain,
+    Child,
+    Fork,
+    Function,
+    Loop,
+    ProgramNode,
+    Seq,
+    Test,
+    parse_script,
+    program,
+)
 from pipwarden.shell.session import (
     Call,
     Container,
     Files,
     Image,
+    OffsetMap,
     Persist,
     PythonUse,
     Runner,
@@ -34,112 +55,13 @@ from pipwarden.shell.session import (
     SetPython,
     SetUser,
 )
+from pipwarden.state import Session, State
+
+__all__ = ["Loader", "RuleHit", "analyse"]
 
 
-class RuleHit(NamedTuple):
-    rule: Rule
-    hit: Hit
-    called: bool = False  # in a file another one runs, its call already named
-
-
-class _Session:
-    """What one shell process knows; starts from the Scope's inherited state. (Plain classes
-    here: importing dataclasses costs a pre-commit run 8 ms.)"""
-
-    __slots__ = ("activated", "cwd", "env", "maybe_activated", "venv", "venv_known")
-
-    def __init__(
-        self, venv: Venv | None, venv_known: bool, env: dict[str, str | None], cwd: str | None
-    ) -> None:
-        self.venv = venv
-        self.venv_known = venv_known
-        self.env = env
-        self.cwd = cwd  # the working directory, where known
-        self.activated: Venv | None = None  # an activation this process made
-        self.maybe_activated: Span | None = None  # a sourced helper that may have activated one
-
-    def child(self) -> _Session:
-        """The session of a child process: the environment (an activation exports
-        VIRTUAL_ENV and PATH) and the directory carry over, the shell's own state does not."""
-        return _Session(self.venv, self.venv_known, dict(self.env), self.cwd)
-
-
-class State:
-    """What a Scope's Scripts inherit, kept while walking it."""
-
-    __slots__ = (
-        "cwd",
-        "env",
-        "environment",
-        "files",
-        "image_origin",
-        "lost_activation",
-        "lost_boundary",
-        "python",
-        "python_origin",
-        "pythons",
-        "root_user_installs",
-        "user",
-        "user_origin",
-        "users",
-        "venv",
-        "venv_known",
-        "venvs_created",
-        "windows",
-    )
-
-    def __init__(self) -> None:
-        # The image or runner the Scripts run in, where known, and the line that says so.
-        self.environment: Environment | None = None
-        self.image_origin: Span | None = None
-        self.user_origin: Span | None = None  # the USER line that set `user`
-        # The working directory of the next Script, where known, and the repository files
-        # a build put in the image (path → `Files`), newest first.
-        self.cwd: str | None = None
-        self.files: list[Files] = []
-        # Where the Script that made `lost_activation` ended.
-        self.lost_boundary: Span | None = None
-        # Whether "no venv active" is known at the start of each Script.
-        self.venv_known = False
-        self.venv: Venv | None = None
-        self.user: str | None = None
-        self.env: dict[str, str | None] = {}
-        # Where the Python that `python`/`pip` find comes from ("official", "distro", "conda",
-        # "managed", "pyenv", "runner", "source"), and the line that put it in place.
-        self.python: str | None = None
-        self.python_origin: Span | None = None
-        # The environment's Pythons in the order PATH finds them (UNKNOWN: others may come
-        # first).
-        self.pythons: tuple[Python, ...] = (UNKNOWN,)
-        self.venvs_created: dict[str, Span] = {}
-        self.users: dict[str, commands.UserCreation] = {}
-        self.root_user_installs: list[PipCall] = []
-        self.lost_activation: Venv | None = None
-        self.windows = False
-
-    def copy(self) -> State:
-        copied = State()
-        for name in self.__slots__:
-            value = getattr(self, name)
-            setattr(copied, name, value.copy() if isinstance(value, (dict, list)) else value)
-        return copied
-
-
-class Loader(Protocol):
-    """How the analysis reads the other files of the repository that a Script runs: the
-    engine parses them (each at its own offset base, so spans stay unique) and says what
-    it could not follow."""
-
-    root: str  # calls that leave this directory are not followed
-
-    def exists(self, path: str) -> bool: ...
-
-    def load(self, path: str) -> Sequence[Scope] | None: ...
-
-    def note(self, message: str) -> None: ...
-
-
-# How deep calls are followed (a script that runs a script that runs ...).
+# How deep calls are followed (a script that runs a script that runs ..., a function that
+# calls a function ...).
 MAX_CALL_DEPTH = 8
 
 
@@ -163,6 +85,9 @@ class _Here(NamedTuple):
     trail: tuple[str, ...] = ()  # the files on the way here, this one last, for cycles
 
 
+Hits = list[RuleHit]
+
+
 def analyse(
     scopes: Sequence[Scope],
     rules: Sequence[Rule],
@@ -173,6 +98,7 @@ def analyse(
     files its Scripts run are analysed in the state they run in."""
     calls = _Calls(loader) if loader is not None else None
     finished: dict[str, State] = {}
+    found: Hits = []
     for scope in scopes:
         inherited = finished.get(scope.inherits or "")
         state = inherited.copy() if inherited else State()
@@ -186,8 +112,38 @@ def analyse(
             posixpath.dirname(path) if standalone and path else None,
             trail=(path,) if path else (),
         )
-        yield from _Walk(scope, rules, state, calls, here).run()
-        finished[scope.name] = state
+        walk = _Walk(scope, rules, state, calls, here)
+        found.extend(walk.run())
+        finished[scope.name] = walk.state
+    yield from _through_functions(found)
+
+
+def _through_functions(hits: Hits) -> Iterator[RuleHit]:
+    """Hits made in shell functions, once per place, naming every call that makes them."""
+    merged_hits: dict[tuple[str, Span, str], RuleHit] = {}
+    for rule_hit in hits:
+        if not rule_hit.functions:
+            yield rule_hit
+            continue
+        key = (rule_hit.rule.code, rule_hit.hit.span, rule_hit.hit.message)
+        known = merged_hits.get(key)
+        if known is None:
+            merged_hits[key] = rule_hit
+        else:
+            calls = tuple(dict.fromkeys((*known.functions, *rule_hit.functions)))
+            merged_hits[key] = known._replace(functions=calls)
+    for rule_hit in merged_hits.values():
+        name = rule_hit.functions[-1][0]
+        lines = [line_ref(span.start) for n, span in rule_hit.functions if n == name]
+        said = lines[0] if len(lines) == 1 else ", ".join(lines[:-1]) + " and " + lines[-1]
+        hit = rule_hit.hit
+        calls = tuple(Related(span, f"calls `{n}`") for n, span in rule_hit.functions)
+        yield rule_hit._replace(
+            hit=hit._replace(
+                message=f"{hit.message} (in `{name}`, called on line{'s' if len(lines) > 1 else ''} {said})",
+                related=(*dict.fromkeys(calls), *hit.related),
+            )
+        )
 
 
 class _Walk:
@@ -205,38 +161,45 @@ class _Walk:
         self.calls = calls
         self.here = here
         # The environments of containers and hosts the Scope hands text to, by where.
-        self.containers: dict[Container, tuple[State, _Session]] = {}
+        self.containers: dict[Container, tuple[State, Session]] = {}
         # What the Scope's Scripts do, read when a rule first needs it: the interpreters
         # they run code with, the venvs they activate.
         self.interpreter_runs: tuple[InterpreterRun, ...] | None = None
         self.activated: list[str | None] | None = None
+        # The functions being run (for recursion) and those called at least once.
+        self.function_stack: list[str] = []
+        self.functions_called: set[int] = set()
+        # The Script whose commands are being walked.
+        self.current_script = Script("", OffsetMap([]))
 
-    def run(self) -> Iterator[RuleHit]:
+    def run(self) -> Hits:
+        hits: Hits = []
         for item in self.scope.items:
             if isinstance(item, Script):
-                yield from self._script(item)
+                hits.extend(self._script(item))
             elif isinstance(item, SetDir):
-                self.state.cwd = _joined(self.state.cwd, item.path)
+                self.state.cwd = joined(self.state.cwd, item.path)
             elif isinstance(item, Files):
-                target = _joined(self.state.cwd, item.target)
+                target = joined(self.state.cwd, item.target)
                 if target is not None:
                     self.state.files.insert(0, item._replace(target=target))
             elif isinstance(item, Call):
-                yield from self._call_item(item)
+                hits.extend(self._call_item(item))
             elif isinstance(item, Image):
                 self._image(item)
             elif isinstance(item, SetEnv):
-                yield from self._set_env(item)
+                hits.extend(self._set_env(item))
             elif isinstance(item, SetUser):
-                yield from self._set_user(item)
+                hits.extend(self._set_user(item))
             elif isinstance(item, SetPython):
                 self._set_python(item)
             elif isinstance(item, Runner):
                 self._runner(item)
             elif isinstance(item, PythonUse):
-                yield from (
+                hits.extend(
                     RuleHit(rule, hit) for rule in self.rules for hit in rule.on_python_use(item)
                 )
+        return hits
 
     # Inherited state ------------------------------------------------------------------------
 
@@ -258,7 +221,9 @@ class _Walk:
         state.environment = environment
         state.image_origin = origin
         state.pythons = (
-            environment.pythons if environment and environment.pythons is not None else (UNKNOWN,)
+            environment.pythons
+            if environment and environment.pythons is not None
+            else (environments.UNKNOWN,)
         )
         state.python = _python_kind(environment)
         state.python_origin = None
@@ -284,7 +249,7 @@ class _Walk:
     def _first_on_path(self, python: Python) -> None:
         self.state.pythons = (python, *(p for p in self.state.pythons if p != python))
 
-    def _set_env(self, item: SetEnv) -> Iterator[RuleHit]:
+    def _set_env(self, item: SetEnv) -> Hits:
         state = self.state
         value = _expand(item.value, state.env) if item.value is not None else None
         state.env[item.name] = value
@@ -294,20 +259,20 @@ class _Walk:
             state.lost_activation = None
         elif item.name == "PATH" and value is None:
             state.venv_known = False
-        yield from self._dispatch_env(EnvContext(item.name, value, item.span, self.scope.host))
+        return self._dispatch_env(EnvContext(item.name, value, item.span, self.scope.host))
 
-    def _set_user(self, item: SetUser) -> Iterator[RuleHit]:
+    def _set_user(self, item: SetUser) -> Hits:
         state = self.state
         user = _user_name(item.user)
         previous = state.user
         state.user = user
         state.user_origin = item.span
+        hits: Hits = []
         if previous == "root" and user not in ("root", None) and state.root_user_installs:
             switch = UserSwitch(user, item.span, tuple(state.root_user_installs))
-            for rule in self.rules:
-                for hit in rule.on_user_switch(switch):
-                    yield RuleHit(rule, hit)
+            hits = [RuleHit(r, hit) for r in self.rules for hit in r.on_user_switch(switch)]
             state.root_user_installs.clear()
+        return hits
 
     def _venv_from_variable(self, name: str, value: str | None, span: Span) -> Venv | None:
         if value is None:
@@ -336,59 +301,275 @@ class _Walk:
 
     # Shell processes ------------------------------------------------------------------------
 
-    def _script(self, script: Script) -> Iterator[RuleHit]:
+    def _script(self, script: Script) -> Hits:
+        """One shell process the Scope runs: from the inherited state, through its program;
+        what it leaves on the machine is the next Script's inherited state."""
         state = self.state
-        cwd = _joined(state.cwd, script.cwd) if script.cwd else state.cwd
-        session = _Session(state.venv, state.venv_known, dict(state.env), cwd)
-        yield from self._run_script(script, session)
-        if session.activated is not None and state.venv is None:
-            state.lost_activation = session.activated
-            state.lost_boundary = script.offsets.span(len(script.text), len(script.text))
+        cwd = joined(state.cwd, script.cwd) if script.cwd else state.cwd
+        session = Session(
+            state.venv, state.venv_known, dict(state.env), cwd, script.shell != "bash"
+        )
+        entry = Path(state, session)
+        self.current_script = script
+        hits = self._env_items(script, entry)
+        body = program(script).body
+        start = entry.fork()
+        found, paths = self._walk(body, [entry])
+        hits.extend(found)
+        hits.extend(self._uncalled(body, start))
+        for path in paths:
+            activated = path.session.activated
+            if activated is not None and path.state.venv is None:
+                path.state.lost_activation = activated
+                path.state.lost_boundary = script.offsets.span(len(script.text), len(script.text))
+        self.state = merged(paths).state
+        return hits
 
-    def _run_script(self, script: Script, session: _Session) -> Iterator[RuleHit]:
+    def _env_items(self, script: Script, path: Path) -> Hits:
+        """A CI step's `env:`: variables set for this process only."""
+        hits: Hits = []
         for item in script.env:
-            session.env[item.name] = item.value
+            path.session.set(item.name, item.value, item.span, exported=True)
             venv = self._venv_from_variable(item.name, item.value, item.span)
             if venv is not None:
-                session.venv = venv
-            yield from self._dispatch_env(
-                EnvContext(item.name, item.value, item.span, self.scope.host)
+                path.session.venv = venv
+            hits.extend(
+                self._dispatch_env(EnvContext(item.name, item.value, item.span, self.scope.host))
             )
-        wanted = commands.relevant_program
-        if self.scope.persist:
-            wanted = _with_output_commands
-        if self.calls is not None:
-            wanted = _with_calls(wanted)
-        readings: dict[int, list[tuple[Assumptions, list[RuleHit]]]] = {}
-        for command in parse_script(script, wanted):
-            reading = command.reading
-            if reading is None:
-                yield from self._command(command, session)
-                continue
-            # A command read once per possible value of its variables: judged each way, then
-            # reported once, saying which values a finding needs when it needs some.
-            group = readings.setdefault(reading.group, [])
-            group.append((reading.assumptions, list(self._command(command, session))))
-            if len(group) == reading.count:
-                yield from _merge_readings(readings.pop(reading.group), reading.count)
-        # A reading that gave no command (`$CMD` read as `sudo` alone) leaves its group short.
-        for group in readings.values():
-            yield from _merge_readings(group, len(group) + 1)
+        return hits
 
-    def _command(self, command: Command, session: _Session) -> Iterator[RuleHit]:
+    def _uncalled(self, body: Seq, start: Path) -> Hits:
+        """Functions the script defines and never calls: judged once each, in the state the
+        script starts in."""
+        hits: Hits = []
+        for function in _functions(body):
+            if id(function) in self.functions_called:
+                continue
+            self.functions_called.add(id(function))
+            self.current_script = function.script
+            found, _ = self._walk(function.body, [start.fork()])
+            hits.extend(found)
+        return hits
+
+    def _walk(self, node: ProgramNode, paths: list[Path]) -> tuple[Hits, list[Path]]:
+        """The hits of `node` and the paths after it; paths that have exited pass through."""
+        active = [p for p in paths if not p.done]
+        ended = [p for p in paths if p.done]
+        if not active:
+            return [], paths
+        if isinstance(node, Seq):
+            hits: Hits = []
+            current = active
+            for item in node.items:
+                found, current = self._walk(item, current)
+                hits.extend(found)
+            return hits, current + ended
+        if isinstance(node, Simple):
+            hits, after = self._simple(node, active)
+        elif isinstance(node, Ready):
+            hits, after = self._ready(node, active)
+        elif isinstance(node, Fork):
+            hits, after = self._fork(node, active)
+        elif isinstance(node, Chain):
+            hits, after = self._chain(node, active)
+        elif isinstance(node, Loop):
+            hits, after = self._walk(node.body, [p.fork() for p in active])
+            after = distinct([*active, *after])
+        elif isinstance(node, Child):
+            hits = []
+            for path in active:
+                found, inside = self._walk(node.body, [path.fork()])
+                hits.extend(found)
+                path.state = merged(inside).state  # the machine keeps what it did
+            after = active
+        else:  # a function definition
+            for path in active:
+                path.session.functions[node.name] = node
+            hits, after = [], active
+        return hits, after + ended
+
+    def _fork(self, fork: Fork, paths: list[Path]) -> tuple[Hits, list[Path]]:
+        """Each arm from each path; where the `if` tests a variable a path knows, only the arm
+        its answer takes."""
+        hits: Hits = []
+        after: list[Path] = []
+        for index, arm in enumerate(fork.arms):
+            span = _first_span(arm) or fork.span
+            entered = []
+            for path in paths:
+                verdict = (
+                    fork.test.verdict(path.session.lookup(fork.test.name)) if fork.test else None
+                )
+                if verdict is not None and verdict != (index == 0):
+                    continue
+                entered.append(path.fork().with_event(Event("branch", "", "", span)))
+            if entered:
+                found, out = self._walk(arm, entered)
+                hits.extend(found)
+                after.extend(out)
+        if not fork.exhaustive:
+            for path in paths:
+                verdict = (
+                    fork.test.verdict(path.session.lookup(fork.test.name)) if fork.test else None
+                )
+                if verdict is not True:
+                    after.append(path)
+        return hits, distinct(after)
+
+    def _chain(self, chain: Chain, paths: list[Path]) -> tuple[Hits, list[Path]]:
+        """`a && b || c`: each part runs on the paths where what ran before succeeded (`&&`)
+        or failed (`||`); after a test, whose answer is not known, both ways are kept."""
+        hits, after = self._walk(chain.first, paths)
+        tests = chain.tests or (None,) * (1 + len(chain.rest))
+        ways = [(path, _decided(chain.outcome, tests[0], path)) for path in after]
+        test_span = _first_span(chain.first)
+        for (operator, part, outcome), test in zip(chain.rest, tests[1:], strict=True):
+            span = _first_span(part)
+            going: list[tuple[Path, str]] = []
+            running: list[Path] = []
+            for path, status in ways:
+                # A job done is taken to succeed, but a fallback after it may run.
+                known = {"act": "ok" if operator == "&&" else "either"}.get(status, status)
+                wanted = "ok" if operator == "&&" else "fail"
+                if path.done or known not in (wanted, "either"):
+                    going.append((path, known))
+                    continue
+                if known == "either" and test_span is not None and span is not None:
+                    skipped = path.fork()
+                    if status == "either":
+                        said = "the test fails" if operator == "&&" else "the test succeeds"
+                        skipped.with_event(Event("branch", "", said, test_span))
+                    going.append((skipped, "fail" if operator == "&&" else "ok"))
+                    path = path.with_event(Event("branch", "", "", span))
+                running.append(path)
+            if running:
+                found, ran = self._walk(part, running)
+                hits.extend(found)
+                going.extend((path, _decided(outcome, test, path)) for path in ran)
+            ways = going
+            test_span = span
+        return hits, distinct([path for path, _ in ways])
+
+    def _simple(self, simple: Simple, paths: list[Path]) -> tuple[Hits, list[Path]]:
+        """A command on each path: read with each value its variables may hold there (a
+        value of several is a path of its own), judged, and what it changes applied."""
+        outcomes: list[tuple[tuple[Event, ...], Hits]] = []
+        after: list[Path] = []
+        for path in paths:
+            session = path.session
+            aliases = session.aliases if session.expand_aliases else None
+            found = readings(simple, self.current_script, session.lookup, aliases)
+            if not found:  # `$SUDO` read as `sudo` alone: nothing runs on this path
+                outcomes.append((path.events, []))
+                after.append(path)
+                continue
+            ways = [path] if len(found) == 1 else [path.fork() for _ in found]
+            for (command, assumptions), way in zip(found, ways, strict=True):
+                for name, value, span in assumptions:
+                    said = f"{name} is `{value}`" if value else f"{name} is empty"
+                    way.with_event(Event("set", name, said, span or simple.span))
+                events = way.events
+                hits, out = self._run(command, way)
+                outcomes.append((events, hits))
+                after.extend(out)
+        return labelled(outcomes), distinct(after)
+
+    def _ready(self, ready: Ready, paths: list[Path]) -> tuple[Hits, list[Path]]:
+        outcomes: list[tuple[tuple[Event, ...], Hits]] = []
+        after: list[Path] = []
+        for path in paths:
+            hits, out = self._run(ready.command, path, ready.handed)
+            outcomes.append((path.events, hits))
+            after.extend(out)
+        return labelled(outcomes), distinct(after)
+
+    def _run(
+        self, command: Command, path: Path, handed_script: Script | None = None
+    ) -> tuple[Hits, list[Path]]:
+        """One command on one path: the rules' hits, and the paths it leaves."""
         container = command.script.container
         if container is not None:
             # Text run in a container or on another host: that environment, not this shell's.
             outer = self.state
-            self.state, session = self._container(container)
+            state, session = self._container(container)
+            self.state = state
             try:
-                yield from self._command_here(command, session)
+                hits, _ = self._command_here(command, Path(state, session))
             finally:
                 self.state = outer
-            return
-        yield from self._command_here(command, session)
+            return hits, [path]
+        self.state = path.state
+        program_name = command.program
+        if program_name == "exit" and command.words:
+            path.done = "exit"
+            return [], [path]
+        if program_name == "return" and self.function_stack:
+            path.done = "return"
+            return [], [path]
+        function = path.session.functions.get(command.name or "") if command.words else None
+        if function is not None and not command.wrappers:
+            return self._call_function(function, command, path)
+        hits, paths = self._command_here(command, path)
+        nested = Handed(handed_script) if handed_script else handed(command)
+        if nested is not None:
+            for way in paths:
+                hits.extend(self._handed(nested, command, way))
+        return hits, paths
 
-    def _container(self, container: Container) -> tuple[State, _Session]:
+    def _handed(self, nested: Handed, command: Command, path: Path) -> Hits:
+        """Shell text a command hands to another shell: a child process (in a container or
+        on another host, in that environment; as another user, with that user)."""
+        script, user = nested.script, nested.user
+        if script.container is not None:
+            state, session = self._container(script.container)
+            outer = self.state
+            try:
+                hits, paths = self._walk(program(script).body, [Path(state, session)])
+                self.containers[script.container] = (merged(paths).state, session)
+            finally:
+                self.state = outer
+            return hits
+        child = path.fork()
+        child.session = path.session.child(clean=nested.env_reset)
+        if user is not None:
+            child.session.runs_as = (user, command.span)
+        outer_script = self.current_script
+        self.current_script = script
+        try:
+            hits, paths = self._walk(program(script).body, [child])
+        finally:
+            self.current_script = outer_script
+        path.state = merged(paths).state
+        self.state = path.state
+        return hits
+
+    def _call_function(
+        self, function: Function, command: Command, path: Path
+    ) -> tuple[Hits, list[Path]]:
+        """A function's body, run where it is called: in the caller's shell (a body in
+        parentheses, in a subshell of it), its hits naming the call."""
+        if function.name in self.function_stack or len(self.function_stack) >= MAX_CALL_DEPTH:
+            return [], [path]
+        self.functions_called.add(id(function))
+        entry = path.fork() if function.subshell else path
+        self.function_stack.append(function.name)
+        caller = self.current_script
+        self.current_script = function.script
+        try:
+            hits, paths = self._walk(function.body, [entry])
+        finally:
+            self.function_stack.pop()
+            self.current_script = caller
+        for way in paths:
+            if way.done == "return":
+                way.done = ""
+        if function.subshell:
+            path.state = merged(paths).state
+            paths = [path]
+        call = (function.name, command.span)
+        return [h._replace(functions=(call, *h.functions)) for h in hits], paths
+
+    def _container(self, container: Container) -> tuple[State, Session]:
         if container not in self.containers:
             state = State()
             environment = environments.image(container.image) if container.image else None
@@ -398,19 +579,23 @@ class _Walk:
             state.python = _python_kind(environment)
             state.user = container.user or (environment.default_user if environment else None)
             state.venv_known = environment is not None
-            self.containers[container] = (state, _Session(None, state.venv_known, {}, None))
+            self.containers[container] = (state, Session(None, state.venv_known, {}, None))
         return self.containers[container]
 
-    def _command_here(self, command: Command, session: _Session) -> Iterator[RuleHit]:
+    def _command_here(self, command: Command, path: Path) -> tuple[Hits, list[Path]]:
+        session = path.session
         env = session.env
+        hits: Hits = []
         for assignment in command.assignments:
             value = assignment.value.text if assignment.value else None
-            yield from self._dispatch_env(
-                EnvContext(assignment.name, value, assignment.span, self.scope.host)
+            hits.extend(
+                self._dispatch_env(
+                    EnvContext(assignment.name, value, assignment.span, self.scope.host)
+                )
             )
         if not command.words:
-            self._assign(command, session)
-            return
+            self._assign(command, path, exported=False)
+            return hits, [path]
         pip = commands.pip_call(command)
         if command.assignments:
             env = {
@@ -418,19 +603,22 @@ class _Walk:
                 **{a.name: a.value.text if a.value else None for a in command.assignments},
             }
         context = self._context(command, pip, session, env)
-        yield from self._dispatch(context)
+        hits.extend(self._dispatch(context))
         called = self._called_file(command, session) if self.calls is not None else None
         if called is not None:
-            yield from self._follow(called, command, session)
-        else:
-            self._effects(command, pip, session)
+            found, paths = self._follow(called, command, path)
+            return hits + found, paths
+        self._effects(command, pip, path)
+        return hits, [path]
 
     def _context(
-        self, command: Command, pip: PipCall | None, session: _Session, env: dict[str, str | None]
+        self, command: Command, pip: PipCall | None, session: Session, env: dict[str, str | None]
     ) -> Context:
         state = self.state
         environment = state.environment
-        user = self._user(command)
+        user, user_origin = self._user(command, session)
+        if command.env_reset:  # sudo's secure PATH: not the venv's pip or python
+            session = session.child(clean=True)
         venv_active: bool | None = True if session.venv else (False if session.venv_known else None)
         lost = state.lost_activation if session.venv is None else None
         sh, sh_label = self._shell(command.script)
@@ -445,12 +633,10 @@ class _Walk:
             lost_boundary=state.lost_boundary if lost else None,
             boundary=self.scope.boundary,
             user=user,
-            user_origin=command.elevated_by
-            or (command.wrappers[0].span if command.run_as and command.wrappers else None)
-            or state.user_origin,
+            user_origin=user_origin,
             run_by_sudo=self.here.sudo if command.elevated_by is None else None,
             image_origin=state.image_origin,
-            shell_user=state.user,
+            shell_user=session.runs_as[0] if session.runs_as else state.user,
             user_home=self._home(user),
             python="pyenv" if env.get("PYENV_VERSION") is not None else state.python,
             python_origin=state.python_origin,
@@ -472,9 +658,7 @@ class _Walk:
         if self.activated is None:
             self.activated = [
                 found.venv
-                for item in self.scope.items
-                if isinstance(item, Script)
-                for command in parse_script(item, commands.relevant_program)
+                for command in self._scope_commands()
                 if (found := commands.activation(command)) is not None
             ]
         return self.activated.count(venv)
@@ -485,19 +669,27 @@ class _Walk:
         if self.interpreter_runs is None:
             self.interpreter_runs = tuple(
                 run
-                for item in self.scope.items
-                if isinstance(item, Script) and item.container is None
-                for command in parse_script(item, commands.relevant_program)
-                if command.script.container is None
-                and (run := commands.interpreter_run(command)) is not None
+                for command in self._scope_commands()
+                if (run := commands.interpreter_run(command)) is not None
             )
         return self.interpreter_runs
 
-    def _user(self, command: Command) -> str | None:
-        """Who runs `command`: the user sudo names, root under sudo, or the shell's user."""
+    def _scope_commands(self) -> Iterator[Command]:
+        for item in self.scope.items:
+            if isinstance(item, Script) and item.container is None:
+                yield from parse_script(item)
+
+    def _user(self, command: Command, session: Session) -> tuple[str | None, Span | None]:
+        """Who runs `command`, and the line that says so: the user sudo names, root under
+        sudo, the user this process switched to, or the Scope's."""
         if command.run_as is not None:
-            return command.run_as
-        return "root" if command.elevated_by else self.state.user
+            origin = command.elevated_by or (command.wrappers[0].span if command.wrappers else None)
+            return command.run_as, origin
+        if command.elevated_by:
+            return "root", command.elevated_by
+        if session.runs_as is not None:
+            return session.runs_as
+        return self.state.user, self.state.user_origin
 
     def _shell(self, script: Script) -> tuple[bool, str]:
         if script.shell == "dash":
@@ -531,102 +723,38 @@ class _Walk:
             return False
         return None
 
-    def _dispatch(self, context: Context) -> Iterator[RuleHit]:
+    def _dispatch(self, context: Context) -> Hits:
         hits = [RuleHit(rule, hit) for rule in self.rules for hit in rule.on_command(context)]
         fired = {h.rule.code for h in hits}
-        for rule_hit in hits:
-            if not fired.intersection(rule_hit.rule.superseded_by):
-                yield rule_hit
+        return [h for h in hits if not fired.intersection(h.rule.superseded_by)]
 
-    def _dispatch_env(self, env: EnvContext) -> Iterator[RuleHit]:
-        for rule in self.rules:
-            for hit in rule.on_env(env):
-                yield RuleHit(rule, hit)
+    def _dispatch_env(self, env: EnvContext) -> Hits:
+        return [RuleHit(rule, hit) for rule in self.rules for hit in rule.on_env(env)]
 
     # Calls into other files of the repository ---------------------------------------------
 
-    def _called_file(self, command: Command, session: _Session) -> _Called | None:
-        """The repository file `command` runs or sources, and the path the Script names it
-        by; None when it names none that can be known."""
-        call = commands.script_call(command)
-        if call is None or commands.activation(command) is not None:
-            return None
-        named = _expanded(call.path, session.env, self.here.script_dir)
-        if named is None:
-            return None
-        return self._locate(named, session.cwd, call)
-
-    def _locate(self, named: str, cwd: str | None, call: commands.ScriptCall) -> _Called | None:
+    def _called_file(self, command: Command, session: Session) -> Called | None:
         assert self.calls is not None
-        root = self._root
-        if named.startswith("/") or cwd is not None:
-            candidates = [posixpath.normpath(posixpath.join(cwd or "/", named))]
-        elif self.here.script_dir is not None:
-            # A script's directory is unknown to the script itself; the usual ones are its
-            # own and the repository's root.
-            candidates = [posixpath.normpath(posixpath.join(self.here.script_dir, named))]
-            candidates.append(posixpath.normpath(posixpath.join(root, named)))
-        else:
-            return None
-        for candidate in candidates:
-            disk = self._on_disk(candidate)
-            if disk is None or not _within(disk, root):
-                continue
-            if self.calls.loader.exists(disk):
-                # A file that is no script pipwarden reads (a binary, a Python program) is
-                # a command like any other.
-                scopes = self.calls.loader.load(disk)
-                return _Called(disk, candidate, call, scopes) if scopes else None
-        return None
+        where = Where(
+            session.cwd,
+            session.env,
+            self.here.script_dir,
+            self.state.files if self.scope.image_paths else None,
+        )
+        return called_file(command, where, self.calls.loader)
 
-    def _on_disk(self, path: str) -> str | None:
-        """Where the repository holds `path` of the Script's filesystem."""
-        if not self.scope.image_paths:
-            return path
-        for files in self.state.files:  # the newest COPY first
-            inside = self._copied_from(files, path)
-            if inside is None:
-                continue
-            for context in files.contexts:
-                if not _within(context, self._root):
-                    break
-                found = posixpath.normpath(posixpath.join(context, inside))
-                if self.calls is not None and self.calls.loader.exists(found):
-                    return found
-        return None
-
-    def _copied_from(self, files: Files, path: str) -> str | None:
-        """The path in the build context that `files` put at `path`, if it did."""
-        import fnmatch
-
-        target, source = files.target.rstrip("/") or "/", files.source
-        inside = posixpath.relpath(path, target) if _within(path, target) else None
-        if any(c in source for c in "*?["):  # `COPY *.sh /tmp/`
-            pattern = posixpath.basename(source)
-            if files.into and inside and "/" not in inside and fnmatch.fnmatchcase(inside, pattern):
-                return posixpath.join(posixpath.dirname(source), inside)
-            return None
-        if path == posixpath.join(target, posixpath.basename(source)) or (
-            path == target and not files.into
-        ):  # `COPY install.sh /tmp/` or `/tmp/install.sh` (or into a directory /tmp)
-            return source
-        # `COPY scripts/ /opt/scripts/`: a directory's content
-        return posixpath.join(source, inside) if inside and inside != "." else None
-
-    @property
-    def _root(self) -> str:
-        assert self.calls is not None
-        return self.calls.loader.root
-
-    def _follow(self, called: _Called, command: Command, session: _Session) -> Iterator[RuleHit]:
+    def _follow(self, called: Called, command: Command, path: Path) -> tuple[Hits, list[Path]]:
+        """A repository file a command runs or sources: its Scripts in this state (sourced,
+        in this shell, whose paths go on after it; run, in a child process, whose changes to
+        the machine come back)."""
         assert self.calls is not None
         here, calls, call = self.here, self.calls, called.call
         if called.disk in here.trail or len(here.trail) > MAX_CALL_DEPTH:
             why = "a cycle" if called.disk in here.trail else f"deeper than {MAX_CALL_DEPTH} calls"
             calls.loader.note(f"{called.disk}: not followed from {here.path}: {why}")
-            return
-        state = self.state
-        user = self._user(command)
+            return [], [path]
+        state, session = path.state, path.session
+        user, origin = self._user(command, session)
         if not call.sourced:
             entry = (
                 called.disk,
@@ -641,7 +769,7 @@ class _Walk:
                 state.windows,
             )
             if entry in calls.seen:
-                return
+                return [], [path]
             calls.seen.add(entry)
         verb = "sources" if call.sourced else "runs"
         who = f" as {user}" if user is not None and not call.sourced else ""
@@ -654,43 +782,57 @@ class _Walk:
             command.elevated_by or here.sudo,
             (*here.trail, called.disk),
         )
-        outer_user, outer_origin = state.user, state.user_origin
-        if user != state.user:
-            state.user, state.user_origin = user, command.elevated_by
-        try:
-            for scope in called.scopes:
-                walk = _Walk(self._callee(scope), self.rules, state, calls, inner)
-                for item in scope.items:
-                    if not isinstance(item, Script):
-                        continue
-                    shell = call.shell or item.shell or command.script.shell
-                    script = item._replace(shell=shell, container=command.script.container)
-                    if script.container is not None:
-                        continue  # text run elsewhere by the callee; its own file says where
-                    target = session if call.sourced else session.child()
-                    yield from walk._called(walk._run_script(script, target))
-        finally:
-            state.user, state.user_origin = outer_user, outer_origin
+        if call.sourced:
+            paths = [path]
+        else:
+            child = path.fork()
+            child.session = session.child(clean=command.env_reset)
+            if user != state.user:
+                child.session.runs_as = (user, origin)
+            paths = [child]
+        hits: Hits = []
+        for scope in called.scopes:
+            walk = _Walk(self._callee(scope), self.rules, path.state, calls, inner)
+            walk.function_stack = self.function_stack
+            for item in scope.items:
+                if not isinstance(item, Script):
+                    continue
+                shell = call.shell or item.shell or command.script.shell
+                script = item._replace(shell=shell, container=command.script.container)
+                if script.container is not None:
+                    continue  # text run elsewhere by the callee; its own file says where
+                walk.current_script = script
+                found, paths = walk._walk(program(script).body, paths)
+                hits.extend(walk._called(found))
+        self.state = path.state
+        if call.sourced:
+            return hits, paths
+        path.state = merged(paths).state
+        self.state = path.state
+        return hits, [path]
 
-    def _call_item(self, item: Call) -> Iterator[RuleHit]:
+    def _call_item(self, item: Call) -> Hits:
         """A local composite action: its steps run in this job, one after another."""
         if self.calls is None or item.path in self.here.trail:
-            return
+            return []
         if len(self.here.trail) > MAX_CALL_DEPTH:
             self.calls.loader.note(f"{item.path}: not followed: deeper than {MAX_CALL_DEPTH} calls")
-            return
+            return []
         scopes = self.calls.loader.load(item.path)
         if not scopes:
-            return
+            return []
         inner = _Here(
             item.path,
             None,
             Related(item.span, "runs this action in the job"),
             trail=(*self.here.trail, item.path),
         )
+        hits: Hits = []
         for scope in scopes:
             walk = _Walk(self._callee(scope), self.rules, self.state, self.calls, inner)
-            yield from walk._called(walk.run())
+            hits.extend(walk._called(walk.run()))
+            self.state = walk.state
+        return hits
 
     def _callee(self, scope: Scope) -> Scope:
         """A called file's Scope as it runs here: in the caller's image, path space and
@@ -704,35 +846,45 @@ class _Walk:
             host=caller.host,
         )
 
-    def _called(self, hits: Iterator[RuleHit]) -> Iterator[RuleHit]:
+    def _called(self, hits: Hits) -> Hits:
         """Hits in a called file, with the call as a related location (outermost first, as
         each caller adds its own) and named in the message by the one that runs the line."""
         call = self.here.call
         assert call is not None
         verb = "sourced" if self.here.sourced else "run"
+        result = []
         for rule_hit in hits:
             hit = rule_hit.hit
             message = hit.message
             if not rule_hit.called:
                 message += f" ({verb} by line {line_ref(call.span.start)})"
-            yield RuleHit(
-                rule_hit.rule,
-                hit._replace(message=message, related=(call, *hit.related)),
-                called=True,
+            result.append(
+                rule_hit._replace(
+                    hit=hit._replace(message=message, related=(call, *hit.related)),
+                    called=True,
+                )
             )
+        return result
 
     # What commands change -------------------------------------------------------------------
 
-    def _assign(self, command: Command, session: _Session) -> None:
+    def _assign(self, command: Command, path: Path, exported: bool) -> None:
+        session = path.session
         for assignment in command.assignments:
             value = _assigned_value(assignment.value.raw if assignment.value else "")
-            session.env[assignment.name] = value
+            text = assignment.value.text if assignment.value else ""
+            session.set(assignment.name, value if text is None else text, assignment.span, exported)
+            if text is None:
+                session.values[assignment.name] = None
+            else:
+                said = f"{assignment.name} is `{text}`" if text else f"{assignment.name} is empty"
+                path.with_event(Event("set", assignment.name, said, assignment.span))
             venv = self._venv_from_variable(assignment.name, value, assignment.span)
             if venv is not None:
                 session.venv = venv
                 session.activated = venv
 
-    def _persist(self, command: Command, session: _Session) -> None:
+    def _persist(self, command: Command, session: Session) -> None:
         """`echo "$PWD/.venv/bin" >> "$GITHUB_PATH"` and the like: state for later Scripts."""
         words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
         if command.program == "printf" and words:
@@ -748,7 +900,7 @@ class _Walk:
                 self._apply_persisted(persist, written[len(persist.marker) :], command, session)
 
     def _apply_persisted(
-        self, persist: Persist, written: str, command: Command, session: _Session
+        self, persist: Persist, written: str, command: Command, session: Session
     ) -> None:
         state = self.state
         written = written.strip()
@@ -780,19 +932,40 @@ class _Walk:
             state.venv = venv
             state.lost_activation = None
 
-    def _effects(self, command: Command, pip: PipCall | None, session: _Session) -> None:
-        state = self.state
-        program = command.program
-        if program in ("export", "declare", "typeset", "local", "readonly"):
-            self._assign(command, session)
+    def _effects(self, command: Command, pip: PipCall | None, path: Path) -> None:
+        state, session = self.state, path.session
+        program_name = command.program
+        if program_name in ("export", "declare", "typeset", "local", "readonly"):
+            exported = program_name == "export" or any(w.text == "-x" for w in command.words[1:])
+            self._assign(command, path, exported)
+            if exported:  # `export NAME`: a variable set before is now exported
+                session.exported.update(w.text for w in command.words[1:] if w.text)
             return
-        if program in _DIRECTORY_COMMANDS:
+        if program_name in _DIRECTORY_COMMANDS:
             words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
-            named = _expanded(words[0], session.env, self.here.script_dir) if words else None
-            session.cwd = _joined(session.cwd, named) if program != "popd" and named else None
+            named = expanded(words[0], session.env, self.here.script_dir) if words else None
+            session.cwd = joined(session.cwd, named) if program_name != "popd" and named else None
             return
-        if program in _OUTPUT_COMMANDS:
+        if program_name in _OUTPUT_COMMANDS:
             self._persist(command, session)
+            return
+        if program_name == "alias":
+            for word in command.words[1:]:
+                name, has_value, value = (word.text or "").partition("=")
+                if has_value:
+                    session.aliases[name] = (value, word.span)
+            return
+        if program_name == "unalias":
+            for word in command.words[1:]:
+                session.aliases.pop(word.text or "", None)
+            return
+        if program_name == "shopt" and command.texts()[1:3] == ["-s", "expand_aliases"]:
+            session.expand_aliases = True
+            return
+        if program_name == "read":
+            for word in command.words[1:]:
+                if word.text and not word.text.startswith("-"):
+                    session.set(word.text, None, word.span)
             return
         created = commands.venv_created(command)
         if created is not None and created.text is not None:
@@ -805,6 +978,8 @@ class _Walk:
             venv = Venv(activation.venv, "conda" if activation.conda else "activate", command.span)
             session.venv = session.activated = venv
             state.lost_activation = None
+            where = activation.venv or "the venv"
+            path.with_event(Event("activate", "", f"{where} is activated", command.span))
             return
         if commands.sources_venv_helper(command):
             session.venv, session.venv_known = None, False
@@ -814,7 +989,7 @@ class _Walk:
             session.venv = None
             session.venv_known = True
             return
-        if program == "unset":
+        if program_name == "unset":
             for word in command.words[1:]:
                 if (
                     word.text in ("VIRTUAL_ENV", "CONDA_PREFIX")
@@ -822,6 +997,9 @@ class _Walk:
                     and session.venv.how != "PATH"
                 ):
                     session.venv = None
+                if word.text:
+                    session.env.pop(word.text, None)
+                    session.values.pop(word.text, None)
             return
         user = commands.user_created(command)
         if user is not None:
@@ -855,8 +1033,8 @@ class _Walk:
             state.python = "conda"
             state.python_origin = command.span
             return
-        as_root = state.user == "root" and command.run_as in (None, "root")
-        if pip is not None and pip.installs and pip.has("--user") and as_root:
+        user_name, _ = self._user(command, session)
+        if pip is not None and pip.installs and pip.has("--user") and user_name == "root":
             state.root_user_installs.append(pip)
 
     def _distro_python(self, packages: tuple[str, ...], span: Span) -> None:
@@ -917,6 +1095,53 @@ class _Walk:
         )
 
 
+def _decided(outcome: str, test: Test | None, path: Path) -> str:
+    """A part's outcome on a path: a test of a variable the path knows is decided."""
+    if outcome != "either" or test is None:
+        return outcome
+    verdict = test.verdict(path.session.lookup(test.name))
+    return "either" if verdict is None else ("ok" if verdict else "fail")
+
+
+def _functions(node: ProgramNode) -> Iterator[Function]:
+    """The function definitions anywhere in a program."""
+    if isinstance(node, Function):
+        yield node
+        yield from _functions(node.body)
+    elif isinstance(node, Seq):
+        for item in node.items:
+            yield from _functions(item)
+    elif isinstance(node, Fork):
+        for arm in node.arms:
+            yield from _functions(arm)
+    elif isinstance(node, Chain):
+        for part in (node.first, *(p for _, p, _ in node.rest)):
+            yield from _functions(part)
+    elif isinstance(node, (Loop, Child)):
+        yield from _functions(node.body)
+
+
+def _first_span(node: ProgramNode) -> Span | None:
+    """Where a node's first command stands, for a branch's label."""
+    if isinstance(node, Simple):
+        return node.span
+    if isinstance(node, Ready):
+        return node.command.span
+    if isinstance(node, Function):
+        return node.span
+    if isinstance(node, Fork):
+        return node.span
+    if isinstance(node, Chain):
+        return _first_span(node.first)
+    if isinstance(node, Seq):
+        for item in node.items:
+            found = _first_span(item)
+            if found is not None:
+                return found
+        return None
+    return _first_span(node.body)
+
+
 def _python_kind(environment: Environment | None) -> str | None:
     """Where the Python `python`/`pip` find comes from, for the rules: a hosted runner's own
     ("runner"), an image's ("official", "conda", "managed"), or None: none known."""
@@ -927,106 +1152,8 @@ def _python_kind(environment: Environment | None) -> str | None:
     return environment.python
 
 
-Assumptions = tuple[tuple[str, str, Span], ...]
-
-
-def _merge_readings(
-    group: list[tuple[Assumptions, list[RuleHit]]], count: int
-) -> Iterator[RuleHit]:
-    """One finding per rule and place across the readings of a command; one that holds for
-    only some readings names the values it needs: "when PIP_SUDO is `sudo -H` (line 4)"."""
-    seen: dict[tuple[str, Span], list[tuple[Assumptions, RuleHit]]] = {}
-    for assumptions, hits in group:
-        for rule_hit in hits:
-            key = (rule_hit.rule.code, rule_hit.hit.span)
-            seen.setdefault(key, []).append((assumptions, rule_hit))
-    for found in seen.values():
-        assumptions, first = found[0]
-        if len(found) == count or not assumptions:
-            yield first
-            continue
-        when = " and ".join(
-            f"{name} is {f'`{value}`' if value else 'empty'} (line {line_ref(span.start)})"
-            for name, value, span in assumptions
-        )
-        hit = first.hit
-        yield first._replace(
-            hit=hit._replace(
-                message=f"{hit.message} (when {when})",
-                related=(
-                    *hit.related,
-                    *(Related(span, f"{name} assigned here") for name, _, span in assumptions),
-                ),
-            )
-        )
-
-
-class _Called(NamedTuple):
-    disk: str  # the repository file
-    named: str  # its path where the Script runs
-    call: commands.ScriptCall
-    scopes: Sequence[Scope]  # what it holds, at its own offset base
-
-
 _DIRECTORY_COMMANDS = frozenset({"cd", "pushd", "popd"})
-
-
-def _with_calls(wanted: Wanted) -> Wanted:
-    def wanted_with_calls(name: str) -> bool:
-        return wanted(name) or name in _DIRECTORY_COMMANDS or commands.runs_file(name)
-
-    return wanted_with_calls
-
-
-def _within(path: str, directory: str) -> bool:
-    return path == directory or path.startswith(directory.rstrip("/") + "/")
-
-
-def _joined(cwd: str | None, path: str | None) -> str | None:
-    """`cd path` from `cwd`; None when either is unknown (a relative path from nowhere)."""
-    if path is None or "$" in path or path.startswith("~"):
-        return None
-    if path.startswith("/"):
-        return posixpath.normpath(path)
-    return posixpath.normpath(posixpath.join(cwd, path)) if cwd is not None else None
-
-
-# `$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, `${0%/*}`: the running
-# script's own directory (quotes removed first).
-_DIRNAME = r"\$\(\s*dirname\s+(?:--\s+)?\$\{?(?:0|BASH_SOURCE(?:\[0\])?)\}?\s*\)"
-_SCRIPT_DIR = re.compile(
-    rf"\$\(\s*cd\s+(?:-P\s+)?(?:--\s+)?{_DIRNAME}(?:\s*&?>\s*/dev/null)?\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\)"
-    rf"|{_DIRNAME}|\$\{{(?:0|BASH_SOURCE(?:\[0\])?)%/\*\}}"
-)
-
-
-def _expanded(word: Word, env: dict[str, str | None], script_dir: str | None) -> str | None:
-    """A path word's value with the variables the shell is known to hold and the script's own
-    directory put in; None when part of it cannot be known."""
-    if word.text is not None:
-        return word.text
-    value = word.raw.replace('"', "").replace("'", "")
-    if script_dir is not None:
-        value = _SCRIPT_DIR.sub(lambda _: script_dir, value)
-
-    def known(match: re.Match[str]) -> str:
-        found = env.get(match.group(1) or match.group(2))
-        return found if found is not None else match.group(0)
-
-    for _ in range(3):  # ROOT=$BASE/x: a few levels
-        if "$" not in value:
-            return value
-        value = _REFERENCE.sub(known, value)
-        if script_dir is not None:
-            value = _SCRIPT_DIR.sub(lambda _: script_dir, value)
-    return value if "$" not in value and "`" not in value else None
-
-
 _OUTPUT_COMMANDS = frozenset({"echo", "printf"})
-
-
-def _with_output_commands(program: str) -> bool:
-    return program in _OUTPUT_COMMANDS or commands.relevant_program(program)
 
 
 def _assigned_value(raw: str) -> str:

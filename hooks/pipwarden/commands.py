@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from pipwarden import pip_options
 from pipwarden.model import Span
 from pipwarden.shell import SHELLS
-from pipwarden.shell.parse import Command, Word
+from pipwarden.shell.command import Command, Word
 
 _PIP_PROGRAM = re.compile(r"pip(\d+(\.\d+)?)?(\.exe)?")
 _PYTHON_PROGRAM = re.compile(r"(python|pypy)(\d+(\.\d+)?)?(\.exe)?|py")

@@ -14,7 +14,7 @@ from typing import ClassVar, NamedTuple
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment, Python, resolve
 from pipwarden.model import Hit, Related, Severity, Span
-from pipwarden.shell.parse import Command
+from pipwarden.shell.command import Command
 from pipwarden.shell.session import Boundary, PythonUse
 
 
@@ -166,6 +166,16 @@ class Rule:
         import textwrap  # only `pipwarden rule` and SARIF read the explanations
 
         return textwrap.dedent(cls.__doc__ or "").strip()
+
+
+class RuleHit(NamedTuple):
+    """A rule's hit where the analysis made it."""
+
+    rule: Rule
+    hit: Hit
+    called: bool = False  # in a file another one runs, its call already named
+    # The shell functions it was made in, each with the call that ran it, outermost first.
+    functions: tuple[tuple[str, Span], ...] = ()
 
 
 def code(text: str) -> str:

@@ -17,7 +17,7 @@ from pipwarden.rules.base import (
     code,
     evidence,
 )
-from pipwarden.shell.parse import Word
+from pipwarden.shell.command import Word
 
 
 def _installs_into_interpreter(pip: PipCall) -> bool:

@@ -1,5 +1,7 @@
-"""tree-sitter-bash → Commands: argv words with exact file spans, wrappers unwrapped, nested
-shell strings (`bash -c '...'`, `sh <<EOF`) analysed as Scripts of their own.
+"""tree-sitter-bash → a Program: the simple commands of a Script with exact file spans, in the
+structure that decides which of them run and in which shell: sequences, branches (`if`,
+`case`, `&&`, `||`), loops, subshells and pipelines (whose changes do not come back), function
+definitions. Words are read as written; the analysis reads variables in them (`expand`).
 
 Only the stable node API is used (`type`, `children`, byte offsets, `has_error`); the Query API
 changed in tree-sitter 0.25. tree-sitter rejects a few percent of the scripts bash accepts; the
@@ -12,79 +14,109 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipwarden.model import Span
-from pipwarden.shell import SHELLS
-from pipwarden.shell.remote import payload
-from pipwarden.shell.session import Container, OffsetMap, Script, ScriptBuilder
+from pipwarden.shell.command import Assignment, Command, Ready, Redirect, Word
+from pipwarden.shell.expand import Simple, readings
+from pipwarden.shell.session import OffsetMap, Script
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser
+    from tree_sitter import Node as TreeNode
+    from tree_sitter import Parser
 
 
-class Word(NamedTuple):
-    """One shell word. `text` is its value after quote removal, or None when it depends on an
-    expansion (`$VAR`, `$(...)`) that only the running shell knows."""
-
-    text: str | None
-    raw: str
-    span: Span
-    # Where the word's text stands verbatim in the file, for an edit (None: nowhere).
-    edit_span: Span | None = None
+# --------------------------------------------------------------------------------------------
+# The Program
 
 
-class Assignment(NamedTuple):
+class Seq(NamedTuple):
+    """Nodes run one after another in the same shell."""
+
+    items: tuple[ProgramNode, ...]
+
+
+class Test(NamedTuple):
+    """A test of one variable the analysis may know: `[ "$X" == "1" ]` (`=`, `!=`), `[ -n
+    "$X" ]`, `[ -z "${X:-}" ]`; `default` is what `${X:-default}` gives when X is unset."""
+
     name: str
-    value: Word | None
-    span: Span
-
-
-class Redirect(NamedTuple):
     operator: str
-    target: Word
+    value: str
+    default: str | None = None
+
+    def verdict(self, values: tuple[tuple[str, object], ...] | None) -> bool | None:
+        """Whether the test passes with the values the variable may hold; None: not known."""
+        if values is None:
+            return None
+        answers = {self._passes(value) for value, _ in values}
+        return answers.pop() if len(answers) == 1 else None
+
+    def _passes(self, value: str) -> bool:
+        if not value and self.default is not None:
+            value = self.default
+        if self.operator == "-n":
+            return value != ""
+        if self.operator == "-z":
+            return value == ""
+        return (value == self.value) == (self.operator in ("=", "=="))
 
 
-class Reading(NamedTuple):
-    """One of several readings of a command whose words hold shell variables with more than
-    one possible value (`$PIP_SUDO pip install` where PIP_SUDO is "" or "sudo -H"):
-    `assumptions` names, for this reading, each such variable's value and its assignment.
-    The readings of one command share `group` and are yielded one after another."""
+class Fork(NamedTuple):
+    """Arms of which one runs, or none unless `exhaustive`: `if`/`elif`/`else`, `case`. Where
+    the `if` tests one variable, `test` says how, and the first arm runs when it passes."""
 
-    group: int
-    count: int
-    assumptions: tuple[tuple[str, str, Span], ...]
-
-
-class Command(NamedTuple):
-    """A simple command after unwrapping sudo, env, time, nice, exec, command, xargs, timeout,
-    nohup. `words[0]` is the program; `elevated_by` is the `sudo` word that runs it as root
-    (possibly in an enclosing script), `run_as` the user sudo switches to."""
-
-    words: tuple[Word, ...]
-    assignments: tuple[Assignment, ...]
-    redirects: tuple[Redirect, ...]
-    script: Script
+    arms: tuple[Seq, ...]
+    exhaustive: bool
     span: Span
-    elevated_by: Span | None = None
-    run_as: str | None = None
-    # The wrapper words unwrapped off the front (`sudo -H`, `env X=1`), in order.
-    wrappers: tuple[Word, ...] = ()
-    reading: Reading | None = None
+    test: Test | None = None
 
-    @property
-    def name(self) -> str | None:
-        return self.words[0].text if self.words else None
 
-    @property
-    def program(self) -> str | None:
-        """The program's base name: `/usr/bin/pip3` → `pip3`."""
-        name = self.name
-        return name.rsplit("/", 1)[-1] if name else None
+class Chain(NamedTuple):
+    """`a && b || c`: `first` runs; each further part runs or not by the operator before it
+    and the success of what ran before (see `_Builder._outcome`)."""
 
-    def texts(self) -> list[str | None]:
-        return [w.text for w in self.words]
+    first: ProgramNode
+    outcome: str
+    rest: tuple[tuple[str, ProgramNode, str], ...]
+    # The test each part is (None for a part that is none), first included.
+    tests: tuple[Test | None, ...] = ()
+
+
+class Loop(NamedTuple):
+    """A body that runs any number of times, none included."""
+
+    body: Seq
+
+
+class Child(NamedTuple):
+    """A body run in a subshell (`( ... )`, a pipeline's parts, `&`, `$( ... )`): it starts
+    from this shell's state, and what it changes does not come back."""
+
+    body: Seq
+
+
+class Function(NamedTuple):
+    """`name() { body; }`: the body runs where the name is called, in the caller's shell (a
+    body in parentheses, in a subshell of it). `script` is the Script it is written in."""
+
+    name: str
+    body: Seq
+    subshell: bool
+    span: Span
+    script: Script
+
+
+ProgramNode = Simple | Seq | Fork | Chain | Loop | Child | Function | Ready
+
+
+class Program(NamedTuple):
+    script: Script
+    body: Seq
+    # Names the script defines as functions or aliases anywhere: a command by such a name
+    # is never passed over.
+    defined: frozenset[str]
 
 
 @functools.cache
@@ -138,40 +170,18 @@ class _Source:
     def char(self, byte_offset: int) -> int:
         return byte_offset if self._chars is None else self._chars[byte_offset]
 
-    def node_text(self, node: Node) -> str:
+    def node_text(self, node: TreeNode) -> str:
         return self.text[self.char(node.start_byte) : self.char(node.end_byte)]
 
     def span(self, start: int, end: int) -> Span:
         """File span of the character range [start, end) of this script."""
         return self.script.offsets.span(start, end)
 
-    def node_span(self, node: Node) -> Span:
+    def node_span(self, node: TreeNode) -> Span:
         return self.span(self.char(node.start_byte), self.char(node.end_byte))
 
-    def node_edit_span(self, node: Node) -> Span | None:
+    def node_edit_span(self, node: TreeNode) -> Span | None:
         return self.script.offsets.verbatim(self.char(node.start_byte), self.char(node.end_byte))
-
-
-Wanted = Callable[[str], bool]
-
-
-def parse_script(script: Script, wanted: Wanted | None = None) -> list[Command]:
-    """Every simple command of `script` and of the scripts nested in it, in source order.
-
-    `wanted` says which programs the caller cares about (given the name as written, a path
-    or a base name; for a name built from expansions, its raw text); other commands are
-    passed over without building their words, which is most of what a long script costs.
-    Commands with variable assignments are always kept.
-    """
-    if not script.text.strip():
-        return []
-    if script.shell in ("pwsh", "cmd"):
-        from pipwarden.shell.windows import read_commands  # never a bash parse of them
-
-        return read_commands(script)
-    source = _Source(script)
-    tree = _parser().parse(source.data)
-    return list(_Walker(source, wanted).program(tree.root_node))
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,7 +196,7 @@ def _unescape_unquoted(raw: str) -> str:
     return _UNQUOTED_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), raw)
 
 
-def _static_value(node: Node, source: _Source) -> str | None:
+def _static_value(node: TreeNode, source: _Source) -> str | None:
     kind = node.type
     if kind in ("word", "number", "variable_name"):
         return _unescape_unquoted(source.node_text(node))
@@ -211,538 +221,559 @@ def _static_value(node: Node, source: _Source) -> str | None:
         return "".join(parts)
     if kind == "command_name":
         return _static_value(node.children[0], source) if node.children else None
+    if kind == "command_substitution":
+        # `$(command -v pip3)`, `$(which pip)`, `` `which pip` ``: the PATH's program itself.
+        found = _LOOKUP.fullmatch(source.node_text(node))
+        return (found.group(1) or found.group(2)) if found else None
     return None
 
 
-def _word(node: Node, source: _Source) -> Word:
+_LOOKUP = re.compile(
+    r"\$\(\s*(?:command\s+-v|which|type\s+-P)\s+([\w.+-]+)\s*\)"
+    r"|`\s*(?:command\s+-v|which|type\s+-P)\s+([\w.+-]+)\s*`"
+)
+
+
+def _word(node: TreeNode, source: _Source) -> Word:
     return Word(
         _static_value(node, source),
         source.node_text(node),
         source.node_span(node),
         source.node_edit_span(node),
+        node.type,
+        source.char(node.start_byte),
     )
 
 
-# --------------------------------------------------------------------------------------------
-# Wrappers: commands that run another command given as their arguments.
-
-# For each wrapper, the options that take a separate value.
-_WRAPPER_OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
-    "sudo": frozenset(
-        [
-            "-u",
-            "-g",
-            "-C",
-            "-D",
-            "-p",
-            "-r",
-            "-t",
-            "-U",
-            "-T",
-            "-R",
-            "-h",
-            "--user",
-            "--group",
-            "--close-from",
-            "--chdir",
-            "--prompt",
-            "--role",
-            "--type",
-            "--other-user",
-            "--command-timeout",
-            "--chroot",
-            "--host",
-        ]
-    ),
-    "doas": frozenset({"-u", "-C"}),
-    "env": frozenset({"-u", "-C", "-S", "--unset", "--chdir", "--split-string"}),
-    "time": frozenset({"-f", "-o", "--format", "--output"}),
-    "nice": frozenset({"-n", "--adjustment"}),
-    "exec": frozenset({"-a"}),
-    "command": frozenset(),
-    "nohup": frozenset(),
-    "xargs": frozenset(
-        [
-            "-I",
-            "-L",
-            "-n",
-            "-P",
-            "-s",
-            "-d",
-            "-a",
-            "-E",
-            "--arg-file",
-            "--delimiter",
-            "--max-args",
-            "--max-procs",
-            "--max-chars",
-            "--max-lines",
-            "--replace",
-            "--eof",
-        ]
-    ),
-    "timeout": frozenset({"-s", "-k", "--signal", "--kill-after"}),
-    "stdbuf": frozenset({"-i", "-o", "-e"}),
-    # Init processes of containers (`ENTRYPOINT ["/sbin/tini", "--", "/app/boot.sh"]`), and
-    # the user switches of entrypoint scripts (`gosu app python app.py`).
-    "tini": frozenset({"-p", "-e"}),
-    "dumb-init": frozenset({"-r", "--rewrite"}),
-    "gosu": frozenset(),
-    "su-exec": frozenset(),
-}
-# Wrappers whose first operand is the user the command runs as.
-_USER_SWITCHES = frozenset({"gosu", "su-exec"})
-_ELEVATING = frozenset({"sudo", "doas"})
-# Options after which the wrapper runs no command at all.
-_NO_COMMAND_OPTIONS = {
-    "sudo": frozenset({"-l", "-v", "-k", "-K", "-V", "--list", "--validate", "--version"}),
-    "command": frozenset({"-v", "-V"}),
-}
+def program(script: Script) -> Program:
+    """The Program of a Script, read once however often the Script is walked (a script that
+    several files run, a function called several times)."""
+    key = id(script)
+    cached = _PROGRAMS.get(key)
+    if cached is not None and cached.script is script:
+        return cached
+    built = _build(script)
+    if len(_PROGRAMS) >= _CACHE_SIZE:
+        _PROGRAMS.pop(next(iter(_PROGRAMS)))
+    _PROGRAMS[key] = built
+    return built
 
 
-class _Unwrapped(NamedTuple):
-    words: list[Word]
-    assignments: list[Assignment]
-    elevated_by: Span | None
-    run_as: str | None
-    wrappers: list[Word]
+_CACHE_SIZE = 4096
+_PROGRAMS: dict[int, Program] = {}
 
 
-def _unwrap(words: list[Word], assignments: list[Assignment]) -> _Unwrapped | None:
-    """Strip wrappers off the front of `words`; None if a wrapper runs nothing."""
-    elevated_by: Span | None = None
-    run_as: str | None = None
-    wrappers: list[Word] = []
-    while words:
-        name = words[0].text
-        program = name.rsplit("/", 1)[-1] if name else None
-        if program not in _WRAPPER_OPTIONS_WITH_VALUE:
-            break
-        with_value = _WRAPPER_OPTIONS_WITH_VALUE[program]
-        wrapper = words[0]
-        i = 1
-        user: str | None = "root"
-        while i < len(words):
-            text = words[i].text
-            if text is None:
-                return None  # an option we cannot read: the wrapped command is unknown
-            if text == "--":
-                i += 1
-                break
-            if program in ("env", "sudo") and _is_assignment(text):
-                name_, _, value = text.partition("=")
-                assignment = Assignment(name_, _value_word(words[i], value), words[i].span)
-                assignments = [*assignments, assignment]
-                i += 1
-                continue
-            if not text.startswith("-") or text == "-":
-                break
-            if text in _NO_COMMAND_OPTIONS.get(program, ()):
-                return None
-            option, has_inline, value = text.partition("=")
-            if option in with_value and not has_inline:
-                value_word = words[i + 1] if i + 1 < len(words) else None
-                value = value_word.text if value_word else None
-                i += 2
-            else:
-                i += 1
-            if program in _ELEVATING and option in ("-u", "--user"):
-                user = value
-            if program == "nice" and re.fullmatch(r"-\d+", text):
-                continue
-        if program == "timeout" and i < len(words):
-            i += 1  # the duration
-        if program in _USER_SWITCHES and i < len(words):
-            run_as = _user_of(words[i].text)
-            elevated_by = wrapper.span if run_as == "root" else None
-            i += 1
-        if program in _ELEVATING:
-            elevated_by = wrapper.span if user in ("root", "0") else elevated_by
-            run_as = user
-        wrappers.extend(words[:i])
-        words = words[i:]
-    if not words:
-        return None
-    return _Unwrapped(words, assignments, elevated_by, run_as, wrappers)
+def _build(script: Script) -> Program:
+    if not script.text.strip():
+        return Program(script, Seq(()), frozenset())
+    if script.shell in ("pwsh", "cmd"):
+        from pipwarden.shell.windows import read  # never a bash parse of them
+
+        return Program(script, Seq(tuple(read(script))), frozenset())
+    source = _Source(script)
+    tree = _parser().parse(source.data)
+    defined = frozenset(
+        m.group(1) or m.group(2) or m.group(3) for m in _DEFINITION.finditer(script.text)
+    )
+    builder = _Builder(source, defined)
+    return Program(script, Seq(tuple(builder.program(tree.root_node))), defined)
 
 
-def _user_of(spec: str | None) -> str | None:
-    """`app`, `app:app`, `1000:1000` → the user; None when unknown."""
-    name = spec.split(":", 1)[0] if spec else None
-    return "root" if name in ("root", "0") else name or None
+# `name() {`, `function name`, `alias name=`: names that may run something other than the
+# program they name.
+_DEFINITION = re.compile(
+    r"(?m)^[ \t]*(?:function[ \t]+)?([\w.:-]+)[ \t]*\(\s*\)|\bfunction[ \t]+([\w.:-]+)"
+    r"|\balias[ \t]+([\w.:-]+)="
+)
 
 
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+def parse_script(script: Script) -> list[Command]:
+    """Every simple command of `script`, in source order, each read once with its variables
+    unknown (for a look over a Scope, not for judging one: branches, functions and the shell
+    each command runs in are the analysis's business)."""
+    return list(commands_in(program(script).body, script))
 
 
-def _is_assignment(text: str) -> bool:
-    return _ASSIGNMENT.match(text) is not None
+def commands_in(node: ProgramNode, script: Script) -> Iterator[Command]:
+    if isinstance(node, Simple):
+        for command, _ in readings(node, script, _unknown):
+            yield command
+    elif isinstance(node, Ready):
+        yield node.command
+    elif isinstance(node, Fork):
+        for arm in node.arms:
+            yield from commands_in(arm, script)
+    elif isinstance(node, Chain):
+        yield from commands_in(node.first, script)
+        for _, part, _ in node.rest:
+            yield from commands_in(part, script)
+    elif isinstance(node, Seq):
+        for item in node.items:
+            yield from commands_in(item, script)
+    else:
+        yield from commands_in(node.body, script)
 
 
-def _value_word(word: Word, value: str) -> Word:
-    start = word.span.end - len(value) if word.raw.endswith(value) else word.span.start
-    return Word(value, value, Span(start, word.span.end))
+def _unknown(name: str) -> None:
+    return None
 
 
 # --------------------------------------------------------------------------------------------
-# The walk
+# Building it
 
-
-# Where an assignment may not run, or may run more than once: its value is one possibility.
-_CONDITIONAL = frozenset(
+# Programs whose commands are always built: they run or change other commands, or say what a
+# path is. Everything else is built only when the analysis may care (see `_Builder._wanted`).
+_ALWAYS = frozenset(
     {
-        "if_statement",
-        "elif_clause",
-        "else_clause",
-        "case_item",
-        "for_statement",
-        "c_style_for_statement",
-        "while_statement",
-        "function_definition",
-        "list",
-        "subshell",
-        "pipeline",
+        "sudo",
+        "doas",
+        "env",
+        "time",
+        "nice",
+        "exec",
+        "command",
+        "nohup",
+        "xargs",
+        "timeout",
+        "stdbuf",
+        "tini",
+        "dumb-init",
+        "gosu",
+        "su-exec",
+        "busybox",
+        "docker",
+        "podman",
+        "kubectl",
+        "ssh",
+        "pdsh",
+        "pssh",
+        "parallel-ssh",
+        "clush",
+        "su",
+        "runuser",
+        "cd",
+        "pushd",
+        "popd",
+        "echo",
+        "printf",
+        "alias",
+        "unalias",
+        "shopt",
+        "read",
+        "eval",
     }
 )
-_EXPANSION = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
-_DECLARATIONS = frozenset({"export", "local", "declare", "typeset", "readonly"})
-MAX_READINGS = 16
 
 
-def _conditional(node: Node) -> bool:
-    parent = node.parent
-    while parent is not None and parent.type != "program":
-        if parent.type in _CONDITIONAL:
-            return True
-        parent = parent.parent
-    return False
-
-
-class _Walker:
-    def __init__(self, source: _Source, wanted: Wanted | None) -> None:
+class _Builder:
+    def __init__(self, source: _Source, defined: frozenset[str]) -> None:
         self.source = source
-        self.wanted = wanted
-        # Shell variables assigned in this script, in source order: the literal values that
-        # may reach here (with their assignments), or None where one cannot be known.
-        self.variables: dict[str, tuple[tuple[str, Span], ...] | None] = {}
-        self.readings = 0
+        self.defined = defined
 
-    def program(self, root: Node) -> Iterator[Command]:
-        for statement in root.children:
-            if statement.has_error:
-                yield from self._recover(statement)
-            else:
-                yield from self.walk(statement)
+    def program(self, root: TreeNode) -> Iterator[ProgramNode]:
+        yield from self._statements(root.children)
 
-    def walk(self, node: Node) -> Iterator[Command]:
-        kind = node.type
-        if kind in ("command", "declaration_command", "unset_command") or kind in (
-            "variable_assignment",
-            "variable_assignments",
-        ):
-            yield from self._command(node, ())
-        elif kind == "redirected_statement":
-            yield from self._redirected(node)
-        elif kind in ("comment", "heredoc_body"):
-            return
-        else:
-            for child in node.children:
-                yield from self.walk(child)
+    def _statements(self, children: list[TreeNode]) -> Iterator[ProgramNode]:
+        """The nodes of a list of statements; one followed by `&` runs in the background, in
+        a subshell."""
+        for index, child in enumerate(children):
+            if child.has_error:
+                yield from self._recover(child)
+                continue
+            node = self.node(child)
+            if node is None:
+                continue
+            following = children[index + 1] if index + 1 < len(children) else None
+            if following is not None and following.type == "&":
+                node = Child(Seq((node,)))
+            yield node
 
-    def _redirected(self, node: Node) -> Iterator[Command]:
-        body = node.child_by_field_name("body")
+    def node(self, tree: TreeNode) -> ProgramNode | None:
+        kind = tree.type
+        if kind in ("command", "declaration_command", "unset_command"):
+            return self._simple(tree, ())
+        if kind in ("variable_assignment", "variable_assignments"):
+            return self._simple(tree, ())
+        if kind == "redirected_statement":
+            return self._redirected(tree)
+        if kind in ("list",):
+            return self._list(tree)
+        if kind == "pipeline":
+            parts = [n for c in tree.children if c.is_named and (n := self.node(c)) is not None]
+            return Seq(tuple(Child(Seq((p,))) for p in parts)) if parts else None
+        if kind == "subshell":
+            return Child(Seq(tuple(self._statements(tree.children))))
+        if kind in ("compound_statement", "do_group"):
+            return Seq(tuple(self._statements(tree.children)))
+        if kind == "negated_command":
+            return self._sequence(tree.children)
+        if kind == "if_statement":
+            return self._if(tree)
+        if kind == "case_statement":
+            return self._case(tree)
+        if kind in ("while_statement", "until_statement"):
+            return self._while(tree)
+        if kind in ("for_statement", "c_style_for_statement", "select_statement"):
+            return self._for(tree)
+        if kind == "function_definition":
+            return self._function(tree)
+        if kind in ("comment", "heredoc_body") or not tree.is_named:
+            return None
+        # A test (`[[ ... ]]`), an arithmetic expression: only what its substitutions run.
+        found = self._substitutions_in(tree)
+        return Seq(found) if found else None
+
+    def _sequence(self, children: list[TreeNode]) -> Seq | None:
+        nodes = tuple(n for c in children if c.is_named and (n := self.node(c)) is not None)
+        return Seq(nodes) if nodes else None
+
+    def _list(self, tree: TreeNode) -> Chain:
+        """`a && b || c`: flattened, left to right, each part with what its success is."""
+        parts: list[tuple[str, ProgramNode, str]] = []
+        tests: list[Test | None] = []
+        self._chain(tree, "", parts, tests)
+        _, first, first_outcome = parts[0]
+        return Chain(first, first_outcome, tuple(parts[1:]), tuple(tests))
+
+    def _chain(
+        self,
+        tree: TreeNode,
+        operator: str,
+        parts: list[tuple[str, ProgramNode, str]],
+        tests: list[Test | None],
+    ) -> None:
+        for child in tree.children:
+            if child.type in ("&&", "||"):
+                operator = child.type
+            elif child.type == "list":
+                self._chain(child, operator, parts, tests)
+            elif child.is_named:
+                node = self.node(child) or Seq(())
+                parts.append((operator, node, self._outcome(child)))
+                tests.append(self._test(child))
+
+    def _test(self, tree: TreeNode) -> Test | None:
+        """The test `tree` is, where it tests one variable against a literal."""
+        if tree.type not in ("test_command", "command"):
+            return None
+        text = " ".join(self.source.node_text(tree).split())
+        found = _COMPARISON.fullmatch(text)
+        if found:
+            name, default = found.group("name"), found.group("default")
+            value = (found.group("value") or "").strip("\"'")
+            return Test(name, found.group("op"), value, default)
+        found = _EMPTINESS.fullmatch(text)
+        if found:
+            return Test(found.group("name"), found.group("op"), "", found.group("default"))
+        return None
+
+    def _outcome(self, tree: TreeNode) -> str:
+        """Whether a part of a list succeeds: "ok" (`true`), "fail" (`false`), "either" (a
+        test, whose answer is not known here), or "act": a command that does a job, taken to
+        succeed before `&&` and to maybe fail before `||` (a fallback is there for a
+        reason)."""
+        if tree.type == "negated_command":
+            inner = next((c for c in tree.children if c.is_named), None)
+            found = self._outcome(inner) if inner is not None else "either"
+            return {"ok": "fail", "fail": "ok"}.get(found, "either")
+        if tree.type == "test_command":
+            return "either"
+        if tree.type == "redirected_statement":
+            body = tree.child_by_field_name("body")
+            return self._outcome(body) if body is not None else "act"
+        if tree.type != "command":
+            return "act"
+        words = [c for c in tree.children if c.is_named and c.type != "variable_assignment"]
+        name = _static_value(words[0], self.source) if words else None
+        if name is None:
+            return "either"
+        program = name.rsplit("/", 1)[-1]
+        if program in ("true", ":"):
+            return "ok"
+        if program == "false":
+            return "fail"
+        if program in _TESTS:
+            return "either"
+        second = _static_value(words[1], self.source) if len(words) > 1 else None
+        if program == "command" and second in ("-v", "-V"):
+            return "either"
+        return "act"
+
+    def _if(self, tree: TreeNode) -> Seq:
+        """`if c; then a; elif d; then b; else e; fi`: c runs; then a, or d and then b or e."""
+        conditions, body, clauses = self._clause(tree)
+        return Seq((*conditions, self._arms(Seq(body), clauses, tree)))
+
+    def _condition_test(self, tree: TreeNode) -> Test | None:
+        """The test an `if` or `elif` asks, where its condition is one test of a variable."""
+        found = [c for c in tree.children if c.type in ("test_command", "command")]
+        before_then = []
+        for child in tree.children:
+            if child.type == "then":
+                break
+            if child.is_named:
+                before_then.append(child)
+        if len(before_then) != 1 or not found or before_then[0] is not found[0]:
+            return None
+        return self._test(before_then[0])
+
+    def _clause(
+        self, tree: TreeNode
+    ) -> tuple[list[ProgramNode], tuple[ProgramNode, ...], list[TreeNode]]:
+        """An `if` or `elif`: its condition, its body, and the `elif`/`else` clauses after it."""
+        conditions: list[ProgramNode] = []
+        body: list[ProgramNode] = []
+        clauses: list[TreeNode] = []
+        in_body = False
+        for child in tree.children:
+            if child.type == "then":
+                in_body = True
+            elif child.type in ("elif_clause", "else_clause"):
+                clauses.append(child)
+            elif child.is_named and (node := self.node(child)) is not None:
+                (body if in_body else conditions).append(node)
+        return conditions, tuple(body), clauses
+
+    def _arms(self, body: Seq, clauses: list[TreeNode], tree: TreeNode) -> Fork:
+        span = self.source.node_span(tree)
+        test = self._condition_test(tree)
+        if not clauses:
+            return Fork((body,), False, span, test)
+        first, rest = clauses[0], clauses[1:]
+        if first.type == "else_clause":
+            return Fork((body, self._else(first)), True, span, test)
+        conditions, inner, _ = self._clause(first)
+        arm = Seq((*conditions, self._arms(Seq(inner), rest, first)))
+        return Fork((body, arm), True, span, test)
+
+    def _else(self, tree: TreeNode) -> Seq:
+        return Seq(tuple(self._statements([c for c in tree.children if c.type != "else"])))
+
+    def _case(self, tree: TreeNode) -> Seq:
+        arms = []
+        exhaustive = False
+        subject: list[ProgramNode] = []
+        for child in tree.children:
+            if child.type == "case_item":
+                patterns = [c for c in child.children if c.is_named and c.type != "comment"]
+                # The patterns come before `)`; the statements after it.
+                close = next(
+                    (i for i, c in enumerate(child.children) if c.type == ")"), len(patterns)
+                )
+                body = [c for c in child.children[close + 1 :]]
+                if any(self.source.node_text(c) == "*" for c in child.children[:close]):
+                    exhaustive = True
+                arms.append(Seq(tuple(self._statements(body))))
+            elif child.is_named:
+                subject.extend(self._substitutions(child))
+        return Seq((*subject, Fork(tuple(arms), exhaustive, self.source.node_span(tree))))
+
+    def _while(self, tree: TreeNode) -> Seq:
+        condition = [
+            n
+            for c in tree.children
+            if c.is_named and c.type != "do_group" and (n := self.node(c)) is not None
+        ]
+        body = next((c for c in tree.children if c.type == "do_group"), None)
+        loop_body = self.node(body) if body is not None else None
+        inner = loop_body if isinstance(loop_body, Seq) else Seq(())
+        return Seq((*condition, Loop(Seq((*inner.items, *condition)))))
+
+    def _for(self, tree: TreeNode) -> Seq:
+        items: list[ProgramNode] = []
+        for child in tree.children:
+            if child.type == "variable_name":
+                name = self.source.node_text(child)
+                span = self.source.node_span(child)
+                # Each turn gives the variable a value nothing here knows.
+                unknown = Word(None, "$_", span)
+                items.append(Simple((), (Assignment(name, unknown, span),), (), span))
+            elif child.is_named and child.type != "do_group":
+                items.extend(self._substitutions(child))
+        body = next((c for c in tree.children if c.type == "do_group"), None)
+        loop_body = self.node(body) if body is not None else None
+        inner = loop_body if isinstance(loop_body, Seq) else Seq(())
+        assignments = tuple(i for i in items if isinstance(i, Simple))
+        return Seq(
+            (
+                *[i for i in items if not isinstance(i, Simple)],
+                Loop(Seq((*assignments, *inner.items))),
+            )
+        )
+
+    def _function(self, tree: TreeNode) -> Function | None:
+        name_node = tree.child_by_field_name("name")
+        body_node = tree.child_by_field_name("body")
+        if name_node is None or body_node is None:
+            return None
+        body = self.node(body_node)
+        name, span, script = (
+            self.source.node_text(name_node),
+            self.source.node_span(tree),
+            self.source.script,
+        )
+        if isinstance(body, Child):
+            return Function(name, body.body, True, span, script)
+        inner = body if isinstance(body, Seq) else Seq(() if body is None else (body,))
+        return Function(name, inner, False, span, script)
+
+    # Simple commands ------------------------------------------------------------------------
+
+    def _redirected(self, tree: TreeNode) -> ProgramNode | None:
+        body = tree.child_by_field_name("body")
         redirects: list[Redirect] = []
-        heredocs: list[Node] = []
-        for child in node.children:
+        heredocs: list[TreeNode] = []
+        for child in tree.children:
             if child.type == "file_redirect":
                 redirects.extend(self._file_redirect(child))
             elif child.type == "heredoc_redirect":
                 heredocs.append(child)
-        if body is not None and body.type == "command":
-            yield from self._command(body, tuple(redirects), heredocs)
-        else:
-            for child in node.children:
-                if child.type not in ("file_redirect", "heredoc_redirect"):
-                    yield from self.walk(child)
+        after: list[ProgramNode] = []
         for heredoc in heredocs:
             # Commands after the heredoc operator on the same line (`<<EOF | sh`, `&& ...`).
             for child in heredoc.children:
                 if child.type not in ("heredoc_body", "heredoc_start", "heredoc_end", "<<", "<<-"):
-                    yield from self.walk(child)
+                    node = self.node(child)
+                    if node is not None:
+                        after.append(node)
+        if body is not None and body.type == "command":
+            stdin = None
+            if heredocs:
+                content = next((c for c in heredocs[0].children if c.type == "heredoc_body"), None)
+                if content is not None:
+                    stdin = (
+                        self.source.char(content.start_byte),
+                        self.source.char(content.end_byte),
+                    )
+            first = self._simple(body, tuple(redirects), stdin)
+        else:
+            first = self.node(body) if body is not None else None
+        nodes = tuple(n for n in (first, *after) if n is not None)
+        if not nodes:
+            return None
+        return nodes[0] if len(nodes) == 1 else Seq(nodes)
 
-    def _file_redirect(self, node: Node) -> Iterator[Redirect]:
+    def _file_redirect(self, tree: TreeNode) -> Iterator[Redirect]:
         operator = ""
-        for child in node.children:
+        for child in tree.children:
             if not child.is_named:
                 operator = child.type
             elif child.type != "file_descriptor":
                 yield Redirect(operator, _word(child, self.source))
 
-    def _command(
-        self, node: Node, redirects: tuple[Redirect, ...], heredocs: list[Node] | None = None
-    ) -> Iterator[Command]:
-        if node.type == "command" and self.wanted is not None and not self._wanted(node):
-            for child in node.children:
-                yield from self._substitutions(child)
-            return
+    def _simple(
+        self,
+        tree: TreeNode,
+        redirects: tuple[Redirect, ...],
+        stdin: tuple[int, int] | None = None,
+    ) -> ProgramNode | None:
+        substitutions = self._substitutions_in(tree)
+        if tree.type == "command" and not self._wanted(tree):
+            return Seq(substitutions) if substitutions else None
         words: list[Word] = []
         assignments: list[Assignment] = []
-        children = [node] if node.type == "variable_assignment" else node.children
+        children = [tree] if tree.type == "variable_assignment" else tree.children
         for index, child in enumerate(children):
             kind = child.type
             if kind == "variable_assignment":
                 assignments.append(self._assignment(child))
-            elif index == 0 and node.type in ("declaration_command", "unset_command"):
+            elif kind == "variable_assignments":
+                assignments.extend(
+                    self._assignment(c) for c in child.children if c.type == "variable_assignment"
+                )
+            elif index == 0 and tree.type in ("declaration_command", "unset_command"):
                 keyword = self.source.node_text(child)  # export, local, unset, ...
                 span = self.source.node_span(child)
                 words.append(Word(keyword, keyword, span, self.source.node_edit_span(child)))
             elif kind == "command_name" or (
-                child.is_named
-                and kind
-                not in (
-                    "file_redirect",
-                    "herestring_redirect",
-                    "comment",
-                )
+                child.is_named and kind not in ("file_redirect", "herestring_redirect", "comment")
             ):
                 words.append(_word(child, self.source))
             elif kind == "file_redirect":
                 redirects = (*redirects, *self._file_redirect(child))
-            # Commands inside substitutions run before this one.
-            yield from self._substitutions(child)
-        keyword = words[0].text if words else None
-        if not words or keyword in _DECLARATIONS:
-            for assignment in assignments:
-                self._remember(assignment, node)
-        elif keyword == "read":
-            for word in words[1:]:
-                if word.text and not word.text.startswith("-"):
-                    self.variables[word.text] = None
-        readings = self._readings(words) if words else None
-        if readings is None:
-            yield from self._emit(words, assignments, redirects, node, heredocs or [])
-            return
-        self.readings += 1
-        readings = [(w, a) for w, a in readings if w]  # `$SUDO` alone, read as empty
-        for variant, assumptions in readings:
-            reading = Reading(self.readings, len(readings), assumptions)
-            yield from self._emit(variant, assignments, redirects, node, heredocs or [], reading)
+        if not words and not assignments:
+            return Seq(substitutions) if substitutions else None
+        start = min([w.span.start for w in words] + [a.span.start for a in assignments])
+        end = max([w.span.end for w in words] + [a.span.end for a in assignments])
+        simple = Simple(tuple(words), tuple(assignments), redirects, Span(start, end), stdin)
+        return Seq((*substitutions, simple)) if substitutions else simple
 
-    def _remember(self, assignment: Assignment, node: Node) -> None:
-        value = assignment.value.text if assignment.value is not None else ""
-        name = assignment.name
-        if value is None:
-            self.variables[name] = None
-        elif _conditional(node):
-            known = self.variables.get(name)
-            # With no literal before it, the value the variable had is unknown.
-            self.variables[name] = (*known, (value, assignment.span)) if known else None
-        else:
-            self.variables[name] = ((value, assignment.span),)
+    def _wanted(self, tree: TreeNode) -> bool:
+        from pipwarden.commands import relevant_program, runs_file
 
-    def _values(self, word: Word) -> tuple[tuple[str, Span], ...] | None:
-        """The possible values of a word that is one unquoted `$NAME`/`${NAME}`."""
-        if word.text is not None:
-            return None
-        match = _EXPANSION.fullmatch(word.raw)
-        return self.variables.get(match.group(1) or match.group(2)) if match else None
-
-    def _readings(
-        self, words: list[Word]
-    ) -> list[tuple[list[Word], tuple[tuple[str, str, Span], ...]]] | None:
-        """The command read with each possible value of the literal variables in its words
-        (word-split, as an unquoted expansion is); None when it has none."""
-        readings: list[tuple[list[Word], tuple[tuple[str, str, Span], ...]]] = [([], ())]
-        expanded = False
-        for word in words:
-            values = self._values(word)
-            if values is None:
-                readings = [([*w, word], a) for w, a in readings]
-                continue
-            expanded = True
-            name = word.raw.strip("${}")
-            readings = [
-                (
-                    [*w, *(Word(part, part, word.span) for part in value.split())],
-                    (*a, (name, value, span)) if len(values) > 1 else a,
-                )
-                for w, a in readings
-                for value, span in values
-            ]
-            if len(readings) > MAX_READINGS:
-                return None
-        return readings if expanded and any(w for w, _ in readings) else None
-
-    def _wanted(self, node: Node) -> bool:
-        for child in node.children:
+        for child in tree.children:
             if child.type == "variable_assignment":
                 return True
             if child.type == "command_name":
                 name = _static_value(child, self.source)
                 if name is None:
-                    word = _word(child, self.source)
-                    # `"$ROOT"/scripts/x.sh`: a path the caller may still resolve.
-                    path = self.wanted is not None and "/" in word.raw and self.wanted(word.raw)
-                    return path or self._values(word) is not None
-                if self.wanted is None:
-                    return True
+                    return True  # `$PIP install`, `"$ROOT"/x.sh`: the analysis may read it
                 program = name.rsplit("/", 1)[-1]
-                # Wrappers and shells are this layer's own business: what they run may be wanted.
                 return (
-                    program in _WRAPPER_OPTIONS_WITH_VALUE
-                    or program in SHELLS
-                    or program in ("busybox", "docker", "podman", "kubectl", "ssh")
-                    or self.wanted(name)
+                    program in _ALWAYS
+                    or program in self.defined
+                    or relevant_program(name)
+                    or runs_file(name)
+                    or program in _SHELL_NAMES
                 )
         return False
 
-    def _substitutions(self, node: Node) -> Iterator[Command]:
-        if node.type in ("command_substitution", "process_substitution"):
-            for inner in node.children:
-                yield from self.walk(inner)
+    def _substitutions_in(self, tree: TreeNode) -> tuple[ProgramNode, ...]:
+        text = self.source.node_text(tree)
+        if "$(" not in text and "`" not in text and "<(" not in text and ">(" not in text:
+            return ()
+        return tuple(s for child in tree.children for s in self._substitutions(child))
+
+    def _substitutions(self, tree: TreeNode) -> Iterator[ProgramNode]:
+        """What the command substitutions in `tree` run, each in a subshell."""
+        if tree.type in ("command_substitution", "process_substitution"):
+            body = tuple(self._statements(list(tree.children)))
+            if body:
+                yield Child(Seq(body))
             return
-        for child in node.children:
+        for child in tree.children:
             yield from self._substitutions(child)
 
-    def _assignment(self, node: Node) -> Assignment:
-        name_node = node.child_by_field_name("name")
-        value_node = node.child_by_field_name("value")
+    def _assignment(self, tree: TreeNode) -> Assignment:
+        name_node = tree.child_by_field_name("name")
+        value_node = tree.child_by_field_name("value")
         name = self.source.node_text(name_node) if name_node else ""
         value = _word(value_node, self.source) if value_node is not None else None
         if value is None:
-            value = Word("", "", self.source.node_span(node))
-        return Assignment(name, value, self.source.node_span(node))
-
-    def _emit(
-        self,
-        words: list[Word],
-        assignments: list[Assignment],
-        redirects: tuple[Redirect, ...],
-        node: Node | None,
-        heredocs: list[Node],
-        reading: Reading | None = None,
-    ) -> Iterator[Command]:
-        unwrapped = _unwrap(words, assignments)
-        if unwrapped is None:
-            if assignments and not words:
-                # A bare assignment (`PIP_BREAK_SYSTEM_PACKAGES=1`) still sets shell state.
-                span = Span(assignments[0].span.start, assignments[-1].span.end)
-                yield Command((), tuple(assignments), redirects, self.source.script, span)
-            return
-        script = self.source.script
-        elevated_by = unwrapped.elevated_by or script.elevated_by
-        start = min([w.span.start for w in words] + [a.span.start for a in assignments])
-        end = max(w.span.end for w in words)
-        command = Command(
-            tuple(unwrapped.words),
-            tuple(unwrapped.assignments),
-            redirects,
-            script,
-            Span(start, end),
-            elevated_by,
-            unwrapped.run_as if unwrapped.elevated_by or unwrapped.run_as else None,
-            tuple(unwrapped.wrappers),
-            reading,
-        )
-        yield command
-        yield from self._nested(command, unwrapped, node, heredocs)
-
-    # Nested shells ------------------------------------------------------------------------
-
-    def _nested(
-        self, command: Command, unwrapped: _Unwrapped, node: Node | None, heredocs: list[Node]
-    ) -> Iterator[Command]:
-        program = command.program
-        if program == "busybox" and len(command.words) > 1:
-            program = command.words[1].text
-        remote = payload(command.texts()) if program not in SHELLS else None
-        if remote is not None and node is not None:
-            script = self._string_script(command.words[remote.index], node, remote.shell, command)
-            if script is not None:
-                yield from parse_script(
-                    script._replace(
-                        container=Container(remote.image, remote.user), elevated_by=None
-                    ),
-                    self.wanted,
-                )
-            return
-        if program not in SHELLS:
-            return
-        script_index = dash_c_argument(command.texts())
-        nested: Script | None = None
-        if script_index is not None and node is not None:
-            nested = self._string_script(command.words[script_index], node, program, command)
-        elif script_index is None and heredocs and _reads_stdin(command.texts()):
-            body = next((c for c in heredocs[0].children if c.type == "heredoc_body"), None)
-            if body is not None:
-                start, end = self.source.char(body.start_byte), self.source.char(body.end_byte)
-                nested = Script(
-                    self.source.text[start:end],
-                    self.source.script.offsets.compose(OffsetMap.identity(start, end - start)),
-                    program,
-                    command.elevated_by,
-                    container=self.source.script.container,
-                )
-        if nested is not None:
-            yield from parse_script(nested, self.wanted)
-
-    def _string_script(self, word: Word, node: Node, shell: str, command: Command) -> Script | None:
-        target = _find_node(node, word, self.source)
-        if target is None:
-            return None
-        start = self.source.char(target.start_byte)
-        raw = self.source.node_text(target)
-        builder = ScriptBuilder()
-        if target.type == "raw_string":
-            builder.add(raw[1:-1], start + 1)
-        elif target.type == "string":
-            _add_double_quoted(builder, raw[1:-1], start + 1)
-        elif target.type == "word":
-            _add_unquoted(builder, raw, start)
-        else:
-            return None
-        inner = builder.offsets()
-        return Script(
-            builder.text,
-            self.source.script.offsets.compose(inner),
-            shell,
-            command.elevated_by,
-            container=self.source.script.container,
-        )
+            value = Word("", "", self.source.node_span(tree))
+        return Assignment(name, value, self.source.node_span(tree))
 
     # Recovery from parse errors -----------------------------------------------------------
 
-    def _recover(self, statement: Node) -> Iterator[Command]:
+    def _recover(self, statement: TreeNode) -> Iterator[ProgramNode]:
         text = self.source.text
         start = self.source.char(statement.start_byte)
         end = self.source.char(statement.end_byte)
         for line_start, line_end in _logical_lines(text, start, end):
-            piece = Script(
-                text[line_start:line_end],
-                self.source.script.offsets.compose(
+            piece = self.source.script._replace(
+                text=text[line_start:line_end],
+                offsets=self.source.script.offsets.compose(
                     OffsetMap.identity(line_start, line_end - line_start)
                 ),
-                self.source.script.shell,
-                self.source.script.elevated_by,
-                container=self.source.script.container,
             )
             if not piece.text.strip():
                 continue
             line_source = _Source(piece)
             tree = _parser().parse(line_source.data)
+            builder = _Builder(line_source, self.defined)
             if not tree.root_node.has_error:
-                yield from _Walker(line_source, self.wanted).program(tree.root_node)
+                yield from builder.program(tree.root_node)
             else:
-                yield from _Walker(line_source, self.wanted)._scan_tokens()
+                yield from builder._scan_tokens()
 
-    def _scan_tokens(self) -> Iterator[Command]:
+    def _scan_tokens(self) -> Iterator[ProgramNode]:
         """Plain words between separators: a conservative reading of a line tree-sitter cannot
         parse. Anything quoted or expanded is an unknown word."""
         words: list[Word] = []
         for match in _TOKEN.finditer(self.source.text):
             if match.group("sep"):
                 if words:
-                    yield from self._emit(words, [], (), None, [])
+                    yield _scanned(words)
                 words = []
                 continue
             raw = match.group("word")
@@ -751,7 +782,25 @@ class _Walker:
             edit_span = self.source.script.offsets.verbatim(match.start(), match.end())
             words.append(Word(raw if plain else None, raw, span, edit_span))
         if words:
-            yield from self._emit(words, [], (), None, [])
+            yield _scanned(words)
+
+
+def _scanned(words: list[Word]) -> Simple:
+    return Simple(tuple(words), (), (), Span(words[0].span.start, words[-1].span.end))
+
+
+_SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
+# `[ "$X" == "1" ]`, `[[ ${X:-} != yes ]]`, `test "$X" = 1`; `[ -n "$X" ]`, `[ -z "$X" ]`.
+_VARIABLE = r"\"?\$\{?(?P<name>\w+)(?::?-(?P<default>[^}\"]*))?\}?\"?"
+_COMPARISON = re.compile(
+    rf"(?:\[\[?|test) {_VARIABLE} (?P<op>==?|!=) (?P<value>\"[^\"]*\"|'[^']*'|[\w./@:+-]*)(?: \]\]?)?"
+)
+_EMPTINESS = re.compile(rf"(?:\[\[?|test) (?P<op>-[nz]) {_VARIABLE}(?: \]\]?)?")
+# Commands that ask a question (`[ -d venv ] && . venv/bin/activate`): their answer decides
+# what runs after `&&` or `||`.
+_TESTS = frozenset(
+    {"test", "[", "[[", "which", "type", "hash", "grep", "egrep", "fgrep", "pgrep", "getent"}
+)
 
 
 _TOKEN = re.compile(r"(?P<sep>&&|\|\||[;|&()`{}\n]|\$\()|(?P<word>[^\s;&|()`<>{}]+)")
@@ -775,63 +824,4 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
         yield line_start, end
 
 
-def dash_c_argument(texts: list[str | None]) -> int | None:
-    """Index of the command string in `sh -c 'string'` / `bash -ec "string"`, else None."""
-    saw_c = False
-    i = 1
-    while i < len(texts):
-        text = texts[i]
-        if text is None:
-            return i if saw_c else None
-        if text in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
-            i += 2
-            continue
-        if text.startswith("--"):
-            i += 1
-            continue
-        if text.startswith(("-", "+")) and len(text) > 1:
-            saw_c = saw_c or "c" in text[1:]
-            i += 1
-            continue
-        return i if saw_c else None
-    return None
-
-
-def _reads_stdin(texts: list[str | None]) -> bool:
-    """`bash`, `sh -s`, `bash -ex`: a shell whose script comes from standard input."""
-    return all(t is not None and t.startswith(("-", "+")) for t in texts[1:])
-
-
-def _find_node(node: Node, word: Word, source: _Source) -> Node | None:
-    for child in node.children:
-        if child.type == "command_name":
-            continue
-        if source.node_span(child) == word.span:
-            return child
-    return None
-
-
-_DOUBLE_QUOTE_ESCAPE = re.compile(r"\\([$`\"\\\n])")
-
-
-def _add_double_quoted(builder: ScriptBuilder, content: str, file_start: int) -> None:
-    _add_unescaped(builder, content, file_start, _DOUBLE_QUOTE_ESCAPE)
-
-
-def _add_unquoted(builder: ScriptBuilder, content: str, file_start: int) -> None:
-    _add_unescaped(builder, content, file_start, _UNQUOTED_ESCAPE)
-
-
-def _add_unescaped(builder: ScriptBuilder, content: str, file_start: int, escape: Any) -> None:
-    """Copy content, turning each backslash escape into the character it stands for."""
-    position = 0
-    for match in escape.finditer(content):
-        builder.add(content[position : match.start()], file_start + position)
-        char = match.group(1)
-        replacement = "" if char == "\n" else char
-        builder.add_opaque(replacement, file_start + match.start(), file_start + match.end())
-        position = match.end()
-    builder.add(content[position:], file_start + position)
-
-
-__all__ = ["Assignment", "Command", "Redirect", "Word", "parse_script"]
+__all__ = ["Command", "Program", "Word", "parse_script", "program"]

@@ -19,7 +19,10 @@ class Payload(NamedTuple):
     index: int  # of the word in the command
     shell: str
     image: str | None  # `docker run`'s image; None where the environment is unknown
-    user: str | None  # `docker run -u USER`
+    user: str | None  # `docker run -u USER`, `su app -c`
+    # True where the text runs in a container or on other hosts; False where it runs on this
+    # machine as another user (`su -c`, `runuser -c`).
+    elsewhere: bool = True
 
 
 # Options of `docker run` / `podman run` that take a value (short ones may be clustered,
@@ -113,6 +116,10 @@ def payload(texts: list[str | None]) -> Payload | None:
         return _shell_c(texts, start, None, None)
     if program == "ssh":
         return _ssh(texts)
+    if program in _PARALLEL_SHELLS:
+        return _parallel(texts, _PARALLEL_SHELLS[program])
+    if program in ("su", "runuser"):
+        return _switch_user(texts)
     return None
 
 
@@ -193,3 +200,45 @@ def _ssh(texts: list[str | None]) -> Payload | None:
     if i + 2 == len(texts) and texts[i] is not None:
         return Payload(i + 1, "", None, None)
     return None
+
+
+# Commands that run one shell text on many hosts (`pdsh -w "$hosts" "sudo -H pip install
+# x.whl"`), and their options that take a value.
+_PARALLEL_SHELLS = {
+    "pdsh": frozenset("wxgXltufRMe"),
+    "pssh": frozenset("hHlpoetxXO"),
+    "parallel-ssh": frozenset("hHlpoetxXO"),
+    "clush": frozenset("wxgXlftuoOR"),
+}
+
+
+def _parallel(texts: list[str | None], short_values: frozenset[str]) -> Payload | None:
+    i, _ = _skip_options(texts, 1, frozenset(), short_values)
+    # The rest is the command; one word of it is shell text the remote shells run.
+    return Payload(i, "", None, None) if i + 1 == len(texts) and texts[i] is not None else None
+
+
+def _switch_user(texts: list[str | None]) -> Payload | None:
+    """`su -c 'text' [user]`, `su [-] user -c 'text'`, `runuser -l user -c 'text'`: the
+    text runs on this machine as the user (root where none is named)."""
+    user: str | None = None
+    index: int | None = None
+    i = 1
+    while i < len(texts):
+        text = texts[i]
+        if text in ("-c", "--command") and i + 1 < len(texts):
+            index = i + 1
+            i += 2
+            continue
+        if text in ("-u", "--user", "-s", "--shell", "-g", "--group", "-w") and i + 1 < len(texts):
+            user = texts[i + 1] if text in ("-u", "--user") else user
+            i += 2
+            continue
+        if text is None:
+            return None
+        if not text.startswith("-") and user is None:
+            user = text
+        i += 1
+    if index is None:
+        return None
+    return Payload(index, "sh", None, user or "root", elsewhere=False)

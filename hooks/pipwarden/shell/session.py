@@ -79,20 +79,56 @@ class OffsetMap:
 
     def compose(self, inner: OffsetMap) -> OffsetMap:
         """A map for text cut out of this script (`bash -c '...'`): inner maps nested-script
-        offsets to offsets in this script, the result maps them to the file."""
-        # A piece that crosses an opaque part of this script becomes opaque itself, which the
-        # unequal lengths of the composed segment already say.
-        return OffsetMap(
-            [
+        offsets to offsets in this script, the result maps them to the file. A piece of the
+        inner text that crosses this script's own pieces is cut at their edges, so it stays
+        exact where this script's text stands verbatim in the file (a line continued with a
+        backslash, a make `$$`, a YAML block's indentation)."""
+        segments: list[Segment] = []
+        for seg in inner.segments:
+            if not seg.linear or not self.segments:
+                segments.append(
+                    Segment(
+                        seg.script_start,
+                        seg.script_end,
+                        self.to_file(seg.file_start),
+                        self.to_file(seg.file_end, is_end=True),
+                    )
+                )
+                continue
+            segments.extend(self._cut(seg))
+        return OffsetMap(segments)
+
+    def _cut(self, seg: Segment) -> list[Segment]:
+        """A linear inner segment over this script's [file_start, file_end), cut where this
+        script's segments begin and end."""
+        pieces = []
+        at = seg.file_start  # an offset in this script
+        index = max(0, bisect.bisect_right(self._starts, at) - 1)
+        while at < seg.file_end and index < len(self.segments):
+            outer = self.segments[index]
+            end = min(seg.file_end, outer.script_end)
+            if end > at:
+                start = seg.script_start + at - seg.file_start
+                pieces.append(
+                    Segment(
+                        start,
+                        start + end - at,
+                        self.to_file(at),
+                        self.to_file(end, is_end=True),
+                    )
+                )
+                at = end
+            index += 1
+        if not pieces:
+            pieces.append(
                 Segment(
                     seg.script_start,
                     seg.script_end,
                     self.to_file(seg.file_start),
                     self.to_file(seg.file_end, is_end=True),
                 )
-                for seg in inner.segments
-            ]
-        )
+            )
+        return pieces
 
 
 class ScriptBuilder:
@@ -193,8 +229,10 @@ class Script(NamedTuple):
     text: str
     offsets: OffsetMap
     shell: str = ""
-    # Set for a script that an elevated command runs (`sudo sh -c '...'`).
+    # Set for a script that an elevated command runs (`sudo sh -c '...'`, `su -c '...'`), with
+    # the program that elevates.
     elevated_by: Span | None = None
+    elevator: str = ""
     # Variables set for this process only (a CI step's `env:`).
     env: tuple[SetEnv, ...] = ()
     # "python-argv" for an argument list a Python program runs without a shell

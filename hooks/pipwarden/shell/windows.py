@@ -12,7 +12,7 @@ program. Comments (`#`, `<# ... #>`, `REM`, `::`) are skipped.
 from __future__ import annotations
 
 from pipwarden.shell import SHELLS
-from pipwarden.shell.parse import Command, Word, dash_c_argument, parse_script
+from pipwarden.shell.command import Command, Ready, Word, dash_c_argument
 from pipwarden.shell.session import OffsetMap, Script
 
 
@@ -22,14 +22,14 @@ class _Reader:
         self.text = script.text
         self.pwsh = script.shell == "pwsh"
         self.escape = "`" if self.pwsh else "^"
-        self.commands: list[Command] = []
+        self.commands: list[Ready] = []
         self.words: list[Word] = []
         # Where each word's text stands in the script when it is a quoted string whose
         # content is verbatim (for `bash -c "..."`), else None.
         self.verbatim: list[tuple[int, int] | None] = []
         self.skip_next_word = False  # the target of a redirection
 
-    def read(self) -> list[Command]:
+    def read(self) -> list[Ready]:
         text = self.text
         i = 0
         while i < len(text):
@@ -190,26 +190,24 @@ class _Reader:
             words = tuple(self.words)
             span = words[0].span._replace(end=words[-1].span.end)
             command = Command(words, (), (), self.script, span)
-            self.commands.append(command)
-            self.commands.extend(self._nested(command))
+            self.commands.append(Ready(command, self._nested(command)))
         self.words = []
         self.verbatim = []
         self.skip_next_word = False
 
-    def _nested(self, command: Command) -> list[Command]:
+    def _nested(self, command: Command) -> Script | None:
         """`bash -c "..."`, `dash -c '...'` (Cygwin, WSL, Git Bash): a POSIX shell script."""
         program = (command.program or "").replace("\\", "/").rsplit("/", 1)[-1]
         program = program.lower().removesuffix(".exe")
         index = dash_c_argument(command.texts()) if program in SHELLS else None
         where = self.verbatim[index] if index is not None else None
         if where is None:
-            return []
+            return None
         start, end = where
         inner = OffsetMap.identity(start, end - start)
-        nested = Script(self.text[start:end], self.script.offsets.compose(inner), program)
-        return parse_script(nested)
+        return Script(self.text[start:end], self.script.offsets.compose(inner), program)
 
 
-def read_commands(script: Script) -> list[Command]:
+def read(script: Script) -> list[Ready]:
     """Every command of a PowerShell (`shell == "pwsh"`) or cmd (`"cmd"`) Script."""
     return _Reader(script).read()

@@ -1,0 +1,161 @@
+"""Which repository file a command runs or sources: the path it names, with the variables the
+shell is known to hold and the script's own directory put in, resolved from the working
+directory, and in an image build from where a COPY put the file.
+
+Below the analysis walk: it reads no state of its own and judges nothing."""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple, Protocol
+
+from pipwarden import commands
+from pipwarden.shell.command import Command, Word
+from pipwarden.shell.session import Files, Scope
+
+
+class Loader(Protocol):
+    """How the analysis reads the other files of the repository that a Script runs: the
+    engine parses them (each at its own offset base, so spans stay unique) and says what
+    it could not follow."""
+
+    root: str  # calls that leave this directory are not followed
+
+    def exists(self, path: str) -> bool: ...
+
+    def load(self, path: str) -> Sequence[Scope] | None: ...
+
+    def note(self, message: str) -> None: ...
+
+
+class Called(NamedTuple):
+    disk: str  # the repository file
+    named: str  # its path where the Script runs
+    call: commands.ScriptCall
+    scopes: Sequence[Scope]  # what it holds, at its own offset base
+
+
+class Where(NamedTuple):
+    """What locating a file needs to know about the running shell."""
+
+    cwd: str | None  # its working directory, where known
+    env: Mapping[str, str | None]  # the variables it holds
+    script_dir: str | None  # `$(dirname "$0")` of the running script, where it is a file
+    image_files: Sequence[Files] | None  # in an image build, what COPY put where (newest first)
+
+
+def called_file(command: Command, where: Where, loader: Loader) -> Called | None:
+    """The repository file `command` runs or sources, and the path the Script names it by;
+    None when it names none that can be known."""
+    call = commands.script_call(command)
+    if call is None or commands.activation(command) is not None:
+        return None
+    named = expanded(call.path, where.env, where.script_dir)
+    if named is None:
+        return None
+    return _locate(named, call, where, loader)
+
+
+def _locate(named: str, call: commands.ScriptCall, where: Where, loader: Loader) -> Called | None:
+    root = loader.root
+    if named.startswith("/") or where.cwd is not None:
+        candidates = [posixpath.normpath(posixpath.join(where.cwd or "/", named))]
+    elif where.script_dir is not None:
+        # A script's directory is unknown to the script itself; the usual ones are its
+        # own and the repository's root.
+        candidates = [posixpath.normpath(posixpath.join(where.script_dir, named))]
+        candidates.append(posixpath.normpath(posixpath.join(root, named)))
+    else:
+        return None
+    for candidate in candidates:
+        disk = _on_disk(candidate, where.image_files, loader)
+        if disk is None or not within(disk, root):
+            continue
+        if loader.exists(disk):
+            # A file that is no script pipwarden reads (a binary, a Python program) is a
+            # command like any other.
+            scopes = loader.load(disk)
+            return Called(disk, candidate, call, scopes) if scopes else None
+    return None
+
+
+def _on_disk(path: str, image_files: Sequence[Files] | None, loader: Loader) -> str | None:
+    """Where the repository holds `path` of the Script's filesystem."""
+    if image_files is None:
+        return path
+    for files in image_files:  # the newest COPY first
+        inside = _copied_from(files, path)
+        if inside is None:
+            continue
+        for context in files.contexts:
+            if not within(context, loader.root):
+                break
+            found = posixpath.normpath(posixpath.join(context, inside))
+            if loader.exists(found):
+                return found
+    return None
+
+
+def _copied_from(files: Files, path: str) -> str | None:
+    """The path in the build context that `files` put at `path`, if it did."""
+    target, source = files.target.rstrip("/") or "/", files.source
+    inside = posixpath.relpath(path, target) if within(path, target) else None
+    if any(c in source for c in "*?["):  # `COPY *.sh /tmp/`
+        pattern = posixpath.basename(source)
+        if files.into and inside and "/" not in inside and fnmatch.fnmatchcase(inside, pattern):
+            return posixpath.join(posixpath.dirname(source), inside)
+        return None
+    if path == posixpath.join(target, posixpath.basename(source)) or (
+        path == target and not files.into
+    ):  # `COPY install.sh /tmp/` or `/tmp/install.sh` (or into a directory /tmp)
+        return source
+    # `COPY scripts/ /opt/scripts/`: a directory's content
+    return posixpath.join(source, inside) if inside and inside != "." else None
+
+
+def within(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def joined(cwd: str | None, path: str | None) -> str | None:
+    """`cd path` from `cwd`; None when either is unknown (a relative path from nowhere)."""
+    if path is None or "$" in path or path.startswith("~"):
+        return None
+    if path.startswith("/"):
+        return posixpath.normpath(path)
+    return posixpath.normpath(posixpath.join(cwd, path)) if cwd is not None else None
+
+
+# `$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, `${0%/*}`: the running
+# script's own directory (quotes removed first).
+_DIRNAME = r"\$\(\s*dirname\s+(?:--\s+)?\$\{?(?:0|BASH_SOURCE(?:\[0\])?)\}?\s*\)"
+_SCRIPT_DIR = re.compile(
+    rf"\$\(\s*cd\s+(?:-P\s+)?(?:--\s+)?{_DIRNAME}(?:\s*&?>\s*/dev/null)?\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\)"
+    rf"|{_DIRNAME}|\$\{{(?:0|BASH_SOURCE(?:\[0\])?)%/\*\}}"
+)
+REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
+
+
+def expanded(word: Word, env: Mapping[str, str | None], script_dir: str | None) -> str | None:
+    """A path word's value with the variables the shell is known to hold and the script's own
+    directory put in; None when part of it cannot be known."""
+    if word.text is not None:
+        return word.text
+    value = word.raw.replace('"', "").replace("'", "")
+    if script_dir is not None:
+        value = _SCRIPT_DIR.sub(lambda _: script_dir, value)
+
+    def known(match: re.Match[str]) -> str:
+        found = env.get(match.group(1) or match.group(2))
+        return found if found is not None else match.group(0)
+
+    for _ in range(3):  # ROOT=$BASE/x: a few levels
+        if "$" not in value:
+            return value
+        value = REFERENCE.sub(known, value)
+        if script_dir is not None:
+            value = _SCRIPT_DIR.sub(lambda _: script_dir, value)
+    return value if "$" not in value and "`" not in value else None

@@ -1,0 +1,156 @@
+"""The ways through a shell script: each branch of an `if`, `case`, `&&` or `||` (and each
+value a variable may hold where it is read) starts from the state before it, and after it
+the states are all kept, as paths, each with the events that made it what it is. Paths that
+end alike are one; past MAX_PATHS they are merged into one whose differences are unknown,
+so a rule that needs them stays silent.
+
+A finding that holds on some paths only says which: the events of the paths that make it,
+less those every path shares ("when PIP_SUDO is `sudo -H` (line 7)").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from pipwarden.model import Related, Span, line_ref
+
+if TYPE_CHECKING:
+    from pipwarden.rules.base import RuleHit
+    from pipwarden.state import Session, State
+
+MAX_PATHS = 8
+
+
+class Event(NamedTuple):
+    """Something a path did that another may not have: `kind` "set" (a variable took a
+    value; `name` is the variable), "activate", or "branch" (an arm of an `if`, `case`,
+    `&&`, `||` ran)."""
+
+    kind: str
+    name: str
+    label: str
+    span: Span
+
+
+class Path:
+    """One way through the script so far: what the image or machine holds (`state`), what
+    the shell holds (`session`), and the events that set it apart."""
+
+    __slots__ = ("done", "events", "session", "state")
+
+    def __init__(
+        self, state: State, session: Session, events: tuple[Event, ...] = (), done: str = ""
+    ) -> None:
+        self.state = state
+        self.session = session
+        self.events = events
+        # "exit" once the shell has exited on this path, "return" once a function returned.
+        self.done = done
+
+    def fork(self) -> Path:
+        return Path(self.state.copy(), self.session.copy(), self.events, self.done)
+
+    def with_event(self, event: Event) -> Path:
+        """This path with `event`; a variable's earlier value is no longer what sets it apart."""
+        kept = tuple(
+            e for e in self.events if not (event.kind == "set" == e.kind and e.name == event.name)
+        )
+        self.events = (*kept, event)
+        return self
+
+    def key(self) -> tuple[object, ...]:
+        return (self.state.key(), self.session.key(), self.done)
+
+
+def distinct(paths: Iterable[Path]) -> list[Path]:
+    """Paths that end alike are one (keeping the events they share); more than MAX_PATHS are
+    merged into one."""
+    kept: dict[tuple[object, ...], Path] = {}
+    for path in paths:
+        key = path.key()
+        if key in kept:
+            same = kept[key]
+            same.events = tuple(e for e in same.events if e in path.events)
+        else:
+            kept[key] = path
+    found = list(kept.values())
+    if len(found) > MAX_PATHS:
+        return [merged(found)]
+    return found
+
+
+def merged(paths: Sequence[Path]) -> Path:
+    """One path standing for several: what they agree on is kept, the rest is unknown."""
+    first = paths[0]
+    if len(paths) == 1:
+        return first
+    state = first.state.merged([p.state for p in paths[1:]])
+    session = first.session.merged([p.session for p in paths[1:]])
+    events = tuple(e for e in first.events if all(e in p.events for p in paths[1:]))
+    done = first.done if all(p.done == first.done for p in paths) else ""
+    return Path(state, session, events, done)
+
+
+def labelled(outcomes: Sequence[tuple[tuple[Event, ...], list[RuleHit]]]) -> list[RuleHit]:
+    """The hits of one command across the paths that reach it (each given by its events):
+    once each; one made on some paths only names what sets those paths apart from the
+    others: the events they all have and no other path has, else each path's own."""
+    by_place: dict[tuple[str, Span], list[tuple[tuple[Event, ...], RuleHit]]] = {}
+    for events, hits in outcomes:
+        for rule_hit in hits:
+            key = (rule_hit.rule.code, rule_hit.hit.span)
+            by_place.setdefault(key, []).append((events, rule_hit))
+    result = []
+    for found in by_place.values():
+        _, first = found[0]
+        making = {events for events, _ in found}
+        others = [set(events) for events, _ in outcomes if events not in making]
+        if len(found) == len(outcomes) or not others:
+            result.append(first)
+            continue
+        apart = [tuple(e for e in events if not any(e in o for o in others)) for events in making]
+        shared = [e for e in apart[0] if all(e in a for a in apart[1:])]
+        conditions = [_telling(tuple(shared))] if shared else []
+        if not conditions:
+            conditions = list(dict.fromkeys(_telling(a) for a in apart if a))
+        conditions = [c for c in conditions if c]
+        if not conditions:
+            result.append(first)
+            continue
+        when = " or ".join(" and ".join(_said(e) for e in events) for events in conditions)
+        hit = first.hit
+        evidence = tuple(
+            Related(e.span, _evidence(e))
+            for events in conditions
+            for e in events
+            if not any(r.span == e.span for r in hit.related)
+        )
+        result.append(
+            first._replace(
+                hit=hit._replace(
+                    message=f"{hit.message} (when {when})",
+                    related=(*hit.related, *dict.fromkeys(evidence)),
+                )
+            )
+        )
+    return result
+
+
+def _telling(events: tuple[Event, ...]) -> tuple[Event, ...]:
+    """The events worth saying: what was set or activated, else the last branch taken."""
+    return tuple(e for e in events if e.kind != "branch") or events[-1:]
+
+
+def _said(event: Event) -> str:
+    if event.kind == "branch" and not event.label:
+        return f"line {line_ref(event.span.start)} runs"
+    return f"{event.label} (line {line_ref(event.span.start)})"
+
+
+def _evidence(event: Event) -> str:
+    if event.kind == "set":
+        return f"{event.name} assigned here"
+    if event.kind == "activate":
+        return "activated here"
+    return "this branch runs"

@@ -1,0 +1,260 @@
+"""What the analysis knows while it walks: a Scope's inherited state (`State`: the image or
+runner, its Pythons, ENV, USER, the venvs and users made so far) and one shell process's own
+(`Session`: an activation, variables, the directory, functions and aliases). Unknown is a real
+value. (Plain classes with slots: importing dataclasses costs a pre-commit run 8 ms.)"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pipwarden.environments import UNKNOWN, Environment, Python
+from pipwarden.model import Span
+from pipwarden.shell.expand import Values
+from pipwarden.shell.session import Files
+
+if TYPE_CHECKING:
+    from pipwarden.commands import PipCall, UserCreation
+    from pipwarden.rules.base import Venv
+    from pipwarden.shell.parse import Function
+
+
+def _same(values: Sequence[object]) -> bool:
+    return all(v == values[0] for v in values[1:])
+
+
+def _agreed(values: Sequence[object], otherwise: object = None) -> object:
+    """The value every path agrees on, else `otherwise` (unknown)."""
+    return values[0] if _same(values) else otherwise
+
+
+def _merged_env(envs: Sequence[dict[str, str | None]]) -> dict[str, str | None]:
+    names = {name for env in envs for name in env}
+    return {name: _agreed([env.get(name) for env in envs]) for name in names}  # type: ignore[misc]
+
+
+class State:
+    """What a Scope's Scripts inherit, kept while walking it."""
+
+    __slots__ = (
+        "cwd",
+        "env",
+        "environment",
+        "files",
+        "image_origin",
+        "lost_activation",
+        "lost_boundary",
+        "python",
+        "python_origin",
+        "pythons",
+        "root_user_installs",
+        "user",
+        "user_origin",
+        "users",
+        "venv",
+        "venv_known",
+        "venvs_created",
+        "windows",
+    )
+
+    def __init__(self) -> None:
+        # The image or runner the Scripts run in, where known, and the line that says so.
+        self.environment: Environment | None = None
+        self.image_origin: Span | None = None
+        self.user_origin: Span | None = None  # the USER line that set `user`
+        # The working directory of the next Script, where known, and the repository files
+        # a build put in the image, newest first.
+        self.cwd: str | None = None
+        self.files: list[Files] = []
+        # Where the Script that made `lost_activation` ended.
+        self.lost_boundary: Span | None = None
+        # Whether "no venv active" is known at the start of each Script.
+        self.venv_known = False
+        self.venv: Venv | None = None
+        self.user: str | None = None
+        self.env: dict[str, str | None] = {}
+        # Where the Python that `python`/`pip` find comes from ("official", "distro", "conda",
+        # "managed", "pyenv", "runner", "source"), and the line that put it in place.
+        self.python: str | None = None
+        self.python_origin: Span | None = None
+        # The environment's Pythons in the order PATH finds them (UNKNOWN: others may come
+        # first).
+        self.pythons: tuple[Python, ...] = (UNKNOWN,)
+        self.venvs_created: dict[str, Span] = {}
+        self.users: dict[str, UserCreation] = {}
+        self.root_user_installs: list[PipCall] = []
+        self.lost_activation: Venv | None = None
+        self.windows = False
+
+    def copy(self) -> State:
+        copied = State()
+        for name in self.__slots__:
+            value = getattr(self, name)
+            setattr(copied, name, value.copy() if isinstance(value, (dict, list)) else value)
+        return copied
+
+    def key(self) -> tuple[object, ...]:
+        return (
+            self.environment,
+            self.user,
+            self.venv,
+            self.venv_known,
+            self.python,
+            self.pythons,
+            self.cwd,
+            self.lost_activation,
+            tuple(sorted(self.env.items(), key=lambda item: item[0])),
+            tuple(sorted(self.users)),
+            tuple(sorted(self.venvs_created)),
+            len(self.root_user_installs),
+            self.windows,
+        )
+
+    def merged(self, others: Sequence[State]) -> State:
+        """One State for several ways through a script: what they agree on, else unknown."""
+        states = [self, *others]
+        result = self.copy()
+        for name in ("environment", "user", "python", "cwd", "lost_activation", "user_origin"):
+            setattr(result, name, _agreed([getattr(s, name) for s in states]))
+        if not _same([s.pythons for s in states]):
+            result.pythons = (UNKNOWN,)
+        if not _same([s.venv for s in states]):
+            result.venv, result.venv_known = None, False
+        result.venv_known = result.venv_known and all(s.venv_known for s in states)
+        result.env = _merged_env([s.env for s in states])
+        for state in others:
+            result.users.update(state.users)
+            result.venvs_created.update(state.venvs_created)
+            result.root_user_installs.extend(
+                p for p in state.root_user_installs if p not in result.root_user_installs
+            )
+            result.files.extend(f for f in state.files if f not in result.files)
+        result.windows = any(s.windows for s in states)
+        return result
+
+
+class Session:
+    """What one shell process knows; starts from the Scope's inherited state."""
+
+    __slots__ = (
+        "activated",
+        "aliases",
+        "cwd",
+        "env",
+        "expand_aliases",
+        "exported",
+        "functions",
+        "maybe_activated",
+        "runs_as",
+        "values",
+        "venv",
+        "venv_known",
+    )
+
+    def __init__(
+        self,
+        venv: Venv | None,
+        venv_known: bool,
+        env: dict[str, str | None],
+        cwd: str | None,
+        expand_aliases: bool = True,
+    ) -> None:
+        self.venv = venv
+        self.venv_known = venv_known
+        # The variables: their text where known, and the literal values each may hold with
+        # the line that assigned it (for `$PIP_SUDO pip ...`); what came from outside the
+        # shell is exported.
+        self.env = env
+        self.values: dict[str, Values | None] = {
+            name: None if value is None else ((value, None),) for name, value in env.items()
+        }
+        self.exported: set[str] = set(env)
+        self.cwd = cwd  # the working directory, where known
+        self.activated: Venv | None = None  # an activation this process made
+        self.maybe_activated: Span | None = None  # a sourced helper that may have activated one
+        self.functions: dict[str, Function] = {}
+        self.aliases: dict[str, tuple[str, Span]] = {}
+        # bash expands aliases in a script only after `shopt -s expand_aliases`; sh, dash and
+        # zsh always (checked by running them).
+        self.expand_aliases = expand_aliases
+        # The user this process runs as where it is not the Scope's (`su app -c '...'`), with
+        # the command that switched.
+        self.runs_as: tuple[str | None, Span | None] | None = None
+
+    def lookup(self, name: str) -> Values | None:
+        return self.values.get(name)
+
+    def set(self, name: str, text: str | None, span: Span | None, exported: bool = False) -> None:
+        self.env[name] = text
+        self.values[name] = None if text is None else ((text, span),)
+        if exported:
+            self.exported.add(name)
+
+    def copy(self) -> Session:
+        """The session of a subshell: everything, unexported variables and functions too."""
+        copied = Session.__new__(Session)
+        for name in self.__slots__:
+            value = getattr(self, name)
+            setattr(copied, name, value.copy() if isinstance(value, (dict, set)) else value)
+        return copied
+
+    def child(self, clean: bool = False) -> Session:
+        """The session of a child process: the exported variables (an activation exports
+        VIRTUAL_ENV and PATH, so the venv carries over) and the directory, not the shell's
+        own variables, functions or aliases. `clean`: started with a fresh environment (sudo's
+        secure PATH, `su`), where no venv is active."""
+        if clean:
+            child = Session(None, True, {}, self.cwd)
+        else:
+            env = {name: value for name, value in self.env.items() if name in self.exported}
+            child = Session(self.venv, self.venv_known, env, self.cwd)
+            child.values = {name: self.values.get(name) for name in env}
+        child.runs_as = self.runs_as
+        return child
+
+    def key(self) -> tuple[object, ...]:
+        return (
+            self.venv,
+            self.venv_known,
+            self.cwd,
+            self.activated,
+            self.maybe_activated,
+            tuple(sorted(self.values.items(), key=lambda item: item[0])),
+            tuple(sorted((n, id(f)) for n, f in self.functions.items())),
+            tuple(sorted(self.aliases.items())),
+            self.expand_aliases,
+            self.runs_as,
+        )
+
+    def merged(self, others: Sequence[Session]) -> Session:
+        """One Session for several ways through a script: a variable holds the values of all,
+        anything else they disagree on is unknown."""
+        sessions = [self, *others]
+        result = self.copy()
+        if not _same([s.venv for s in sessions]):
+            result.venv, result.venv_known = None, False
+        result.venv_known = result.venv_known and all(s.venv_known for s in sessions)
+        for name in ("cwd", "activated", "runs_as"):
+            setattr(result, name, _agreed([getattr(s, name) for s in sessions]))
+        result.maybe_activated = next(
+            (s.maybe_activated for s in sessions if s.maybe_activated), None
+        )
+        result.env = _merged_env([s.env for s in sessions])
+        names = {name for s in sessions for name in s.values}
+        result.values = {}
+        for name in names:
+            found = [s.values.get(name) for s in sessions]
+            if any(v is None for v in found):
+                result.values[name] = None
+            else:
+                result.values[name] = tuple(dict.fromkeys(v for vs in found for v in vs or ()))
+        for session in others:
+            result.functions.update(session.functions)
+            result.exported |= session.exported
+        result.aliases = {
+            name: value
+            for name, value in self.aliases.items()
+            if all(s.aliases.get(name) == value for s in others)
+        }
+        result.expand_aliases = all(s.expand_aliases for s in sessions)
+        return result
