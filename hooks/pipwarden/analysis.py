@@ -602,8 +602,9 @@ class _Walk:
                 **env,
                 **{a.name: a.value.text if a.value else None for a in command.assignments},
             }
-        context = self._context(command, pip, session, env)
-        hits.extend(self._dispatch(context))
+        if pip is not None or commands.may_be_judged(command):
+            context = self._context(command, pip, session, env)
+            hits.extend(self._dispatch(context))
         called = self._called_file(command, session) if self.calls is not None else None
         if called is not None:
             found, paths = self._follow(called, command, path)
@@ -677,7 +678,7 @@ class _Walk:
     def _scope_commands(self) -> Iterator[Command]:
         for item in self.scope.items:
             if isinstance(item, Script) and item.container is None:
-                yield from parse_script(item)
+                yield from parse_script(item, commands.may_be_judged_name)
 
     def _user(self, command: Command, session: Session) -> tuple[str | None, Span | None]:
         """Who runs `command`, and the line that says so: the user sudo names, root under

@@ -339,6 +339,17 @@ def relevant_program(name: str) -> bool:
     )
 
 
+def may_be_judged_name(name: str) -> bool:
+    """Whether a rule may find something in a command run by `name`: an installer, an
+    interpreter, `source`, an activate script, chown, or a shell that runs one."""
+    return relevant_program(name) or name.rsplit("/", 1)[-1] in SHELLS
+
+
+def may_be_judged(command: Command) -> bool:
+    name = command.name
+    return name is None or may_be_judged_name(name)
+
+
 # --------------------------------------------------------------------------------------------
 # Scripts run or sourced by path
 

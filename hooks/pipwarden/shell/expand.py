@@ -98,8 +98,10 @@ def _command(words: list[Word], simple: Simple, script: Script) -> Command | Non
     unwrapped = unwrap(words, list(simple.assignments))
     if unwrapped is None:
         return None
-    start = min([w.span.start for w in words] + [a.span.start for a in simple.assignments])
-    end = max(w.span.end for w in words)
+    start = words[0].span.start
+    if simple.assignments:
+        start = min(start, simple.assignments[0].span.start)
+    end = max(words[-1].span.end, words[0].span.end)
     return Command(
         tuple(unwrapped.words),
         tuple(unwrapped.assignments),

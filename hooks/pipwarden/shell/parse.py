@@ -14,11 +14,12 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
+from pipwarden.commands import relevant_program, runs_file
 from pipwarden.model import Span
-from pipwarden.shell.command import Assignment, Command, Ready, Redirect, Word
+from pipwarden.shell.command import WRAPPERS, Assignment, Command, Ready, Redirect, Word
 from pipwarden.shell.expand import Simple, readings
 from pipwarden.shell.session import OffsetMap, Script
 
@@ -287,31 +288,37 @@ _DEFINITION = re.compile(
 )
 
 
-def parse_script(script: Script) -> list[Command]:
+def parse_script(script: Script, keep: Callable[[str], bool] | None = None) -> list[Command]:
     """Every simple command of `script`, in source order, each read once with its variables
     unknown (for a look over a Scope, not for judging one: branches, functions and the shell
-    each command runs in are the analysis's business)."""
-    return list(commands_in(program(script).body, script))
+    each command runs in are the analysis's business); with `keep`, only those whose
+    program (or wrapper) it keeps by name, or whose name is not known."""
+    return list(commands_in(program(script).body, script, keep))
 
 
-def commands_in(node: ProgramNode, script: Script) -> Iterator[Command]:
+def commands_in(
+    node: ProgramNode, script: Script, keep: Callable[[str], bool] | None = None
+) -> Iterator[Command]:
     if isinstance(node, Simple):
+        first = node.words[0].text if node.words else None
+        if keep is not None and first is not None and not keep(first) and first not in WRAPPERS:
+            return
         for command, _ in readings(node, script, _unknown):
             yield command
     elif isinstance(node, Ready):
         yield node.command
     elif isinstance(node, Fork):
         for arm in node.arms:
-            yield from commands_in(arm, script)
+            yield from commands_in(arm, script, keep)
     elif isinstance(node, Chain):
-        yield from commands_in(node.first, script)
+        yield from commands_in(node.first, script, keep)
         for _, part, _ in node.rest:
-            yield from commands_in(part, script)
+            yield from commands_in(part, script, keep)
     elif isinstance(node, Seq):
         for item in node.items:
-            yield from commands_in(item, script)
+            yield from commands_in(item, script, keep)
     else:
-        yield from commands_in(node.body, script)
+        yield from commands_in(node.body, script, keep)
 
 
 def _unknown(name: str) -> None:
@@ -354,8 +361,6 @@ _ALWAYS = frozenset(
         "cd",
         "pushd",
         "popd",
-        "echo",
-        "printf",
         "alias",
         "unalias",
         "shopt",
@@ -668,7 +673,7 @@ class _Builder:
         stdin: tuple[int, int] | None = None,
     ) -> ProgramNode | None:
         substitutions = self._substitutions_in(tree)
-        if tree.type == "command" and not self._wanted(tree):
+        if tree.type == "command" and not self._wanted(tree, redirects):
             return Seq(substitutions) if substitutions else None
         words: list[Word] = []
         assignments: list[Assignment] = []
@@ -698,9 +703,7 @@ class _Builder:
         simple = Simple(tuple(words), tuple(assignments), redirects, Span(start, end), stdin)
         return Seq((*substitutions, simple)) if substitutions else simple
 
-    def _wanted(self, tree: TreeNode) -> bool:
-        from pipwarden.commands import relevant_program, runs_file
-
+    def _wanted(self, tree: TreeNode, redirects: tuple[Redirect, ...]) -> bool:
         for child in tree.children:
             if child.type == "variable_assignment":
                 return True
@@ -709,6 +712,11 @@ class _Builder:
                 if name is None:
                     return True  # `$PIP install`, `"$ROOT"/x.sh`: the analysis may read it
                 program = name.rsplit("/", 1)[-1]
+                if program in _OUTPUT:
+                    # Only what it writes to a CI file (`>> "$GITHUB_PATH"`) or prints as a
+                    # CI command (`##vso[...]`) can matter.
+                    text = self.source.node_text(tree)
+                    return bool(redirects) or ">" in text or "##" in text
                 return (
                     program in _ALWAYS
                     or program in self.defined
@@ -790,6 +798,7 @@ def _scanned(words: list[Word]) -> Simple:
 
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
+_OUTPUT = frozenset({"echo", "printf"})
 # `[ "$X" == "1" ]`, `[[ ${X:-} != yes ]]`, `test "$X" = 1`; `[ -n "$X" ]`, `[ -z "$X" ]`.
 _VARIABLE = r"\"?\$\{?(?P<name>\w+)(?::?-(?P<default>[^}\"]*))?\}?\"?"
 _COMPARISON = re.compile(
