@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from pipwarden.check import MAX_BYTES, Checker
+from pipwarden.check import Checker
 from pipwarden.cli import main
 from pipwarden.config import Settings
 from pipwarden.discover import Kind
+from pipwarden.reading import MAX_BYTES
 from pipwarden.rules.registry import BY_CODE
 
 from .conftest import write

@@ -3,6 +3,7 @@ README's commands are the ones CI runs."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,43 @@ def test_ruff_check_and_format_are_clean() -> None:
         text=True,
     )
     assert fmt.returncode == 0, fmt.stdout
+
+
+def _imports(path: Path, module: str, modules: set[str]) -> set[str]:
+    """The project modules `path` imports, at the top or inside functions alike."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, *([node.module] if node.module else [])])
+            for alias in node.names:
+                name = f"{base}.{alias.name}"
+                found.add(name if name in modules else base)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found & modules
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    root = Path(__file__).resolve().parent.parent / "hooks"
+    files = {
+        ".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in root.rglob("*.py")
+    }
+    graph = {name: _imports(path, name, set(files)) - {name} for name, path in files.items()}
+    cycles = []
+    for start in graph:
+        # Depth-first from each module: a path back to it is a cycle.
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            name, trail = stack.pop()
+            for target in graph[name]:
+                if target == start:
+                    cycles.append(" -> ".join((*trail, start)))
+                elif target not in seen:
+                    seen.add(target)
+                    stack.append((target, (*trail, target)))
+    assert cycles == []

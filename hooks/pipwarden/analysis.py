@@ -18,13 +18,13 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from pipwarden import commands, environments
+from pipwarden import commands, effects, environments
 from pipwarden.commands import InterpreterRun, PipCall
-from pipwarden.environments import Environment, Python
-from pipwarden.locate import Called, Loader, Where, called_file, expanded, joined
+from pipwarden.environments import Environment
+from pipwarden.locate import Called, Loader, Where, called_file, joined
 from pipwarden.model import Related, Span, line_ref
 from pipwarden.paths import Event, Path, distinct, labelled, merged
-from pipwarden.rules.base import Context, EnvContext, Rule, RuleHit, UserSwitch, Venv
+from pipwarden.rules.base import Context, EnvContext, Rule, RuleHit, UserSwitch
 from pipwarden.shell.command import Command, Ready
 from pipwarden.shell.expand import Handed, Simple, handed, readings
 from pipwarden.shell.parse import (
@@ -45,7 +45,6 @@ from pipwarden.shell.session import (
     Files,
     Image,
     OffsetMap,
-    Persist,
     PythonUse,
     Runner,
     Scope,
@@ -192,7 +191,7 @@ class _Walk:
             elif isinstance(item, SetUser):
                 hits.extend(self._set_user(item))
             elif isinstance(item, SetPython):
-                self._set_python(item)
+                effects.set_python(self.state, item)
             elif isinstance(item, Runner):
                 self._runner(item)
             elif isinstance(item, PythonUse):
@@ -235,25 +234,11 @@ class _Walk:
         if self.scope.image_paths:
             state.cwd, state.files = "/", []
 
-    def _set_python(self, item: SetPython) -> None:
-        """setup-python, UsePythonVersion, setup-miniconda: a Python first on PATH."""
-        state = self.state
-        state.python, state.python_origin = item.source, item.span
-        names = {"python", "python3", "pip", "pip3"}
-        if item.version and re.fullmatch(r"3\.\d+(\.[\dx*]+)?", item.version):
-            minor = ".".join(item.version.split(".")[:2])
-            names |= {f"python{minor}", f"pip{minor}"}
-        origin = "conda" if item.source == "conda" else "toolcache"
-        self._first_on_path(Python(origin, frozenset(names), item.version, False))
-
-    def _first_on_path(self, python: Python) -> None:
-        self.state.pythons = (python, *(p for p in self.state.pythons if p != python))
-
     def _set_env(self, item: SetEnv) -> Hits:
         state = self.state
         value = _expand(item.value, state.env) if item.value is not None else None
         state.env[item.name] = value
-        venv = self._venv_from_variable(item.name, value, item.span)
+        venv = effects.venv_from_variable(self.state, item.name, value, item.span)
         if venv is not None:
             state.venv = venv
             state.lost_activation = None
@@ -273,31 +258,6 @@ class _Walk:
             hits = [RuleHit(r, hit) for r in self.rules for hit in r.on_user_switch(switch)]
             state.root_user_installs.clear()
         return hits
-
-    def _venv_from_variable(self, name: str, value: str | None, span: Span) -> Venv | None:
-        if value is None:
-            return None
-        if name == "VIRTUAL_ENV" and value:
-            return Venv(value, "VIRTUAL_ENV", span)
-        if name == "CONDA_PREFIX" and value:
-            return Venv(value, "conda", span)
-        if name != "PATH":
-            return None
-        for entry in value.split(":"):
-            directory = commands.venv_of_bin_dir(entry.strip("\"'"))
-            if directory is None or directory in ("/usr", "/usr/local", "", "/"):
-                continue
-            if commands.is_conda_dir(directory):
-                return Venv(directory, "conda", span)
-            if (
-                directory in self.state.venvs_created
-                or directory == self.state.env.get("VIRTUAL_ENV")
-                or commands.looks_like_venv(directory)
-            ):
-                return Venv(directory, "PATH", span)
-            if not directory.startswith("$"):
-                break  # an ordinary bin directory comes first on PATH
-        return None
 
     # Shell processes ------------------------------------------------------------------------
 
@@ -330,7 +290,7 @@ class _Walk:
         hits: Hits = []
         for item in script.env:
             path.session.set(item.name, item.value, item.span, exported=True)
-            venv = self._venv_from_variable(item.name, item.value, item.span)
+            venv = effects.venv_from_variable(self.state, item.name, item.value, item.span)
             if venv is not None:
                 path.session.venv = venv
             hits.extend(
@@ -594,7 +554,7 @@ class _Walk:
                 )
             )
         if not command.words:
-            self._assign(command, path, exported=False)
+            effects.assign(command, path, exported=False)
             return hits, [path]
         pip = commands.pip_call(command)
         if command.assignments:
@@ -609,7 +569,7 @@ class _Walk:
         if called is not None:
             found, paths = self._follow(called, command, path)
             return hits + found, paths
-        self._effects(command, pip, path)
+        effects.apply(command, pip, path, self.scope, self.here.script_dir)
         return hits, [path]
 
     def _context(
@@ -617,7 +577,7 @@ class _Walk:
     ) -> Context:
         state = self.state
         environment = state.environment
-        user, user_origin = self._user(command, session)
+        user, user_origin = effects.user_of(command, self.state, session)
         if command.env_reset:  # sudo's secure PATH: not the venv's pip or python
             session = session.child(clean=True)
         venv_active: bool | None = True if session.venv else (False if session.venv_known else None)
@@ -679,18 +639,6 @@ class _Walk:
         for item in self.scope.items:
             if isinstance(item, Script) and item.container is None:
                 yield from parse_script(item, commands.may_be_judged_name)
-
-    def _user(self, command: Command, session: Session) -> tuple[str | None, Span | None]:
-        """Who runs `command`, and the line that says so: the user sudo names, root under
-        sudo, the user this process switched to, or the Scope's."""
-        if command.run_as is not None:
-            origin = command.elevated_by or (command.wrappers[0].span if command.wrappers else None)
-            return command.run_as, origin
-        if command.elevated_by:
-            return "root", command.elevated_by
-        if session.runs_as is not None:
-            return session.runs_as
-        return self.state.user, self.state.user_origin
 
     def _shell(self, script: Script) -> tuple[bool, str]:
         if script.shell == "dash":
@@ -755,7 +703,7 @@ class _Walk:
             calls.loader.note(f"{called.disk}: not followed from {here.path}: {why}")
             return [], [path]
         state, session = path.state, path.session
-        user, origin = self._user(command, session)
+        user, origin = effects.user_of(command, self.state, session)
         if not call.sourced:
             entry = (
                 called.disk,
@@ -867,234 +815,6 @@ class _Walk:
             )
         return result
 
-    # What commands change -------------------------------------------------------------------
-
-    def _assign(self, command: Command, path: Path, exported: bool) -> None:
-        session = path.session
-        for assignment in command.assignments:
-            value = _assigned_value(assignment.value.raw if assignment.value else "")
-            text = assignment.value.text if assignment.value else ""
-            session.set(assignment.name, value if text is None else text, assignment.span, exported)
-            if text is None:
-                session.values[assignment.name] = None
-            else:
-                said = f"{assignment.name} is `{text}`" if text else f"{assignment.name} is empty"
-                path.with_event(Event("set", assignment.name, said, assignment.span))
-            venv = self._venv_from_variable(assignment.name, value, assignment.span)
-            if venv is not None:
-                session.venv = venv
-                session.activated = venv
-
-    def _persist(self, command: Command, session: Session) -> None:
-        """`echo "$PWD/.venv/bin" >> "$GITHUB_PATH"` and the like: state for later Scripts."""
-        words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
-        if command.program == "printf" and words:
-            words = words[-1:]
-        written = " ".join(_assigned_value(w.raw) for w in words)
-        targets = [r.target.raw for r in command.redirects if r.operator in (">", ">>")]
-        for persist in self.scope.persist:
-            if persist.variable is not None:
-                if not any(re.search(rf"\$\{{?{persist.variable}\b", t) for t in targets):
-                    continue
-                self._apply_persisted(persist, written, command, session)
-            elif persist.marker is not None and written.startswith(persist.marker):
-                self._apply_persisted(persist, written[len(persist.marker) :], command, session)
-
-    def _apply_persisted(
-        self, persist: Persist, written: str, command: Command, session: Session
-    ) -> None:
-        state = self.state
-        written = written.strip()
-        active = session.venv
-        if active is not None and active.path:
-            # `echo "$VIRTUAL_ENV/bin" >> "$GITHUB_PATH"` after an activation names that venv.
-            written = re.sub(r"\$\{?VIRTUAL_ENV\}?", lambda _: active.path or "", written)
-        if persist.kind == "path":
-            venv = self._venv_from_variable("PATH", written + ":$PATH", command.span)
-        elif persist.kind == "env":
-            name, _, value = written.partition("=")
-            name = name.strip()
-            state.env[name] = value
-            venv = self._venv_from_variable(name, value, command.span)
-            # `echo "PATH=$PATH" >> "$GITHUB_ENV"`: the PATH the activation made, venv first.
-            if venv is None and active and name == "PATH" and re.search(r"\$\{?PATH\b", value):
-                venv = active._replace(how="PATH", span=command.span)
-        else:
-            activated = re.fullmatch(r"(?:source|\.)\s+(\S+)", written)
-            found = None
-            if activated:
-                target = activated.group(1).strip("\"'")
-                found = re.fullmatch(r"(.*?)/(?:bin|Scripts)/activate", target)
-            venv = Venv(found.group(1), "activate", command.span) if found else None
-            if venv is None and written.startswith("export "):
-                name, _, value = written[len("export ") :].partition("=")
-                venv = self._venv_from_variable(name.strip(), value, command.span)
-        if venv is not None:
-            state.venv = venv
-            state.lost_activation = None
-
-    def _effects(self, command: Command, pip: PipCall | None, path: Path) -> None:
-        state, session = self.state, path.session
-        program_name = command.program
-        if program_name in ("export", "declare", "typeset", "local", "readonly"):
-            exported = program_name == "export" or any(w.text == "-x" for w in command.words[1:])
-            self._assign(command, path, exported)
-            if exported:  # `export NAME`: a variable set before is now exported
-                session.exported.update(w.text for w in command.words[1:] if w.text)
-            return
-        if program_name in _DIRECTORY_COMMANDS:
-            words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
-            named = expanded(words[0], session.env, self.here.script_dir) if words else None
-            session.cwd = joined(session.cwd, named) if program_name != "popd" and named else None
-            return
-        if program_name in _OUTPUT_COMMANDS:
-            self._persist(command, session)
-            return
-        if program_name == "alias":
-            for word in command.words[1:]:
-                name, has_value, value = (word.text or "").partition("=")
-                if has_value:
-                    session.aliases[name] = (value, word.span)
-            return
-        if program_name == "unalias":
-            for word in command.words[1:]:
-                session.aliases.pop(word.text or "", None)
-            return
-        if program_name == "shopt" and command.texts()[1:3] == ["-s", "expand_aliases"]:
-            session.expand_aliases = True
-            return
-        if program_name == "read":
-            for word in command.words[1:]:
-                if word.text and not word.text.startswith("-"):
-                    session.set(word.text, None, word.span)
-            return
-        created = commands.venv_created(command)
-        if created is not None and created.text is not None:
-            state.venvs_created[created.text.rstrip("/")] = created.span
-            return
-        activation = commands.activation(command)
-        if activation is not None:
-            # Even where `source` is not found (PW306), the activation says what the file
-            # means: later commands are judged as they will run once `source` is fixed.
-            venv = Venv(activation.venv, "conda" if activation.conda else "activate", command.span)
-            session.venv = session.activated = venv
-            state.lost_activation = None
-            where = activation.venv or "the venv"
-            path.with_event(Event("activate", "", f"{where} is activated", command.span))
-            return
-        if commands.sources_venv_helper(command):
-            session.venv, session.venv_known = None, False
-            session.maybe_activated = command.span
-            return
-        if commands.deactivation(command):
-            session.venv = None
-            session.venv_known = True
-            return
-        if program_name == "unset":
-            for word in command.words[1:]:
-                if (
-                    word.text in ("VIRTUAL_ENV", "CONDA_PREFIX")
-                    and session.venv
-                    and session.venv.how != "PATH"
-                ):
-                    session.venv = None
-                if word.text:
-                    session.env.pop(word.text, None)
-                    session.values.pop(word.text, None)
-            return
-        user = commands.user_created(command)
-        if user is not None:
-            for key in (user.name, user.uid):
-                if key:
-                    state.users[key] = user
-            return
-        packages = commands.distro_python_packages(command)
-        if packages:
-            self._distro_python(packages, command.span)
-            return
-        version = commands.pyenv_version(command)
-        if version is not None:
-            state.python, state.python_origin = "pyenv", command.span
-            minor = ".".join(version.split(".")[:2]) if re.match(r"\d+\.\d+", version) else ""
-            names = {"python", "python3", "pip", "pip3"}
-            if minor:
-                names |= {f"python{minor}", f"pip{minor}"}
-            self._first_on_path(Python("pyenv", frozenset(names), version or None, False))
-            return
-        build = commands.python_built(command, session.cwd, session.env)
-        if build is not None:
-            self._python_built(build, command.span)
-            return
-        if commands.bootstraps_pip(command) and command.name:
-            found = environments.resolve(state.pythons, command.name.rsplit("/", 1)[-1])
-            if found is not None:  # get-pip puts its pip in /usr/local/bin, first on PATH
-                self._first_on_path(found.with_pip(command.span))
-            return
-        if state.python is None and commands.conda_environment_used(command):
-            state.python = "conda"
-            state.python_origin = command.span
-            return
-        user_name, _ = self._user(command, session)
-        if pip is not None and pip.installs and pip.has("--user") and user_name == "root":
-            state.root_user_installs.append(pip)
-
-    def _distro_python(self, packages: tuple[str, ...], span: Span) -> None:
-        """`apt-get install python3-pip python3.11`: the distro's Python (with its pip where a
-        pip package is named), and each other release named, a Python of its own."""
-        state = self.state
-        if state.python is None:
-            state.python, state.python_origin = "distro", span
-        template = state.environment.distro_python if state.environment else None
-        if template is None:
-            return
-        others = set()
-        for name in packages:
-            found = re.fullmatch(r"python(3\.\d+)(?:-\w+)?", name)
-            if found and found.group(1) != template.version:
-                others.add(found.group(1))
-            else:
-                with_pip = any(package.endswith("-pip") for package in packages)
-                python = template.with_pip(span) if with_pip else template
-                self._installed(python._replace(installed_at=span))
-        for version in sorted(others):
-            # Another release beside the distro's own (deadsnakes, universe): whether its
-            # package carries the marker is not known.
-            names = frozenset({f"python{version}"})
-            self._installed(Python("distro", names, version, None, installed_at=span))
-
-    def _installed(self, python: Python) -> None:
-        """A Python the distro installs into /usr/bin: after those in /usr/local and the
-        like, unless it is one the environment has already."""
-        pythons = list(self.state.pythons)
-        for index, known in enumerate(pythons):
-            if known.origin == python.origin and known.version == python.version:
-                pythons[index] = known._replace(
-                    commands=known.commands | python.commands,
-                    installed_at=known.installed_at or python.installed_at,
-                    pip_from=known.pip_from or python.pip_from,
-                )
-                break
-        else:
-            pythons.append(python)
-        self.state.pythons = tuple(pythons)
-
-    def _python_built(self, build: commands.PythonBuild, span: Span) -> None:
-        """CPython's `make install`/`make altinstall` into /usr/local, before /usr/bin on
-        PATH; it installs pip (ensurepip) and no EXTERNALLY-MANAGED."""
-        state = self.state
-        names: set[str] = set()
-        if build.version:
-            names |= {f"python{build.version}", f"pip{build.version}"}
-        if not build.altinstall:
-            names |= {"python3", "pip3"}
-        if state.python is None:
-            state.python, state.python_origin = "source", span
-        self._first_on_path(
-            Python(
-                "source", frozenset(names), build.version, False, installed_at=span, pip_from=span
-            )
-        )
-
 
 def _decided(outcome: str, test: Test | None, path: Path) -> str:
     """A part's outcome on a path: a test of a variable the path knows is decided."""
@@ -1151,18 +871,6 @@ def _python_kind(environment: Environment | None) -> str | None:
     if environment.hosted:
         return "runner"
     return environment.python
-
-
-_DIRECTORY_COMMANDS = frozenset({"cd", "pushd", "popd"})
-_OUTPUT_COMMANDS = frozenset({"echo", "printf"})
-
-
-def _assigned_value(raw: str) -> str:
-    """A shell assignment's value with quotes removed; expansions are kept as written so that
-    `PATH="$PWD/.venv/bin:$PATH"` still shows its venv."""
-    if not raw:
-        return ""
-    return re.sub(r"[\"']", "", raw)
 
 
 _REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")

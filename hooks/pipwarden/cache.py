@@ -19,11 +19,11 @@ import time
 from typing import Any
 
 from pipwarden import __version__
-from pipwarden.check import FileReport, decode, digest
 from pipwarden.config import Settings
 from pipwarden.discover import Kind
 from pipwarden.model import (
     Edit,
+    FileReport,
     Finding,
     Fix,
     Position,
@@ -32,6 +32,7 @@ from pipwarden.model import (
     SourceText,
     Span,
 )
+from pipwarden.reading import decode, digest
 
 DIRECTORY = ".pipwarden_cache"
 CACHEDIR_TAG = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipwarden.config import Settings
@@ -18,15 +17,13 @@ from pipwarden.discover import (
     included_by_gitlab_ci,
     may_be_ci_by_content,
 )
-from pipwarden.model import SAFE, Edit, Finding, Fix, SourceText, Span
+from pipwarden.model import SAFE, Edit, FileReport, Finding, Fix, SourceText, Span
+from pipwarden.reading import MAX_BYTES, decode, digest, frontend, shebang_kind
 
 if TYPE_CHECKING:
     from pipwarden import suppress
     from pipwarden.follow import Library
-    from pipwarden.frontends import Parsed
     from pipwarden.rules.base import Rule
-
-MAX_BYTES = 10 * 1024 * 1024
 
 # Text no rule can find anything in: no installer, no activation, no Python directory, no
 # PEP 668 override, no shell script or local action it runs. Such a file costs only its
@@ -39,110 +36,6 @@ _MENTIONS = (
 MENTIONS = re.compile(_MENTIONS, re.IGNORECASE)
 # The same over the bytes read (lowered), so most files are ruled out before decoding.
 _MENTIONS_BYTES = re.compile(_MENTIONS.encode())
-
-
-class FileReport:
-    """What checking one file gave. A plain class, filled in as the check goes (the
-    dataclasses module alone would cost a pre-commit run 16 ms of imports)."""
-
-    __slots__ = (
-        "alone",
-        "bom",
-        "called",
-        "checked",
-        "deferred",
-        "dependencies",
-        "digest",
-        "error",
-        "findings",
-        "foreign",
-        "kind",
-        "mtime",
-        "notes",
-        "path",
-        "size",
-        "source",
-    )
-
-    def __init__(self, path: str, *, checked: bool = False) -> None:
-        self.path = path
-        self.findings: list[Finding] = []
-        self.error: str | None = None  # the file could not be read at all
-        self.source: SourceText | None = None  # kept for source frames when there are findings
-        self.checked = checked  # read as one of our kinds
-        self.kind: Kind | None = None
-        self.bom = False
-        # What the file was when it was read, for the cache (size and mtime from the open
-        # file, digest of the bytes read), and the other files its result depends on.
-        self.size: int | None = None
-        self.mtime: int | None = None
-        self.digest: str | None = None
-        self.dependencies: list[str] = []
-        # Findings in the repository scripts this file runs, made by the state it runs them
-        # in; the run reports them in those files.
-        self.foreign: list[Finding] = []
-        self.notes: list[str] = []  # calls not followed, for --verbose
-        # Unused-suppression findings (PW100) that the file's callers may still make used:
-        # the run decides (see `run.with_called`).
-        self.deferred: list[Finding] = []
-        # Findings that hold only where no repository file runs this one (`Hit.alone`), and
-        # the repository files this one runs: the run decides.
-        self.alone: list[Finding] = []
-        self.called: list[str] = []
-
-
-# The front-end module of each kind read on its own (the CI kinds share `ci`); imported only
-# when a file of that kind mentions something a rule could find.
-_FRONTENDS = {
-    Kind.SHELL: "shellscript",
-    Kind.DOCKERFILE: "dockerfile",
-    Kind.MAKEFILE: "makefile",
-    Kind.PYTHON: "python",
-    Kind.TOX: "tox",
-    Kind.JUST: "justfile",
-    Kind.JENKINS: "jenkins",
-    Kind.DEVCONTAINER: "devcontainer",
-}
-
-
-def frontend(kind: Kind) -> Callable[[str, str], Parsed] | None:
-    import importlib
-
-    if kind in _FRONTENDS:
-        module = importlib.import_module(f"pipwarden.frontends.{_FRONTENDS[kind]}")
-        return module.parse  # type: ignore[no-any-return]
-    if kind in CI_KINDS:
-        from pipwarden.frontends import ci
-
-        return ci.parser(kind)
-    return None
-
-
-CI_KINDS = frozenset(
-    {
-        Kind.GITHUB,
-        Kind.GITLAB,
-        Kind.CIRCLECI,
-        Kind.AZURE,
-        Kind.BITBUCKET,
-        Kind.TRAVIS,
-        Kind.CODEBUILD,
-        Kind.READTHEDOCS,
-        Kind.TASKFILE,
-        Kind.COMPOSE,
-    }
-)
-
-
-def shebang_kind(text: str) -> Kind | None:
-    if not text.startswith("#!"):
-        return None
-    from pipwarden.frontends.shellscript import shebang_shell
-
-    first = text.split("\n", 1)[0]
-    if shebang_shell(first):
-        return Kind.SHELL
-    return Kind.PYTHON if re.search(r"[/ ](python|pypy)[\d.]*\s*$", first) else None
 
 
 def _unsuppress(item: suppress.Suppression, idle: list[str], source: SourceText) -> Edit:
@@ -172,21 +65,6 @@ def _unsuppress(item: suppress.Suppression, idle: list[str], source: SourceText)
     return Edit(Span(line_start + start, line_start + end), "")
 
 
-def decode(data: bytes) -> tuple[str, bool]:
-    """A file's text as pipwarden reads it (bytes that are not UTF-8 kept as surrogate
-    escapes, so a fix writes them back unchanged) and whether it had a byte order mark."""
-    text = data.decode("utf-8", "surrogateescape")
-    if text.startswith("\ufeff"):
-        return text[1:], True
-    return text, False
-
-
-def digest(data: bytes) -> str:
-    import hashlib  # only when a cache wants it
-
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 class Checker:
     def __init__(self, settings: Settings, *, fingerprint: bool = False) -> None:
         self.settings = settings
@@ -200,7 +78,7 @@ class Checker:
         if self._library is None:
             from pipwarden.follow import Library
 
-            self._library = Library(self)
+            self._library = Library()
         return self._library
 
     @property

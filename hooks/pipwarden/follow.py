@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from pipwarden.discover import SHEBANG, Kind, classify_name, work_tree
 from pipwarden.model import LINE_REF, Edit, Finding, Fix, RelatedLocation, SourceText, Span
+from pipwarden.reading import MAX_BYTES, decode, frontend, shebang_kind
 
 if TYPE_CHECKING:
-    from pipwarden.check import Checker
     from pipwarden.model import Hit
     from pipwarden.rules.base import Rule
     from pipwarden.shell.session import Scope
@@ -44,8 +44,7 @@ class Library:
     """The files a Checker has read for calls, by absolute path, parsed once for every file
     that calls them."""
 
-    def __init__(self, checker: Checker) -> None:
-        self.checker = checker
+    def __init__(self) -> None:
         self.by_path: dict[str, Loaded | None] = {}
         self.by_index: list[Loaded | None] = [None]
 
@@ -55,7 +54,6 @@ class Library:
         return self.by_path[absolute]
 
     def _read(self, absolute: str) -> Loaded | None:
-        from pipwarden.check import MAX_BYTES, decode, frontend
         from pipwarden.shell.session import shifted
 
         try:
@@ -90,8 +88,6 @@ class Library:
 
 def callable_kind(path: str, text: str) -> Kind | None:
     """The kind of a file a call runs, if it is one a call can run."""
-    from pipwarden.check import shebang_kind
-
     kind = classify_name(path)
     if kind in (SHEBANG, None):
         kind = shebang_kind(text)

@@ -7,10 +7,11 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pipwarden.check import MAX_BYTES, Checker, FileReport, decode
+from pipwarden.check import Checker
 from pipwarden.config import Settings
 from pipwarden.discover import Candidate, discover, gitlab_includes
-from pipwarden.model import UNSAFE, Finding, SourceText
+from pipwarden.model import UNSAFE, FileReport, Finding, SourceText
+from pipwarden.reading import MAX_BYTES, decode
 
 if TYPE_CHECKING:
     from pipwarden import suppress

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from pipwarden.model import SAFE, Finding, Severity
 
 if TYPE_CHECKING:
-    from pipwarden.check import FileReport
+    from pipwarden.model import FileReport
     from pipwarden.run import RunResult
 
 Renderer = Callable[["RunResult", TextIO, bool], None]
