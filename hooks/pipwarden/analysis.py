@@ -333,8 +333,13 @@ class _Walk:
         elif isinstance(node, Chain):
             hits, after = self._chain(node, active)
         elif isinstance(node, Loop):
-            hits, after = self._walk(node.body, [p.fork() for p in active])
-            after = distinct([*active, *after])
+            # The body from the entry state, then once more from the state a round leaves
+            # (a second round sees what the first did); later rounds are not told apart.
+            hits, once = self._walk(node.body, [p.fork() for p in active])
+            again = [p.fork() for p in once if not p.done]
+            more, twice = self._walk(node.body, again) if again else ([], [])
+            hits.extend(h for h in more if h not in hits)
+            after = distinct([*([] if node.at_least_once else active), *once, *twice])
         elif isinstance(node, Child):
             hits = []
             for path in active:
@@ -353,32 +358,29 @@ class _Walk:
         its answer takes."""
         hits: Hits = []
         after: list[Path] = []
+        taken = [fork.arms_taken(path.session.lookup) for path in paths]
         for index, arm in enumerate(fork.arms):
             span = _first_span(arm) or fork.span
-            entered = []
-            for path in paths:
-                verdict = (
-                    fork.test.verdict(path.session.lookup(fork.test.name)) if fork.test else None
-                )
-                if verdict is not None and verdict != (index == 0):
-                    continue
-                entered.append(path.fork().with_event(Event("branch", "", "", span)))
+            entered = [
+                path.fork().with_event(Event("branch", "", "", span))
+                for path, arms in zip(paths, taken, strict=True)
+                if arms is None or index in arms
+            ]
             if entered:
                 found, out = self._walk(arm, entered)
                 hits.extend(found)
                 after.extend(out)
         if not fork.exhaustive:
-            for path in paths:
-                verdict = (
-                    fork.test.verdict(path.session.lookup(fork.test.name)) if fork.test else None
-                )
-                if verdict is not True:
-                    after.append(path)
+            after.extend(
+                path for path, arms in zip(paths, taken, strict=True) if arms is None or -1 in arms
+            )
         return hits, distinct(after)
 
     def _chain(self, chain: Chain, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """`a && b || c`: each part runs on the paths where what ran before succeeded (`&&`)
         or failed (`||`); after a test, whose answer is not known, both ways are kept."""
+        for path in paths:
+            path.failed = False  # a first part with no command in it (a test) has not failed
         hits, after = self._walk(chain.first, paths)
         tests = chain.tests or (None,) * (1 + len(chain.rest))
         ways = [(path, _decided(chain.outcome, tests[0], path)) for path in after]
@@ -394,15 +396,18 @@ class _Walk:
                 if path.done or known not in (wanted, "either"):
                     going.append((path, known))
                     continue
-                if known == "either" and test_span is not None and span is not None:
+                if known == "either":
                     skipped = path.fork()
-                    if status == "either":
+                    if status == "either" and test_span is not None:
                         said = "the test fails" if operator == "&&" else "the test succeeds"
                         skipped.with_event(Event("branch", "", said, test_span))
                     going.append((skipped, "fail" if operator == "&&" else "ok"))
-                    path = path.with_event(Event("branch", "", "", span))
+                    if span is not None:
+                        path = path.with_event(Event("branch", "", "", span))
                 running.append(path)
             if running:
+                for path in running:
+                    path.failed = False
                 found, ran = self._walk(part, running)
                 hits.extend(found)
                 going.extend((path, _decided(outcome, test, path)) for path in ran)
@@ -417,7 +422,7 @@ class _Walk:
         after: list[Path] = []
         for path in paths:
             session = path.session
-            aliases = session.aliases if session.expand_aliases else None
+            aliases = session.aliases_at(self.current_script, simple.span.start)
             found = readings(simple, self.current_script, session.lookup, aliases)
             if not found:  # `$SUDO` read as `sudo` alone: nothing runs on this path
                 outcomes.append((path.events, []))
@@ -459,6 +464,7 @@ class _Walk:
                 self.state = outer
             return hits, [path]
         self.state = path.state
+        path.failed = False
         program_name = command.program
         if program_name == "exit" and command.words:
             path.done = "exit"
@@ -580,9 +586,13 @@ class _Walk:
         user, user_origin = effects.user_of(command, self.state, session)
         if command.env_reset:  # sudo's secure PATH: not the venv's pip or python
             session = session.child(clean=True)
+        own_path = effects.prefix_venv(command, self.state)
+        if own_path is not None:  # `PATH=.venv/bin:$PATH pip ...`: found on that PATH
+            session = session.copy()
+            session.venv = own_path
         venv_active: bool | None = True if session.venv else (False if session.venv_known else None)
         lost = state.lost_activation if session.venv is None else None
-        sh, sh_label = self._shell(command.script)
+        sh, sh_label = effects.posix_sh(command.script, self.state, self.scope)
         return Context(
             command=command,
             pip=pip,
@@ -639,21 +649,6 @@ class _Walk:
         for item in self.scope.items:
             if isinstance(item, Script) and item.container is None:
                 yield from parse_script(item, commands.may_be_judged_name)
-
-    def _shell(self, script: Script) -> tuple[bool, str]:
-        if script.shell == "dash":
-            return True, "dash"
-        if script.shell != "sh":
-            return False, script.shell
-        environment = self.state.environment
-        if environment is not None:
-            distro = (environment.distro or "").capitalize()
-            return environment.sh == "dash", f"/bin/sh (dash on {distro}-based images)"
-        if self.scope.runs_in_image or script.container is not None:
-            return False, "/bin/sh"
-        # A script that names /bin/sh must run wherever /bin/sh is POSIX sh: dash on Debian
-        # and Ubuntu.
-        return True, "/bin/sh (dash on Debian and Ubuntu)"
 
     def _home(self, user: str | None) -> bool | None:
         if user is None or user == "root":
@@ -817,7 +812,10 @@ class _Walk:
 
 
 def _decided(outcome: str, test: Test | None, path: Path) -> str:
-    """A part's outcome on a path: a test of a variable the path knows is decided."""
+    """A part's outcome on a path: a test of a variable the path knows is decided; a command
+    the shell does not have fails."""
+    if path.failed:
+        return "fail"
     if outcome != "either" or test is None:
         return outcome
     verdict = test.verdict(path.session.lookup(test.name))

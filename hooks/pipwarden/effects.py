@@ -15,8 +15,9 @@ from pipwarden.model import Span
 from pipwarden.paths import Event, Path
 from pipwarden.rules.base import Venv
 from pipwarden.shell.command import Command
-from pipwarden.shell.session import Persist, Scope, SetPython
-from pipwarden.state import Session, State
+from pipwarden.shell.parse import program
+from pipwarden.shell.session import Persist, Scope, Script, SetPython
+from pipwarden.state import Alias, Read, Session, State
 
 
 def set_python(state: State, item: SetPython) -> None:
@@ -35,13 +36,9 @@ def first_on_path(state: State, python: Python) -> None:
 
 
 def venv_from_variable(state: State, name: str, value: str | None, span: Span) -> Venv | None:
-    if value is None:
-        return None
-    if name == "VIRTUAL_ENV" and value:
-        return Venv(value, "VIRTUAL_ENV", span)
-    if name == "CONDA_PREFIX" and value:
-        return Venv(value, "conda", span)
-    if name != "PATH":
+    """The venv a new PATH puts first. VIRTUAL_ENV or CONDA_PREFIX set alone make none: `pip`
+    is still whichever PATH finds (checked by running bash and dash)."""
+    if value is None or name != "PATH":
         return None
     for entry in value.split(":"):
         directory = commands.venv_of_bin_dir(entry.strip("\"'"))
@@ -71,6 +68,16 @@ def user_of(command: Command, state: State, session: Session) -> tuple[str | Non
     if session.runs_as is not None:
         return session.runs_as
     return state.user, state.user_origin
+
+
+def prefix_venv(command: Command, state: State) -> Venv | None:
+    """The venv a PATH set for this command alone puts first: the shell finds the command
+    itself on that PATH (checked by running bash and dash)."""
+    for assignment in command.assignments:
+        if assignment.name == "PATH" and assignment.value is not None:
+            value = _assigned_value(assignment.value.raw)
+            return venv_from_variable(state, "PATH", value, assignment.span)
+    return None
 
 
 def assign(command: Command, path: Path, exported: bool) -> None:
@@ -166,14 +173,14 @@ def apply(
         for word in command.words[1:]:
             name, has_value, value = (word.text or "").partition("=")
             if has_value:
-                session.aliases[name] = (value, word.span)
+                session.aliases[name] = Alias(value, word.span, _read_after(command))
         return
     if program_name == "unalias":
         for word in command.words[1:]:
             session.aliases.pop(word.text or "", None)
         return
     if program_name == "shopt" and command.texts()[1:3] == ["-s", "expand_aliases"]:
-        session.expand_aliases = True
+        session.expand_aliases = session.expand_aliases or _read_after(command)
         return
     if program_name == "read":
         for word in command.words[1:]:
@@ -185,10 +192,22 @@ def apply(
         state.venvs_created[created.text.rstrip("/")] = created.span
         return
     activation = commands.activation(command)
+    if (
+        activation is not None
+        and program_name == "source"
+        and posix_sh(command.script, state, scope)[0]
+    ):
+        # dash has no `source` (PW306 says so): no venv is activated, so whether one is
+        # active is what it was; what the file meant is still an activation, which does
+        # not outlive this shell either (PW302).
+        session.maybe_activated = command.span
+        session.activated = Venv(activation.venv, "activate", command.span)
+        path.failed = True
+        return
     if activation is not None:
-        # Even where `source` is not found (PW306), the activation says what the file
-        # means: later commands are judged as they will run once `source` is fixed.
         venv = Venv(activation.venv, "conda" if activation.conda else "activate", command.span)
+        if not activation.conda and session.before_activation is None:
+            session.before_activation = (session.venv, session.venv_known)
         session.venv = session.activated = venv
         state.lost_activation = None
         where = activation.venv or "the venv"
@@ -199,17 +218,16 @@ def apply(
         session.maybe_activated = command.span
         return
     if commands.deactivation(command):
-        session.venv = None
-        session.venv_known = True
+        if program_name != "deactivate":  # `conda deactivate`
+            session.venv, session.venv_known = None, True
+        elif session.before_activation is not None:
+            session.venv, session.venv_known = session.before_activation
+            session.before_activation = None
+        else:
+            path.failed = True  # no `deactivate` function in this shell
         return
     if program_name == "unset":
         for word in command.words[1:]:
-            if (
-                word.text in ("VIRTUAL_ENV", "CONDA_PREFIX")
-                and session.venv
-                and session.venv.how != "PATH"
-            ):
-                session.venv = None
             if word.text:
                 session.env.pop(word.text, None)
                 session.values.pop(word.text, None)
@@ -318,3 +336,27 @@ def _assigned_value(raw: str) -> str:
     if not raw:
         return ""
     return re.sub(r"[\"']", "", raw)
+
+
+def posix_sh(script: Script, state: State, scope: Scope) -> tuple[bool, str]:
+    """Whether `script` runs in a POSIX sh without bash's extensions (`source`), and how
+    to name that shell."""
+    if script.shell == "dash":
+        return True, "dash"
+    if script.shell != "sh":
+        return False, script.shell
+    environment = state.environment
+    if environment is not None:
+        distro = (environment.distro or "").capitalize()
+        return environment.sh == "dash", f"/bin/sh (dash on {distro}-based images)"
+    if scope.runs_in_image or script.container is not None:
+        return False, "/bin/sh"
+    # A script that names /bin/sh must run wherever /bin/sh is POSIX sh: dash on Debian
+    # and Ubuntu.
+    return True, "/bin/sh (dash on Debian and Ubuntu)"
+
+
+def _read_after(command: Command) -> Read:
+    """Where what `command` defines starts to apply: after the shell has read the rest of
+    its line and the compound command it is in."""
+    return Read(command.script, program(command.script).read_by(command.span.end))

@@ -37,7 +37,7 @@ class Path:
     """One way through the script so far: what the image or machine holds (`state`), what
     the shell holds (`session`), and the events that set it apart."""
 
-    __slots__ = ("done", "events", "session", "state")
+    __slots__ = ("done", "events", "failed", "session", "state")
 
     def __init__(
         self, state: State, session: Session, events: tuple[Event, ...] = (), done: str = ""
@@ -47,6 +47,8 @@ class Path:
         self.events = events
         # "exit" once the shell has exited on this path, "return" once a function returned.
         self.done = done
+        # Whether the command just run is known to fail (a command the shell does not have).
+        self.failed = False
 
     def fork(self) -> Path:
         return Path(self.state.copy(), self.session.copy(), self.events, self.done)

@@ -6,7 +6,7 @@ value. (Plain classes with slots: importing dataclasses costs a pre-commit run 8
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipwarden.environments import UNKNOWN, Environment, Python
 from pipwarden.model import Span
@@ -17,6 +17,25 @@ if TYPE_CHECKING:
     from pipwarden.commands import PipCall, UserCreation
     from pipwarden.rules.base import Venv
     from pipwarden.shell.parse import Function
+    from pipwarden.shell.session import Script
+
+
+class Read(NamedTuple):
+    """A point in the text the shell reads: what is defined there (an alias, `shopt -s
+    expand_aliases`) applies to commands read after it, not to the rest of its own line or
+    compound command. `script` None: from the start."""
+
+    script: Script | None
+    offset: int
+
+    def before(self, script: Script, offset: int) -> bool:
+        return self.script is not script or offset >= self.offset
+
+
+class Alias(NamedTuple):
+    value: str
+    span: Span
+    read: Read
 
 
 def _same(values: Sequence[object]) -> bool:
@@ -139,6 +158,7 @@ class Session:
     __slots__ = (
         "activated",
         "aliases",
+        "before_activation",
         "cwd",
         "env",
         "expand_aliases",
@@ -171,18 +191,38 @@ class Session:
         self.exported: set[str] = set(env)
         self.cwd = cwd  # the working directory, where known
         self.activated: Venv | None = None  # an activation this process made
+        # Where this shell has the `deactivate` function an activate script defines: the venv
+        # state it restores (PATH as it was before the first activation). A child process
+        # does not inherit functions: `deactivate` there is not found.
+        self.before_activation: tuple[Venv | None, bool] | None = None
         self.maybe_activated: Span | None = None  # a sourced helper that may have activated one
         self.functions: dict[str, Function] = {}
-        self.aliases: dict[str, tuple[str, Span]] = {}
+        self.aliases: dict[str, Alias] = {}
         # bash expands aliases in a script only after `shopt -s expand_aliases`; sh, dash and
         # zsh always (checked by running them).
-        self.expand_aliases = expand_aliases
+        self.expand_aliases: Read | None = Read(None, 0) if expand_aliases else None
         # The user this process runs as where it is not the Scope's (`su app -c '...'`), with
         # the command that switched.
         self.runs_as: tuple[str | None, Span | None] | None = None
 
+    def aliases_at(self, script: Script, offset: int) -> dict[str, tuple[str, Span]]:
+        """The aliases the shell expands in the command it reads at `offset` of `script`."""
+        expanding = self.expand_aliases
+        if expanding is None or not expanding.before(script, offset):
+            return {}
+        return {
+            name: (alias.value, alias.span)
+            for name, alias in self.aliases.items()
+            if alias.read.before(script, offset)
+        }
+
     def lookup(self, name: str) -> Values | None:
-        return self.values.get(name)
+        found = self.values.get(name)
+        if found is None and name == "PWD" and name not in self.values:
+            # The directory, or where it is not known, a stand-in that still reads as a
+            # path: `"$PWD/.venv/bin/pip"` is a venv's pip wherever the script runs.
+            return ((self.cwd or "$PWD", None),)
+        return found
 
     def set(self, name: str, text: str | None, span: Span | None, exported: bool = False) -> None:
         self.env[name] = text
@@ -218,6 +258,7 @@ class Session:
             self.venv_known,
             self.cwd,
             self.activated,
+            self.before_activation,
             self.maybe_activated,
             tuple(sorted(self.values.items(), key=lambda item: item[0])),
             tuple(sorted((n, id(f)) for n, f in self.functions.items())),
@@ -234,7 +275,7 @@ class Session:
         if not _same([s.venv for s in sessions]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in sessions)
-        for name in ("cwd", "activated", "runs_as"):
+        for name in ("cwd", "activated", "runs_as", "before_activation"):
             setattr(result, name, _agreed([getattr(s, name) for s in sessions]))
         result.maybe_activated = next(
             (s.maybe_activated for s in sessions if s.maybe_activated), None
@@ -256,5 +297,5 @@ class Session:
             for name, value in self.aliases.items()
             if all(s.aliases.get(name) == value for s in others)
         }
-        result.expand_aliases = all(s.expand_aliases for s in sessions)
+        result.expand_aliases = _agreed([s.expand_aliases for s in sessions])  # type: ignore[assignment]
         return result

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pipwarden.frontends import Parsed
 from pipwarden.frontends.yamlci import Document, mapping, script_from, sequence
-from pipwarden.shell.session import Boundary, Scope, ScopeItem, SetEnv, SetPython
+from pipwarden.shell.session import Boundary, Scope, ScopeItem, SetPython, venv_first_on_path
 
 if TYPE_CHECKING:
     import yaml
@@ -60,7 +60,7 @@ def parse(document: Document, path: str) -> Parsed:
             if step == "create_environment" and step not in jobs:
                 # Read the Docs' own virtualenv, first on PATH for every later step.
                 where = document.span(jobs_node or document.root)
-                items.append(SetEnv("VIRTUAL_ENV", "$READTHEDOCS_VIRTUALENV_PATH", where))
+                items.extend(venv_first_on_path("$READTHEDOCS_VIRTUALENV_PATH", where))
             items.extend(_each(sequence(jobs.get(step)), document))
     return Parsed([Scope("build", tuple(items), BOUNDARY, host="ci")])
 

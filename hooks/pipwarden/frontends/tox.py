@@ -20,7 +20,7 @@ from pipwarden.shell.session import (
     Scope,
     ScopeItem,
     ScriptBuilder,
-    SetEnv,
+    venv_first_on_path,
 )
 
 BOUNDARY = Boundary(
@@ -64,7 +64,7 @@ def _parse_ini(text: str, base: int) -> Parsed:
             section = header.group(1) if header else None
             name = section.split(":", 1)[-1] if section and ":" in section else "testenv"
             # tox's own virtualenv for this environment, first on PATH for every command.
-            items = [SetEnv("VIRTUAL_ENV", f".tox/{name}", Span(start, start + len(content)))]
+            items = [*venv_first_on_path(f".tox/{name}", Span(start, start + len(content)))]
             in_commands = False
             continue
         if section is None:
@@ -119,7 +119,7 @@ def _parse_toml(text: str) -> Parsed:
             else "testenv"
         )
         items: list[ScopeItem] = [
-            SetEnv("VIRTUAL_ENV", f".tox/{name}", Span(header.start(), header.end()))
+            *venv_first_on_path(f".tox/{name}", Span(header.start(), header.end()))
         ]
         for key in _TOML_KEY.finditer(text, header.end(), section_end):
             items.extend(_toml_commands(text, key.end() - 1))

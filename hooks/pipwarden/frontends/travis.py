@@ -12,7 +12,7 @@ from pipwarden.frontends.yamlci import (
     script_from,
     sequence,
 )
-from pipwarden.shell.session import Scope, ScopeItem, SetEnv
+from pipwarden.shell.session import Scope, ScopeItem, venv_first_on_path
 
 PHASES = (
     "before_install",
@@ -30,7 +30,7 @@ def parse(document: Document, path: str) -> Parsed:
     items: list[ScopeItem] = []
     if scalar(top.get("language")) == "python":
         # Travis activates ~/virtualenv/pythonX.Y before the first phase.
-        items.append(SetEnv("VIRTUAL_ENV", "~/virtualenv/python", document.span(top["language"])))
+        items.extend(venv_first_on_path("~/virtualenv/python", document.span(top["language"])))
     # `env: [A=1 B=2]`, or `env: {global: [...], jobs: [...]}`: every job gets the global
     # ones and one entry of `jobs`, so any entry may be in effect.
     env = top.get("env")

@@ -67,6 +67,8 @@ def readings(
         match = _EXPANSION.fullmatch(word.raw) if word.text is None else None
         options = values(match.group(1) or match.group(2)) if match else None
         if not options:
+            if word.text is None and not match:
+                word = _interpolated(word, values)
             found = [([*w, word], a) for w, a in found]
             continue
         name = match.group(1) or match.group(2)  # type: ignore[union-attr]
@@ -87,6 +89,28 @@ def readings(
         if command is not None:
             commands.append((command, assumptions))
     return commands
+
+
+_INTERPOLATION_BLOCKERS = ("'", "`", "$(", "\\", "*", "?", "[")
+
+
+def _interpolated(word: Word, values: Callable[[str], Values | None]) -> Word:
+    """`"$PWD/.venv/bin/pip"`: a word of text and variables that each hold one known value,
+    read as the text it makes; otherwise the word as it was (its text unknown)."""
+    raw = word.raw
+    if any(blocker in raw for blocker in _INTERPOLATION_BLOCKERS) or ("${" in raw and ":" in raw):
+        return word
+    parts = []
+    position = 0
+    for found in _EXPANSION.finditer(raw):
+        options = values(found.group(1) or found.group(2))
+        if not options or len(options) != 1:
+            return word
+        parts += [raw[position : found.start()], options[0][0]]
+        position = found.end()
+    parts.append(raw[position:])
+    # A value may name what is not known (`$PWD` where the directory is not): kept as such.
+    return word._replace(text="".join(parts).replace('"', ""))
 
 
 def _command(words: list[Word], simple: Simple, script: Script) -> Command | None:
@@ -124,7 +148,7 @@ def _command(words: list[Word], simple: Simple, script: Script) -> Command | Non
 class Handed(NamedTuple):
     """Shell text a command hands to another shell process: the Script, the user it runs as
     where the command switches users (`su app -c`, `sudo -u app sh -c`), and whether it
-    starts with a clean environment (sudo's secure path, `su` without `-m`)."""
+    starts with a clean environment (sudo's secure path, `su -l`)."""
 
     script: Script
     user: str | None = None
@@ -147,14 +171,14 @@ def handed(command: Command) -> Handed | None:
         if remote.elsewhere:
             container = Container(remote.image, remote.user)
             return Handed(script._replace(container=container, elevated_by=None))
-        # `su -c`, `runuser -c`: this machine, as the user, from a login's environment
-        # unless told to keep it.
+        # `su -c`, `runuser -c`: this machine, as the user, in this environment (PATH too:
+        # util-linux and busybox su, checked by running them) unless it is a login's.
         root = remote.user == "root"
-        keep = any(t in ("-m", "-p", "--preserve-environment") for t in texts[1:])
+        login = any(t in ("-", "-l", "--login") for t in texts[1:])
         elevated = script._replace(
             elevated_by=command.words[0].span if root else None, elevator="su" if root else ""
         )
-        return Handed(elevated, remote.user, not keep)
+        return Handed(elevated, remote.user, login)
     index = dash_c_argument(texts)
     if index is not None:
         script = _string_script(command.words[index], command, program)

@@ -11,6 +11,8 @@ plain words, so a pip command there is still seen.
 
 from __future__ import annotations
 
+import bisect
+import fnmatch
 import functools
 import os
 import re
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from pipwarden.commands import relevant_program, runs_file
 from pipwarden.model import Span
 from pipwarden.shell.command import WRAPPERS, Assignment, Command, Ready, Redirect, Word
-from pipwarden.shell.expand import Simple, readings
+from pipwarden.shell.expand import Simple, Values, readings
 from pipwarden.shell.session import OffsetMap, Script
 
 if TYPE_CHECKING:
@@ -66,12 +68,43 @@ class Test(NamedTuple):
 
 class Fork(NamedTuple):
     """Arms of which one runs, or none unless `exhaustive`: `if`/`elif`/`else`, `case`. Where
-    the `if` tests one variable, `test` says how, and the first arm runs when it passes."""
+    the `if` tests one variable, `test` says how, and the first arm runs when it passes. Where
+    a `case` looks at one variable (`subject`), `patterns` are each arm's."""
 
     arms: tuple[Seq, ...]
     exhaustive: bool
     span: Span
     test: Test | None = None
+    subject: str | None = None
+    patterns: tuple[tuple[str, ...] | None, ...] = ()
+    # The answer of an `if` whose condition always gives one (`if true`, `if ! false`).
+    constant: bool | None = None
+
+    def arms_taken(self, lookup: Callable[[str], Values | None]) -> set[int] | None:
+        """The arms that may run (-1: none does) with the values `lookup` gives the variable
+        the fork looks at; None where that is not known."""
+        if self.constant is not None:
+            return {0} if self.constant else {-1, *range(1, len(self.arms))}
+        name = self.test.name if self.test else self.subject
+        values = lookup(name) if name else None
+        if values is None:
+            return None
+        if self.test is not None:
+            verdict = self.test.verdict(values)
+            if verdict is None:
+                return None
+            return {0} if verdict else {-1, *range(1, len(self.arms))}
+        taken = set()
+        for value, _ in values:
+            for index, patterns in enumerate(self.patterns):
+                if patterns is None:
+                    return None  # a pattern with an expansion
+                if any(fnmatch.fnmatchcase(value, pattern) for pattern in patterns):
+                    taken.add(index)
+                    break
+            else:
+                taken.add(-1)
+        return taken
 
 
 class Chain(NamedTuple):
@@ -86,9 +119,11 @@ class Chain(NamedTuple):
 
 
 class Loop(NamedTuple):
-    """A body that runs any number of times, none included."""
+    """A body that runs any number of times: none included, unless `at_least_once` (a `for`
+    over words written out: `for x in a b`)."""
 
     body: Seq
+    at_least_once: bool = False
 
 
 class Child(NamedTuple):
@@ -118,6 +153,16 @@ class Program(NamedTuple):
     # Names the script defines as functions or aliases anywhere: a command by such a name
     # is never passed over.
     defined: frozenset[str]
+    # Where the shell has read each top-level command, in file offsets: the end of its last
+    # line. A shell reads a whole line, and a compound command whole, before running any of
+    # it, so an alias defined in it applies only to what is read after (checked by running
+    # bash and dash).
+    read_ends: tuple[int, ...] = ()
+
+    def read_by(self, offset: int) -> int:
+        """Where the shell will have read the command that runs at `offset`."""
+        index = bisect.bisect_left(self.read_ends, offset)
+        return self.read_ends[index] if index < len(self.read_ends) else offset
 
 
 @functools.cache
@@ -277,7 +322,18 @@ def _build(script: Script) -> Program:
         m.group(1) or m.group(2) or m.group(3) for m in _DEFINITION.finditer(script.text)
     )
     builder = _Builder(source, defined)
-    return Program(script, Seq(tuple(builder.program(tree.root_node))), defined)
+    body = Seq(tuple(builder.program(tree.root_node)))
+    return Program(script, body, defined, _read_ends(source, tree.root_node))
+
+
+def _read_ends(source: _Source, root: TreeNode) -> tuple[int, ...]:
+    ends = []
+    for child in root.children:
+        end = source.char(child.end_byte)
+        line_end = source.text.find("\n", end)
+        local = len(source.text) if line_end < 0 else line_end
+        ends.append(source.span(local, local).start)
+    return tuple(sorted(set(ends)))
 
 
 # `name() {`, `function name`, `alias name=`: names that may run something other than the
@@ -509,18 +565,22 @@ class _Builder:
         conditions, body, clauses = self._clause(tree)
         return Seq((*conditions, self._arms(Seq(body), clauses, tree)))
 
-    def _condition_test(self, tree: TreeNode) -> Test | None:
-        """The test an `if` or `elif` asks, where its condition is one test of a variable."""
-        found = [c for c in tree.children if c.type in ("test_command", "command")]
+    def _condition(self, tree: TreeNode) -> TreeNode | None:
+        """The condition of an `if` or `elif`, where it is one command."""
         before_then = []
         for child in tree.children:
             if child.type == "then":
                 break
-            if child.is_named:
+            if child.is_named and child.type != "comment":
                 before_then.append(child)
-        if len(before_then) != 1 or not found or before_then[0] is not found[0]:
+        return before_then[0] if len(before_then) == 1 else None
+
+    def _condition_test(self, tree: TreeNode) -> Test | None:
+        """The test an `if` or `elif` asks, where its condition is one test of a variable."""
+        condition = self._condition(tree)
+        if condition is None or condition.type not in ("test_command", "command"):
             return None
-        return self._test(before_then[0])
+        return self._test(condition)
 
     def _clause(
         self, tree: TreeNode
@@ -542,14 +602,17 @@ class _Builder:
     def _arms(self, body: Seq, clauses: list[TreeNode], tree: TreeNode) -> Fork:
         span = self.source.node_span(tree)
         test = self._condition_test(tree)
+        condition = self._condition(tree)
+        outcome = self._outcome(condition) if condition is not None else "either"
+        constant = {"ok": True, "fail": False}.get(outcome)
         if not clauses:
-            return Fork((body,), False, span, test)
+            return Fork((body,), False, span, test, constant=constant)
         first, rest = clauses[0], clauses[1:]
         if first.type == "else_clause":
-            return Fork((body, self._else(first)), True, span, test)
+            return Fork((body, self._else(first)), True, span, test, constant=constant)
         conditions, inner, _ = self._clause(first)
         arm = Seq((*conditions, self._arms(Seq(inner), rest, first)))
-        return Fork((body, arm), True, span, test)
+        return Fork((body, arm), True, span, test, constant=constant)
 
     def _else(self, tree: TreeNode) -> Seq:
         return Seq(tuple(self._statements([c for c in tree.children if c.type != "else"])))
@@ -558,20 +621,38 @@ class _Builder:
         arms = []
         exhaustive = False
         subject: list[ProgramNode] = []
+        variable = None
+        patterns: list[tuple[str, ...] | None] = []
         for child in tree.children:
             if child.type == "case_item":
-                patterns = [c for c in child.children if c.is_named and c.type != "comment"]
                 # The patterns come before `)`; the statements after it.
                 close = next(
-                    (i for i, c in enumerate(child.children) if c.type == ")"), len(patterns)
+                    (i for i, c in enumerate(child.children) if c.type == ")"),
+                    len(child.children),
                 )
                 body = [c for c in child.children[close + 1 :]]
-                if any(self.source.node_text(c) == "*" for c in child.children[:close]):
+                words = [
+                    self.source.node_text(c)
+                    for c in child.children[:close]
+                    if c.is_named and c.type != "comment"
+                ]
+                if "*" in words:
                     exhaustive = True
+                literal = all("$" not in w and "`" not in w for w in words)
+                patterns.append(tuple(w.strip("\"'") for w in words) if literal else None)
                 arms.append(Seq(tuple(self._statements(body))))
             elif child.is_named:
                 subject.extend(self._substitutions(child))
-        return Seq((*subject, Fork(tuple(arms), exhaustive, self.source.node_span(tree))))
+                found = _VARIABLE_WORD.fullmatch(self.source.node_text(child))
+                variable = found.group(1) if found and variable is None else variable
+        fork = Fork(
+            tuple(arms),
+            exhaustive,
+            self.source.node_span(tree),
+            subject=variable,
+            patterns=tuple(patterns) if variable else (),
+        )
+        return Seq((*subject, fork))
 
     def _while(self, tree: TreeNode) -> Seq:
         condition = [
@@ -586,7 +667,13 @@ class _Builder:
 
     def _for(self, tree: TreeNode) -> Seq:
         items: list[ProgramNode] = []
+        written_out = False
+        listed = False
         for child in tree.children:
+            if child.type == "in":
+                listed = True
+            elif listed and child.is_named and child.type != "do_group":
+                written_out = written_out or _static_value(child, self.source) is not None
             if child.type == "variable_name":
                 name = self.source.node_text(child)
                 span = self.source.node_span(child)
@@ -602,7 +689,7 @@ class _Builder:
         return Seq(
             (
                 *[i for i in items if not isinstance(i, Simple)],
-                Loop(Seq((*assignments, *inner.items))),
+                Loop(Seq((*assignments, *inner.items)), at_least_once=written_out),
             )
         )
 
@@ -799,6 +886,7 @@ def _scanned(words: list[Word]) -> Simple:
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
 _OUTPUT = frozenset({"echo", "printf"})
+_VARIABLE_WORD = re.compile(r"\"?\$\{?(\w+)\}?\"?")
 # `[ "$X" == "1" ]`, `[[ ${X:-} != yes ]]`, `test "$X" = 1`; `[ -n "$X" ]`, `[ -z "$X" ]`.
 _VARIABLE = r"\"?\$\{?(?P<name>\w+)(?::?-(?P<default>[^}\"]*))?\}?\"?"
 _COMPARISON = re.compile(

@@ -282,6 +282,13 @@ class SetEnv(NamedTuple):
     span: Span
 
 
+def venv_first_on_path(directory: str, span: Span) -> tuple[SetEnv, SetEnv]:
+    """What a tool that runs commands in a venv of its own (tox, Travis, Read the Docs) sets:
+    VIRTUAL_ENV, and the venv's bin directory first on PATH (which is what makes its pip the
+    one `pip` runs)."""
+    return SetEnv("VIRTUAL_ENV", directory, span), SetEnv("PATH", f"{directory}/bin:$PATH", span)
+
+
 class SetUser(NamedTuple):
     """The user later Scripts run as; None when it cannot be known (an ARG)."""
 
