@@ -211,6 +211,8 @@ class _Shell:
         return [f"{name}() {opening}", *body, closing, *calls]
 
     def loop(self, depth: int) -> list[str]:
+        # The model does not count rounds: after a loop, a state of either round.
+        self.decided = False
         return ["for round in 1 2; do", *self.indented(depth, 2), "done"]
 
     def child_shell(self, depth: int) -> str:
@@ -238,6 +240,8 @@ class _Shell:
     def script(self) -> Case:
         shebang = "#!/bin/bash" if self.shell == "bash" else "#!/bin/sh"
         lines = [shebang, f"MODE={self.rng.choice(['one', 'two'])}"]
+        if self.rng.random() < 0.3:
+            lines.append(self.rng.choice(["set -e", "set -eu", "set -o errexit"]))
         if self.rng.random() < 0.5:
             lines.append(self.activate())
         lines += self.block(0, self.rng.randint(3, 7))
@@ -564,6 +568,7 @@ def test_the_generated_cases_cover_the_constructs() -> None:
         "cd sub",
         "export PATH=",
         "su nobody",
+        "set -e",
         "runuser -u nobody",
     ]:
         assert texts.count(construct) >= 10, construct

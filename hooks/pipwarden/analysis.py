@@ -323,6 +323,10 @@ class _Walk:
             for item in node.items:
                 found, current = self._walk(item, current)
                 hits.extend(found)
+                if isinstance(item, (Simple, Ready, Child)):
+                    for path in current:
+                        if path.failed and path.session.errexit and not path.done:
+                            path.done = "failed"  # `set -e`, and a command that fails
             return hits, current + ended
         if isinstance(node, Simple):
             hits, after = self._simple(node, active)
@@ -346,6 +350,7 @@ class _Walk:
                 found, inside = self._walk(node.body, [path.fork()])
                 hits.extend(found)
                 path.state = merged(inside).state  # the machine keeps what it did
+                path.failed = all(way.done == "failed" for way in inside)
             after = active
         else:  # a function definition
             for path in active:
@@ -531,6 +536,7 @@ class _Walk:
                 way.done = ""
         if function.subshell:
             path.state = merged(paths).state
+            path.failed = all(way.done == "failed" for way in paths)
             paths = [path]
         call = (function.name, command.span)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths

@@ -179,6 +179,9 @@ def apply(
         for word in command.words[1:]:
             session.aliases.pop(word.text or "", None)
         return
+    if program_name == "set":
+        _set_options(command, session)
+        return
     if program_name == "shopt" and command.texts()[1:3] == ["-s", "expand_aliases"]:
         session.expand_aliases = session.expand_aliases or _read_after(command)
         return
@@ -360,3 +363,17 @@ def _read_after(command: Command) -> Read:
     """Where what `command` defines starts to apply: after the shell has read the rest of
     its line and the compound command it is in."""
     return Read(command.script, program(command.script).read_by(command.span.end))
+
+
+def _set_options(command: Command, session: Session) -> None:
+    """`set -e`, `set -euo pipefail`, `set -o errexit`; `set +e` undoes it."""
+    texts = [t or "" for t in command.texts()[1:]]
+    for index, text in enumerate(texts):
+        if text == "--":
+            break
+        if text[:1] not in ("-", "+") or len(text) < 2:
+            continue
+        on = text[0] == "-"
+        named = texts[index + 1] if index + 1 < len(texts) else ""
+        if "e" in text[1:].split("o")[0] or (text[1:] == "o" and named == "errexit"):
+            session.errexit = on

@@ -161,6 +161,7 @@ class Session:
         "before_activation",
         "cwd",
         "env",
+        "errexit",
         "expand_aliases",
         "exported",
         "functions",
@@ -195,6 +196,7 @@ class Session:
         # state it restores (PATH as it was before the first activation). A child process
         # does not inherit functions: `deactivate` there is not found.
         self.before_activation: tuple[Venv | None, bool] | None = None
+        self.errexit = False  # `set -e`: a command that fails ends the shell
         self.maybe_activated: Span | None = None  # a sourced helper that may have activated one
         self.functions: dict[str, Function] = {}
         self.aliases: dict[str, Alias] = {}
@@ -259,6 +261,7 @@ class Session:
             self.cwd,
             self.activated,
             self.before_activation,
+            self.errexit,
             self.maybe_activated,
             tuple(sorted(self.values.items(), key=lambda item: item[0])),
             tuple(sorted((n, id(f)) for n, f in self.functions.items())),
@@ -275,7 +278,7 @@ class Session:
         if not _same([s.venv for s in sessions]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in sessions)
-        for name in ("cwd", "activated", "runs_as", "before_activation"):
+        for name in ("cwd", "activated", "runs_as", "before_activation", "errexit"):
             setattr(result, name, _agreed([getattr(s, name) for s in sessions]))
         result.maybe_activated = next(
             (s.maybe_activated for s in sessions if s.maybe_activated), None

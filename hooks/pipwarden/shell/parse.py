@@ -422,6 +422,7 @@ _ALWAYS = frozenset(
         "shopt",
         "read",
         "eval",
+        "set",
     }
 )
 
@@ -596,7 +597,8 @@ class _Builder:
             elif child.type in ("elif_clause", "else_clause"):
                 clauses.append(child)
             elif child.is_named and (node := self.node(child)) is not None:
-                (body if in_body else conditions).append(node)
+                # A condition that fails does not end a `set -e` shell: a chain of its own.
+                (body if in_body else conditions).append(node if in_body else Chain(node, "", ()))
         return conditions, tuple(body), clauses
 
     def _arms(self, body: Seq, clauses: list[TreeNode], tree: TreeNode) -> Fork:
@@ -656,7 +658,7 @@ class _Builder:
 
     def _while(self, tree: TreeNode) -> Seq:
         condition = [
-            n
+            Chain(n, "", ())
             for c in tree.children
             if c.is_named and c.type != "do_group" and (n := self.node(c)) is not None
         ]
