@@ -36,6 +36,7 @@ from pipwarden.shell.parse import (
     ProgramNode,
     Seq,
     Test,
+    commands_in,
     parse_script,
     program,
 )
@@ -165,9 +166,11 @@ class _Walk:
         # they run code with, the venvs they activate.
         self.interpreter_runs: tuple[InterpreterRun, ...] | None = None
         self.activated: list[str | None] | None = None
-        # The functions being run (for recursion) and those called at least once.
+        # The functions being run (for recursion) and those called at least once; the one
+        # nothing calls being judged on its own.
         self.function_stack: list[str] = []
         self.functions_called: set[int] = set()
+        self.uncalled: Function | None = None
         # The Script whose commands are being walked.
         self.current_script = Script("", OffsetMap([]))
 
@@ -307,7 +310,11 @@ class _Walk:
                 continue
             self.functions_called.add(id(function))
             self.current_script = function.script
-            found, _ = self._walk(function.body, [start.fork()])
+            self.uncalled = function
+            try:
+                found, _ = self._walk(function.body, [start.fork()])
+            finally:
+                self.uncalled = None
             hits.extend(found)
         return hits
 
@@ -491,25 +498,21 @@ class _Walk:
         """Shell text a command hands to another shell: a child process (in a container or
         on another host, in that environment; as another user, with that user)."""
         script, user = nested.script, nested.user
-        if script.container is not None:
-            state, session = self._container(script.container)
-            outer = self.state
-            try:
-                hits, paths = self._walk(program(script).body, [Path(state, session)])
-                self.containers[script.container] = (merged(paths).state, session)
-            finally:
-                self.state = outer
-            return hits
-        child = path.fork()
-        child.session = path.session.child(clean=nested.env_reset)
-        if user is not None:
-            child.session.runs_as = (user, command.span)
-        outer_script = self.current_script
+        outer_script, outer_state = self.current_script, self.state
         self.current_script = script
         try:
+            if script.container is not None:
+                state, session = self._container(script.container)
+                hits, paths = self._walk(program(script).body, [Path(state, session)])
+                self.containers[script.container] = (merged(paths).state, session)
+                return hits
+            child = path.fork()
+            child.session = path.session.child(clean=nested.env_reset)
+            if user is not None:
+                child.session.runs_as = (user, command.span)
             hits, paths = self._walk(program(script).body, [child])
         finally:
-            self.current_script = outer_script
+            self.current_script, self.state = outer_script, outer_state
         path.state = merged(paths).state
         self.state = path.state
         return hits
@@ -642,7 +645,11 @@ class _Walk:
 
     def _interpreters(self) -> tuple[InterpreterRun, ...]:
         """The Python interpreters this Scope runs code with, in order (read once, when a
-        rule first asks)."""
+        rule first asks); in a function nothing calls, those of its own body: what else
+        the file runs need not run where it does."""
+        if self.uncalled is not None:
+            body = commands_in(self.uncalled.body, self.uncalled.script)
+            return tuple(run for c in body if (run := commands.interpreter_run(c)) is not None)
         if self.interpreter_runs is None:
             self.interpreter_runs = tuple(
                 run

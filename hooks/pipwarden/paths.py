@@ -61,8 +61,8 @@ class Path:
         self.events = (*kept, event)
         return self
 
-    def key(self) -> tuple[object, ...]:
-        return (self.state.key(), self.session.key(), self.done)
+    def key(self, values: bool = True) -> tuple[object, ...]:
+        return (self.state.key(), self.session.key(values), self.done)
 
 
 def distinct(paths: Iterable[Path]) -> list[Path]:
@@ -77,6 +77,13 @@ def distinct(paths: Iterable[Path]) -> list[Path]:
         else:
             kept[key] = path
     found = list(kept.values())
+    if len(found) > MAX_PATHS:
+        # First the paths that differ only in what variables hold (a variable of the merged
+        # path holds each value): venvs, users and directories stay told apart.
+        alike: dict[tuple[object, ...], list[Path]] = {}
+        for path in found:
+            alike.setdefault(path.key(values=False), []).append(path)
+        found = [merged(group) for group in alike.values()]
     if len(found) > MAX_PATHS:
         return [merged(found)]
     return found

@@ -254,7 +254,7 @@ class Session:
         child.runs_as = self.runs_as
         return child
 
-    def key(self) -> tuple[object, ...]:
+    def key(self, values: bool = True) -> tuple[object, ...]:
         return (
             self.venv,
             self.venv_known,
@@ -263,7 +263,7 @@ class Session:
             self.before_activation,
             self.errexit,
             self.maybe_activated,
-            tuple(sorted(self.values.items(), key=lambda item: item[0])),
+            tuple(sorted(self.values.items(), key=lambda item: item[0])) if values else (),
             tuple(sorted((n, id(f)) for n, f in self.functions.items())),
             tuple(sorted(self.aliases.items())),
             self.expand_aliases,

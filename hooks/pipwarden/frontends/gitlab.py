@@ -1,17 +1,22 @@
 """GitLab CI (`.gitlab-ci.yml` and the local files it includes).
 
 Each job is a Scope. `before_script` and `script` run in one shell, so they are one Script;
-`after_script` runs in a new shell, another Script. `default:`, `extends:`, YAML anchors and
-`!reference` tags are followed where the text says what they point at.
+`after_script` runs in a new shell, another Script. `default:`, `extends:` (any depth, hashes
+merged key by key), YAML anchors and `!reference` tags (nested too) are followed where the
+text says what they point at. A hidden job is judged through the jobs that extend it, and in
+`.gitlab-ci.yml`, on its own where none does; a file it includes leaves its hidden jobs to
+the jobs of the including file.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+
+import yaml
 
 from pipwarden.frontends import Parsed
 from pipwarden.frontends.yamlci import (
+    MAX_SCRIPT_LINES,
     Document,
     env_items,
     key_node,
@@ -24,9 +29,6 @@ from pipwarden.frontends.yamlci import (
 )
 from pipwarden.model import Span
 from pipwarden.shell.session import Boundary, Image, Runner, Scope, ScopeItem
-
-if TYPE_CHECKING:
-    import yaml
 
 BOUNDARY = Boundary(
     reason="after_script runs in a new shell",
@@ -59,6 +61,7 @@ class _Jobs:
         self.document = document
         self.definitions: dict[str, tuple[Document, yaml.Node]] = {}
         self.read: list[str] = []  # the included files, for the cache
+        self.merged: dict[str, dict[str, list[tuple[Document, yaml.Node]]]] = {}
         for name, node in mapping(document.root).items():
             self.definitions[name] = (document, node)
         self._include(mapping(document.root).get("include"), path)
@@ -85,37 +88,51 @@ class _Jobs:
             for name, job in mapping(included.root).items():
                 self.definitions.setdefault(name, (included, job))
 
-    def resolved(self, name: str, depth: int = 0) -> dict[str, tuple[Document, yaml.Node]]:
-        """A job's keywords after `extends:` (deep merge: the job's own keys win)."""
+    def parents(self, name: str) -> list[str]:
+        if name not in self.definitions:
+            return []
+        extends = mapping(self.definitions[name][1]).get("extends")
+        if extends is None:
+            return []
+        return [p for p in [scalar(extends), *map(scalar, sequence(extends))] if p]
+
+    def resolved(self, name: str, depth: int = 0) -> dict[str, list[tuple[Document, yaml.Node]]]:
+        """A job's keywords after `extends:`, GitLab's way: later parents over earlier ones,
+        the job's own over them all, and a hash (`variables:`) merged key by key, so each
+        keyword is its layers, the one that wins last."""
+        if name in self.merged:
+            return self.merged[name]
         if name not in self.definitions or depth > 10:
             return {}
         document, node = self.definitions[name]
-        own = {key: (document, value) for key, value in mapping(node).items()}
-        extends = own.get("extends")
-        parents: list[str] = []
-        if extends is not None:
-            parents = [scalar(extends[1]) or ""] + [scalar(n) or "" for n in sequence(extends[1])]
-        merged: dict[str, tuple[Document, yaml.Node]] = {}
-        for parent in parents:
-            if parent:
-                merged.update(self.resolved(parent, depth + 1))
-        merged.update(own)
+        merged: dict[str, list[tuple[Document, yaml.Node]]] = {}
+        self.merged[name] = merged  # a cycle of `extends:` ends here
+        layers = [self.resolved(parent, depth + 1) for parent in self.parents(name)]
+        layers.append({key: [(document, value)] for key, value in mapping(node).items()})
+        for layer in layers:
+            for key, found in layer.items():
+                deep = key in merged and all(isinstance(n, yaml.MappingNode) for _, n in found)
+                merged[key] = [*merged[key], *found] if deep else found
         return merged
 
-    def lines(self, found: tuple[Document, yaml.Node]) -> list[tuple[Document, yaml.Node]]:
+    def lines(
+        self, found: tuple[Document, yaml.Node], depth: int = 0
+    ) -> list[tuple[Document, yaml.Node]]:
         """The script lines a keyword means, each with its file, `!reference [.job, key]`
-        followed (one level, as GitLab does by default)."""
+        followed (references in references too, ten deep, as GitLab does); nested lists are
+        the script reader's to flatten. At most MAX_SCRIPT_LINES of them."""
         owner, node = found
         items: list[tuple[Document, yaml.Node]] = []
         for item in sequence(node) or [node]:
+            if len(items) > MAX_SCRIPT_LINES:
+                break
             if item.tag != "!reference":
                 items.append((owner, item))
                 continue
             path = [scalar(n) or "" for n in sequence(item)]
             target = self.resolved(path[0]) if path else {}
-            if len(path) >= 2 and path[1] in target:
-                referenced_owner, referenced = target[path[1]]
-                items.extend((referenced_owner, n) for n in sequence(referenced) or [referenced])
+            if len(path) >= 2 and path[1] in target and depth < 10:
+                items.extend(self.lines(target[path[1]][-1], depth + 1))
         return items
 
 
@@ -129,11 +146,17 @@ def parse(document: Document, path: str) -> Parsed:
         for key in ("image", "before_script", "after_script")
         if key in top
     }
+    # A hidden job (`.template:`) runs only through the jobs that extend it; one that none
+    # does is judged on its own.
+    extended = {parent for name in top for parent in jobs.parents(name)}
+    root_file = os.path.basename(path) == ".gitlab-ci.yml"
     scopes = []
     for name in top:
-        if name in KEYWORDS or name.startswith("."):
+        hidden = name.startswith(".")
+        if name in KEYWORDS or (hidden and (name in extended or not root_file)):
             continue
-        job = {**legacy, **default, **jobs.resolved(name)}
+        layers = jobs.resolved(name)
+        job = {**legacy, **default, **{key: found[-1] for key, found in layers.items()}}
         if "script" not in job:
             continue  # a trigger job, or not a job at all
         job_key = key_node(document.root, name)
@@ -151,8 +174,8 @@ def parse(document: Document, path: str) -> Parsed:
         if windows:
             items.append(Runner(None, tags[0].span(tags[1]), windows=True))
         items.extend(env_items(document, top.get("variables")))
-        if "variables" in job:
-            items.extend(env_items(*job["variables"]))
+        for layer in layers.get("variables", []):
+            items.extend(env_items(*layer))
         main = [
             line
             for key in ("before_script", "script")

@@ -83,7 +83,7 @@ class SudoPip(Rule):
         yield Hit(
             Span(start, end),
             f"{code(context.command.switcher or 'sudo')} runs "
-            f"{code(' '.join(w.raw for w in pip.launcher))} as root: it "
+            f"{code(' '.join(w.raw if w.text is None else w.text for w in pip.launcher))} as root: it "
             "writes root-owned files into the system Python, so later installs fail with "
             "[Errno 13] Permission denied and apt/dnf-managed packages can break",
             "install into a virtual environment instead: `python3 -m venv .venv && "

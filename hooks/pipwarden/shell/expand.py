@@ -169,8 +169,10 @@ def handed(command: Command) -> Handed | None:
         if script is None:
             return None
         if remote.elsewhere:
-            container = Container(remote.image, remote.user)
-            return Handed(script._replace(container=container, elevated_by=None))
+            sudo = command.elevated_by if remote.as_caller else None
+            container = Container(remote.image, "root" if sudo else remote.user)
+            elevator = command.switcher if sudo else ""
+            return Handed(script._replace(container=container, elevated_by=sudo, elevator=elevator))
         # `su -c`, `runuser -c`: this machine, as the user, in this environment (PATH too:
         # util-linux and busybox su, checked by running them) unless it is a login's.
         root = remote.user == "root"

@@ -253,6 +253,8 @@ def _static_value(node: TreeNode, source: _Source) -> str | None:
         for child in node.children:
             if child.type == '"':
                 continue
+            if child.type == "command_substitution" and len(node.children) == 3:
+                return _static_value(child, source)  # `"$(which pip3)"`
             if child.type != "string_content":
                 return None
             parts.append(_ESCAPED_IN_DOUBLE_QUOTES.sub(r"\1", source.node_text(child)))
@@ -274,10 +276,9 @@ def _static_value(node: TreeNode, source: _Source) -> str | None:
     return None
 
 
-_LOOKUP = re.compile(
-    r"\$\(\s*(?:command\s+-v|which|type\s+-P)\s+([\w.+-]+)\s*\)"
-    r"|`\s*(?:command\s+-v|which|type\s+-P)\s+([\w.+-]+)\s*`"
-)
+# A lookup, with fallbacks to others (`command -v pip3 || command -v pip`): the first.
+_FOUND = r"(?:command\s+-v|which|type\s+-P)\s+([\w.+-]+)(?:\s*\|\|\s*(?:command\s+-v|which|type\s+-P)\s+[\w.+-]+)*"
+_LOOKUP = re.compile(rf"\$\(\s*{_FOUND}\s*\)|`\s*{_FOUND}\s*`")
 
 
 def _word(node: TreeNode, source: _Source) -> Word:

@@ -23,6 +23,9 @@ class Payload(NamedTuple):
     # True where the text runs in a container or on other hosts; False where it runs on this
     # machine as another user (`su -c`, `runuser -c`).
     elsewhere: bool = True
+    # Logged in on the other hosts as the user who runs the command (`ssh host`, `pdsh -w`,
+    # no `-l` or `user@`): under `sudo`, as root.
+    as_caller: bool = False
 
 
 # Options of `docker run` / `podman run` that take a value (short ones may be clustered,
@@ -195,10 +198,11 @@ def _exec(texts: list[str | None], i: int) -> Payload | None:
 
 
 def _ssh(texts: list[str | None]) -> Payload | None:
-    i, _ = _skip_options(texts, 1, frozenset(), _SSH_SHORT_VALUES)
+    i, options = _skip_options(texts, 1, frozenset(), _SSH_SHORT_VALUES)
     # `ssh host 'command'`: one word after the host is the text the remote shell runs.
-    if i + 2 == len(texts) and texts[i] is not None:
-        return Payload(i + 1, "", None, None)
+    if i + 2 == len(texts):
+        caller = "-l" not in options and "@" not in (texts[i] or "@")
+        return Payload(i + 1, "", None, None, as_caller=caller)
     return None
 
 
@@ -213,9 +217,10 @@ _PARALLEL_SHELLS = {
 
 
 def _parallel(texts: list[str | None], short_values: frozenset[str]) -> Payload | None:
-    i, _ = _skip_options(texts, 1, frozenset(), short_values)
+    i, options = _skip_options(texts, 1, frozenset(), short_values)
     # The rest is the command; one word of it is shell text the remote shells run.
-    return Payload(i, "", None, None) if i + 1 == len(texts) and texts[i] is not None else None
+    caller = "-l" not in options and not any("@" in (t or "") for t in texts[1:i])
+    return Payload(i, "", None, None, as_caller=caller) if i + 1 == len(texts) else None
 
 
 def _switch_user(texts: list[str | None]) -> Payload | None:

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# bash does not expand aliases in a script unless told to.
+alias pip='sudo pip3'
+pip install twine
+
+shopt -s expand_aliases
+alias pip='sudo -H pip3'
+pip install build
