@@ -112,6 +112,7 @@ class Cache:
             deferred,
             alone,
             called,
+            unread,
         ) = entry
         found = _stat(path)
         if found is None or found[0] != size:
@@ -136,6 +137,7 @@ class Cache:
             report.deferred = [_finding(path, f) for f in deferred]
         report.alone = [_finding(path, f)._replace(alone=True) for f in alone]
         report.called = called
+        report.unread = unread
         if foreign:
             report.foreign = [_finding(where, f) for where, *f in foreign]
         if findings or alone:
@@ -167,6 +169,7 @@ class Cache:
             [_finding_data(f) for f in report.deferred],
             [_finding_data(f) for f in report.alone],
             report.called,
+            report.unread,
         ]
         self.changed = True
 

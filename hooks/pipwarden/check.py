@@ -174,6 +174,7 @@ class Checker:
         parsed = parse(text, path)
         if report is not None:
             report.dependencies.extend(parsed.dependencies)
+            report.unread = parsed.unread
         if not parsed.scopes and not parsed.problems:
             return self._filter([], path, text, kind, held, report)  # suppressions may be stale
         from pipwarden.analysis import analyse

@@ -225,6 +225,8 @@ def _check(args: argparse.Namespace) -> int:
         result.errors.extend(outcome.errors)
     for problem in result.errors:
         _error(problem)
+    for path, part in result.unread:
+        sys.stderr.write(f"pipwarden: warning: {path}: not fully checked: {part}\n")
     if args.verbose:
         for note in result.notes:
             sys.stderr.write(f"pipwarden: note: {note}\n")
@@ -243,7 +245,8 @@ def _check(args: argparse.Namespace) -> int:
     else:
         report.renderer(fmt)(result, sys.stdout, report.use_color(sys.stdout))
     if (fmt in report.TEXT_FORMATS or args.output_file) and not args.quiet:
-        sys.stdout.write(report.summary(result.reports, len(result.errors)) + "\n")
+        partial = len({path for path, _ in result.unread})
+        sys.stdout.write(report.summary(result.reports, len(result.errors), partial) + "\n")
     if result.errors:
         return EXIT_ERROR
     failing = SEVERITY_NAMES.index(settings.fail_on)

@@ -164,6 +164,7 @@ class FileReport:
         "path",
         "size",
         "source",
+        "unread",
     )
 
     def __init__(self, path: str, *, checked: bool = False) -> None:
@@ -191,3 +192,5 @@ class FileReport:
         # the repository files this one runs: the run decides.
         self.alone: list[Finding] = []
         self.called: list[str] = []
+        # What of the file could not be read (Python syntax this interpreter does not know).
+        self.unread: list[str] = []

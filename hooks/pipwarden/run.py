@@ -21,13 +21,15 @@ PARALLEL_THRESHOLD = 400
 
 
 class RunResult:
-    __slots__ = ("_sources", "checked", "errors", "notes", "reports")
+    __slots__ = ("_sources", "checked", "errors", "notes", "reports", "unread")
 
     def __init__(self) -> None:
         self.reports: list[FileReport] = []  # the files with findings
         self.errors: list[str] = []
         self.checked: list[str] = []  # every file read as one of our kinds
         self.notes: list[str] = []  # what --verbose adds: calls not followed
+        # Files checked but for parts that could not be read: path, what.
+        self.unread: list[tuple[str, str]] = []
         self._sources: dict[str, SourceText | None] = {}
 
     def source(self, path: str) -> SourceText | None:
@@ -117,6 +119,7 @@ def run(
         if report.error is not None:
             result.errors.append(f"{report.path}: {report.error}")
         result.notes.extend(report.notes)
+        result.unread.extend((report.path, part) for part in report.unread)
         if report.findings:
             result.reports.append(report)
     return result

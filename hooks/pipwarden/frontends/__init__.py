@@ -9,7 +9,7 @@ class Parsed:
     """What a front-end read from a file. A plain class: the dataclasses module alone would
     cost every run that reads a file 7 ms of imports."""
 
-    __slots__ = ("dependencies", "problems", "scopes")
+    __slots__ = ("dependencies", "problems", "scopes", "unread")
 
     def __init__(
         self,
@@ -17,9 +17,13 @@ class Parsed:
         problems: list[ParseProblem] | None = None,
         *,
         dependencies: list[str] | None = None,
+        unread: list[str] | None = None,
     ) -> None:
         self.scopes = scopes or []
         self.problems = problems or []
+        # Parts of the file that could not be read (Python syntax this interpreter does not
+        # know): the rest was checked; the run says the file was not fully checked.
+        self.unread = unread or []
         # Other files whose content this result depends on (a GitLab include, the project
         # file that says a Python file is pip's own): a cached result holds only while they
         # are unchanged.

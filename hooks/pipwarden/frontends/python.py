@@ -22,6 +22,7 @@ import codecs
 import functools
 import os
 import re
+import sys
 import warnings
 from collections.abc import Iterator
 
@@ -116,17 +117,12 @@ def parse(text: str, path: str) -> Parsed:
         # The declared codec reads these bytes; only their positions matter here.
         parse_text = _SURROGATE.sub("\ufffd", text)
     try:
-        with warnings.catch_warnings():
-            # The checked file's own `"\d"` escapes are not the user's concern here (Python
-            # 3.12 would print a SyntaxWarning for each).
-            warnings.simplefilter("ignore")
-            module = ast.parse(parse_text, path)
-    except SyntaxError as error:
-        source = SourceText(text)
-        offset = _Positions(source, parse_text).offset(error.lineno or 1, (error.offset or 1) - 1)
-        return _problem(offset, f"Python syntax error: {error.msg}")
+        module, skipped = _parsed(parse_text, path)
     except (ValueError, RecursionError, MemoryError) as error:
         return _problem(0, f"Python file could not be parsed: {error}")
+    unread = [_unread(parse_text, line) for line in skipped]
+    if module is None:
+        return Parsed(unread=unread or ["Python this interpreter cannot parse"])
     pip_itself, project_file = _pip_itself(path)
     finder = _Finder(text, parse_text, module, pip_itself)
     try:
@@ -134,8 +130,62 @@ def parse(text: str, path: str) -> Parsed:
     except RecursionError:
         return _problem(0, "Python file too deeply nested to read")
     return Parsed(
-        [Scope(path, tuple(items), BOUNDARY)], dependencies=[project_file] if project_file else []
+        [Scope(path, tuple(items), BOUNDARY)],
+        dependencies=[project_file] if project_file else [],
+        unread=unread,
     )
+
+
+# Lines set aside before a module that this Python cannot parse is read without them.
+MAX_SKIPPED_LINES = 50
+
+
+def _parsed(text: str, path: str) -> tuple[ast.Module | None, list[int]]:
+    """The module, and the lines (1-based) set aside to read it. Syntax this Python does not
+    know (PEP 758's `except A, B:` on 3.11, a 3.14 module read by 3.11) must not hide the
+    rest of the file: a line that does not parse is read as `pass` (as `if True:` where it
+    opens a block, so what is under it still is), its neighbours' positions unchanged."""
+    lines = text.split("\n")
+    skipped: list[int] = []
+    while True:
+        try:
+            with warnings.catch_warnings():
+                # The checked file's own `"\d"` escapes are not the user's concern here
+                # (Python 3.12 would print a SyntaxWarning for each).
+                warnings.simplefilter("ignore")
+                return ast.parse("\n".join(lines), path), skipped
+        except SyntaxError as error:
+            line = error.lineno or 0
+            if not 1 <= line <= len(lines) or line in skipped:
+                line = next((n for n in range(line + 1, len(lines) + 1) if n not in skipped), 0)
+            if not line or len(skipped) >= MAX_SKIPPED_LINES:
+                return None, skipped
+            skipped.append(line)
+            original = lines[line - 1]
+            stripped = original.lstrip()
+            indent = original[: len(original) - len(stripped)]
+            if not stripped.split("#", 1)[0].rstrip().endswith(":"):
+                lines[line - 1] = indent + "pass"
+            else:  # a block header: one that keeps the blocks around it whole
+                keyword = stripped.split(None, 1)[0].rstrip(":")
+                lines[line - 1] = indent + _NEUTRAL_HEADERS.get(keyword, "if True:")
+
+
+_NEUTRAL_HEADERS = {
+    "except": "except Exception:",
+    "except*": "except* Exception:",
+    "elif": "elif True:",
+    "else": "else:",
+    "finally": "finally:",
+    "case": "case _:",
+}
+
+
+def _unread(text: str, line: int) -> str:
+    shown = text.split("\n")[line - 1].strip()
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    version = ".".join(map(str, sys.version_info[:2]))
+    return f"line {line}: Python {version} cannot parse `{shown}`; the rest was checked"
 
 
 def _problem(offset: int, message: str) -> Parsed:

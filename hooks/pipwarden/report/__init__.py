@@ -90,17 +90,17 @@ def render_statistics(reports: Sequence[FileReport], out: TextIO) -> None:
         out.write(f"{count:>5}\t{code}\t{name}\n")
 
 
-def summary(reports: Sequence[FileReport], unchecked: int = 0) -> str:
-    """The closing line(s); `unchecked` files could not be read, so a clean run is not "All
-    checks passed"."""
+def summary(reports: Sequence[FileReport], unchecked: int = 0, partial: int = 0) -> str:
+    """The closing line(s); `unchecked` files could not be read and `partial` ones only in
+    part, so a clean run is not "All checks passed"."""
     found = [f for _, f in findings(reports)]
-    unread = (
-        f"\n{unchecked} file{'s' if unchecked != 1 else ''} could not be checked (see above)."
-        if unchecked
-        else ""
+    unread = "".join(
+        f"\n{count} file{'s' if count != 1 else ''} {said} (see above)."
+        for count, said in ((unchecked, "could not be checked"), (partial, "not fully checked"))
+        if count
     )
     if not found:
-        return "No findings in the files checked." + unread if unchecked else "All checks passed!"
+        return "No findings in the files checked." + unread if unread else "All checks passed!"
     by_severity = Counter(f.severity for f in found)
     parts = [
         f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 and s != Severity.INFO else ''}"

@@ -33,7 +33,9 @@ class ParseError(Rule):
     """
     ## What it finds
     A file pipwarden could not read as its format: malformed YAML, a Dockerfile heredoc that
-    is never closed, a file that is binary or too large. The rest of the run goes on.
+    is never closed, a file that is binary or too large. The rest of the run goes on. (Python
+    that the interpreter running pipwarden cannot parse is not one: the rest of the module is
+    checked, and the run says which lines were not.)
 
     ## Why it breaks
     Nothing in the file was checked, so problems in it stay hidden; often the tool that runs
