@@ -25,6 +25,7 @@ def test_argv_fix_adds_sys_executable_and_import_sys(
                 "import subprocess  # run things\n"
                 "\n"
                 'subprocess.check_call(["pip", "install", "-r", "req.txt"])  # keep me\n'
+                "import yaml\n"
             )
         },
     )
@@ -36,6 +37,7 @@ def test_argv_fix_adds_sys_executable_and_import_sys(
         "import sys\n"
         "\n"
         'subprocess.check_call([sys.executable, "-m", "pip", "install", "-r", "req.txt"])  # keep me\n'
+        "import yaml\n"
     )
     assert main(["check", "--fix", "install.py"]) == 0
     assert capsys.readouterr().out.endswith("All checks passed!\n")
@@ -45,7 +47,7 @@ def test_import_sys_is_not_added_twice(project: Path) -> None:
     write(
         project,
         {
-            "a.py": "import subprocess\nimport sys\n\nsubprocess.run(['pip3', 'install', 'x'])\nsubprocess.run(['pip', 'uninstall', '-y', 'y'])\n"
+            "a.py": "import subprocess\nimport sys\n\nsubprocess.run(['pip3', 'install', 'x'])\nsubprocess.run(['pip', 'uninstall', '-y', 'y'])\nimport x\n"
         },
     )
     assert main(["check", "--fix", "a.py"]) == 0
@@ -53,6 +55,7 @@ def test_import_sys_is_not_added_twice(project: Path) -> None:
         "import subprocess\nimport sys\n\n"
         "subprocess.run([sys.executable, \"-m\", \"pip\", 'install', 'x'])\n"
         "subprocess.run([sys.executable, \"-m\", \"pip\", 'uninstall', '-y', 'y'])\n"
+        "import x\n"
     )
 
 
@@ -104,7 +107,9 @@ def test_a_docstring_that_says_pip_install_costs_only_a_regex(tmp_path: Path) ->
 
 
 def test_libcst_is_never_imported(tmp_path: Path) -> None:
-    (tmp_path / "a.py").write_text("import subprocess\nsubprocess.run(['pip', 'install', 'x'])\n")
+    (tmp_path / "a.py").write_text(
+        "import subprocess\nsubprocess.run(['pip', 'install', 'x'])\nimport x\n"
+    )
     assert modules_loaded(tmp_path, ["check", "--fix", "a.py"], ("libcst",)) == (0, [])
     assert "sys.executable" in (tmp_path / "a.py").read_text()
 
@@ -121,6 +126,7 @@ def test_shell_string_fix_uses_the_running_interpreter(
                 "\n"
                 'os.system("pip install -r requirements.txt && echo {done}")\n'
                 "os.system(r'pip3 install --user \\\\share\\tools')\n"
+                "import tools\n"
             )
         },
     )
@@ -136,6 +142,7 @@ def test_shell_string_fix_uses_the_running_interpreter(
         "\n"
         'os.system(f"{sys.executable} -m pip install -r requirements.txt && echo {{done}}")\n'
         "os.system(fr'{sys.executable} -m pip install --user \\\\share\\tools')\n"
+        "import tools\n"
     )
 
 
@@ -147,6 +154,7 @@ def test_python_m_pip_in_a_shell_string_is_pw601(project: Path) -> None:
                 "import subprocess\n\n\ndef develop():\n"
                 '    subprocess.run("python3 -m pip install -e .", shell=True, check=True)\n'
                 '    subprocess.run(". .venv/bin/activate && python -m pip install -e .", shell=True)\n'
+                "    import project\n"
             )
         },
     )
@@ -170,11 +178,13 @@ def test_names_bound_anywhere_and_string_constants_are_followed(project: Path) -
                 "    def run(self, name):\n"
                 "        from subprocess import check_call as cc\n"
                 '        label = "é"; cc([PIP, "install", name])\n'
+                "        return __import__(name)\n"
                 "\n"
                 "\n"
                 "def other():\n"
                 "    import os as o\n"
                 '    o.spawnvp(o.P_WAIT, "pip", ["pip", "uninstall", "-y", "x"])\n'
+                "    import x\n"
             )
         },
     )
@@ -185,7 +195,7 @@ def test_names_bound_anywhere_and_string_constants_are_followed(project: Path) -
     report = Checker(Settings(DEFAULT)).check_path(str(project / "deps.py"))
     assert [(f.code, f.start.line, f.start.column) for f in report.findings] == [
         ("PW601", 7, 26),
-        ("PW601", 12, 33),
+        ("PW601", 13, 33),
     ]
 
 
@@ -218,7 +228,11 @@ def test_a_large_python_file_still_works(project: Path) -> None:
     body = "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(3000))
     write(
         project,
-        {"big.py": "import subprocess\n" + body + "subprocess.run(['pip', 'install', 'x'])\n"},
+        {
+            "big.py": "import subprocess\n"
+            + body
+            + "subprocess.run(['pip', 'install', 'x'])\nimport x\n"
+        },
     )
     from pipwarden.check import Checker
     from pipwarden.config import Settings
@@ -229,7 +243,9 @@ def test_a_large_python_file_still_works(project: Path) -> None:
 
 
 def test_the_checked_files_own_warnings_are_not_printed(tmp_path: Path) -> None:
-    (tmp_path / "a.py").write_text('import os\nos.system("pip install x")\nPATTERN = "\\d+"\n')
+    (tmp_path / "a.py").write_text(
+        'import os\nos.system("pip install x")\nimport x\nPATTERN = "\\d+"\n'
+    )
     result = subprocess.run(
         [sys.executable, "-W", "default", "-m", "pipwarden", "check", "a.py"],
         cwd=tmp_path,

@@ -79,5 +79,6 @@ def test_in_python_only_real_comments_suppress() -> None:
         "os.system('pip install x')  # pipwarden: ignore[PW601]\n"
         "\n"
         "os.system('pip install y')\n"
+        "import y\n"
     )
     assert found(text, Kind.PYTHON, "x.py") == ["5:12 PW601"]

@@ -171,6 +171,15 @@ def _parsed(text: str, path: str) -> tuple[ast.Module | None, list[int]]:
                 lines[line - 1] = indent + _NEUTRAL_HEADERS.get(keyword, "if True:")
 
 
+def _catches_import_error(kind: ast.expr | None) -> bool:
+    names = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
+    return any(
+        isinstance(n, (ast.Name, ast.Attribute))
+        and (n.id if isinstance(n, ast.Name) else n.attr) in ("ImportError", "ModuleNotFoundError")
+        for n in names
+    )
+
+
 _NEUTRAL_HEADERS = {
     "except": "except Exception:",
     "except*": "except* Exception:",
@@ -423,7 +432,59 @@ class _Finder:
             lists = [a for a in positional if isinstance(a, (ast.List, ast.Tuple))]
             script = self._argv(lists[0]) if lists else None
         if script is not None:
-            yield self.positions.span(node).start, script
+            yield (
+                self.positions.span(node).start,
+                script._replace(imports_after=self._imports_after(node)),
+            )
+
+    def _imports_after(self, call: ast.Call) -> bool:
+        """Whether the code needs what `call` installs in the interpreter running it: the
+        call handles a failed import (`except ImportError:`, or a `try:` that imports), or
+        an import runs after it in the same function (or module)."""
+        end = call.end_lineno or call.lineno
+        scope: ast.AST = self.module
+        node: ast.AST = self.module
+        while True:
+            inside = next(
+                (
+                    child
+                    for child in ast.iter_child_nodes(node)
+                    if isinstance(child, (ast.stmt, ast.excepthandler))
+                    and child.lineno <= call.lineno <= (child.end_lineno or child.lineno)
+                ),
+                None,
+            )
+            if inside is None:
+                break
+            if (
+                isinstance(node, ast.Try)
+                and isinstance(inside, ast.ExceptHandler)
+                and (
+                    _catches_import_error(inside.type)
+                    or any(
+                        isinstance(n, (ast.Import, ast.ImportFrom))
+                        for statement in node.body
+                        for n in ast.walk(statement)
+                    )
+                )
+            ):
+                return True
+            if isinstance(inside, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                scope = inside
+            node = inside
+        return any(
+            n.lineno > end and (isinstance(n, (ast.Import, ast.ImportFrom)) or self._imports(n))
+            for n in ast.walk(scope)
+            if isinstance(n, (ast.Import, ast.ImportFrom, ast.Call))
+        )
+
+    def _imports(self, node: ast.AST) -> bool:
+        """`importlib.import_module(...)`, `__import__(...)`."""
+        if not isinstance(node, ast.Call):
+            return False
+        if isinstance(node.func, ast.Name) and node.func.id == "__import__":
+            return True
+        return self._qualified(node.func) == "importlib.import_module"
 
     def _resolved(self, node: ast.expr) -> ast.expr:
         if isinstance(node, ast.Name) and node.id in self.constants:

@@ -436,7 +436,10 @@ class SubprocessPip(Rule):
     install, uninstall, download or build wheels. Not reported for commands that change no
     environment (`pip show`, `list`, `freeze`, `--version`, `check`, `inspect`, `config`,
     `hash`, `help`: any pip answers them alike), nor in a shell string that activates a venv
-    first.
+    first. Reported where the code then needs what it installs in the interpreter running it:
+    an import runs after the call in the same function (or module), or the call handles a
+    failed import (`except ImportError:`, a `try:` that imports). Code that installs tools
+    for other programs to run is not this rule's business.
 
     ## Why it breaks
     The `pip` (or `python3`) on PATH need not belong to the Python running your code: the
@@ -448,6 +451,7 @@ class SubprocessPip(Rule):
     import subprocess
 
     subprocess.check_call(["pip", "install", "-r", "requirements.txt"])
+    import yaml
     ```
 
     ## Use instead
@@ -456,6 +460,7 @@ class SubprocessPip(Rule):
     import sys
 
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-r", "requirements.txt"])
+    import yaml
     ```
 
     ## Fix safety
@@ -484,6 +489,8 @@ class SubprocessPip(Rule):
             return
         if not pip.changes_packages:
             return  # `pip show`, `freeze`, `--version`: the same answer from any pip
+        if not script.imports_after:
+            return  # installs for other programs: which Python they run is not known here
         if script.origin == "python-argv":
             fix = _argv_fix(pip, script)
         elif script.origin == "python-shell" and not context.venv_active:

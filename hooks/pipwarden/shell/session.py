@@ -243,6 +243,9 @@ class Script(NamedTuple):
     import_sys_at: int | None = None
     # For a python-shell Script, the string literals it was read from.
     literals: tuple[PythonLiteral, ...] = ()
+    # For both: the program then needs what it installs in the interpreter running it (an
+    # import follows, or the call handles an ImportError).
+    imports_after: bool = False
     # Set where the text runs in a container or on another machine, not in this shell.
     container: Container | None = None
     # The directory the process starts in, relative to the Scope's working directory (a CI

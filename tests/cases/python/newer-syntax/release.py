@@ -11,9 +11,12 @@ type Version = tuple[int, int, int]
 
 def install_tools() -> None:
     try:
-        subprocess.check_call(["pip", "install", "build", "twine"])
-    except subprocess.CalledProcessError, OSError:
-        sys.exit("could not install the release tools")
+        import build  # noqa: F401
+    except ImportError:
+        try:
+            subprocess.check_call(["pip", "install", "build", "twine"])
+        except subprocess.CalledProcessError, OSError:
+            sys.exit("could not install the release tools")
 
 
 def bumped(version: Version, part: str) -> Version:

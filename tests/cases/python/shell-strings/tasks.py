@@ -8,6 +8,7 @@ def setup(pkg):
     sp.run("pip install x && pip freeze", shell=True)
     os.system(f"pip3 install {pkg} "
               "--user")
+    return __import__(pkg)
 
 
 async def later():
