@@ -346,7 +346,8 @@ class _Walk:
         elif isinstance(node, Loop):
             # The body from the entry state, then once more from the state a round leaves
             # (a second round sees what the first did); later rounds are not told apart.
-            hits, once = self._walk(node.body, [p.fork() for p in active])
+            entry = active if node.at_least_once else [p.fork() for p in active]
+            hits, once = self._walk(node.body, entry)
             again = [p.fork() for p in once if not p.done]
             more, twice = self._walk(node.body, again) if again else ([], [])
             hits.extend(h for h in more if h not in hits)
@@ -370,23 +371,26 @@ class _Walk:
         its answer takes."""
         hits: Hits = []
         after: list[Path] = []
-        taken = [fork.arms_taken(path.session.lookup) for path in paths]
-        for index, arm in enumerate(fork.arms):
-            span = _first_span(arm) or fork.span
-            entered = [
-                path.fork().with_event(Event("branch", "", "", span))
-                for path, arms in zip(paths, taken, strict=True)
-                if arms is None or index in arms
-            ]
+        entering: list[list[Path]] = [[] for _ in fork.arms]
+        passing: list[Path] = []
+        for path in paths:
+            arms = fork.arms_taken(path.session.lookup)
+            indices = [i for i in range(len(fork.arms)) if arms is None or i in arms]
+            passes = not fork.exhaustive and (arms is None or -1 in arms)
+            if passes:
+                passing.append(path)
+            for number, index in enumerate(indices):
+                # A path that goes one way only is that way itself, not a copy.
+                last = number == len(indices) - 1 and not passes
+                way = path if last else path.fork()
+                span = _first_span(fork.arms[index]) or fork.span
+                entering[index].append(way.with_event(Event("branch", "", "", span)))
+        for arm, entered in zip(fork.arms, entering, strict=True):
             if entered:
                 found, out = self._walk(arm, entered)
                 hits.extend(found)
                 after.extend(out)
-        if not fork.exhaustive:
-            after.extend(
-                path for path, arms in zip(paths, taken, strict=True) if arms is None or -1 in arms
-            )
-        return hits, distinct(after)
+        return hits, distinct(after + passing)
 
     def _chain(self, chain: Chain, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """`a && b || c`: each part runs on the paths where what ran before succeeded (`&&`)

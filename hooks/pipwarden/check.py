@@ -4,7 +4,6 @@ apply selection and suppressions. Never raises on a file's content."""
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING
 
 from pipwarden.config import Settings
@@ -18,24 +17,12 @@ from pipwarden.discover import (
     may_be_ci_by_content,
 )
 from pipwarden.model import SAFE, Edit, FileReport, Finding, Fix, SourceText, Span
-from pipwarden.reading import MAX_BYTES, decode, digest, frontend, shebang_kind
+from pipwarden.reading import MAX_BYTES, decode, digest, frontend, mentions, shebang_kind
 
 if TYPE_CHECKING:
     from pipwarden import suppress
     from pipwarden.follow import Library
     from pipwarden.rules.base import Rule
-
-# Text no rule can find anything in: no installer, no activation, no Python directory, no
-# PEP 668 override, no shell script or local action it runs. Such a file costs only its
-# read; the parser, the analysis and the rules are not even imported for it. `pip` and
-# `source` must be words: `set -o pipefail` and `resources/` are everywhere.
-_MENTIONS = (
-    r"(?<![a-z])(pip|source)(?![a-z])|easy_install|setup\.py|activate|-packages|/python"
-    r"|break.system|\.(?:ba)?sh\b|scripts/|uses:\s*['\"]?\./"
-)
-MENTIONS = re.compile(_MENTIONS, re.IGNORECASE)
-# The same over the bytes read (lowered), so most files are ruled out before decoding.
-_MENTIONS_BYTES = re.compile(_MENTIONS.encode())
 
 
 def _unsuppress(item: suppress.Suppression, idle: list[str], source: SourceText) -> Edit:
@@ -126,7 +113,7 @@ class Checker:
             if not tentative:
                 self._problem(report, "binary file (it contains NUL bytes); it was not checked")
             return report
-        if not _MENTIONS_BYTES.search(data.lower()):
+        if not mentions(data):
             report.checked = not tentative
             return report
         text, report.bom = decode(data)
@@ -166,7 +153,7 @@ class Checker:
         With a `report`, the scripts the file runs are followed too: their findings go to
         `report.foreign`, and the
         other files the result depends on to `report.dependencies`."""
-        if not MENTIONS.search(text):
+        if not mentions(text.encode("utf-8", "surrogateescape")):
             return []
         parse = frontend(kind)
         if parse is None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from pipwarden.discover import SHEBANG, Kind, classify_name, work_tree
 from pipwarden.model import LINE_REF, Edit, Finding, Fix, RelatedLocation, SourceText, Span
-from pipwarden.reading import MAX_BYTES, decode, frontend, shebang_kind
+from pipwarden.reading import MAX_BYTES, decode, frontend, mentions, shebang_kind
 
 if TYPE_CHECKING:
     from pipwarden.model import Hit
@@ -63,7 +63,9 @@ class Library:
                 data = handle.read()
         except OSError:
             return None
-        if b"\0" in data[:8192]:
+        if b"\0" in data[:8192] or not mentions(data):
+            # Nothing in it a rule reads: run, it is a command like any other; sourced, what
+            # it sets is not known, as if it were not read.
             return None
         text, _ = decode(data)
         kind = callable_kind(absolute, text)

@@ -68,6 +68,10 @@ class Path:
 def distinct(paths: Iterable[Path]) -> list[Path]:
     """Paths that end alike are one (keeping the events they share); more than MAX_PATHS are
     merged into one."""
+    if not isinstance(paths, list):
+        paths = list(paths)
+    if len(paths) < 2:
+        return paths
     kept: dict[tuple[object, ...], Path] = {}
     for path in paths:
         key = path.key()

@@ -14,6 +14,39 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 10 * 1024 * 1024
 
+# Text no rule can find anything in: no installer, no activation, no Python directory, no
+# PEP 668 override, no shell script or local action it runs. Such a file costs only its
+# read; the parser, the analysis and the rules are not even imported for it. `pip` and
+# `source` must be words: `set -o pipefail` and `resources/` are everywhere. Substring
+# searches first (one regex of these alternatives costs a whole-repository run a fifth of
+# its time), a pattern only to confirm.
+_ANYWHERE = (b"easy_install", b"setup.py", b"activate", b"-packages", b"/python", b"scripts/")
+_WORDS = (b"pip", b"source")
+_CONFIRMED = {
+    b"break": re.compile(rb"break.system"),
+    b".sh": re.compile(rb"\.(?:ba)?sh\b"),
+    b"uses:": re.compile(rb"uses:\s*['\"]?\./"),
+}
+
+
+def mentions(data: bytes) -> bool:
+    """Whether a rule could find anything in `data` (a file's bytes)."""
+    lowered = data.lower()
+    if any(literal in lowered for literal in _ANYWHERE):
+        return True
+    for word in _WORDS:
+        at = lowered.find(word)
+        while at != -1:
+            end = at + len(word)
+            if not (at and 97 <= lowered[at - 1] <= 122) and not (
+                end < len(lowered) and 97 <= lowered[end] <= 122
+            ):
+                return True
+            at = lowered.find(word, end)
+    return any(
+        literal in lowered and pattern.search(lowered) for literal, pattern in _CONFIRMED.items()
+    )
+
 
 # The front-end module of each kind read on its own (the CI kinds share `ci`); imported only
 # when a file of that kind mentions something a rule could find.

@@ -90,7 +90,9 @@ def scan(text: str, *, python: bool = False) -> Suppressions:
     lowered = text.lower()
     if "pipwarden" not in lowered and "noqa" not in lowered:
         return Suppressions()
-    comments = python_comments(text) if python else None
+    # Python is tokenized (to tell comments from strings) only for a directive that names
+    # one of our codes: most `# noqa` are other tools'.
+    comments: frozenset[tuple[int, int]] | None = None
     result = Suppressions()
     lines = text.split("\n")
     offset = 0
@@ -101,16 +103,18 @@ def scan(text: str, *, python: bool = False) -> Suppressions:
                 result.file_ignored = True
             for pattern in (_IGNORE, _NOQA):
                 for match in pattern.finditer(line):
-                    if comments is not None and not any(
-                        (number, column) in comments for column in range(match.start() + 1)
-                    ):
-                        continue
                     codes = tuple(
                         dict.fromkeys(
                             c for c in map(code_for, re.split(r"[,\s]+", match.group("codes"))) if c
                         )
                     )
                     if not codes:
+                        continue
+                    if python and comments is None:
+                        comments = python_comments(text)
+                    if comments is not None and not any(
+                        (number, column) in comments for column in range(match.start() + 1)
+                    ):
                         continue
                     reason = match.groupdict().get("reason") or ""
                     last = number + 1

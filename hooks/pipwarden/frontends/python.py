@@ -171,6 +171,38 @@ def _parsed(text: str, path: str) -> tuple[ast.Module | None, list[int]]:
                 lines[line - 1] = indent + _NEUTRAL_HEADERS.get(keyword, "if True:")
 
 
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement, nested ones too, without looking into expressions."""
+    pending = list(reversed(body))
+    while pending:
+        statement = pending.pop()
+        yield statement
+        nested: list[ast.stmt] = []
+        for field in ("body", "orelse", "finalbody"):
+            nested.extend(getattr(statement, field, ()))
+        for handler in getattr(statement, "handlers", ()):
+            nested.extend(handler.body)
+        for case in getattr(statement, "cases", ()):
+            nested.extend(case.body)
+        pending.extend(reversed(nested))
+
+
+_BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+def _own_parts(statement: ast.stmt) -> Iterator[ast.AST]:
+    """A statement's expressions that are not in its nested statements (a function's
+    decorators and defaults, an `if`'s test, a `with`'s items)."""
+    for field, value in ast.iter_fields(statement):
+        if field in _BODIES:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ast.AST) and hasattr(item, "lineno"):
+                yield item
+            elif isinstance(item, ast.AST):  # a `with` item, a comprehension, arguments
+                yield from (n for n in ast.iter_child_nodes(item) if hasattr(n, "lineno"))
+
+
 def _catches_import_error(kind: ast.expr | None) -> bool:
     names = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
     return any(
@@ -299,9 +331,9 @@ class _Finder:
         self.import_sys_at = self._import_sys_at()
 
     def items(self) -> Iterator[ScopeItem]:
-        nodes = list(ast.walk(self.module))
+        statements = list(_statements(self.module.body))
         assigned: dict[str, list[ast.AST]] = {}
-        for node in nodes:
+        for node in statements:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 self._bind(node)
             elif isinstance(node, ast.Assign):
@@ -319,16 +351,39 @@ class _Finder:
             and isinstance(values[0], ast.Constant)
             and isinstance(values[0].value, str)
         }
+        # Only the lines that can run pip are looked into: those that say pip, or a name
+        # that stands for it (`PIP = "pip3"`, `from pip import main as m`).
+        lines = self._lines_naming_pip()
         found: list[tuple[int, ScopeItem]] = []
-        for node in nodes:
-            if isinstance(node, ast.Call):
-                found.extend(self._call(node))
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                use = self._pip_import(node)
+        for statement in statements:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                use = self._pip_import(statement)
                 if use is not None:
                     found.append((use.span.start, use))
+                continue
+            for part in _own_parts(statement):
+                first = part.lineno  # type: ignore[attr-defined]
+                last = getattr(part, "end_lineno", None) or first
+                if not any(first <= line <= last for line in lines):
+                    continue
+                for node in ast.walk(part):
+                    if isinstance(node, ast.Call):
+                        found.extend(self._call(node))
         found.sort(key=lambda pair: pair[0])
         return (item for _, item in found)
+
+    def _lines_naming_pip(self) -> list[int]:
+        names = ["pip"]
+        names += [n for n, c in self.constants.items() if "pip" in c.value.lower()]
+        names += [n for n, target in self.aliases.items() if target.split(".")[0] == "pip"]
+        source = self.positions.source
+        lines = set()
+        for name in names:
+            at = self.text.find(name)
+            while at != -1:
+                lines.add(source.position(at).line)
+                at = self.text.find(name, at + len(name))
+        return sorted(lines)
 
     # Names ----------------------------------------------------------------------------------
 
