@@ -303,7 +303,9 @@ class _Walk:
 
     def _uncalled(self, body: Seq, start: Path) -> Hits:
         """Functions the script defines and never calls: judged once each, in the state the
-        script starts in."""
+        script starts in. What they find holds where the script is run on its own: where a
+        repository file runs or sources it (`. tools/ci.sh && ci_build`), that file's walk
+        judges the functions it calls, in its state."""
         hits: Hits = []
         for function in _functions(body):
             if id(function) in self.functions_called:
@@ -315,7 +317,7 @@ class _Walk:
                 found, _ = self._walk(function.body, [start.fork()])
             finally:
                 self.uncalled = None
-            hits.extend(found)
+            hits.extend(h._replace(hit=h.hit._replace(alone=True)) for h in found)
         return hits
 
     def _walk(self, node: ProgramNode, paths: list[Path]) -> tuple[Hits, list[Path]]:

@@ -648,6 +648,14 @@ _DISTRO_PYTHON_PACKAGE = re.compile(
 )
 
 
+def removes_marker(command: Command) -> bool:
+    """`rm /usr/lib/python3.12/EXTERNALLY-MANAGED`, `find ... -name EXTERNALLY-MANAGED
+    -delete` (or piped to `xargs rm`): PEP 668's marker taken away, so pip no longer refuses."""
+    return command.program in ("rm", "find", "mv") and any(
+        "EXTERNALLY-MANAGED" in (word.text or word.raw) for word in command.words[1:]
+    )
+
+
 def distro_python_packages(command: Command) -> tuple[str, ...]:
     """The Python packages `apt-get install -y python3-pip`, `apk add py3-pip`, ... installs
     from the distro (none for any other command)."""

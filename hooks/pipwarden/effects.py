@@ -241,6 +241,9 @@ def apply(
             if key:
                 state.users[key] = user
         return
+    if commands.removes_marker(command):
+        state.pythons = tuple(p._replace(marker_overridden=True) for p in state.pythons)
+        return
     packages = commands.distro_python_packages(command)
     if packages:
         _distro_python(state, packages, command.span)

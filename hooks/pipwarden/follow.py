@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pipwarden.discover import SHEBANG, Kind, classify_name, work_tree
+from pipwarden.locate import within
 from pipwarden.model import LINE_REF, Edit, Finding, Fix, RelatedLocation, SourceText, Span
 from pipwarden.reading import MAX_BYTES, decode, frontend, mentions, shebang_kind
 
@@ -148,6 +149,11 @@ class Calls:
 
     def load(self, absolute: str) -> Sequence[Scope] | None:
         self._depend(absolute)
+        # A link to a script in the repository is that script: its findings are reported
+        # once, where it is.
+        real = os.path.realpath(absolute)
+        if real != absolute and within(real, self.root):
+            absolute = real
         loaded = self.library.load(absolute) if self.library else None
         if loaded is None:
             return None

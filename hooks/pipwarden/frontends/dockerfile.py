@@ -222,6 +222,10 @@ def parse(text: str, path: str) -> Parsed:
             for name, value, span in _assignments(
                 instruction, lexer.escape, legacy=keyword == "ENV"
             ):
+                if keyword == "ARG" and value is None:
+                    # `ARG NAME` in a stage takes the default of a global `ARG NAME=value`;
+                    # either way RUN sees it as an environment variable.
+                    value = global_args.get(name)
                 stage.items.append(SetEnv(name, value, span))
         elif keyword == "USER":
             user = instruction.args.split()[0] if instruction.args.split() else ""

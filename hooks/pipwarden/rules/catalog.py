@@ -31,7 +31,7 @@ CATALOG: dict[str, str] = {
 _BY_NAME = {name: code for code, name in CATALOG.items()}
 # House style rather than a fault: selected only by name, code, prefix or ALL (as ruff's
 # opt-in rules). The default set is every other rule.
-OPT_IN: frozenset[str] = frozenset({"PW203", "PW301", "PW501"})
+OPT_IN: frozenset[str] = frozenset({"PW203", "PW301", "PW304", "PW501"})
 DEFAULT: frozenset[str] = frozenset(CATALOG) - OPT_IN
 
 

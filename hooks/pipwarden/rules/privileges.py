@@ -74,6 +74,8 @@ class SudoPip(Rule):
             return
         if pip.kind == "uv pip" and not pip.has("--system"):
             return  # uv without --system only installs into a venv
+        if pip.names_other_interpreter:
+            return  # `sudo /opt/app/venv/bin/pip`: a venv's pip, not the system Python's
         if context.environment is not None and context.environment.hosted:
             return  # a hosted runner: sudo is how its image takes system installs
         end = (pip.subcommand or pip.launcher[-1]).span.end

@@ -337,6 +337,7 @@ def _read_ends(source: _Source, root: TreeNode) -> tuple[int, ...]:
     return tuple(sorted(set(ends)))
 
 
+_SOURCES = re.compile(r"(?:^|[\s;&|(])(?:source|\.)[ \t]+[^\s;&|]")
 # `name() {`, `function name`, `alias name=`: names that may run something other than the
 # program they name.
 _DEFINITION = re.compile(
@@ -432,6 +433,9 @@ class _Builder:
     def __init__(self, source: _Source, defined: frozenset[str]) -> None:
         self.source = source
         self.defined = defined
+        # A script that sources another may call the functions it defines
+        # (`source tools/ci.sh && ci_build`): any command may be one.
+        self.sources = _SOURCES.search(source.text) is not None
 
     def program(self, root: TreeNode) -> Iterator[ProgramNode]:
         yield from self._statements(root.children)
@@ -808,11 +812,13 @@ class _Builder:
                     text = self.source.node_text(tree)
                     return bool(redirects) or ">" in text or "##" in text
                 return (
-                    program in _ALWAYS
+                    self.sources
+                    or program in _ALWAYS
                     or program in self.defined
                     or relevant_program(name)
                     or runs_file(name)
                     or program in _SHELL_NAMES
+                    or "EXTERNALLY-MANAGED" in self.source.node_text(tree)
                 )
         return False
 
