@@ -1,0 +1,7 @@
+#!/bin/bash
+# Installs the services on this host.
+set -o errexit
+TOP_DIR=$(cd $(dirname "$0") && pwd)
+source $TOP_DIR/tools/functions
+
+pip_install -r $TOP_DIR/requirements.txt
