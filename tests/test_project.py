@@ -4,9 +4,12 @@ README's commands are the ones CI runs."""
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from pipwarden.rules.registry import ALL_RULES
 
@@ -51,6 +54,21 @@ def test_a_file_without_pip_does_not_load_the_analysis(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("FROM node:20\nRUN npm ci\n")
     heavy = ("pipwarden.analysis", "pipwarden.rules.registry", "tree_sitter")
     assert modules_loaded(tmp_path, ["check", "build.sh", "Dockerfile"], heavy) == (0, [])
+
+
+def test_no_fixture_file_is_ignored_by_git() -> None:
+    """A fixture .gitignore hides passes here and fails on CI's clean clone."""
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git checkout")
+    fixtures = [str(path.relative_to(ROOT)) for path in (ROOT / "tests" / "cases").rglob("*")]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=ROOT,
+        input="\n".join(fixtures),
+        capture_output=True,
+        text=True,
+    )
+    assert ignored.stdout == ""
 
 
 def test_ruff_check_and_format_are_clean() -> None:
