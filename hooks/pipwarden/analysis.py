@@ -210,7 +210,11 @@ class _Walk:
         self._enter(environment, image.span, self.scope.runs_in_image)
 
     def _runner(self, runner: Runner) -> None:
-        environment = environments.runner(runner.label) if runner.label else None
+        environment = (
+            environments.runner(runner.label)
+            if runner.label
+            else environments.any_runner(runner.choices)
+        )
         self.state.windows = runner.windows or bool(environment and environment.windows)
         if environment is not None:
             self._enter(environment, runner.span, True)

@@ -536,6 +536,28 @@ def runner(label: str) -> Environment | None:
     return RUNNERS.get(label)
 
 
+def any_runner(labels: tuple[str, ...]) -> Environment | None:
+    """Where a matrix picks one of `labels`: their runner if they all name the same, or a
+    hosted machine whose Pythons are not known if each is a hosted runner; else None."""
+    found = {runner(label) for label in labels}
+    if not found or None in found:
+        return None
+    if len(found) == 1:
+        return found.pop()
+    distros = {environment.distro for environment in found if environment is not None}
+    shells = {environment.sh for environment in found if environment is not None}
+    return Environment(
+        " or ".join(labels),
+        distros.pop() if len(distros) == 1 else None,
+        shells.pop() if len(shells) == 1 else None,
+        None,
+        None,
+        default_user="runner",
+        hosted=True,
+        source=_RUNNER_IMAGES,
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # The facts as a table, for README.md (scripts/update_docs.py)
 

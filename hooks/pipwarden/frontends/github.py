@@ -8,6 +8,7 @@ steps; `${{ ... }}` expressions become unknown words of the same length.
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING
 
 from pipwarden.frontends import Parsed
@@ -166,7 +167,8 @@ def _shell(shell: str) -> str | None:
 
 def _runner(job: dict[str, yaml.Node], document: Document) -> Runner | None:
     """The hosted runner `runs-on` names (one label, a list of labels, `labels:` of a
-    group); for a matrix or an expression, an unknown runner that may be Windows."""
+    group); for a matrix or an expression, an unknown runner that may be Windows, with the
+    labels `${{ matrix.NAME }}` can take."""
     runs_on = job.get("runs-on")
     if runs_on is None:
         return None
@@ -177,11 +179,40 @@ def _runner(job: dict[str, yaml.Node], document: Document) -> Runner | None:
     if any("${{" in label for label in known):
         matrix = any("matrix" in label for label in known)
         values = _matrix_values(job) if matrix else []
-        return Runner(None, span, any(v.lower().startswith("windows") for v in values))
+        axis = _MATRIX_REFERENCE.fullmatch(known[0]) if len(known) == 1 else None
+        choices = _matrix_axis(job, axis.group(1)) if axis else ()
+        windows = any(v.lower().startswith("windows") for v in values)
+        return Runner(None, span, windows, choices)
     if len(known) == 1:
         return Runner(known[0], span, known[0].lower().startswith("windows"))
     # Several labels pick a self-hosted machine (`[self-hosted, linux]`): unknown.
     return Runner(None, span, any(label.lower() == "windows" for label in known))
+
+
+_MATRIX_REFERENCE = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
+
+
+def _matrix_axis(job: dict[str, yaml.Node], name: str) -> tuple[str, ...]:
+    """Every value the matrix gives `name`: its list and the `include` entries that set it;
+    nothing where one is not a plain label (an expression, a mapping) or an `include` entry
+    without it may make a combination of its own (one that sets another axis: GitHub adds
+    it as a new combination where it cannot extend one)."""
+    matrix = mapping(mapping(job.get("strategy")).get("matrix"))
+    axes = set(matrix) - {"include", "exclude"}
+    axis = matrix.get(name)
+    nodes = list(sequence(axis)) if axis is not None else []
+    if axis is not None and not nodes:
+        return ()  # `os: ${{ fromJSON(...) }}`
+    for entry in sequence(matrix.get("include")):
+        fields = mapping(entry)
+        if name in fields:
+            nodes.append(fields[name])
+        elif axis is None or axes & set(fields):
+            return ()
+    values = tuple(scalar(node) or "" for node in nodes)
+    if not values or any(not v or "${{" in v for v in values):
+        return ()
+    return values
 
 
 def _matrix_values(job: dict[str, yaml.Node]) -> list[str]:

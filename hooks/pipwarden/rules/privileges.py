@@ -284,6 +284,9 @@ class ChownSitePackages(Rule):
     with variables in it counts by its literal parts
     (`/usr/local/lib/python${PYTHON_VERSION%.*}/site-packages`).
 
+    Not on a hosted CI runner (GitHub's, Azure's): the machine is thrown away after the job,
+    so no later update or root install meets the files it handed over.
+
     ## Why it breaks
     It usually patches over an earlier `sudo pip install` or a `Permission denied`. It hands
     packages that the system (or the image's root user) installed to another user, so pip and
@@ -318,7 +321,7 @@ class ChownSitePackages(Rule):
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         target = commands.recursive_permission_change(context.command)
-        if target is None:
+        if target is None or (context.environment is not None and context.environment.hosted):
             return
         program = context.command.words[0]
         yield Hit(

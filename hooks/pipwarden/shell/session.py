@@ -312,11 +312,13 @@ class SetPython(NamedTuple):
 class Runner(NamedTuple):
     """The hosted runner later Scripts run on, by its label (`ubuntu-latest`, `macos-15`, an
     Azure `vmImage`); `label` is None where a matrix or an expression chooses it, and
-    `windows` says whether the choice may be a Windows machine."""
+    `windows` says whether the choice may be a Windows machine. `choices`: every label a
+    matrix can put there (`runs-on: ${{ matrix.os }}`), where the file lists them all."""
 
     label: str | None
     span: Span
     windows: bool = False
+    choices: tuple[str, ...] = ()
 
 
 class SetDir(NamedTuple):
