@@ -54,8 +54,9 @@ def test_concise_output(project: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert code == 1
     assert out.splitlines()[:2] == [
         "install.sh:2:1: PW101 `sudo` runs `pip` as root: it writes root-owned files into the "
-        "system Python, so later installs fail with [Errno 13] Permission denied and "
-        "apt/dnf-managed packages can break",
+        "system Python, beside apt/dnf-managed packages it can break; pip run as your user "
+        "cannot upgrade or remove them later ([Errno 13] Permission denied) and installs into "
+        "~/.local instead",
         "install.sh:3:1: PW201 [*] `pip3` is whichever pip comes first on PATH where this "
         "script runs, which need not belong to the `python3` run on line 4: the packages can "
         "go where that interpreter does not look",

@@ -147,7 +147,7 @@ def test_json_lines_and_grouped(project: Path, capsys: pytest.CaptureFixture[str
     _, grouped = output(capsys, "--output-format", "grouped", ".")
     assert grouped.splitlines()[:3] == [
         "a.sh:",
-        "  2:1 PW101 `sudo` runs `pip` as root: it writes root-owned files into the system Python, so later installs fail with [Errno 13] Permission denied and apt/dnf-managed packages can break",
+        "  2:1 PW101 `sudo` runs `pip` as root: it writes root-owned files into the system Python, beside apt/dnf-managed packages it can break; pip run as your user cannot upgrade or remove them later ([Errno 13] Permission denied) and installs into ~/.local instead",
         "  3:1 PW201 [*] `pip3` is whichever pip comes first on PATH where this script runs, which need not belong to the `python3` run on line 4: the packages can go where that interpreter does not look",
     ]
 

@@ -25,10 +25,12 @@ class SudoPip(Rule):
 
     ## Why it breaks
     The install runs as root into the system Python's site-packages. The files it leaves are
-    owned by root, so the next install as your own user fails with
-    `ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied`, and
-    packages pip puts there can overwrite or shadow the ones the distro's package manager
-    installed, breaking system tools. pip itself warns: `Running pip as the 'root' user can
+    owned by root: pip run later as your own user prints `Defaulting to user installation
+    because normal site-packages is not writeable` and installs a second copy into
+    `~/.local`, which shadows the first, and an upgrade or uninstall of the root-owned
+    package fails with `PermissionError: [Errno 13] Permission denied`. Packages pip puts
+    there can overwrite or shadow the ones the distro's package manager installed, breaking
+    system tools. pip itself warns: `Running pip as the 'root' user can
     result in broken permissions and conflicting behaviour with the system package manager`.
     On Debian 12+ and Ubuntu 23.04+ it fails outright with `externally-managed-environment`.
 
@@ -86,8 +88,9 @@ class SudoPip(Rule):
             Span(start, end),
             f"{code(context.command.switcher or 'sudo')} runs "
             f"{code(' '.join(w.raw if w.text is None else w.text for w in pip.launcher))} as root: it "
-            "writes root-owned files into the system Python, so later installs fail with "
-            "[Errno 13] Permission denied and apt/dnf-managed packages can break",
+            "writes root-owned files into the system Python, beside apt/dnf-managed packages it "
+            "can break; pip run as your user cannot upgrade or remove them later ([Errno 13] "
+            "Permission denied) and installs into ~/.local instead",
             "install into a virtual environment instead: `python3 -m venv .venv && "
             ".venv/bin/python -m pip install ...`; for command-line tools use `pipx install`",
             fix=_drop_sudo(context),
