@@ -574,3 +574,30 @@ def test_the_generated_cases_cover_the_constructs() -> None:
         assert texts.count(construct) >= 10, construct
     for construct in [".ONESHELL:", "SHELL := /bin/bash", "export PATH :=", "\\\n\t", "$$PWD"]:
         assert makefiles.count(construct) >= 10, construct
+
+
+@pytest.mark.parametrize("shell", ["bash", "dash"])
+def test_redirects_in_lists_belong_where_the_shell_puts_them(tmp_path: Path, shell: str) -> None:
+    """tree-sitter hangs `a > f && b >> g` on the whole list; the shell gives `>> g` to b.
+    Each echo writes its own name: where the model puts each one's redirect, the file holds
+    that name."""
+    from pipwarden.shell.parse import _build, commands_in
+    from pipwarden.shell.session import OffsetMap, Script
+
+    _needs(shell)
+    text = (
+        "echo one > one.txt && echo two >> two.txt\n"
+        "false || echo three > three.txt && echo four > four.txt\n"
+        "echo five > five.txt && cat <<EOF > pip.conf\nsix\nEOF\n"
+    )
+    subprocess.run([shell, "-c", text], cwd=tmp_path, check=True)
+    script = Script(text, OffsetMap.identity(0, len(text)), shell)
+    program = _build(script)
+    model = {
+        command.texts()[1] if command.stdin is None else "six": redirect.target.text
+        for command in commands_in(program.body, script)
+        for redirect in command.redirects
+    }
+    written = {path.read_text().strip(): path.name for path in tmp_path.iterdir()}
+    assert model == written
+    assert len(written) == 6

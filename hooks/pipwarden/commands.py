@@ -656,6 +656,37 @@ def removes_marker(command: Command) -> bool:
     )
 
 
+# pip's configuration files (pip.conf on Unix, pip.ini on Windows), wherever they are: the
+# site-wide /etc/pip.conf, the user's ~/.config/pip/pip.conf, a venv's own.
+_PIP_CONFIG_FILE = re.compile(r"(?:^|/)pip\.(?:conf|ini)")
+# `break-system-packages = true` in a file, `global.break-system-packages true` to pip
+# config; pip reads config booleans with strtobool, as it reads PIP_* variables.
+_BREAKS_SYSTEM = re.compile(
+    r"break-system-packages[\s\"']*[=:]?[\s\"']*(?:true|yes|on|1)\b", re.IGNORECASE
+)
+
+
+def configures_break_system_packages(command: Command) -> bool:
+    """pip configured to break system packages from here on, as PIP_BREAK_SYSTEM_PACKAGES
+    would: `pip config set global.break-system-packages true`, or a pip.conf written with
+    it (`printf '[global]\\nbreak-system-packages=true' > /etc/pip.conf`, a heredoc to `cat`
+    or `tee`, `echo ... | sudo tee /etc/pip.conf`)."""
+    texts = [t for t in command.texts() if t is not None]
+    if "config" in texts and "set" in texts:
+        return _BREAKS_SYSTEM.search(" ".join(texts)) is not None
+    targets = [r.target.text or "" for r in command.redirects if ">" in r.operator]
+    if command.program == "tee":
+        targets.extend(texts[1:])
+    if not any(_PIP_CONFIG_FILE.search(target) for target in targets):
+        return False
+    written = " ".join(texts)
+    if command.stdin is not None:
+        written += command.script.text[command.stdin[0] : command.stdin[1]]
+    elif command.program == "tee":  # what the pipeline's echo writes: on the script's lines
+        written = command.script.text
+    return _BREAKS_SYSTEM.search(written) is not None
+
+
 def distro_python_packages(command: Command) -> tuple[str, ...]:
     """The Python packages `apt-get install -y python3-pip`, `apk add py3-pip`, ... installs
     from the distro (none for any other command)."""

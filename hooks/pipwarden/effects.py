@@ -166,6 +166,9 @@ def apply(
         named = expanded(words[0], session.env, script_dir) if words else None
         session.cwd = joined(session.cwd, named) if program_name != "popd" and named else None
         return
+    if commands.configures_break_system_packages(command):
+        state.pip_config_breaks = command.span
+        return
     if program_name in _OUTPUT_COMMANDS:
         _persist(command, state, session, scope.persist)
         return

@@ -63,6 +63,7 @@ class State:
         "image_origin",
         "lost_activation",
         "lost_boundary",
+        "pip_config_breaks",
         "python",
         "python_origin",
         "pythons",
@@ -104,6 +105,9 @@ class State:
         self.root_user_installs: list[PipCall] = []
         self.lost_activation: Venv | None = None
         self.windows = False
+        # Where a pip configuration file was told to break system packages: PEP 668's
+        # marker no longer stops pip, for the Pythons here and those installed later.
+        self.pip_config_breaks: Span | None = None
 
     def copy(self) -> State:
         copied = State()
@@ -127,6 +131,7 @@ class State:
             frozenset(self.venvs_created),
             len(self.root_user_installs),
             self.windows,
+            self.pip_config_breaks,
         )
 
     def merged(self, others: Sequence[State]) -> State:
@@ -137,6 +142,10 @@ class State:
             setattr(result, name, _agreed([getattr(s, name) for s in states]))
         if not _same([s.pythons for s in states]):
             result.pythons = (UNKNOWN,)
+        # On one way configured to break system packages: pip may not refuse.
+        result.pip_config_breaks = next(
+            (s.pip_config_breaks for s in states if s.pip_config_breaks), None
+        )
         if not _same([s.venv for s in states]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in states)

@@ -494,11 +494,12 @@ class _Builder:
         nodes = tuple(n for c in children if c.is_named and (n := self.node(c)) is not None)
         return Seq(nodes) if nodes else None
 
-    def _list(self, tree: TreeNode) -> Chain:
-        """`a && b || c`: flattened, left to right, each part with what its success is."""
+    def _list(self, tree: TreeNode, tail: _Tail = ((), None)) -> Chain:
+        """`a && b || c`: flattened, left to right, each part with what its success is;
+        `tail`, the redirects and heredoc of the last command."""
         parts: list[tuple[str, ProgramNode, str]] = []
         tests: list[Test | None] = []
-        self._chain(tree, "", parts, tests)
+        self._chain(tree, "", parts, tests, tail)
         _, first, first_outcome = parts[0]
         return Chain(first, first_outcome, tuple(parts[1:]), tuple(tests))
 
@@ -508,14 +509,21 @@ class _Builder:
         operator: str,
         parts: list[tuple[str, ProgramNode, str]],
         tests: list[Test | None],
+        tail: _Tail,
     ) -> None:
-        for child in tree.children:
+        children = tree.children
+        last = max((i for i, c in enumerate(children) if c.is_named), default=-1)
+        for index, child in enumerate(children):
+            own = tail if index == last else ((), None)
             if child.type in ("&&", "||"):
                 operator = child.type
             elif child.type == "list":
-                self._chain(child, operator, parts, tests)
+                self._chain(child, operator, parts, tests, own)
             elif child.is_named:
-                node = self.node(child) or Seq(())
+                if child.type == "command" and (own[0] or own[1]):
+                    node = self._simple(child, *own) or Seq(())
+                else:
+                    node = self.node(child) or Seq(())
                 parts.append((operator, node, self._outcome(child)))
                 tests.append(self._test(child))
 
@@ -731,20 +739,28 @@ class _Builder:
         for heredoc in heredocs:
             # Commands after the heredoc operator on the same line (`<<EOF | sh`, `&& ...`).
             for child in heredoc.children:
-                if child.type not in ("heredoc_body", "heredoc_start", "heredoc_end", "<<", "<<-"):
+                if child.type == "file_redirect":  # `cat <<EOF > file`
+                    redirects.extend(self._file_redirect(child))
+                elif child.type not in (
+                    "heredoc_body",
+                    "heredoc_start",
+                    "heredoc_end",
+                    "<<",
+                    "<<-",
+                ):
                     node = self.node(child)
                     if node is not None:
                         after.append(node)
+        stdin = None
+        if heredocs:
+            content = next((c for c in heredocs[0].children if c.type == "heredoc_body"), None)
+            if content is not None:
+                stdin = (self.source.char(content.start_byte), self.source.char(content.end_byte))
         if body is not None and body.type == "command":
-            stdin = None
-            if heredocs:
-                content = next((c for c in heredocs[0].children if c.type == "heredoc_body"), None)
-                if content is not None:
-                    stdin = (
-                        self.source.char(content.start_byte),
-                        self.source.char(content.end_byte),
-                    )
             first = self._simple(body, tuple(redirects), stdin)
+        elif body is not None and body.type == "list":
+            # tree-sitter hangs `a && b > f` on the list; bash gives it to the last command.
+            first = self._list(body, (tuple(redirects), stdin))
         else:
             first = self.node(body) if body is not None else None
         nodes = tuple(n for n in (first, *after) if n is not None)
@@ -818,7 +834,8 @@ class _Builder:
                     or relevant_program(name)
                     or runs_file(name)
                     or program in _SHELL_NAMES
-                    or "EXTERNALLY-MANAGED" in self.source.node_text(tree)
+                    or _CHANGES_PIP_SETUP.search(self.source.node_text(tree)) is not None
+                    or any(_CHANGES_PIP_SETUP.search(r.target.raw) for r in redirects)
                 )
         return False
 
@@ -894,7 +911,11 @@ def _scanned(words: list[Word]) -> Simple:
 
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
+# The redirects and heredoc body that belong to a list's last command.
+_Tail = tuple[tuple[Redirect, ...], tuple[int, int] | None]
 _OUTPUT = frozenset({"echo", "printf"})
+# What PEP 668's refusal depends on: its marker file, pip's configuration files.
+_CHANGES_PIP_SETUP = re.compile(r"EXTERNALLY-MANAGED|pip\.(?:conf|ini)")
 _VARIABLE_WORD = re.compile(r"\"?\$\{?(\w+)\}?\"?")
 # `[ "$X" == "1" ]`, `[[ ${X:-} != yes ]]`, `test "$X" = 1`; `[ -n "$X" ]`, `[ -z "$X" ]`.
 _VARIABLE = r"\"?\$\{?(?P<name>\w+)(?::?-(?P<default>[^}\"]*))?\}?\"?"
