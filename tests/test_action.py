@@ -41,7 +41,9 @@ def test_pipwarden_finds_nothing_in_its_own_action() -> None:
 def test_the_action_steps_install_and_annotate(tmp_path: Path) -> None:
     workspace = tmp_path / "workspace"
     workspace.mkdir()
-    (workspace / "Dockerfile").write_text("FROM python:3.12-slim\nRUN sudo pip install flask\n")
+    (workspace / "Dockerfile").write_text(
+        "FROM debian:12\nRUN apt-get update && apt-get install -y python3-pip\nRUN pip install flask\n"
+    )
     steps = yaml.safe_load(ACTION.read_text())["runs"]["steps"]
     env = {
         **os.environ,
@@ -69,6 +71,6 @@ def test_the_action_steps_install_and_annotate(tmp_path: Path) -> None:
     assert install.returncode == 0, install.stderr
     check = step(1)
     assert check.returncode == 1, check.stderr
-    assert check.stdout.startswith("::error file=Dockerfile,line=2,col=5,")
+    assert check.stdout.startswith("::error file=Dockerfile,line=3,col=5,")
     sarif = json.loads((tmp_path / "pipwarden.sarif").read_text())
-    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["PW101"]
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["PW305"]

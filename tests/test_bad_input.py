@@ -73,7 +73,8 @@ def test_twenty_megabytes_of_shell_under_the_limit_kind(project: Path) -> None:
     body = "echo line\n" * 200_000 + "sudo pip install x\n"
     write(project, {"big.sh": "#!/bin/sh\n" + body})
     report = CHECKER.check_path(str(project / "big.sh"))
-    assert [(f.code, f.start.line) for f in report.findings] == [("PW101", 200_002)]
+    # Nothing runs big.sh: its finding on a machine nothing describes holds.
+    assert [(f.code, f.start.line) for f in report.alone] == [("PW101", 200_002)]
 
 
 def test_unreadable_file_exits_2_and_the_rest_is_checked(
@@ -128,11 +129,11 @@ def test_random_bytes_never_crash() -> None:
 
 
 def test_exec_form_json_escape_maps_to_the_literal() -> None:
-    text = 'FROM debian:11\nRUN apt-get install -y python3-pip\nRUN ["/bin/sh", "-c", "sudo pip3 \\u0069nstall x"]\n'
+    text = 'FROM debian:12\nRUN apt-get install -y python3-pip\nRUN ["/bin/sh", "-c", "sudo pip3 \\u0069nstall x"]\n'
     findings = CHECKER.check_text(text, "Dockerfile", Kind.DOCKERFILE)
     # `\u0069nstall` is one character in the script and six in the file.
     assert [(f.code, f.start, f.end) for f in findings] == [
-        ("PW101", (3, 24), (3, 46)),
+        ("PW305", (3, 29), (3, 46)),
     ]
 
 

@@ -170,28 +170,23 @@ def test_a_fix_is_unsafe_when_callers_disagree_on_its_safety(
     write(
         project,
         {
-            "Dockerfile": "FROM python:3.12-slim\nCOPY s.sh /s.sh\nRUN sh /s.sh\n",
-            "Dockerfile.app": (
-                "FROM python:3.12-slim\nRUN useradd -m app\nCOPY s.sh /s.sh\nUSER app\n"
-                "RUN sh /s.sh\n"
-            ),
+            "root.sh": "#!/bin/sh\nsudo sh s.sh\n",
+            "user.sh": "#!/bin/sh\nsh s.sh\n",
             "s.sh": "sudo pip install gunicorn\n",
         },
     )
-    # Only the Dockerfiles are named (a commit that touches them): the script has no
-    # finding of its own, only those its callers make.
-    _, out, _ = check(capsys, "--select", "PW101", "--output-format", "json", "Dockerfile")
+    # Only the callers are named (a commit that touches them): the script has no finding of
+    # its own, only those its callers make.
+    _, out, _ = check(capsys, "--select", "PW101", "--output-format", "json", "root.sh")
     (alone,) = json.loads(out)
     assert alone["filename"] == str(project / "s.sh")
     assert alone["fix"]["applicability"] == "safe"  # as root, sudo adds nothing
-    _, out, _ = check(
-        capsys, "--select", "PW101", "--output-format", "json", "Dockerfile", "Dockerfile.app"
-    )
+    _, out, _ = check(capsys, "--select", "PW101", "--output-format", "json", "root.sh", "user.sh")
     (both,) = json.loads(out)
     assert both["fix"]["applicability"] == "unsafe"
     assert [r["message"] for r in both["related"]] == [
         "runs s.sh as root",
-        "runs s.sh as app",
+        "runs s.sh",
     ]
 
 

@@ -304,7 +304,9 @@ def test_tracked_build_directories_are_read(
     write(
         project,
         {
-            "build/docker/Dockerfile": "FROM ubuntu:22.04\nRUN sudo pip3 install awscli\n",
+            "build/docker/Dockerfile": (
+                "FROM ubuntu:24.04\nRUN apt-get install -y python3-pip && pip3 install awscli\n"
+            ),
             "node_modules/pkg/install.sh": SUDO_SCRIPT,
         },
     )

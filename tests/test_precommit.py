@@ -48,10 +48,12 @@ def try_repo(repo: Path, home: Path, hook: str = "pipwarden") -> subprocess.Comp
     )
 
 
-def test_hook_fails_on_sudo_pip_and_passes_on_a_clean_dockerfile(
+def test_hook_fails_on_refused_and_sudo_pip_and_passes_on_a_clean_dockerfile(
     repository: Path, pre_commit_home: Path
 ) -> None:
-    (repository / "Dockerfile").write_text("FROM python:3.12-slim\nRUN sudo pip install flask\n")
+    (repository / "Dockerfile").write_text(
+        "FROM debian:12\nRUN apt-get install -y python3-pip\nRUN pip3 install flask\n"
+    )
     # Files pre-commit passes that pipwarden does not read are skipped silently.
     (repository / "config.yml").write_text("name: not a pipeline\nsteps: [1, 2]\n")
     (repository / "tool.py").write_text("print('pip install is only text here')\n")
@@ -60,7 +62,7 @@ def test_hook_fails_on_sudo_pip_and_passes_on_a_clean_dockerfile(
     git(repository, "add", ".")
     failed = try_repo(repository, pre_commit_home)
     assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "Dockerfile:2:5: PW101" in failed.stdout
+    assert "Dockerfile:3:5: PW305" in failed.stdout
     assert "justfile:2:5: PW101" in failed.stdout
     (repository / "justfile").unlink()
 

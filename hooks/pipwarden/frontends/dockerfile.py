@@ -247,7 +247,7 @@ def parse(text: str, path: str) -> Parsed:
             inherits=s.inherits,
             runs_in_image=True,
             image_paths=True,
-            host="image",
+            host="build",
         )
         for s in stages
     ]

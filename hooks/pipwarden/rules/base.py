@@ -74,7 +74,8 @@ class Context(NamedTuple):
     # The interpreters the Scope runs code with (`python3 app.py`), before and after this
     # command; read when asked.
     interpreters: Callable[[], Sequence[InterpreterRun]]
-    # "image", "ci", or "unknown": a machine the repository does not control.
+    # "build" (an image build), "image" (a container), "ci", "developer", or "unknown": a
+    # machine the repository does not control.
     host: str
     # True when the shell running this command is dash or strictly POSIX (no `source`).
     posix_sh: bool

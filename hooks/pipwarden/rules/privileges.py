@@ -20,8 +20,12 @@ class SudoPip(Rule):
     app sh -c 'sudo pip install ...'`, `ssh host 'sudo pip3 install ...'`).
 
     Not on a hosted CI runner (GitHub's, Azure's), whose image gives its user sudo for system
-    installs and is thrown away after the job, and not where the Python is externally
-    managed: pip refuses there first (PW305).
+    installs and is thrown away after the job; not in an image build, where installs are
+    root's anyway and nobody later installs as a user (PW305 and the opt-in PW301 speak for
+    its Python); and not where the Python is externally managed: pip refuses there first
+    (PW305). A script judged on its own, on a machine nothing describes, gets the finding
+    only where no repository file runs it (a CI job or an image build that does is judged
+    as above).
 
     ## Why it breaks
     The install runs as root into the system Python's site-packages. The files it leaves are
@@ -80,6 +84,8 @@ class SudoPip(Rule):
             return  # `sudo /opt/app/venv/bin/pip`: a venv's pip, not the system Python's
         if context.environment is not None and context.environment.hosted:
             return  # a hosted runner: sudo is how its image takes system installs
+        if context.host == "build":
+            return  # an image build: root installs are what it makes; sudo adds nothing
         end = (pip.subcommand or pip.launcher[-1]).span.end
         start = pip.launcher[0].span.start
         if sudo is not None and sudo.start <= start:
@@ -94,6 +100,7 @@ class SudoPip(Rule):
             "install into a virtual environment instead: `python3 -m venv .venv && "
             ".venv/bin/python -m pip install ...`; for command-line tools use `pipx install`",
             fix=_drop_sudo(context),
+            alone=context.environment is None and context.host == "unknown",
         )
 
 

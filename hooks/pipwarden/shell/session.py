@@ -404,7 +404,7 @@ class Scope(NamedTuple):
     # The Scripts' paths name an image's filesystem (a Dockerfile build), where a repository
     # file is found only where a Files item put it; otherwise they name the checkout's.
     image_paths: bool = False
-    # Where the Scripts run: "image" (a container build or a container), "ci" (a CI job),
+    # Where the Scripts run: "build" (an image build), "image" (a container), "ci" (a CI job),
     # "developer" (a task runner's checkout: make, just, Task, tox), or "unknown": a machine
     # the repository does not control (a script someone runs by hand).
     host: str = "unknown"
