@@ -263,3 +263,38 @@ def test_the_summary_counts_files_that_could_not_be_checked(
     out, err = capsys.readouterr()
     assert out == "No findings in the files checked.\n1 file could not be checked (see above).\n"
     assert "missing.sh" in err
+
+
+def test_a_library_of_functions_calling_each_other_is_walked_with_bounded_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forty functions, each calling the eight after it from a directory no call was in
+    before (each goes one deeper): walked in full to the depth calls are followed, 8**8
+    calls. The walk stops entering calls once MAX_COMMANDS_WALKED commands are walked, and
+    the rest of the script is still judged (a ceiling of 10 s guards against a hang)."""
+    from pipwarden import analysis
+
+    functions = [
+        f"step{i}() {{\n  cd d{i}\n"
+        + "".join(f"  step{j}\n" for j in range(i + 1, min(i + 9, 40)))
+        + "}\n"
+        for i in range(40)
+    ]
+    after = "step0\npython3 -m venv /srv/venv\n. /srv/venv/bin/activate\npip install --user x\n"
+    text = "#!/bin/bash\ncd /srv\n" + "".join(functions) + after
+    budgets: list[analysis._Budget] = []
+    budget = analysis._Budget
+
+    def recorded() -> analysis._Budget:
+        budgets.append(budget())
+        return budgets[-1]
+
+    monkeypatch.setattr(analysis, "_Budget", recorded)
+    start = time.perf_counter()
+    findings = _check(tmp_path, "lib.sh", text)
+    assert time.perf_counter() - start < 10
+    assert budgets and all(b.walked < 2 * analysis.MAX_COMMANDS_WALKED for b in budgets)
+    assert any(b.spent for b in budgets)
+    assert [f.split(" ")[:2] for f in findings if " PW303 " in f] == [
+        [f"{text.count(chr(10))}:13:", "PW303"]
+    ]

@@ -63,6 +63,24 @@ __all__ = ["Loader", "RuleHit", "analyse"]
 # How deep calls are followed (a script that runs a script that runs ..., a function that
 # calls a function ...).
 MAX_CALL_DEPTH = 8
+# Commands one file's analysis walks (once per path each runs on), with the files it
+# follows. Past it, function bodies and called files are no longer walked, their effects
+# unknown: a library whose functions call each other in every state (devstack's 450 of
+# them, searxng's utils) is otherwise walked for minutes. Whole repositories' largest
+# install scripts stay far below it (see bench/).
+MAX_COMMANDS_WALKED = 20_000
+
+
+class _Budget:
+    """The commands walked so far, shared by the walks of one analysis."""
+
+    def __init__(self) -> None:
+        self.walked = 0
+        self.noted = False
+
+    @property
+    def spent(self) -> bool:
+        return self.walked > MAX_COMMANDS_WALKED
 
 
 class _Calls:
@@ -97,6 +115,7 @@ def analyse(
     """The rule hits in `scopes`, read from the file `path`; with a `loader`, the repository
     files its Scripts run are analysed in the state they run in."""
     calls = _Calls(loader) if loader is not None else None
+    budget = _Budget()
     finished: dict[str, State] = {}
     found: Hits = []
     for scope in scopes:
@@ -112,7 +131,7 @@ def analyse(
             posixpath.dirname(path) if standalone and path else None,
             trail=(path,) if path else (),
         )
-        walk = _Walk(scope, rules, state, calls, here)
+        walk = _Walk(scope, rules, state, calls, here, budget)
         found.extend(walk.run())
         finished[scope.name] = walk.state
     yield from _through_functions(found)
@@ -154,12 +173,14 @@ class _Walk:
         state: State,
         calls: _Calls | None,
         here: _Here,
+        budget: _Budget,
     ) -> None:
         self.scope = scope
         self.rules = rules
         self.state = state
         self.calls = calls
         self.here = here
+        self.budget = budget
         # The environments of containers and hosts the Scope hands text to, by where.
         self.containers: dict[Container, tuple[State, Session]] = {}
         # What the Scope's Scripts do, read when a rule first needs it: the interpreters
@@ -170,6 +191,10 @@ class _Walk:
         # nothing calls being judged on its own.
         self.function_stack: list[str] = []
         self.functions_called: set[int] = set()
+        # Calls already walked, by the function and the state they entered in: the states
+        # they left. A helper called from every branch of a long script (`err_msg`,
+        # `info_msg`) is walked once per state, not once per call.
+        self.calls_walked: dict[tuple[object, ...], list[Path]] = {}
         self.uncalled: Function | None = None
         # The Script whose commands are being walked.
         self.current_script = Script("", OffsetMap([]))
@@ -368,7 +393,7 @@ class _Walk:
             after = active
         else:  # a function definition
             for path in active:
-                path.session.functions[node.name] = node
+                path.session.define(node)
             hits, after = [], active
         return hits, after + ended
 
@@ -442,6 +467,7 @@ class _Walk:
         value of several is a path of its own), judged, and what it changes applied."""
         outcomes: list[tuple[tuple[Event, ...], Hits]] = []
         after: list[Path] = []
+        self.budget.walked += len(paths)
         for path in paths:
             session = path.session
             aliases = session.aliases_at(self.current_script, simple.span.start)
@@ -534,7 +560,17 @@ class _Walk:
         parentheses, in a subshell of it), its hits naming the call."""
         if function.name in self.function_stack or len(self.function_stack) >= MAX_CALL_DEPTH:
             return [], [path]
+        if self.budget.spent:
+            self._over_budget()
+            path.session.maybe_activated = path.session.maybe_activated or command.span
+            return [], [path]
         self.functions_called.add(id(function))
+        entered = (id(function), len(self.function_stack), path.key())
+        left = self.calls_walked.get(entered)
+        if left is not None:
+            # The same body from the same state: the same states after it, and no hit that
+            # the first walk did not report.
+            return [], [way.resumed(path.events) for way in left]
         entry = path.fork() if function.subshell else path
         self.function_stack.append(function.name)
         caller = self.current_script
@@ -551,8 +587,19 @@ class _Walk:
             path.state = merged(paths).state
             path.failed = all(way.done == "failed" for way in paths)
             paths = [path]
+        self.calls_walked[entered] = [way.resumed(()) for way in paths]
         call = (function.name, command.span)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
+
+    def _over_budget(self) -> None:
+        """Say once that calls are no longer followed, for --verbose."""
+        if self.calls is not None and not self.budget.noted:
+            self.budget.noted = True
+            self.calls.loader.note(
+                f"{self.here.trail[0] if self.here.trail else self.here.path}: "
+                f"{MAX_COMMANDS_WALKED} commands walked: the functions and "
+                "files it calls after that are not followed (their effects are unknown)"
+            )
 
     def _container(self, container: Container) -> tuple[State, Session]:
         if container not in self.containers:
@@ -722,6 +769,11 @@ class _Walk:
             why = "a cycle" if called.disk in here.trail else f"deeper than {MAX_CALL_DEPTH} calls"
             calls.loader.note(f"{called.disk}: not followed from {here.path}: {why}")
             return [], [path]
+        if self.budget.spent:
+            self._over_budget()
+            if call.sourced:
+                path.session.maybe_activated = path.session.maybe_activated or command.span
+            return [], [path]
         state, session = path.state, path.session
         user, origin = effects.user_of(command, self.state, session)
         if not call.sourced:
@@ -761,7 +813,7 @@ class _Walk:
             paths = [child]
         hits: Hits = []
         for scope in called.scopes:
-            walk = _Walk(self._callee(scope), self.rules, path.state, calls, inner)
+            walk = _Walk(self._callee(scope), self.rules, path.state, calls, inner, self.budget)
             walk.function_stack = self.function_stack
             for item in scope.items:
                 if not isinstance(item, Script):
@@ -798,7 +850,9 @@ class _Walk:
         )
         hits: Hits = []
         for scope in scopes:
-            walk = _Walk(self._callee(scope), self.rules, self.state, self.calls, inner)
+            walk = _Walk(
+                self._callee(scope), self.rules, self.state, self.calls, inner, self.budget
+            )
             hits.extend(walk._called(walk.run()))
             self.state = walk.state
         return hits

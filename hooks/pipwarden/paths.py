@@ -53,6 +53,12 @@ class Path:
     def fork(self) -> Path:
         return Path(self.state.copy(), self.session.copy(), self.events, self.done)
 
+    def resumed(self, events: tuple[Event, ...]) -> Path:
+        """A copy of where this path ended, with the history `events`."""
+        copied = Path(self.state.copy(), self.session.copy(), events, self.done)
+        copied.failed = self.failed
+        return copied
+
     def with_event(self, event: Event) -> Path:
         """This path with `event`; a variable's earlier value is no longer what sets it apart."""
         kept = tuple(

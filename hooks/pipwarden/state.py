@@ -174,6 +174,7 @@ class Session:
         "expand_aliases",
         "exported",
         "functions",
+        "functions_key",
         "maybe_activated",
         "runs_as",
         "values",
@@ -208,6 +209,7 @@ class Session:
         self.errexit = False  # `set -e`: a command that fails ends the shell
         self.maybe_activated: Span | None = None  # a sourced helper that may have activated one
         self.functions: dict[str, Function] = {}
+        self.functions_key: frozenset[tuple[str, int]] | None = frozenset()  # None: stale
         self.aliases: dict[str, Alias] = {}
         # bash expands aliases in a script only after `shopt -s expand_aliases`; sh, dash and
         # zsh always (checked by running them).
@@ -263,7 +265,13 @@ class Session:
         child.runs_as = self.runs_as
         return child
 
+    def define(self, function: Function) -> None:
+        self.functions[function.name] = function
+        self.functions_key = None
+
     def key(self, values: bool = True) -> tuple[object, ...]:
+        if self.functions_key is None:  # computed once per set of functions, not per path
+            self.functions_key = frozenset((n, id(f)) for n, f in self.functions.items())
         return (
             self.venv,
             self.venv_known,
@@ -273,7 +281,7 @@ class Session:
             self.errexit,
             self.maybe_activated,
             frozenset(self.values.items()) if values else (),
-            frozenset((n, id(f)) for n, f in self.functions.items()),
+            self.functions_key,
             frozenset(self.aliases.items()),
             self.expand_aliases,
             self.runs_as,
@@ -301,6 +309,7 @@ class Session:
                 result.values[name] = None
             else:
                 result.values[name] = tuple(dict.fromkeys(v for vs in found for v in vs or ()))
+        result.functions_key = None
         for session in others:
             result.functions.update(session.functions)
             result.exported |= session.exported
