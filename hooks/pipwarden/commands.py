@@ -807,8 +807,10 @@ def pyenv_version(command: Command) -> str | None:
     return None
 
 
+# site-packages itself or one package in it (not a data folder deep inside a package), or
+# a Python's lib directory.
 _PYTHON_INSTALL_DIR = re.compile(
-    r"(site-packages|dist-packages|/usr(/local)?/lib/python\d|/lib/python\d(\.\d+)?/?$)"
+    r"((site|dist)-packages(/[^/]+)?|/lib/python\d(\.\d+)?)/?\*?$"
 )
 
 

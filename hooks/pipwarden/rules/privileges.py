@@ -289,8 +289,9 @@ class RootUserInstallThenSwitch(Rule):
 class ChownSitePackages(Rule):
     """
     ## What it finds
-    `chown -R` or `chmod -R` on site-packages, dist-packages or a Python installation
-    directory (`/usr/lib/python3.X`, `/usr/local/lib/python3.X`), in any shell text; a path
+    `chown -R` or `chmod -R` on site-packages, dist-packages (or one package in it) or a
+    Python installation directory (`/usr/lib/python3.X`, `/usr/local/lib/python3.X`), in
+    any shell text; not a folder deeper inside a package, which pip did not make. A path
     with variables in it counts by its literal parts
     (`/usr/local/lib/python${PYTHON_VERSION%.*}/site-packages`).
 
@@ -334,11 +335,15 @@ class ChownSitePackages(Rule):
         if target is None or (context.environment is not None and context.environment.hosted):
             return
         program = context.command.words[0]
+        what = (
+            "lets other users rewrite Python's installed packages"
+            if context.command.program == "chmod"
+            else "hands Python's installed packages to another owner"
+        )
         yield Hit(
             Span(program.span.start, target.span.end),
             f"{code(context.command.program or '')} -R on {code(target.text or target.raw)} "
-            "hands Python's installed packages to another owner: pip and the system package "
-            "manager will then fight over those files",
+            f"{what}: pip and the system package manager will then fight over those files",
             "give the user a virtual environment of its own instead (`python3 -m venv`), "
             "and recreate a venv that was made by the wrong user",
         )
