@@ -24,7 +24,9 @@ REPOSITORY: dict[str, str | bytes] = {
         "RUN pip3 install --user flask\r\n"
     ),
     "Makefile": "VENV := .venv\ninstall:\n\tpython3 -m venv $(VENV)\n\t. $(VENV)/bin/activate\n\tpip install \\\n\t  -r requirements.txt\n",
-    "scripts/setup.sh": "#!/bin/sh\nset -e\nif true; then\n  sudo pip install \\\n    awscli\nfi\n",
+    "scripts/setup.sh": (
+        "#!/bin/sh\nset -e\nif true; then\n  sudo pip install \\\n    awscli\nfi\napt-get install -y git\n"
+    ),
     ".github/workflows/ci.yml": (
         "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
         "      - run: sudo pip install tox\n"

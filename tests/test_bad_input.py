@@ -20,7 +20,7 @@ from pipwarden.rules.registry import BY_CODE
 
 from .conftest import write
 
-SUDO = "#!/bin/sh\nsudo pip install requests\n"
+SUDO = "#!/bin/sh\nsudo pip install requests\nsudo apt-get install -y git\n"
 CHECKER = Checker(Settings(frozenset(BY_CODE)))
 
 
@@ -49,7 +49,7 @@ def test_non_utf8_text_is_still_checked(project: Path, capsys: pytest.CaptureFix
     write(
         project,
         {
-            "latin1.sh": "#!/bin/sh\n# Caf\xe9 \xe0 la cr\xe8me\necho '\xe9t\xe9' && sudo pip install x\n".encode(
+            "latin1.sh": "#!/bin/sh\n# Caf\xe9 \xe0 la cr\xe8me\necho '\xe9t\xe9' && sudo pip install x\napt install git\n".encode(
                 "latin-1"
             )
         },
@@ -70,11 +70,11 @@ def test_huge_file_is_reported_not_read(project: Path, capsys: pytest.CaptureFix
 
 def test_twenty_megabytes_of_shell_under_the_limit_kind(project: Path) -> None:
     # A large file that is read: many lines, one pip at the end, found at the right line.
-    body = "echo line\n" * 200_000 + "sudo pip install x\n"
+    body = "apt-get install -y git\n" + "echo line\n" * 200_000 + "sudo pip install x\n"
     write(project, {"big.sh": "#!/bin/sh\n" + body})
     report = CHECKER.check_path(str(project / "big.sh"))
     # Nothing runs big.sh: its finding on a machine nothing describes holds.
-    assert [(f.code, f.start.line) for f in report.alone] == [("PW101", 200_002)]
+    assert [(f.code, f.start.line) for f in report.alone] == [("PW101", 200_003)]
 
 
 def test_unreadable_file_exits_2_and_the_rest_is_checked(
@@ -233,7 +233,10 @@ def test_python_bytes_that_are_not_utf8(project: Path, capsys: pytest.CaptureFix
         project,
         {
             "legacy.py": b"import os\n# caf\xe9\nos.system('pip install x')\n",
-            "latin.py": b"# -*- coding: latin-1 -*-\nimport os\nos.system('sudo pip install caf\xe9')\n",
+            "latin.py": (
+                b"# -*- coding: latin-1 -*-\nimport os\n"
+                b"os.system('sudo pip install caf\xe9 && apt-get install -y git')\n"
+            ),
         },
     )
     assert main(["check", "--output-format", "concise", "."]) == 1

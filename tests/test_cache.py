@@ -14,7 +14,7 @@ from pipwarden.cli import main
 
 from .conftest import write
 
-SCRIPT = "#!/bin/sh\nsudo pip install requests\n"
+SCRIPT = "#!/bin/sh\nsudo pip install requests\nsudo apt-get install -y git\n"
 
 
 def concise(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

@@ -172,7 +172,7 @@ def test_a_fix_is_unsafe_when_callers_disagree_on_its_safety(
         {
             "root.sh": "#!/bin/sh\nsudo sh s.sh\n",
             "user.sh": "#!/bin/sh\nsh s.sh\n",
-            "s.sh": "sudo pip install gunicorn\n",
+            "s.sh": "sudo pip install gunicorn\napt-get install -y git\n",
         },
     )
     # Only the callers are named (a commit that touches them): the script has no finding of
@@ -186,6 +186,7 @@ def test_a_fix_is_unsafe_when_callers_disagree_on_its_safety(
     assert both["fix"]["applicability"] == "unsafe"
     assert [r["message"] for r in both["related"]] == [
         "runs s.sh as root",
+        "apt installs here",
         "runs s.sh",
     ]
 
@@ -219,7 +220,7 @@ def test_a_cycle_is_followed_once_and_said_in_verbose_output(
     write(
         project,
         {
-            "a.sh": "#!/bin/bash\n. ./b.sh\nsudo pip install requests\n",
+            "a.sh": "#!/bin/bash\n. ./b.sh\nsudo pip install requests\napt-get install -y git\n",
             "b.sh": "#!/bin/bash\n. ./a.sh\n",
         },
     )

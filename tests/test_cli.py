@@ -13,10 +13,11 @@ from pipwarden.cli import main
 
 from .conftest import write
 
-SUDO_SCRIPT = "#!/bin/sh\nsudo pip install requests\n"
+SUDO_SCRIPT = "#!/bin/sh\nsudo pip install requests\nsudo apt-get install -y git\n"
 # An installer run by hand: sudo pip, then a bare pip whose Python need not be the one it runs.
 INSTALLER = (
     "#!/bin/sh\nsudo pip install requests\npip3 install -r requirements.txt\npython3 app.py\n"
+    "sudo apt-get install -y git\n"
 )
 
 
@@ -56,7 +57,7 @@ def test_concise_output(project: Path, capsys: pytest.CaptureFixture[str]) -> No
         "install.sh:2:1: PW101 `sudo` runs `pip` as root: it writes root-owned files into the "
         "system Python, beside apt/dnf-managed packages it can break; pip run as your user "
         "cannot upgrade or remove them later ([Errno 13] Permission denied) and installs into "
-        "~/.local instead",
+        "~/.local instead; on Debian 12+ and Ubuntu 23.04+ (it installs with apt) pip refuses outright (PEP 668)",
         "install.sh:3:1: PW201 [*] `pip3` is whichever pip comes first on PATH where this "
         "script runs, which need not belong to the `python3` run on line 4: the packages can "
         "go where that interpreter does not look",

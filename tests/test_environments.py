@@ -76,7 +76,7 @@ RUNNERS = {
     "windows-latest": ("toolcache", False, False),
     "windows-2022": ("toolcache", False, False),
     "self-hosted": None,
-    "ubuntu-20.04": None,
+    "ubuntu-20.04": ("distro", False, False),  # retired, still named by workflows
     "my-runner-group": None,
 }
 

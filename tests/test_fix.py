@@ -125,12 +125,16 @@ def test_each_fixable_rule_and_a_second_fix_changes_nothing(
 
 def test_unsafe_fixes_only_when_asked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Dropping sudo where the shell is not root: unsafe (the install then needs a venv).
-    write(project, {"install.sh": "#!/bin/bash\nsudo pip install x\n"})
+    write(project, {"install.sh": "#!/bin/bash\nsudo pip install x\napt-get install -y git\n"})
     code, out, _ = fix(capsys, "install.sh")
     assert code == 1 and "(1 more fixable with `--fix --unsafe-fixes`.)" in out
-    assert (project / "install.sh").read_text() == "#!/bin/bash\nsudo pip install x\n"
+    assert (
+        project / "install.sh"
+    ).read_text() == "#!/bin/bash\nsudo pip install x\napt-get install -y git\n"
     assert fix(capsys, "--unsafe-fixes", "install.sh")[0] == 0
-    assert (project / "install.sh").read_text() == "#!/bin/bash\npip install x\n"
+    assert (
+        project / "install.sh"
+    ).read_text() == "#!/bin/bash\npip install x\napt-get install -y git\n"
 
 
 def test_diff_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

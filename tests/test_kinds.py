@@ -63,7 +63,7 @@ def test_malformed_files_of_the_new_kinds(
             "Jenkinsfile": "pipeline { steps { sh 'sudo pip install x\n",
             "justfile": "setup:\n\tsudo pip install x\n\t{{unclosed\n",
             "tox.ini": "[testenv\ncommands = sudo pip install x\n",
-            "ok.sh": "#!/bin/sh\nsudo pip install x\n",
+            "ok.sh": "#!/bin/sh\nsudo pip install x\napt-get install -y git\n",
         },
     )
     code = main(["check", "--output-format", "concise", "."])

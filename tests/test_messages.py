@@ -84,8 +84,8 @@ def test_user_install_in_venv_quotes_pip() -> None:
 
 def test_sudo_span_covers_sudo_through_the_subcommand() -> None:
     (finding,) = findings("shell/sudo-pip/install.sh", "PW101")
-    assert (finding.start.line, finding.start.column) == (2, 1)
-    assert (finding.end.line, finding.end.column) == (2, 17)
+    assert (finding.start.line, finding.start.column) == (3, 1)
+    assert (finding.end.line, finding.end.column) == (3, 17)
     assert "Errno 13" in finding.message
 
 
@@ -149,9 +149,12 @@ def test_break_system_packages_points_at_the_variable_where_it_breaks_a_users_ma
 
 def test_a_finding_that_needs_one_value_of_a_variable_says_so() -> None:
     found = findings("shell/variables/build-wheel.sh", "PW101")
-    assert [f.start.line for f in found] == [12, 15]
-    assert found[0].message.endswith("(when PIP_SUDO is `sudo -H` (line 7))")
-    assert [(r.start.line, r.message) for r in found[0].related] == [(7, "PIP_SUDO assigned here")]
+    assert [f.start.line for f in found] == [13, 16]
+    assert found[0].message.endswith("(when PIP_SUDO is `sudo -H` (line 8))")
+    assert [(r.start.line, r.message) for r in found[0].related] == [
+        (2, "apt installs here"),
+        (8, "PIP_SUDO assigned here"),
+    ]
     assert "(when" not in found[1].message  # SUDO has one value: no condition to state
 
 
@@ -161,7 +164,7 @@ def test_a_reading_that_runs_nothing_does_not_lose_the_others() -> None:
     from pipwarden.discover import Kind
     from pipwarden.rules.catalog import DEFAULT
 
-    text = '#!/bin/sh\nCMD="sudo"\nif [ -n "$1" ]; then CMD="sudo pip3 install x"; fi\n$CMD\n'
+    text = '#!/bin/sh\nCMD="sudo"\nif [ -n "$1" ]; then CMD="sudo pip3 install x"; fi\n$CMD\napt install -y git\n'
     (finding,) = Checker(Settings(DEFAULT)).check_text(text, "x.sh", Kind.SHELL)
     assert (finding.code, finding.start.line) == ("PW101", 4)
     assert finding.message.endswith("(when CMD is `sudo pip3 install x` (line 3))")

@@ -58,7 +58,9 @@ def test_hook_fails_on_refused_and_sudo_pip_and_passes_on_a_clean_dockerfile(
     (repository / "config.yml").write_text("name: not a pipeline\nsteps: [1, 2]\n")
     (repository / "tool.py").write_text("print('pip install is only text here')\n")
     # Kinds known by their name only, which pre-commit has no type for.
-    (repository / "justfile").write_text("setup:\n    sudo pip install tox\n")
+    (repository / "justfile").write_text(
+        "setup:\n    sudo pip install tox\n    sudo apt-get install -y graphviz\n"
+    )
     git(repository, "add", ".")
     failed = try_repo(repository, pre_commit_home)
     assert failed.returncode == 1, failed.stdout + failed.stderr

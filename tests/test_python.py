@@ -62,7 +62,12 @@ def test_import_sys_is_not_added_twice(project: Path) -> None:
 def test_python_shebang_script_is_read(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(
         project,
-        {"bin/setup-dev": "#!/usr/bin/env python3\nimport os\nos.system('sudo pip install tox')\n"},
+        {
+            "bin/setup-dev": (
+                "#!/usr/bin/env python3\nimport os\n"
+                "os.system('sudo pip install tox && sudo apt-get install -y tox')\n"
+            )
+        },
     )
     assert main(["check", "--output-format", "concise", "."]) == 1
     assert capsys.readouterr().out.startswith("bin/setup-dev:3:12: PW101")
@@ -80,7 +85,7 @@ def test_python_this_interpreter_cannot_parse_is_read_around(
             "tool.py": (
                 "import subprocess\n"
                 "try:\n"
-                "    subprocess.run(['sudo', 'pip', 'install', 'x'])\n"
+                "    subprocess.run('sudo pip install x && sudo apt install git', shell=True)\n"
                 "except OSError, ValueError:\n"
                 "    pass\n"
             ),

@@ -27,7 +27,10 @@ SCHEMA = next(
 
 # An installer run by hand: sudo pip (an error), then a bare pip that need not be the pip of
 # the Python it runs (a warning).
-INSTALLER = "#!/bin/sh\nsudo pip install x\npip3 install -r requirements.txt\npython3 app.py\n"
+INSTALLER = (
+    "#!/bin/sh\nsudo pip install x\npip3 install -r requirements.txt\npython3 app.py\n"
+    "sudo apt-get install -y git\n"
+)
 REPOSITORY = {
     "Dockerfile": "FROM python:3.12-slim\nRUN useradd -m app\nUSER app\nRUN pip install flask\n",
     "Makefile": "install:\n\tpython3 -m venv .venv\n\t. .venv/bin/activate\n\tpip install -r requirements.txt\n",
@@ -109,6 +112,8 @@ def test_gitlab_fingerprint_survives_lines_added_above(
         "fingerprint": new[0]["fingerprint"],
         "severity": "critical",
         "location": {"path": "install.sh", "lines": {"begin": 5, "end": 5}},
+        # the apt line that says the script is for Debian or Ubuntu
+        "other_locations": [{"path": "install.sh", "lines": {"begin": 8, "end": 8}}],
     }
     assert new[1]["severity"] == "major"
     assert len({i["fingerprint"] for i in new}) == 2
@@ -147,7 +152,7 @@ def test_json_lines_and_grouped(project: Path, capsys: pytest.CaptureFixture[str
     _, grouped = output(capsys, "--output-format", "grouped", ".")
     assert grouped.splitlines()[:3] == [
         "a.sh:",
-        "  2:1 PW101 `sudo` runs `pip` as root: it writes root-owned files into the system Python, beside apt/dnf-managed packages it can break; pip run as your user cannot upgrade or remove them later ([Errno 13] Permission denied) and installs into ~/.local instead",
+        "  2:1 PW101 `sudo` runs `pip` as root: it writes root-owned files into the system Python, beside apt/dnf-managed packages it can break; pip run as your user cannot upgrade or remove them later ([Errno 13] Permission denied) and installs into ~/.local instead; on Debian 12+ and Ubuntu 23.04+ (it installs with apt) pip refuses outright (PEP 668)",
         "  3:1 PW201 [*] `pip3` is whichever pip comes first on PATH where this script runs, which need not belong to the `python3` run on line 4: the packages can go where that interpreter does not look",
     ]
 
@@ -176,7 +181,7 @@ def test_output_format_from_configuration(
         project,
         {
             ".pipwarden.toml": 'output-format = "concise"\n',
-            "a.sh": "#!/bin/sh\nsudo pip install x\n",
+            "a.sh": "#!/bin/sh\nsudo pip install x\napt-get install -y git\n",
         },
     )
     _, out = output(capsys, ".")

@@ -23,6 +23,7 @@ def test_same_line_and_line_above() -> None:
         "# noqa: PW101\n"
         "sudo pip install b\n"
         "sudo pip install c\n"
+        "sudo apt-get install -y git\n"
     )
     assert found(text) == ["5:1 PW101"]
 
@@ -56,7 +57,7 @@ def test_unused_suppression_is_reported_with_its_reason() -> None:
 
 
 def test_partly_used_suppression_names_the_idle_code() -> None:
-    text = "#!/bin/sh\nsudo pip install x  # pipwarden: ignore[PW201,PW101]\n"
+    text = "#!/bin/sh\nsudo pip install x  # pipwarden: ignore[PW201,PW101]\napt install -y git\n"
     findings = CHECKER.check_text(text, "x.sh", Kind.SHELL, held=NOTHING_HELD)
     assert [f.code for f in findings] == ["PW100"]
     assert findings[0].help == "remove PW201 from it"

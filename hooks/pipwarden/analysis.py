@@ -187,6 +187,7 @@ class _Walk:
         # they run code with, the venvs they activate.
         self.interpreter_runs: tuple[InterpreterRun, ...] | None = None
         self.activated: list[str | None] | None = None
+        self.apt_scanned: tuple[Span | None] | None = None
         # The functions being run (for recursion) and those called at least once; the one
         # nothing calls being judged on its own.
         self.function_stack: list[str] = []
@@ -679,7 +680,10 @@ class _Walk:
             python_origin=state.python_origin,
             pythons=state.pythons
             if state.pip_config_breaks is None
-            else tuple(p._replace(marker_overridden=True) for p in state.pythons),
+            else tuple(
+                p if p is environments.UNKNOWN else p._replace(marker_overridden=True)
+                for p in state.pythons
+            ),
             environment=environment,
             interpreters=self._interpreters,
             host=self.scope.host if command.script.container is None else "unknown",
@@ -690,6 +694,8 @@ class _Walk:
             or bool(environment and environment.windows)
             or command.script.shell in ("pwsh", "cmd"),
             env=env,
+            apt_installs=lambda: state.apt_installs or self._apt_in_scope(),
+            pip_config_breaks=state.pip_config_breaks,
         )
 
     def _activations(self, venv: str | None) -> int:
@@ -716,6 +722,13 @@ class _Walk:
                 if (run := commands.interpreter_run(command)) is not None
             )
         return self.interpreter_runs
+
+    def _apt_in_scope(self) -> Span | None:
+        """The first apt install among the Scope's commands, wherever it is."""
+        if self.apt_scanned is None:
+            found = (c.span for c in self._scope_commands() if commands.installs_with_apt(c))
+            self.apt_scanned = (next(found, None),)
+        return self.apt_scanned[0]
 
     def _scope_commands(self) -> Iterator[Command]:
         for item in self.scope.items:

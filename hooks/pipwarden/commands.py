@@ -687,6 +687,12 @@ def configures_break_system_packages(command: Command) -> bool:
     return _BREAKS_SYSTEM.search(written) is not None
 
 
+def installs_with_apt(command: Command) -> bool:
+    """`apt-get install ...`, `apt install ...`: the machine is Debian's or Ubuntu's."""
+    texts = command.texts()
+    return command.program in ("apt-get", "apt", "aptitude") and "install" in texts
+
+
 def distro_python_packages(command: Command) -> tuple[str, ...]:
     """The Python packages `apt-get install -y python3-pip`, `apk add py3-pip`, ... installs
     from the distro (none for any other command)."""
@@ -809,9 +815,7 @@ def pyenv_version(command: Command) -> str | None:
 
 # site-packages itself or one package in it (not a data folder deep inside a package), or
 # a Python's lib directory.
-_PYTHON_INSTALL_DIR = re.compile(
-    r"((site|dist)-packages(/[^/]+)?|/lib/python\d(\.\d+)?)/?\*?$"
-)
+_PYTHON_INSTALL_DIR = re.compile(r"((site|dist)-packages(/[^/]+)?|/lib/python\d(\.\d+)?)/?\*?$")
 
 
 def recursive_permission_change(command: Command) -> Word | None:

@@ -247,6 +247,8 @@ def apply(
     if commands.removes_marker(command):
         state.pythons = tuple(p._replace(marker_overridden=True) for p in state.pythons)
         return
+    if state.apt_installs is None and commands.installs_with_apt(command):
+        state.apt_installs = command.span
     packages = commands.distro_python_packages(command)
     if packages:
         _distro_python(state, packages, command.span)

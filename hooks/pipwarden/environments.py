@@ -483,6 +483,9 @@ _UBUNTU_2604_PYTHON = _cpython(
 )
 # Ubuntu2204-Readme.md: Python 3.10.12, Pip 22.0.2, which predates pip's reading of the marker.
 _UBUNTU_2204_PYTHON = _cpython("distro", "3.10", "pip", externally_managed=False)
+# Ubuntu2004-Readme.md: Python 3.8.10; the image was retired on 2025-04-15
+# (actions/runner-images#11101), but workflows still name it: a hosted machine all the same.
+_UBUNTU_2004_PYTHON = _cpython("distro", "3.8", "pip", externally_managed=False)
 # images/macos/scripts/build/install-python.sh: "Installing latest Homebrew Python 3 to handle
 # python3 and pip3 symlinks"; Homebrew's python@3.14 writes EXTERNALLY-MANAGED
 # (Homebrew/homebrew-core Formula/p/python@3.14.rb) and no image overrides it; its
@@ -512,6 +515,7 @@ def _runner(name: str, python: Python, distro: str, since: str | None = None) ->
 
 
 RUNNERS: dict[str, Environment] = {
+    "ubuntu-20.04": _runner("ubuntu-20.04", _UBUNTU_2004_PYTHON, "ubuntu"),
     "ubuntu-22.04": _runner("ubuntu-22.04", _UBUNTU_2204_PYTHON, "ubuntu"),
     "ubuntu-24.04": _runner("ubuntu-24.04", _UBUNTU_2404_PYTHON, "ubuntu", "2024-10-16"),
     # `ubuntu-latest` is 24.04 since 2025-01-17 (actions/runner-images#10636), for GitHub

@@ -56,6 +56,7 @@ class State:
     """What a Scope's Scripts inherit, kept while walking it."""
 
     __slots__ = (
+        "apt_installs",
         "cwd",
         "env",
         "environment",
@@ -108,6 +109,8 @@ class State:
         # Where a pip configuration file was told to break system packages: PEP 668's
         # marker no longer stops pip, for the Pythons here and those installed later.
         self.pip_config_breaks: Span | None = None
+        # Where the Scripts first install with apt: the machine is Debian's or Ubuntu's.
+        self.apt_installs: Span | None = None
 
     def copy(self) -> State:
         copied = State()
@@ -132,6 +135,7 @@ class State:
             len(self.root_user_installs),
             self.windows,
             self.pip_config_breaks,
+            self.apt_installs,
         )
 
     def merged(self, others: Sequence[State]) -> State:
@@ -146,6 +150,7 @@ class State:
         result.pip_config_breaks = next(
             (s.pip_config_breaks for s in states if s.pip_config_breaks), None
         )
+        result.apt_installs = next((s.apt_installs for s in states if s.apt_installs), None)
         if not _same([s.venv for s in states]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in states)

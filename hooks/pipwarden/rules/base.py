@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar, NamedTuple
 
-from pipwarden.commands import InterpreterRun, PipCall
+from pipwarden.commands import InterpreterRun, PipCall, pip_env_true
 from pipwarden.environments import Environment, Python, resolve
 from pipwarden.model import Hit, Related, Severity, Span
 from pipwarden.shell.command import Command
@@ -82,6 +82,23 @@ class Context(NamedTuple):
     sh_label: str
     windows: bool
     env: Mapping[str, str | None]
+    # Where the Scope installs with apt (the script is for Debian or Ubuntu), if it does:
+    # before this command on its path, else anywhere in it; read when asked.
+    apt_installs: Callable[[], Span | None] = lambda: None
+    # Where a pip configuration file was told to break system packages, if it was.
+    pip_config_breaks: Span | None = None
+
+    def breaks_system_packages(self, pip: PipCall) -> bool:
+        """The command is told to install past PEP 668's marker: `--break-system-packages`,
+        PIP_BREAK_SYSTEM_PACKAGES / UV_BREAK_SYSTEM_PACKAGES, or pip's configuration."""
+        return (
+            pip.has("--break-system-packages")
+            or self.pip_config_breaks is not None
+            or any(
+                pip_env_true(self.env.get(name))
+                for name in ("PIP_BREAK_SYSTEM_PACKAGES", "UV_BREAK_SYSTEM_PACKAGES")
+            )
+        )
 
     @property
     def pairs_pip_with_python(self) -> bool:

@@ -57,13 +57,6 @@ def _drop_word(words: tuple[Word, ...], word: Word, title: str) -> Fix | None:
     return Fix((Edit(Span(before.end, here.end), ""),), SAFE, title)
 
 
-def _breaks_system(pip: PipCall, context: Context) -> bool:
-    return pip.has("--break-system-packages") or any(
-        commands.pip_env_true(context.env.get(name))
-        for name in ("PIP_BREAK_SYSTEM_PACKAGES", "UV_BREAK_SYSTEM_PACKAGES")
-    )
-
-
 def refused_as_externally_managed(pip: PipCall, context: Context) -> Python | None:
     """The Python that refuses the command with "externally-managed-environment" before pip
     does anything (PEP 668), or None: pip checks the marker for install and uninstall, not
@@ -77,7 +70,7 @@ def refused_as_externally_managed(pip: PipCall, context: Context) -> Python | No
         not pip.names_system_interpreter and context.venv_active is not False
     ):
         return None
-    if pip.explicit_target or _breaks_system(pip, context):
+    if pip.explicit_target or context.breaks_system_packages(pip):
         return None
     python = context.python_of(pip)
     if python is None or python.externally_managed is not True or python.marker_overridden:
@@ -145,7 +138,11 @@ class PipOutsideVenv(Rule):
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
-        if pip is None or not is_system_install(pip, context) or _breaks_system(pip, context):
+        if (
+            pip is None
+            or not is_system_install(pip, context)
+            or context.breaks_system_packages(pip)
+        ):
             return  # breaking the system on purpose is PW304's finding
         start, end = pip.span_through_subcommand
         yield Hit(

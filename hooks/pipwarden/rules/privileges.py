@@ -23,9 +23,16 @@ class SudoPip(Rule):
     installs and is thrown away after the job; not in an image build, where installs are
     root's anyway and nobody later installs as a user (PW305 and the opt-in PW301 speak for
     its Python); and not where the Python is externally managed: pip refuses there first
-    (PW305). A script judged on its own, on a machine nothing describes, gets the finding
-    only where no repository file runs it (a CI job or an image build that does is judged
-    as above).
+    (PW305).
+
+    On a machine nothing describes (a script run by hand, a Makefile or task runner
+    target), only where the file shows what goes wrong: it installs with apt, so it is
+    meant for Debian or Ubuntu, whose current releases (Debian 12+, Ubuntu 23.04+) refuse
+    pip into the system Python, and it does not tell pip to break system packages (a
+    flag, PIP_BREAK_SYSTEM_PACKAGES, `pip config set global.break-system-packages true`:
+    a deliberate system install, which the opt-in PW304 reports). Such a script gets the
+    finding only where no repository file runs it (a CI job or an image build that does is
+    judged as above).
 
     ## Why it breaks
     The install runs as root into the system Python's site-packages. The files it leaves are
@@ -86,6 +93,9 @@ class SudoPip(Rule):
             return  # a hosted runner: sudo is how its image takes system installs
         if context.host == "build":
             return  # an image build: root installs are what it makes; sudo adds nothing
+        unknown_machine = context.environment is None and context.host in ("unknown", "developer")
+        if unknown_machine and not _refused_on_current_debian(context):
+            return  # nothing shows what it breaks there
         end = (pip.subcommand or pip.launcher[-1]).span.end
         start = pip.launcher[0].span.start
         if sudo is not None and sudo.start <= start:
@@ -96,12 +106,37 @@ class SudoPip(Rule):
             f"{code(' '.join(w.raw if w.text is None else w.text for w in pip.launcher))} as root: it "
             "writes root-owned files into the system Python, beside apt/dnf-managed packages it "
             "can break; pip run as your user cannot upgrade or remove them later ([Errno 13] "
-            "Permission denied) and installs into ~/.local instead",
+            "Permission denied) and installs into ~/.local instead"
+            + (
+                "; on Debian 12+ and Ubuntu 23.04+ (it installs with apt) pip refuses outright "
+                "(PEP 668)"
+                if unknown_machine
+                else ""
+            ),
             "install into a virtual environment instead: `python3 -m venv .venv && "
             ".venv/bin/python -m pip install ...`; for command-line tools use `pipx install`",
+            related=evidence(
+                (context.apt_installs() if unknown_machine else None, "apt installs here")
+            ),
             fix=_drop_sudo(context),
             alone=context.environment is None and context.host == "unknown",
         )
+
+
+def _refused_on_current_debian(context: Context) -> bool:
+    """On a machine nothing describes, the script installs with apt (so for Debian or
+    Ubuntu, whose current releases mark their Python externally managed) and pip into the
+    system Python without telling pip to break system packages: there pip refuses."""
+    pip = context.pip
+    return (
+        pip is not None
+        and context.apt_installs() is not None
+        and (pip.kind in ("pip", "python -m pip") or pip.has("--system"))
+        and not pip.explicit_target
+        and not pip.names_other_interpreter
+        and not context.venv_active
+        and not context.breaks_system_packages(pip)
+    )
 
 
 # sudo options that take no value: dropping them with sudo changes nothing else.

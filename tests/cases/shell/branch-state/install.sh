@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+sudo apt-get install -y python3-pip build-essential
 # Build the extension and install its wheel. On shared build hosts without a venv, pass
 # --pip_sudo; --uv installs with uv instead of pip.
 set -e

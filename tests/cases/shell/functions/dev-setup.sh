@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+sudo apt-get install -y python3-pip build-essential
 # Developer setup: a venv for the project, the docs toolchain, and the test tools.
 set -euo pipefail
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+sudo apt-get install -y python3-pip build-essential
 # Provision a build host: the pip that is on PATH, whichever it is.
 set -e
 

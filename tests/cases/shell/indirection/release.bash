@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+sudo apt-get install -y python3-pip build-essential
 # bash does not expand aliases in a script unless told to.
 alias pip='sudo pip3'
 pip install twine

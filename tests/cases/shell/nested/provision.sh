@@ -1,4 +1,5 @@
 #!/bin/bash
+sudo apt-get install -y python3-pip build-essential
 # Strings run by another shell are scripts of their own.
 sudo bash -c 'pip install --no-cache-dir "jupyterlab==4.*"'
 su_as_root() {

@@ -9,7 +9,7 @@ pdcp -w "$hosts" "$WHEEL" /tmp/
 pdsh -w "$hosts" "sudo -H pip install /tmp/$(basename "$WHEEL")"
 pssh -h hosts.txt -i "sudo pip3 install --upgrade trainer"
 parallel-ssh -h hosts.txt 'python3 -m pip install --user trainer'
-clush -g gpu "sudo python3 -m pip install nvidia-ml-py"
+clush -g gpu "sudo apt-get install -y python3-pip && sudo python3 -m pip install nvidia-ml-py"
 
 su -c 'pip install --upgrade supervisor'
 su - trainer -c "pip install --user -r /srv/trainer/requirements.txt"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+sudo apt-get install -y python3-pip build-essential
 # Build the wheel and install it; pass --pip_sudo on machines without a venv.
 set -euo pipefail
 

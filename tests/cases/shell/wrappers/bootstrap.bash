@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+sudo apt-get install -y python3-pip build-essential
 set -euo pipefail
 
 # Elevated through options and other wrappers: still root.
