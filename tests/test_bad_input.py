@@ -73,8 +73,7 @@ def test_twenty_megabytes_of_shell_under_the_limit_kind(project: Path) -> None:
     body = "apt-get install -y git\n" + "echo line\n" * 200_000 + "sudo pip install x\n"
     write(project, {"big.sh": "#!/bin/sh\n" + body})
     report = CHECKER.check_path(str(project / "big.sh"))
-    # Nothing runs big.sh: its finding on a machine nothing describes holds.
-    assert [(f.code, f.start.line) for f in report.alone] == [("PW101", 200_003)]
+    assert [(f.code, f.start.line) for f in report.findings] == [("PW101", 200_003)]
 
 
 def test_unreadable_file_exits_2_and_the_rest_is_checked(

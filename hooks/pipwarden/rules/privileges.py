@@ -30,9 +30,9 @@ class SudoPip(Rule):
     meant for Debian or Ubuntu, whose current releases (Debian 12+, Ubuntu 23.04+) refuse
     pip into the system Python, and it does not tell pip to break system packages (a
     flag, PIP_BREAK_SYSTEM_PACKAGES, `pip config set global.break-system-packages true`:
-    a deliberate system install, which the opt-in PW304 reports). Such a script gets the
-    finding only where no repository file runs it (a CI job or an image build that does is
-    judged as above).
+    a deliberate system install, which the opt-in PW304 reports). A CI job that runs the
+    same script on an older release (ubuntu-22.04) passes; the finding is for the machines
+    the script is for.
 
     ## Why it breaks
     The install runs as root into the system Python's site-packages. The files it leaves are
@@ -119,7 +119,6 @@ class SudoPip(Rule):
                 (context.apt_installs() if unknown_machine else None, "apt installs here")
             ),
             fix=_drop_sudo(context),
-            alone=context.environment is None and context.host == "unknown",
         )
 
 
@@ -132,6 +131,7 @@ def _refused_on_current_debian(context: Context) -> bool:
         pip is not None
         and context.apt_installs() is not None
         and (pip.kind in ("pip", "python -m pip") or pip.has("--system"))
+        and not pip.program.rsplit("/", 1)[-1].startswith(("pip2", "python2"))  # no marker
         and not pip.explicit_target
         and not pip.names_other_interpreter
         and not context.venv_active
