@@ -204,6 +204,7 @@ def parse(text: str, path: str) -> Parsed:
                 for name, value, _ in _assignments(instruction, lexer.escape, legacy=False):
                     global_args[name] = value
         elif keyword == "RUN":
+            stage.items.extend(_mounted(instruction, contexts))
             stage.items.extend(_run(instruction, stage.shell, lexer.escape))
         elif keyword in ("CMD", "ENTRYPOINT"):
             started = list(_run(instruction, stage.shell, lexer.escape))
@@ -417,6 +418,26 @@ def _contexts(directory: str) -> tuple[str, ...]:
     while os.path.dirname(found[-1]) != found[-1]:
         found.append(os.path.dirname(found[-1]))
     return tuple(found)
+
+
+_BIND_MOUNT = re.compile(r"--mount=(\S+)")
+
+
+def _mounted(instruction: _Instruction, contexts: tuple[str, ...]) -> Iterator[Files]:
+    """`RUN --mount=type=bind,source=docker/install.sh,target=/deps/install.sh ...`: the
+    build context's file where the RUN finds it (nothing for another stage's or image's:
+    `from=`). The mount ends with the RUN; a later RUN that names the path is rare enough
+    to leave."""
+    flags = _RUN_FLAGS.match(instruction.args)
+    for found in _BIND_MOUNT.finditer(flags.group(0) if flags else ""):
+        fields = dict(part.partition("=")[::2] for part in found.group(1).split(","))
+        source, target = fields.get("source") or fields.get("src"), fields.get("target")
+        target = target or fields.get("dst") or fields.get("destination")
+        if fields.get("type") != "bind" or "from" in fields or not source or not target:
+            continue
+        if "$" in source + target:
+            continue
+        yield Files(target, os.path.normpath(source), contexts, False, instruction.span)
 
 
 def _copied(instruction: _Instruction, contexts: tuple[str, ...]) -> Iterator[Files]:
