@@ -325,6 +325,8 @@ class _Finder:
         self.text = text
         self.positions = _Positions(SourceText(text), parse_text)
         self.module = module
+        # The lines of the imports in each function (and the module), found once.
+        self.import_lines: dict[int, list[int]] = {}
         self.pip_itself = pip_itself
         self.aliases: dict[str, str] = {}
         self.constants: dict[str, ast.Constant] = {}
@@ -527,11 +529,14 @@ class _Finder:
             if isinstance(inside, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 scope = inside
             node = inside
-        return any(
-            n.lineno > end and (isinstance(n, (ast.Import, ast.ImportFrom)) or self._imports(n))
-            for n in ast.walk(scope)
-            if isinstance(n, (ast.Import, ast.ImportFrom, ast.Call))
-        )
+        lines = self.import_lines.get(id(scope))
+        if lines is None:
+            lines = self.import_lines[id(scope)] = [
+                n.lineno
+                for n in ast.walk(scope)
+                if isinstance(n, (ast.Import, ast.ImportFrom)) or self._imports(n)
+            ]
+        return any(line > end for line in lines)
 
     def _imports(self, node: ast.AST) -> bool:
         """`importlib.import_module(...)`, `__import__(...)`."""
