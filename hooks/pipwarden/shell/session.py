@@ -86,17 +86,19 @@ class OffsetMap:
         segments: list[Segment] = []
         for seg in inner.segments:
             if not seg.linear or not self.segments:
-                segments.append(
-                    Segment(
-                        seg.script_start,
-                        seg.script_end,
-                        self.to_file(seg.file_start),
-                        self.to_file(seg.file_end, is_end=True),
-                    )
-                )
+                segments.append(self._whole(seg))
                 continue
             segments.extend(self._cut(seg))
         return OffsetMap(segments)
+
+    def _whole(self, seg: Segment) -> Segment:
+        """An inner segment, its ends mapped through this script to the file."""
+        return Segment(
+            seg.script_start,
+            seg.script_end,
+            self.to_file(seg.file_start),
+            self.to_file(seg.file_end, is_end=True),
+        )
 
     def _cut(self, seg: Segment) -> list[Segment]:
         """A linear inner segment over this script's [file_start, file_end), cut where this
@@ -120,14 +122,7 @@ class OffsetMap:
                 at = end
             index += 1
         if not pieces:
-            pieces.append(
-                Segment(
-                    seg.script_start,
-                    seg.script_end,
-                    self.to_file(seg.file_start),
-                    self.to_file(seg.file_end, is_end=True),
-                )
-            )
+            pieces.append(self._whole(seg))
         return pieces
 
 
