@@ -678,12 +678,7 @@ class _Walk:
             user_home=self._home(user),
             python="pyenv" if env.get("PYENV_VERSION") is not None else state.python,
             python_origin=state.python_origin,
-            pythons=state.pythons
-            if state.pip_config_breaks is None
-            else tuple(
-                p if p is environments.UNKNOWN else p._replace(marker_overridden=True)
-                for p in state.pythons
-            ),
+            pythons=state.pythons,
             environment=environment,
             interpreters=self._interpreters,
             host=self.scope.host if command.script.container is None else "unknown",

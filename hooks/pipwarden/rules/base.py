@@ -88,6 +88,20 @@ class Context(NamedTuple):
     # Where a pip configuration file was told to break system packages, if it was.
     pip_config_breaks: Span | None = None
 
+    def checks_marker(self, pip: PipCall) -> bool:
+        """Whether pip checks the system Python's PEP 668 marker for this command: an install
+        or uninstall into the system Python (not a venv's, not with --target/--prefix/--root),
+        not told to break system packages."""
+        if not pip.modifies or pip.kind not in ("pip", "python -m pip", "uv pip"):
+            return False
+        if pip.kind == "uv pip" and not pip.has("--system"):
+            return False
+        if pip.names_other_interpreter or (
+            not pip.names_system_interpreter and self.venv_active is not False
+        ):
+            return False
+        return not pip.explicit_target and not self.breaks_system_packages(pip)
+
     def breaks_system_packages(self, pip: PipCall) -> bool:
         """The command is told to install past PEP 668's marker: `--break-system-packages`,
         PIP_BREAK_SYSTEM_PACKAGES / UV_BREAK_SYSTEM_PACKAGES, or pip's configuration."""

@@ -62,15 +62,7 @@ def refused_as_externally_managed(pip: PipCall, context: Context) -> Python | No
     does anything (PEP 668), or None: pip checks the marker for install and uninstall, not
     inside a venv, not with --target/--prefix/--root, not when told to break system
     packages (or configured to, as GitHub's Ubuntu 24.04 runners are)."""
-    if not pip.modifies or pip.kind not in ("pip", "python -m pip", "uv pip"):
-        return None
-    if pip.kind == "uv pip" and not pip.has("--system"):
-        return None
-    if pip.names_other_interpreter or (
-        not pip.names_system_interpreter and context.venv_active is not False
-    ):
-        return None
-    if pip.explicit_target or context.breaks_system_packages(pip):
+    if not context.checks_marker(pip):
         return None
     python = context.python_of(pip)
     if python is None or python.externally_managed is not True or python.marker_overridden:

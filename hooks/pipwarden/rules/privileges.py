@@ -129,13 +129,9 @@ def _refused_on_current_debian(context: Context) -> bool:
     pip = context.pip
     return (
         pip is not None
-        and context.apt_installs() is not None
-        and (pip.kind in ("pip", "python -m pip") or pip.has("--system"))
+        and context.checks_marker(pip)
         and not pip.program.rsplit("/", 1)[-1].startswith(("pip2", "python2"))  # no marker
-        and not pip.explicit_target
-        and not pip.names_other_interpreter
-        and not context.venv_active
-        and not context.breaks_system_packages(pip)
+        and context.apt_installs() is not None
     )
 
 
