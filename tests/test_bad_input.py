@@ -274,7 +274,7 @@ def test_a_library_of_functions_calling_each_other_is_walked_with_bounded_work(
     before (each goes one deeper): walked in full to the depth calls are followed, 8**8
     calls. The walk stops entering calls once MAX_COMMANDS_WALKED commands are walked, and
     the rest of the script is still judged (a ceiling of 10 s guards against a hang)."""
-    from pipwarden import analysis
+    from pipwarden.analysis import walk as analysis
 
     functions = [
         f"step{i}() {{\n  cd d{i}\n"

@@ -18,12 +18,14 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from pipwarden import commands, effects, environments
+from pipwarden import commands, environments
+from pipwarden.analysis import effects
+from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
+from pipwarden.analysis.state import Session, State
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, joined
 from pipwarden.model import Related, Span, line_ref
-from pipwarden.paths import Event, Path, distinct, labelled, merged
 from pipwarden.rules.base import Context, EnvContext, Rule, RuleHit, UserSwitch
 from pipwarden.shell.command import Command, Ready
 from pipwarden.shell.expand import Handed, Simple, handed, readings
@@ -55,7 +57,6 @@ from pipwarden.shell.session import (
     SetPython,
     SetUser,
 )
-from pipwarden.state import Session, State
 
 __all__ = ["Loader", "RuleHit", "analyse"]
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from pipwarden.model import Related, Span, line_ref
 
 if TYPE_CHECKING:
+    from pipwarden.analysis.state import Session, State
     from pipwarden.rules.base import RuleHit
-    from pipwarden.state import Session, State
 
 MAX_PATHS = 8
 

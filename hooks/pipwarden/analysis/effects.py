@@ -8,16 +8,16 @@ from __future__ import annotations
 import re
 
 from pipwarden import commands, environments
+from pipwarden.analysis.paths import Event, Path
+from pipwarden.analysis.state import Alias, Read, Session, State
 from pipwarden.commands import PipCall
 from pipwarden.environments import Python
 from pipwarden.locate import expanded, joined
 from pipwarden.model import Span
-from pipwarden.paths import Event, Path
 from pipwarden.rules.base import Venv
 from pipwarden.shell.command import Command
 from pipwarden.shell.parse import program
 from pipwarden.shell.session import Persist, Scope, Script, SetPython
-from pipwarden.state import Alias, Read, Session, State
 
 
 def set_python(state: State, item: SetPython) -> None:
