@@ -53,11 +53,13 @@ def _unsuppress(item: suppress.Suppression, idle: list[str], source: SourceText)
 
 
 class Checker:
-    def __init__(self, settings: Settings, *, fingerprint: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, *, fingerprint: bool = False, library: Library | None = None
+    ) -> None:
         self.settings = settings
         self.fingerprint = fingerprint  # record what each file was, for the cache
         self._rules: list[Rule] | None = None
-        self._library: Library | None = None
+        self._library = library  # the language server shares one that reads unsaved text
 
     @property
     def library(self) -> Library:
@@ -78,17 +80,7 @@ class Checker:
 
     def check_path(self, path: str, *, explicit: bool = False) -> FileReport:
         report = FileReport(path)
-        kind = classify_name(path)
-        if kind == YAML:
-            # Whether it is GitLab CI is up to the .gitlab-ci.yml that may include it, or to
-            # its own content where its place says it may be CI configuration.
-            report.dependencies.append(os.path.abspath(".gitlab-ci.yml"))
-            if included_by_gitlab_ci(path):
-                kind = Kind.GITLAB
-            elif may_be_ci_by_content(path):
-                kind = YAML
-            else:
-                kind = None
+        kind = self.kind_by_name(path, report)
         if kind is None:
             return report
         try:
@@ -102,6 +94,29 @@ class Checker:
             return report
         if self.fingerprint:
             report.size, report.mtime, report.digest = size, status.st_mtime_ns, digest(data)
+        return self.check_data(report, kind, data, size)
+
+    @staticmethod
+    def kind_by_name(path: str, report: FileReport) -> Kind | str | None:
+        """The kind a file's name and place tell (SHEBANG or YAML where only its content
+        can), or None: not a file pipwarden reads."""
+        kind = classify_name(path)
+        if kind == YAML:
+            # Whether it is GitLab CI is up to the .gitlab-ci.yml that may include it, or to
+            # its own content where its place says it may be CI configuration.
+            report.dependencies.append(os.path.abspath(".gitlab-ci.yml"))
+            if included_by_gitlab_ci(path):
+                return Kind.GITLAB
+            return YAML if may_be_ci_by_content(path) else None
+        return kind
+
+    def check_data(
+        self, report: FileReport, kind: Kind | str, data: bytes, size: int | None = None
+    ) -> FileReport:
+        """Check a file's bytes (read from disk, or an editor's unsaved text): `size` is the
+        file's, when more than MAX_BYTES of it were not read."""
+        size = len(data) if size is None else size
+        path = report.path
         # A kind only the content can confirm: until then the file is not ours to report on.
         tentative = kind in (SHEBANG, YAML)
         if size > MAX_BYTES:

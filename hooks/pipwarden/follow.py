@@ -54,17 +54,25 @@ class Library:
             self.by_path[absolute] = self._read(absolute)
         return self.by_path[absolute]
 
-    def _read(self, absolute: str) -> Loaded | None:
-        from pipwarden.shell.session import shifted
+    def forget(self, absolute: str) -> None:
+        """Read `absolute` afresh when next called: it changed."""
+        self.by_path.pop(absolute, None)
 
+    def read_bytes(self, absolute: str) -> bytes | None:
+        """The file's bytes (the language server reads an editor's unsaved text instead)."""
         try:
             if os.path.getsize(absolute) > MAX_BYTES:
                 return None
             with open(absolute, "rb") as handle:
-                data = handle.read()
+                return handle.read()
         except OSError:
             return None
-        if b"\0" in data[:8192] or not mentions(data):
+
+    def _read(self, absolute: str) -> Loaded | None:
+        from pipwarden.shell.session import shifted
+
+        data = self.read_bytes(absolute)
+        if data is None or b"\0" in data[:8192] or not mentions(data):
             # Nothing in it a rule reads: run, it is a command like any other; sourced, what
             # it sets is not known, as if it were not read.
             return None

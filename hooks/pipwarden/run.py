@@ -251,10 +251,16 @@ def _unused_by_other_callers(
 def callers_outside(absolute: str, seen: set[str], settings: Settings) -> Iterator[FileReport]:
     """The checks of the repository's files outside `seen` that name the script at
     `absolute` (as a caller writes it), which may run it."""
+    checker = Checker(settings)
+    for path in may_call(absolute, seen):
+        yield checker.check_path(path)
+
+
+def may_call(absolute: str, seen: set[str]) -> Iterator[str]:
+    """The repository's files outside `seen` that name the script at `absolute`."""
     from pipwarden.follow import called_as, repository_root
 
     needle = called_as(absolute).encode()
-    checker = Checker(settings)
     for candidate in discover([repository_root(os.path.dirname(absolute))]):
         if isinstance(candidate, OSError) or os.path.abspath(candidate.path) in seen:
             continue
@@ -264,7 +270,7 @@ def callers_outside(absolute: str, seen: set[str], settings: Settings) -> Iterat
                     continue
         except OSError:
             continue
-        yield checker.check_path(candidate.path)
+        yield candidate.path
 
 
 def _joined(first: Finding, other: Finding) -> Finding:
