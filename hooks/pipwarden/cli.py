@@ -11,7 +11,7 @@ from pipwarden import __version__
 from pipwarden.config import FAIL_ON, OUTPUT_FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "rule", "rules")
+COMMANDS = ("check", "rule", "rules", "server")
 
 
 def _codes(value: str) -> list[str]:
@@ -135,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
 
     rules_parser = sub.add_parser("rules", help="list every rule", formatter_class=_Formatter)
     rules_parser.add_argument("--output-format", choices=("text", "json"), default="text")
+    server = sub.add_parser(
+        "server",
+        help="run the language server on stdio (needs pipwarden[server])",
+        formatter_class=_Formatter,
+    )
+    server.add_argument("--stdio", action="store_true", help="talk over stdio (the only way)")
     return parser
 
 
@@ -151,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rule(args.code, args.output_format)
         if args.command == "rules":
             return _rules(args.output_format)
+        if args.command == "server":
+            from pipwarden.server import main as serve
+
+            return serve()
         return _check(args)
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

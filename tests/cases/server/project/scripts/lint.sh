@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+source .venv/bin/activate
+python -m pip install ruff
