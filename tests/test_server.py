@@ -321,6 +321,17 @@ async def test_a_config_change_checks_open_documents_again(
 ) -> None:
     uri = open_file(client, root / "Dockerfile", language="dockerfile")
     await diagnostics(client, uri, bool)
+
+    def configure(options: dict[str, Any]) -> None:
+        client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings={"pipwarden": options})
+        )
+
+    configure({"ignore": ["PW306"]})
+    assert await diagnostics(client, uri, lambda found: not found) == []
+    configure({})
+    assert codes(await diagnostics(client, uri, bool)) == [("PW306", 4, 4, 4, 10)]
+
     (root / "pyproject.toml").write_text('[tool.pipwarden]\nignore = ["PW306"]\n')
     client.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams(

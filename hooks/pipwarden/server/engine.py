@@ -149,6 +149,16 @@ class Engine:
         have made a file a caller, the callers of open scripts are looked for again."""
         self._jobs.put((paths, self._forget_callers if saved else None))
 
+    def configure(self, options: dict[str, Any]) -> None:
+        """New settings from the client: every open document is checked again."""
+
+        def reload() -> None:
+            self.options = options
+            self._reload()
+            self._reports.clear()
+
+        self._jobs.put((set(self.documents), reload))
+
     def call(self, function: Callable[[], T]) -> Future[T]:
         """Run `function` on the worker, between checks."""
         future: Future[T] = Future()
@@ -200,6 +210,13 @@ class Engine:
                         raise
                     self.warn(f"pipwarden: internal error ({type(error).__name__}: {error})")
 
+    def _reload(self) -> None:
+        """Settings read again: a new Checker for them (the parsed files stay)."""
+        self.settings, problem = load_settings(self.options)
+        if problem:
+            self.warn(problem)
+        self.checker = Checker(self.settings, library=self.library)
+
     def _forget_callers(self) -> None:
         self._callers.clear()
 
@@ -207,10 +224,7 @@ class Engine:
         for path in changed:
             self.library.forget(path)
         if any(os.path.basename(path) in CONFIG_NAMES for path in changed):
-            self.settings, problem = load_settings(self.options)
-            if problem:
-                self.warn(problem)
-            self.checker = Checker(self.settings, library=self.library)
+            self._reload()
             changed = changed | set(self.documents) | set(self._reports)
         # The changed files, and those whose check read them (a caller of a changed script).
         todo = {path for path in self.documents if path in changed or path not in self._reports}

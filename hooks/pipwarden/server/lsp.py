@@ -17,7 +17,8 @@ from pipwarden.model import SAFE, Edit, Finding, Position, SourceText, Span
 from pipwarden.server.engine import Document, Engine, Verdict, tier
 
 # A change is checked once the typing pauses this long (seconds); open and save at once.
-DEBOUNCE = 0.03
+# Short: changes that come while a check runs are checked together after it anyway.
+DEBOUNCE = 0.01
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.pipwarden"
 SEVERITIES = {
     "error": types.DiagnosticSeverity.Error,
@@ -270,6 +271,17 @@ def did_close(ls: PipwardenServer, params: types.DidCloseTextDocumentParams) -> 
 def did_change_files(ls: PipwardenServer, params: types.DidChangeWatchedFilesParams) -> None:
     assert ls.engine is not None
     ls.engine.changed({ls.absolute(change.uri) for change in params.changes}, saved=True)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(
+    ls: PipwardenServer, params: types.DidChangeConfigurationParams
+) -> None:
+    # The same keys as initializationOptions, under `pipwarden` as editors nest them.
+    settings = params.settings
+    if isinstance(settings, dict) and isinstance(settings.get("pipwarden"), dict):
+        assert ls.engine is not None
+        ls.engine.configure(settings["pipwarden"])
 
 
 @server.feature(
