@@ -137,12 +137,12 @@ class Engine:
     # The editor's side --------------------------------------------------------------------
 
     def update(self, absolute: str, document: Document | None) -> None:
-        """Record an opened, changed or closed document; `changed` has it checked."""
+        """Record an opened, changed or closed document; `changed` has it checked (and has
+        the worker forget how it read it for calls, never this thread)."""
         if document is None:
             self.documents.pop(absolute, None)
         else:
             self.documents[absolute] = document
-        self.library.forget(absolute)  # read by the worker, but a stale parse is harmless
 
     def changed(self, paths: set[str], *, saved: bool = False) -> None:
         """Check again what depends on these files (absolute paths). After a save, which may
@@ -227,7 +227,8 @@ class Engine:
             self._reload()
             changed = changed | set(self.documents) | set(self._reports)
         # The changed files, and those whose check read them (a caller of a changed script).
-        todo = {path for path in self.documents if path in changed or path not in self._reports}
+        # (A copy: the editor's thread changes the documents meanwhile.)
+        todo = {p for p in list(self.documents) if p in changed or p not in self._reports}
         todo |= {
             path
             for path, report in self._reports.items()
@@ -241,7 +242,7 @@ class Engine:
             del self._reports[path]
         for path in sorted(needed - set(self._reports)):
             self._reports[path] = self._check(path)
-        for gone in (self.verdicts, self._checked):
+        for gone in (self.verdicts, self._checked, self._callers):
             for path in set(gone) - set(self.documents):
                 del gone[path]
         self._judge()

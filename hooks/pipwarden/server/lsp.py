@@ -13,6 +13,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from pipwarden import __version__
+from pipwarden.follow import display_path
 from pipwarden.model import SAFE, Edit, Finding, Position, SourceText, Span
 from pipwarden.server.engine import Document, Engine, Verdict, tier
 
@@ -102,6 +103,9 @@ class PipwardenServer(LanguageServer):
         self.loop.call_soon_threadsafe(self._publish, absolute, verdict)
 
     def _publish(self, absolute: str, verdict: Verdict) -> None:
+        document = self.engine.documents.get(absolute) if self.engine else None
+        if document is None or document.version != verdict.version:
+            return  # closed or changed since it was checked
         diagnostics = [self.diagnostic(f, verdict.source) for f in verdict.findings]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
@@ -128,19 +132,26 @@ class PipwardenServer(LanguageServer):
         assert self.engine is not None
         document = self.workspace.get_text_document(uri)
         absolute = self.absolute(uri)
-        relative = os.path.relpath(absolute)
-        path = absolute if relative.startswith("..") else relative
         self.engine.update(
-            absolute, Document(path, document.version, document.source, document.language_id or "")
+            absolute,
+            Document(
+                display_path(absolute),
+                document.version,
+                document.source,
+                document.language_id or "",
+            ),
         )
         return absolute
+
+    def cancel_check(self, absolute: str) -> None:
+        timer = self._timers.pop(absolute, None)
+        if timer is not None:
+            timer.cancel()
 
     def check_soon(self, absolute: str) -> None:
         assert self.loop is not None and self.engine is not None
         engine = self.engine
-        timer = self._timers.pop(absolute, None)
-        if timer is not None:
-            timer.cancel()
+        self.cancel_check(absolute)
         self._timers[absolute] = self.loop.call_later(
             self.debounce, lambda: engine.changed({absolute})
         )
@@ -203,10 +214,6 @@ def wanted(kind: str, only: list[str] | None) -> bool:
     return only is None or any(kind == k or kind.startswith(f"{k}.") for k in only)
 
 
-server = PipwardenServer()
-
-
-@server.feature(types.INITIALIZE)
 def initialize(ls: PipwardenServer, params: types.InitializeParams) -> None:
     ls.loop = asyncio.get_running_loop()
     root = ls.workspace.root_path
@@ -219,7 +226,6 @@ def initialize(ls: PipwardenServer, params: types.InitializeParams) -> None:
     ls.engine = Engine(options, ls.publish, ls.warn)
 
 
-@server.feature(types.INITIALIZED)
 def initialized(ls: PipwardenServer, params: types.InitializedParams) -> None:
     workspace = ls.client_capabilities.workspace
     watching = workspace and workspace.did_change_watched_files
@@ -236,30 +242,24 @@ def initialized(ls: PipwardenServer, params: types.InitializedParams) -> None:
         ls.client_register_capability(types.RegistrationParams(registrations=[registration]))
 
 
-@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: PipwardenServer, params: types.DidOpenTextDocumentParams) -> None:
     assert ls.engine is not None
     ls.engine.changed({ls.record(params.text_document.uri)})
 
 
-@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: PipwardenServer, params: types.DidChangeTextDocumentParams) -> None:
     ls.check_soon(ls.record(params.text_document.uri))
 
 
-@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: PipwardenServer, params: types.DidSaveTextDocumentParams) -> None:
     assert ls.engine is not None
     ls.engine.changed({ls.record(params.text_document.uri)}, saved=True)
 
 
-@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: PipwardenServer, params: types.DidCloseTextDocumentParams) -> None:
     assert ls.engine is not None
     absolute = ls.absolute(params.text_document.uri)
-    timer = ls._timers.pop(absolute, None)
-    if timer is not None:
-        timer.cancel()
+    ls.cancel_check(absolute)
     ls.engine.update(absolute, None)
     ls.engine.changed({absolute})
     ls.text_document_publish_diagnostics(
@@ -267,13 +267,11 @@ def did_close(ls: PipwardenServer, params: types.DidCloseTextDocumentParams) -> 
     )
 
 
-@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def did_change_files(ls: PipwardenServer, params: types.DidChangeWatchedFilesParams) -> None:
     assert ls.engine is not None
     ls.engine.changed({ls.absolute(change.uri) for change in params.changes}, saved=True)
 
 
-@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 def did_change_configuration(
     ls: PipwardenServer, params: types.DidChangeConfigurationParams
 ) -> None:
@@ -284,10 +282,6 @@ def did_change_configuration(
         ls.engine.configure(settings["pipwarden"])
 
 
-@server.feature(
-    types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
-)
 async def code_action(
     ls: PipwardenServer, params: types.CodeActionParams
 ) -> list[types.CodeAction] | None:
@@ -345,7 +339,6 @@ async def code_action(
     return actions
 
 
-@server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: PipwardenServer, params: types.HoverParams) -> types.Hover | None:
     found = ls.verdict(params.text_document.uri)
     if found is None:
@@ -371,6 +364,24 @@ def hover(ls: PipwardenServer, params: types.HoverParams) -> types.Hover | None:
     return types.Hover(contents=contents, range=where)
 
 
+def build() -> PipwardenServer:
+    ls = PipwardenServer()
+    ls.feature(types.INITIALIZE)(initialize)
+    ls.feature(types.INITIALIZED)(initialized)
+    ls.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
+    ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    ls.feature(types.TEXT_DOCUMENT_DID_SAVE)(did_save)
+    ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
+    ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(did_change_files)
+    ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
+    ls.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
+    )(code_action)
+    ls.feature(types.TEXT_DOCUMENT_HOVER)(hover)
+    return ls
+
+
 def serve() -> int:
-    server.start_io()
+    build().start_io()
     return 0
