@@ -29,10 +29,12 @@ def root(tmp_path: Path) -> Path:
     return tmp_path / "project"
 
 
-async def start(client: LanguageClient, root: Path, options: Any = None) -> None:
+async def start(
+    client: LanguageClient, root: Path, options: Any = None, editor: str = "neovim"
+) -> None:
     await client.initialize_session(
         types.InitializeParams(
-            capabilities=client_capabilities("neovim"),
+            capabilities=client_capabilities(editor),
             root_uri=root.as_uri(),
             initialization_options=options,
         )
@@ -42,6 +44,22 @@ async def start(client: LanguageClient, root: Path, options: Any = None) -> None
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
 async def client(lsp_client: LanguageClient, root: Path) -> AsyncIterator[None]:
     await start(lsp_client, root)
+    yield
+    await lsp_client.shutdown_session()
+
+
+# Neovim offers UTF-8 columns, which the server takes; VS Code offers none, so UTF-16.
+ENCODINGS = {"neovim": "utf-8", "visual-studio-code": "utf-16-le"}
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=sorted(ENCODINGS))
+async def editor_client(
+    lsp_client: LanguageClient, root: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[None]:
+    # VS Code takes the server's registration to watch files (the test client does not).
+    lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
+    await start(lsp_client, root, editor=request.param)
+    lsp_client.encoding = ENCODINGS[request.param]  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
 
@@ -113,14 +131,17 @@ def where(item: types.DiagnosticRelatedInformation, root: Path) -> tuple[str, in
     return path, start.line, start.character, item.message
 
 
-def applied(text: str, edits: list[types.TextEdit]) -> str:
+def applied(text: str, edits: list[types.TextEdit], encoding: str = "utf-8") -> str:
+    """`text` with `edits` made, their columns counted in `encoding` (ASCII: any)."""
     lines = text.splitlines(keepends=True)
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
 
     def offset(p: types.Position) -> int:
-        return offsets[p.line] + p.character
+        width = 2 if "16" in encoding else 1
+        line = lines[p.line].encode(encoding)[: p.character * width].decode(encoding)
+        return offsets[p.line] + len(line)
 
     for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
         text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
@@ -242,6 +263,52 @@ async def test_quick_fix_and_ignore_comment_clear_the_diagnostic(
 
     fix_all = by_title["pipwarden: fix all safe fixes"]
     assert applied(text, edits_of(fix_all, uri)) == fixed
+
+
+async def actions_for(
+    client: LanguageClient, uri: str, found: types.Diagnostic, only: list[str] | None = None
+) -> dict[str, types.CodeAction]:
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=found.range,
+            context=types.CodeActionContext(diagnostics=[found], only=only),
+        )
+    )
+    return {a.title: a for a in actions or [] if isinstance(a, types.CodeAction)}
+
+
+@pytest.mark.asyncio
+async def test_an_unsafe_fix_says_so_and_is_left_out_of_fix_all(
+    client: LanguageClient, root: Path
+) -> None:
+    text = (root / "scripts/bootstrap.sh").read_text()
+    uri = open_file(client, root / "scripts/bootstrap.sh", language="shellscript")
+    (found,) = await diagnostics(client, uri, bool)
+    assert codes([found]) == [("PW101", 3, 0, 3, 16)]
+    actions = await actions_for(client, uri, found)
+    assert sorted(actions) == ["Ignore PW101 on this line", "PW101: drop `sudo` (unsafe fix)"]
+    unsafe = actions["PW101: drop `sudo` (unsafe fix)"]
+    assert not unsafe.is_preferred
+    assert applied(text, edits_of(unsafe, uri)).endswith("\npip install requests\n")
+    assert await actions_for(client, uri, found, ["source.fixAll"]) == {}
+
+
+@pytest.mark.asyncio
+async def test_columns_count_what_the_client_counts(
+    editor_client: LanguageClient, root: Path
+) -> None:
+    # The snake is one character to Python, two UTF-16 code units, four UTF-8 bytes.
+    client = editor_client
+    text = (root / "Dockerfile").read_text().replace("RUN source", 'RUN echo "🐍 venv" && source')
+    uri = open_file(client, root / "Dockerfile", text, "dockerfile")
+    (found,) = await diagnostics(client, uri, bool)
+    encoding = client.encoding  # type: ignore[attr-defined]
+    column = len('RUN echo "🐍 venv" && '.encode(encoding)) // (2 if "16" in encoding else 1)
+    assert codes([found]) == [("PW306", 4, column, 4, column + 6)]
+    (fix,) = [a for a in (await actions_for(client, uri, found)).values() if a.is_preferred]
+    fixed = applied(text, edits_of(fix, uri), encoding)
+    assert 'RUN echo "🐍 venv" && . /opt/venv/bin/activate' in fixed
 
 
 @pytest.mark.asyncio
