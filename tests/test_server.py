@@ -229,6 +229,24 @@ async def test_a_change_to_a_called_script_checks_its_caller_again(
 
 
 @pytest.mark.asyncio
+async def test_a_composite_action_is_judged_by_its_callers(
+    client: LanguageClient, root: Path
+) -> None:
+    action = open_file(client, root / ".github/actions/docs/action.yml", language="yaml")
+    (found,) = await diagnostics(client, action, bool)
+    assert codes([found]) == [("PW305", 5, 11, 5, 23)]  # `pip3 install`
+    assert {where(r, root)[:3] for r in found.related_information or []} == {
+        (".github/workflows/docs.yml", 7, 8),  # the step that uses it
+        (".github/workflows/docs.yml", 4, 13),  # the macOS runner
+    }
+    # The caller, unsaved, moves to Linux: the action's finding goes.
+    workflow = open_file(client, root / ".github/workflows/docs.yml", language="yaml")
+    text = (root / ".github/workflows/docs.yml").read_text()
+    change(client, workflow, 2, text.replace("macos-latest", "ubuntu-latest"))
+    assert await diagnostics(client, action, lambda found: not found) == []
+
+
+@pytest.mark.asyncio
 async def test_quick_fix_and_ignore_comment_clear_the_diagnostic(
     client: LanguageClient, root: Path
 ) -> None:
