@@ -27,14 +27,13 @@ from pipwarden.rules.catalog import DEFAULT
 CONFIG_NAMES = frozenset({"pyproject.toml", ".pipwarden.toml", "pipwarden.toml"})
 
 # Files whose name tells no kind, known by what the editor calls them. YAML is not here:
-# only its place says it is CI configuration, as discovery decides.
+# only its place says it is CI configuration, as discovery decides; nor PowerShell and cmd,
+# whose scripts the front-end knows by their suffix (without one it would read them as sh).
 LANGUAGES = {
     "dockerfile": Kind.DOCKERFILE,
     "shellscript": Kind.SHELL,
     "sh": Kind.SHELL,
     "bash": Kind.SHELL,
-    "powershell": Kind.SHELL,
-    "bat": Kind.SHELL,
     "makefile": Kind.MAKEFILE,
     "make": Kind.MAKEFILE,
     "python": Kind.PYTHON,
