@@ -431,6 +431,29 @@ async def test_a_config_change_checks_open_documents_again(
 
 
 @pytest.mark.asyncio
+async def test_yaml_becomes_gitlab_ci_when_the_gitlab_ci_includes_it(
+    client: LanguageClient, root: Path
+) -> None:
+    job = root / "jobs" / "test.yml"
+    job.parent.mkdir()
+    job.write_text(
+        "test:\n  image: ubuntu:24.04\n  script:\n"
+        "    - apt-get update && apt-get install -y python3-pip\n"
+        "    - pip install -r requirements.txt\n"
+    )
+    uri = open_file(client, job, language="yaml")
+    assert await diagnostics(client, uri) == []  # plain YAML: not ours
+    gitlab_ci = root / ".gitlab-ci.yml"
+    gitlab_ci.write_text("include:\n  - local: jobs/test.yml\n")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=gitlab_ci.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    assert codes(await diagnostics(client, uri, bool)) == [("PW305", 4, 6, 4, 17)]
+
+
+@pytest.mark.asyncio
 async def test_initialization_options_select_and_ignore(
     strict_client: LanguageClient, root: Path
 ) -> None:

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from pipwarden.check import Checker
 from pipwarden.config import ConfigError, Settings, load
-from pipwarden.discover import Kind
+from pipwarden.discover import Kind, gitlab_includes
 from pipwarden.follow import Library, display_path, may_be_called
 from pipwarden.model import FileReport, Finding, SourceText
 from pipwarden.reading import decode
@@ -222,6 +222,8 @@ class Engine:
     def _refresh(self, changed: set[str]) -> None:
         for path in changed:
             self.library.forget(path)
+        if any(os.path.basename(path) == ".gitlab-ci.yml" for path in changed):
+            gitlab_includes.cache_clear()  # which YAML files are GitLab CI
         if any(os.path.basename(path) in CONFIG_NAMES for path in changed):
             self._reload()
             changed = changed | set(self.documents) | set(self._reports)
