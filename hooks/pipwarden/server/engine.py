@@ -8,6 +8,7 @@ thread only records what changed and reads the verdicts the worker replaces whol
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
 import threading
@@ -199,11 +200,11 @@ class Engine:
                 more, job = self._jobs.get()
                 paths |= more
                 jobs += [job] if job else []
-            for job in jobs:
-                job()
             if paths:
+                jobs.append(functools.partial(self._refresh, paths))
+            for job in jobs:
                 try:
-                    self._refresh(paths)
+                    job()
                 except Exception as error:  # a bug of ours must not stop the server
                     if os.environ.get("PIPWARDEN_STRICT"):
                         raise
