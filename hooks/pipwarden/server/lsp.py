@@ -15,6 +15,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from pipwarden import __version__
 from pipwarden.follow import display_path
 from pipwarden.model import SAFE, Edit, Finding, Position, SourceText, Span
+from pipwarden.reading import decode
 from pipwarden.server.engine import Document, Engine, Verdict, tier
 
 # A change is checked once the typing pauses this long (seconds); open and save at once.
@@ -71,7 +72,7 @@ class PipwardenServer(LanguageServer):
             related.append(
                 types.DiagnosticRelatedInformation(
                     location=types.Location(
-                        uri=from_fs_path(absolute) or absolute,
+                        uri=self.uri(absolute),
                         range=self.range(sources[absolute], item.start, item.end),
                     ),
                     message=item.message,
@@ -91,10 +92,8 @@ class PipwardenServer(LanguageServer):
 
     def source_of(self, absolute: str) -> SourceText | None:
         """A related location's file: as the editor has it, or as it is on disk."""
-        from pipwarden.run import _read_source
-
-        document = self.engine.documents.get(absolute) if self.engine else None
-        return SourceText(document.text) if document else _read_source(absolute)
+        data = self.engine.library.read_bytes(absolute) if self.engine else None
+        return SourceText(decode(data)[0]) if data is not None else None
 
     def publish(self, absolute: str, verdict: Verdict) -> None:
         """Called on the engine's thread: the diagnostics are sent from the server's."""
@@ -216,7 +215,8 @@ def wanted(kind: str, only: list[str] | None) -> bool:
 
 def initialize(ls: PipwardenServer, params: types.InitializeParams) -> None:
     ls.loop = asyncio.get_running_loop()
-    root = ls.workspace.root_path
+    folders = params.workspace_folders or []
+    root = ls.workspace.root_path or (to_fs_path(folders[0].uri) if folders else None)
     if root and os.path.isdir(root):
         os.chdir(root)  # where settings are found and findings name files from, as in a run
     options = params.initialization_options
