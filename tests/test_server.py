@@ -313,6 +313,29 @@ async def test_an_unsafe_fix_says_so_and_is_left_out_of_fix_all(
 
 
 @pytest.mark.asyncio
+async def test_no_ignore_comment_where_it_would_not_hold(
+    client: LanguageClient, root: Path
+) -> None:
+    # In a folded scalar the comment line would join the command (and comment out the pip).
+    folded = root / ".github/workflows/folded.yml"
+    text = (root / ".github/workflows/ci.yml").read_text()
+    folded.write_text(text.replace("- run: pip3", "- run: >\n          pip3"))
+    uri = open_file(client, folded, language="yaml")
+    (found,) = await diagnostics(client, uri, bool)
+    assert found.code == "PW305"
+    assert sorted(await actions_for(client, uri, found)) == []
+    # In a literal one it is a shell comment of its own.
+    literal = root / ".github/workflows/literal.yml"
+    literal.write_text(text.replace("- run: pip3", "- run: |\n          pip3"))
+    uri = open_file(client, literal, language="yaml")
+    (found,) = await diagnostics(client, uri, bool)
+    action = (await actions_for(client, uri, found))["Ignore PW305 on this line"]
+    assert "        # pipwarden: ignore[PW305]\n          pip3 install" in applied(
+        literal.read_text(), edits_of(action, uri)
+    )
+
+
+@pytest.mark.asyncio
 async def test_columns_count_what_the_client_counts(
     editor_client: LanguageClient, root: Path
 ) -> None:

@@ -129,6 +129,7 @@ class Engine:
         self._reports: dict[str, FileReport] = {}
         self._callers: dict[str, list[str]] = {}
         self._checked: dict[str, Document] = {}  # the text each open document's check read
+        self._suppressed: dict[tuple[object, ...], str | None] = {}
         self._jobs: queue.SimpleQueue[tuple[set[str], Callable[[], None] | None]] = (
             queue.SimpleQueue()
         )
@@ -188,6 +189,42 @@ class Engine:
             list(verdict.findings),
         )
         return text
+
+    def suppressed(self, absolute: str, verdict: Verdict, finding: Finding) -> str | None:
+        """The document's text with the comment that suppresses `finding` (on its own line,
+        as --add-noqa writes it), or None where that comment would not hold (in a folded
+        YAML scalar it would join the command; JSON has no such comments): checked again
+        as --add-noqa checks it. On the worker; kept for the version, as editors ask for
+        the actions at each move of the cursor."""
+        key = (absolute, verdict.version, finding.code, finding.start)
+        if key not in self._suppressed:
+            self._suppressed = {k: v for k, v in self._suppressed.items() if k[:2] == key[:2]}
+            self._suppressed[key] = self._suppress(absolute, verdict, finding)
+        return self._suppressed[key]
+
+    def _suppress(self, absolute: str, verdict: Verdict, finding: Finding) -> str | None:
+        from pipwarden.noqa import with_suppressions
+
+        document = self.documents.get(absolute)
+        kind = verdict.kind
+        if kind is None or document is None or document.version != verdict.version:
+            return None
+        text = verdict.source.text
+        new = with_suppressions(text, kind, [finding])
+        before = self.checker.check_text(text, document.path, kind, held=frozenset())
+        own = any((f.code, f.start) == (finding.code, finding.start) for f in before)
+        # A finding the callers make cannot be seen to go: its suppression must only not
+        # be taken for an unused one.
+        held = frozenset() if own else frozenset({finding.code})
+        after = self.checker.check_text(new, document.path, kind, held=held)
+
+        def count(found: list[Finding], codes: tuple[str, ...]) -> int:
+            return sum(f.code in codes for f in found)
+
+        holds = count(after, ("PW100", "PW900")) <= count(before, ("PW100", "PW900"))
+        if own:
+            holds = holds and count(after, (finding.code,)) < count(before, (finding.code,))
+        return new if holds and new != text else None
 
     # The worker's side --------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ checking on its own thread."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from typing import Any
 
@@ -290,6 +291,7 @@ async def code_action(
         return None
     verdict, document = found
     uri, source, only = params.text_document.uri, verdict.source, params.context.only
+    engine, absolute = ls.engine, ls.absolute(params.text_document.uri)
     actions = []
     if wanted(types.CodeActionKind.QuickFix, only):
         for finding in verdict.findings:
@@ -309,10 +311,12 @@ async def code_action(
                         edit=ls.workspace_edit(uri, document.version, edits),
                     )
                 )
-            if finding.code != "PW100" and verdict.kind is not None:
-                from pipwarden.noqa import with_suppressions
-
-                new = with_suppressions(source.text, verdict.kind, [finding])
+            new = None
+            if finding.code != "PW100":
+                new = await asyncio.wrap_future(
+                    engine.call(functools.partial(engine.suppressed, absolute, verdict, finding))
+                )
+            if new is not None:
                 edits = ls.text_edits(source, (replacement(source.text, new),))
                 actions.append(
                     types.CodeAction(
@@ -324,9 +328,9 @@ async def code_action(
                 )
     safe_fixes = any(f.fix is not None and f.fix.applicability == SAFE for f in verdict.findings)
     if safe_fixes and wanted(FIX_ALL, only):
-        engine = ls.engine
-        absolute = ls.absolute(uri)
-        fixed = await asyncio.wrap_future(engine.call(lambda: engine.fix_all(absolute, verdict)))
+        fixed = await asyncio.wrap_future(
+            engine.call(functools.partial(engine.fix_all, absolute, verdict))
+        )
         if fixed is not None and fixed != source.text:
             edits = ls.text_edits(source, (replacement(source.text, fixed),))
             actions.append(
