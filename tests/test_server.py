@@ -97,6 +97,12 @@ def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
     )
 
 
+def created(client: LanguageClient, path: Path) -> None:
+    """What the client's file watcher tells the server of a file written."""
+    event = types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Created)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[event]))
+
+
 async def diagnostics(
     client: LanguageClient,
     uri: str,
@@ -441,15 +447,7 @@ async def test_a_config_change_checks_open_documents_again(
     assert codes(await diagnostics(client, uri, bool)) == [("PW306", 4, 4, 4, 10)]
 
     (root / "pyproject.toml").write_text('[tool.pipwarden]\nignore = ["PW306"]\n')
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(
-            changes=[
-                types.FileEvent(
-                    uri=(root / "pyproject.toml").as_uri(), type=types.FileChangeType.Created
-                )
-            ]
-        )
-    )
+    created(client, root / "pyproject.toml")
     assert await diagnostics(client, uri, lambda found: not found) == []
 
 
@@ -468,11 +466,7 @@ async def test_yaml_becomes_gitlab_ci_when_the_gitlab_ci_includes_it(
     assert await diagnostics(client, uri) == []  # plain YAML: not ours
     gitlab_ci = root / ".gitlab-ci.yml"
     gitlab_ci.write_text("include:\n  - local: jobs/test.yml\n")
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=gitlab_ci.as_uri(), type=types.FileChangeType.Created)]
-        )
-    )
+    created(client, gitlab_ci)
     assert codes(await diagnostics(client, uri, bool)) == [("PW305", 4, 6, 4, 17)]
 
 
