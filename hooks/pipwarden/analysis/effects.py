@@ -57,6 +57,16 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
     return None
 
 
+def _on_path_already(state: State, session: Session, span: Span) -> None:
+    """A venv made where PATH already names its bin directory (`ENV PATH=/opt/venv/bin:$PATH`
+    written before `RUN python3 -m venv /opt/venv`): from now on its pip is the one PATH
+    finds, in this shell and, where the PATH is inherited, in the later ones."""
+    if session.venv is None:
+        session.venv = venv_from_variable(state, "PATH", session.env.get("PATH"), span)
+    if state.venv is None:
+        state.venv = venv_from_variable(state, "PATH", state.env.get("PATH"), span)
+
+
 def user_of(command: Command, state: State, session: Session) -> tuple[str | None, Span | None]:
     """Who runs `command`, and the line that says so: the user sudo names, root under
     sudo, the user this process switched to, or the Scope's."""
@@ -196,6 +206,7 @@ def apply(
     created = commands.venv_created(command)
     if created is not None and created.text is not None:
         state.venvs_created[created.text.rstrip("/")] = created.span
+        _on_path_already(state, session, created.span)
         return
     activation = commands.activation(command)
     if (

@@ -8,6 +8,7 @@ dockerfile-parse is not used: it flattens continuations and does not know heredo
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shlex
 from collections.abc import Iterator
@@ -235,8 +236,11 @@ def parse(text: str, path: str) -> Parsed:
             stage.items.append(SetDir(instruction.args.strip("\"'"), instruction.span))
         elif keyword in ("COPY", "ADD") and not instruction.heredocs:
             stage.items.extend(_copied(instruction, contexts))
+    dependencies: list[str] = []
     for stage_ in stages:
-        # A container of the stage runs it after the build, in the state the build left.
+        # A container of the stage runs its init system's scripts, then its command, after
+        # the build, in the state the build left.
+        stage_.items.extend(_started_by_init(stage_.items, dependencies))
         started = stage_.at_start()
         if started is not None:
             stage_.items.append(started)
@@ -252,7 +256,7 @@ def parse(text: str, path: str) -> Parsed:
         )
         for s in stages
     ]
-    return Parsed(scopes, lexer.problems)
+    return Parsed(scopes, lexer.problems, dependencies=dependencies)
 
 
 def _from(
@@ -456,6 +460,92 @@ def _copied(instruction: _Instruction, contexts: tuple[str, ...]) -> Iterator[Fi
     into = target.endswith("/") or len(sources) > 1
     for source in sources:
         yield Files(target, os.path.normpath(source), contexts, into, instruction.span)
+
+
+# What an init system runs when a container starts, before its command: each directory of
+# the image, and the pattern of the files in it that run. s6-overlay's (the README's "Stage
+# 2": legacy oneshots in /etc/cont-init.d, legacy longruns in /etc/services.d, s6-rc services
+# in /etc/s6-overlay/s6-rc.d, whose oneshots' `up` names a run script by convention), runit's
+# and phusion/baseimage's my_init.d. https://github.com/just-containers/s6-overlay#init-stages
+_INIT_RUNS = (
+    ("/etc/cont-init.d", "*"),
+    ("/etc/services.d", "*/run"),
+    ("/etc/s6-overlay/s6-rc.d", "*/run"),
+    ("/etc/my_init.d", "*"),
+    ("/etc/service", "*/run"),
+)
+
+
+def _started_by_init(items: list[ScopeItem], dependencies: list[str]) -> Iterator[Script]:
+    """A command for each script a COPY put where the image's init system runs it at start
+    (`COPY rootfs /` holding etc/cont-init.d/20-setup): run in the container, in the state the
+    build left, as if the COPY line named it."""
+    import fnmatch
+
+    root = _repository_root(items)
+    started: dict[str, Files] = {}
+    for item in items:
+        if not isinstance(item, Files) or not item.target.startswith("/") or root is None:
+            continue
+        found = _source_on_disk(item, root)
+        if found is None or not os.path.isdir(found):
+            continue
+        target = item.target.rstrip("/") or "/"
+        for directory, pattern in _INIT_RUNS:
+            inside = os.path.relpath(directory, target) if _within(directory, target) else None
+            if inside is None:
+                continue
+            listed = os.path.normpath(os.path.join(found, inside))
+            if not os.path.isdir(listed):
+                continue
+            dependencies.append(listed)
+            for name in sorted(_files_under(listed, pattern.count("/"))):
+                if fnmatch.fnmatchcase(name, pattern):
+                    started[posixpath.join(directory, name)] = item
+    for named, item in started.items():
+        builder = ScriptBuilder()
+        builder.add_opaque(shlex.quote(named), item.span.start, item.span.end)
+        yield builder.script("")
+
+
+def _repository_root(items: list[ScopeItem]) -> str | None:
+    """The work tree the build context is in: init scripts are read from it only."""
+    from pipwarden.discover import work_tree
+
+    for item in items:
+        if isinstance(item, Files) and item.contexts:
+            return work_tree(item.contexts[0]) or item.contexts[0]
+    return None
+
+
+def _source_on_disk(files: Files, root: str) -> str | None:
+    """Where the repository holds what `files` copies, from the first context that has it."""
+    for context in files.contexts:
+        if not _within(context, root):
+            return None
+        found = os.path.normpath(os.path.join(context, files.source))
+        if os.path.exists(found):
+            return found if _within(found, root) else None
+    return None
+
+
+def _files_under(directory: str, depth: int) -> Iterator[str]:
+    """The files `depth` folders below `directory`, relative to it."""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return
+    for name in names:
+        full = os.path.join(directory, name)
+        if depth == 0:
+            if os.path.isfile(full):
+                yield name
+        elif os.path.isdir(full):
+            yield from (posixpath.join(name, inner) for inner in _files_under(full, depth - 1))
+
+
+def _within(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
 # --------------------------------------------------------------------------------------------
