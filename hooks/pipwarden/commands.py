@@ -370,8 +370,8 @@ _SHELL_OPTIONS_WITH_VALUE = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--in
 
 
 def runs_file(name: str) -> bool:
-    """Whether a command named `name` may run a script file: a path, or a shell."""
-    return "/" in name or name in SHELLS or name in (".", "source")
+    """Whether a command named `name` may run a script file: a path, a shell, or make."""
+    return "/" in name or name in SHELLS or name in (".", "source", "make", "gmake")
 
 
 def script_call(command: Command) -> ScriptCall | None:
@@ -401,6 +401,63 @@ def script_call(command: Command) -> ScriptCall | None:
     if name is None and "/" in words[0].raw:
         return ScriptCall(words[0], False, "")  # `"$ROOT"/scripts/x.sh`
     return None
+
+
+class MakeCall(NamedTuple):
+    """`make [-C DIR] [-f FILE] [TARGET ...]`: the Makefile it reads (`file`, None: make's
+    own choice of GNUmakefile, makefile, Makefile) in `directory` (None: the working one),
+    and the goals it makes (empty: the Makefile's default goal)."""
+
+    directory: Word | None
+    file: Word | None
+    goals: tuple[str, ...]
+
+
+# make's options that take a value in the next word, and those that change nothing a recipe
+# does. Anything else (`-n`, which runs no recipe; `-e`; an unknown one): not followed.
+_MAKE_OPTIONS_WITH_VALUE = frozenset({"-C", "--directory", "-f", "--file", "--makefile"})
+_MAKE_OPTIONS_KEPT = frozenset(
+    {"-s", "--silent", "--quiet", "-k", "--keep-going", "-w", "--print-directory"}
+    | {"--no-print-directory", "-B", "--always-make", "-j", "--jobs", "-O", "--output-sync"}
+)
+
+
+def make_call(command: Command) -> MakeCall | None:
+    """The Makefile and goals a `make` (or `gmake`, `$(MAKE)`) command runs; None where a
+    word cannot be known or a variable is set on its command line (the recipes then read
+    values the file does not hold)."""
+    if command.program not in ("make", "gmake") or command.assignments:
+        return None
+    words = command.words[1:]
+    found: dict[str, Word] = {}
+    goals: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = word.text
+        if text is None or ("=" in text and not text.startswith("-")):
+            return None
+        option, has_value, value = text.partition("=")
+        if text.startswith(("-C", "-f")) and len(text) > 2:  # `-Cdocs`
+            option, has_value, value = text[:2], True, text[2:]
+        if option in _MAKE_OPTIONS_WITH_VALUE:
+            if has_value:
+                named = word._replace(text=value)
+            elif index + 1 < len(words):
+                index += 1
+                named = words[index]
+            else:
+                return None
+            found["-C" if option in ("-C", "--directory") else "-f"] = named
+        elif (text.startswith("-j") and text[2:].isdigit()) or option in _MAKE_OPTIONS_KEPT:
+            if text == "-j" and index + 1 < len(words) and (words[index + 1].text or "").isdigit():
+                index += 1
+        elif text.startswith("-"):
+            return None
+        else:
+            goals.append(text)
+        index += 1
+    return MakeCall(found.get("-C"), found.get("-f"), tuple(goals))
 
 
 # --------------------------------------------------------------------------------------------

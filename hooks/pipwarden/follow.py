@@ -25,20 +25,23 @@ if TYPE_CHECKING:
 # Each file of one analysis owns the offsets [index * FILE_STRIDE, (index + 1) * FILE_STRIDE):
 # the checked file is index 0, so its spans are unchanged. Larger than any file read.
 FILE_STRIDE = 1 << 28
-# The kinds a call can run: shell scripts, and composite actions.
-_CALLABLE = frozenset({Kind.SHELL, Kind.GITHUB})
+# The kinds a call can run: shell scripts, composite actions, and Makefiles (`make deps`).
+_CALLABLE = frozenset({Kind.SHELL, Kind.GITHUB, Kind.MAKEFILE})
 
 
 class Loaded:
     """A repository file read for a call: its text and its Scopes at its own offset base."""
 
-    __slots__ = ("index", "path", "scopes", "source")
+    __slots__ = ("index", "kind", "path", "scopes", "source")
 
-    def __init__(self, index: int, path: str, source: SourceText, scopes: list[Scope]) -> None:
+    def __init__(
+        self, index: int, path: str, source: SourceText, scopes: list[Scope], kind: Kind
+    ) -> None:
         self.index = index
         self.path = path
         self.source = source
         self.scopes = scopes
+        self.kind = kind
 
 
 class Library:
@@ -71,7 +74,7 @@ class Library:
         text, _ = decode(data)
         kind = callable_kind(absolute, text)
         parse = frontend(kind) if kind is not None else None
-        if parse is None:
+        if kind is None or parse is None:
             return None
         path = display_path(absolute)
         try:
@@ -83,7 +86,7 @@ class Library:
         index = len(self.by_index)
         base = index * FILE_STRIDE
         loaded = Loaded(
-            index, path, SourceText(text), [shifted(scope, base) for scope in parsed.scopes]
+            index, path, SourceText(text), [shifted(scope, base) for scope in parsed.scopes], kind
         )
         self.by_index.append(loaded)
         return loaded
@@ -147,7 +150,9 @@ class Calls:
         self._depend(absolute)
         return os.path.isfile(absolute)
 
-    def load(self, absolute: str) -> Sequence[Scope] | None:
+    def load(self, absolute: str, makefile: bool = False) -> Sequence[Scope] | None:
+        """The Scopes of the repository file at `absolute`: a Makefile where `make` reads
+        it, a script or action elsewhere."""
         self._depend(absolute)
         # A link to a script in the repository is that script: its findings are reported
         # once, where it is.
@@ -155,7 +160,7 @@ class Calls:
         if real != absolute and within(real, self.root):
             absolute = real
         loaded = self.library.load(absolute) if self.library else None
-        if loaded is None:
+        if loaded is None or (loaded.kind is Kind.MAKEFILE) != makefile:
             return None
         if absolute not in self.followed:
             self.followed.append(absolute)

@@ -24,7 +24,7 @@ from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
-from pipwarden.locate import Called, Loader, Where, called_file, joined
+from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
 from pipwarden.model import Related, Span, line_ref
 from pipwarden.rules.base import Context, EnvContext, Rule, RuleHit, UserSwitch
 from pipwarden.shell.command import Command, Ready
@@ -766,7 +766,8 @@ class _Walk:
             self.here.script_dir,
             self.state.files if self.scope.image_paths else None,
         )
-        return called_file(command, where, self.calls.loader)
+        loader = self.calls.loader
+        return called_file(command, where, loader) or called_makefile(command, where, loader)
 
     def _follow(self, called: Called, command: Command, path: Path) -> tuple[Hits, list[Path]]:
         """A repository file a command runs or sources: its Scripts in this state (sourced,
@@ -797,6 +798,7 @@ class _Walk:
                 session.venv_known,
                 session.cwd,
                 state.windows,
+                tuple(scope.name for scope in called.scopes),  # a Makefile's goals
             )
             if entry in calls.seen:
                 return [], [path]
@@ -820,6 +822,7 @@ class _Walk:
             if user != state.user:
                 child.session.runs_as = (user, origin)
             paths = [child]
+        started = paths[0]
         hits: Hits = []
         for scope in called.scopes:
             walk = _Walk(self._callee(scope), self.rules, path.state, calls, inner, self.budget)
@@ -831,6 +834,8 @@ class _Walk:
                 script = item._replace(shell=shell, container=command.script.container)
                 if script.container is not None:
                     continue  # text run elsewhere by the callee; its own file says where
+                if called.shells_in is not None:
+                    paths = [self._own_shell(paths, started, called.shells_in)]
                 walk.current_script = script
                 found, paths = walk._walk(program(script).body, paths)
                 hits.extend(walk._called(found))
@@ -840,6 +845,15 @@ class _Walk:
         path.state = merged(paths).state
         self.state = path.state
         return hits, [path]
+
+    @staticmethod
+    def _own_shell(paths: list[Path], started: Path, directory: str) -> Path:
+        """A shell the call starts for one Script (make's for a recipe line): on the machine
+        the Scripts before it left, with the environment and user the call began with, in
+        `directory`."""
+        shell = Path(merged(paths).state, started.session.copy(), started.events)
+        shell.session.cwd = directory
+        return shell
 
     def _call_item(self, item: Call) -> Hits:
         """A local composite action: its steps run in this job, one after another."""

@@ -381,6 +381,15 @@ class Boundary(NamedTuple):
     url: str
 
 
+class MakeRule(NamedTuple):
+    """The Makefile rule a Scope is the recipe of: what a `make GOAL` that reaches it runs
+    first, and whether it is the file's default goal."""
+
+    targets: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    default: bool = False
+
+
 class Scope(NamedTuple):
     name: str
     items: tuple[ScopeItem, ...]
@@ -403,6 +412,8 @@ class Scope(NamedTuple):
     # "developer" (a task runner's checkout: make, just, Task, tox), or "unknown": a machine
     # the repository does not control (a script someone runs by hand).
     host: str = "unknown"
+    # For a Makefile rule's recipe, the rule.
+    make: MakeRule | None = None
 
 
 def shifted(scope: Scope, base: int) -> Scope:
