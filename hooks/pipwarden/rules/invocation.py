@@ -491,8 +491,9 @@ class SubprocessPip(Rule):
             return  # `pip show`, `freeze`, `--version`: the same answer from any pip
         if not script.imports_after:
             return  # installs for other programs: which Python they run is not known here
-        if script.origin == "python-argv":
-            fix = _argv_fix(pip, script)
+        if script.origin in ("python-argv", "python-argv-string"):
+            # The words of one string are not where an edit can put `sys.executable`.
+            fix = _argv_fix(pip, script) if script.origin == "python-argv" else None
         elif script.origin == "python-shell" and not context.venv_active:
             fix = _shell_string_fix(pip, script)
         else:

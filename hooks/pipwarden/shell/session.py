@@ -231,7 +231,9 @@ class Script(NamedTuple):
     # Variables set for this process only (a CI step's `env:`).
     env: tuple[SetEnv, ...] = ()
     # "python-argv" for an argument list a Python program runs without a shell
-    # (`subprocess.run(["pip", ...])`): its words are the list's string literals.
+    # (`subprocess.run(["pip", ...])`): its words are the list's string literals;
+    # "python-argv-string" for a command line given as one string without a shell
+    # (`subprocess.run("pip install x")`, `"pip install x".split()`): the string's words.
     origin: str = ""
     # "python-shell" for a string Python code runs through a shell (`os.system("...")`).
     # For both, where `import sys` would go (None: the file imports it already).
