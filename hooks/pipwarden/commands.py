@@ -322,6 +322,10 @@ _RELEVANT = frozenset(
         "chmod",
         "chgrp",
         "make",
+        "poetry",
+        "pipenv",
+        "pdm",
+        "hatch",
     ]
 )
 
@@ -458,6 +462,61 @@ def make_call(command: Command) -> MakeCall | None:
             goals.append(text)
         index += 1
     return MakeCall(found.get("-C"), found.get("-f"), tuple(goals))
+
+
+# --------------------------------------------------------------------------------------------
+# Project tools with environments of their own
+
+# The tools that install a project into an environment they make themselves, and their
+# subcommands that do: Poetry and PDM make a venv unless one is active, Pipenv too unless
+# told `--system`, uv's `sync` makes the project's .venv, Hatch its named environments.
+_MAKES_ENVIRONMENT = {
+    "poetry": frozenset({"install", "sync"}),
+    "pipenv": frozenset({"install", "sync"}),
+    "pdm": frozenset({"install", "sync"}),
+    "uv": frozenset({"sync"}),
+    "hatch": frozenset({"env"}),
+}
+_NO_ENVIRONMENT_OPTIONS = frozenset({"--system", "--active", "--global", "-g"})
+
+
+def environment_made(command: Command) -> str | None:
+    """The tool a command has install the project into an environment of its own (`poetry
+    install`, `uv sync`, `pipenv install`, `pdm install`, `hatch env create`); None for one
+    told to use the system's or the active one."""
+    texts = command.texts()
+    program = command.program
+    subcommands = _MAKES_ENVIRONMENT.get(program or "")
+    if subcommands is None or len(texts) < 2 or texts[1] not in subcommands:
+        return None
+    if program == "hatch" and texts[2:3] != ["create"]:
+        return None
+    if any(text in _NO_ENVIRONMENT_OPTIONS for text in texts[2:]):
+        return None
+    return program
+
+
+def environment_run(command: Command) -> str | None:
+    """The tool whose own environment a command runs the project in: `poetry run pytest`,
+    `uv run`, `pipenv run`, `pdm run`, `hatch run`."""
+    texts = command.texts()
+    if command.program in _MAKES_ENVIRONMENT and texts[1:2] == ["run"]:
+        return command.program
+    return None
+
+
+def environment_creation_off(command: Command) -> str | None:
+    """`poetry config virtualenvs.create false`: the tool it tells to install into the
+    Python it runs with, making no environment."""
+    texts = command.texts()
+    configures = command.program == "poetry" and texts[1:2] == ["config"]
+    if configures and "virtualenvs.create" in texts and texts[-1] in ("false", "0"):
+        return "poetry"
+    return None
+
+
+# Variables that tell a tool to make no environment of its own.
+ENVIRONMENT_CREATION_VARIABLES = {"poetry": "POETRY_VIRTUALENVS_CREATE"}
 
 
 # --------------------------------------------------------------------------------------------

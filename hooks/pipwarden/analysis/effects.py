@@ -67,6 +67,26 @@ def _on_path_already(state: State, session: Session, span: Span) -> None:
         state.venv = venv_from_variable(state, "PATH", state.env.get("PATH"), span)
 
 
+def _own_environment(command: Command, state: State, session: Session) -> bool:
+    """A project tool making an environment of its own (`poetry install`), or told to make
+    none; with a venv active, Poetry, Pipenv and PDM install into that one."""
+    off = commands.environment_creation_off(command)
+    if off is not None:
+        state.own_environments[off] = None
+        return True
+    tool = commands.environment_made(command)
+    if tool is None:
+        return False
+    variable = commands.ENVIRONMENT_CREATION_VARIABLES.get(tool)
+    assigned = {a.name: a.value.text if a.value else None for a in command.assignments}
+    told = assigned.get(variable, session.env.get(variable)) if variable else None
+    if told is not None and told.lower() in ("false", "0"):
+        return True
+    if session.venv is None and state.own_environments.get(tool, command.span) is not None:
+        state.own_environments.setdefault(tool, command.span)
+    return True
+
+
 def user_of(command: Command, state: State, session: Session) -> tuple[str | None, Span | None]:
     """Who runs `command`, and the line that says so: the user sudo names, root under
     sudo, the user this process switched to, or the Scope's."""
@@ -260,6 +280,8 @@ def apply(
         return
     if state.apt_installs is None and commands.installs_with_apt(command):
         state.apt_installs = command.span
+    if _own_environment(command, state, session):
+        return
     packages = commands.distro_python_packages(command)
     if packages:
         _distro_python(state, packages, command.span)

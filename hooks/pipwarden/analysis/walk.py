@@ -26,7 +26,7 @@ from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
 from pipwarden.model import Related, Span, line_ref
-from pipwarden.rules.base import Context, EnvContext, Rule, RuleHit, UserSwitch
+from pipwarden.rules.base import Context, EnvContext, OwnEnvironment, Rule, RuleHit, UserSwitch
 from pipwarden.shell.command import Command, Ready
 from pipwarden.shell.expand import Handed, Simple, handed, readings
 from pipwarden.shell.parse import (
@@ -189,6 +189,7 @@ class _Walk:
         self.interpreter_runs: tuple[InterpreterRun, ...] | None = None
         self.activated: list[str | None] | None = None
         self.apt_scanned: tuple[Span | None] | None = None
+        self.tool_runs: list[tuple[str, Span]] | None = None
         # The functions being run (for recursion) and those called at least once; the one
         # nothing calls being judged on its own.
         self.function_stack: list[str] = []
@@ -692,7 +693,27 @@ class _Walk:
             env=env,
             apt_installs=lambda: state.apt_installs or self._apt_in_scope(),
             pip_config_breaks=state.pip_config_breaks,
+            own_environment=lambda: self._own_environment(command, session),
         )
+
+    def _own_environment(self, command: Command, session: Session) -> OwnEnvironment | None:
+        """A project tool's environment made before `command` that the Scope runs the
+        project in after it (`poetry install`, then `poetry run pytest`), where no venv is
+        active."""
+        if session.venv is not None or session.maybe_activated:
+            return None
+        if self.tool_runs is None:
+            self.tool_runs = [
+                (tool, c.span)
+                for c in self._scope_commands()
+                if (tool := commands.environment_run(c)) is not None
+            ]
+        for tool, made in self.state.own_environments.items():
+            after = (s for t, s in self.tool_runs if t == tool and s.start > command.span.end)
+            run = next(after, None)
+            if made is not None and run is not None:
+                return OwnEnvironment(tool, made, run)
+        return None
 
     def _activations(self, venv: str | None) -> int:
         """How many commands of the Scope activate the venv at `venv`."""

@@ -9,7 +9,15 @@ from typing import NamedTuple
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Python
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span, line_ref
-from pipwarden.rules.base import FIX_ALWAYS, FIX_SOMETIMES, Context, Rule, code, evidence
+from pipwarden.rules.base import (
+    FIX_ALWAYS,
+    FIX_SOMETIMES,
+    Context,
+    OwnEnvironment,
+    Rule,
+    code,
+    evidence,
+)
 from pipwarden.rules.environment import refused_as_externally_managed
 from pipwarden.shell.session import PythonUse, Script
 
@@ -185,7 +193,13 @@ class BarePip(Rule):
     - a script for machines the repository does not control (an installer run by hand, a
       Makefile; not a CI job or an image build) that installs with bare pip and then runs a
       Python it names (`python3 app.py`, `python3 -m flask`, `python3 -c "import yaml"`)
-      that uses what it installed.
+      that uses what it installed;
+    - a project tool's own environment: after `poetry install` (unless told
+      `virtualenvs.create false`), `pipenv install`, `pdm install`, `hatch env create` or
+      `uv sync` made one, a bare pip outside any venv installs into the Python on PATH while
+      `poetry run` (`uv run`, `pipenv run`, ...) later runs the project in the tool's
+      environment, which never sees it. Installs of tools alone (`pip install -U pip
+      poetry`) are not reported.
 
     Every other bare pip (an image or runner with one Python, an active venv or conda env,
     setup-python, pyenv's shims, a console script run after its install, an image that
@@ -211,6 +225,9 @@ class BarePip(Rule):
     RUN python3.11 -m pip install -r requirements.txt
     ```
 
+    After `poetry install`: `poetry run python -m pip install ...`, or `poetry add ...`
+    (`uv pip install` or `uv add` after `uv sync`).
+
     ## Fix safety
     The fix names the interpreter the file runs (`python3.11 -m pip`, `python -m pip`), safe
     where that interpreter is known to have pip; unsafe where it may not (an apt `python3.11`
@@ -235,6 +252,10 @@ class BarePip(Rule):
         if pip is None or not pip.bare_pip or not pip.modifies or pip.has("--python"):
             return
         if context.venv_active or context.maybe_activated or context.python in ("pyenv", "conda"):
+            return
+        own = context.own_environment() if pip.installs else None
+        if own is not None and not _tools_only(pip):
+            yield _outside_own_environment(pip, own)
             return
         mismatch = _other_interpreter(pip, context)
         if mismatch is None:
@@ -283,6 +304,48 @@ class BarePip(Rule):
             # On a machine nothing here describes, unless a repository file runs the script.
             alone=mismatch.owner is None,
         )
+
+
+# How to install into a project tool's environment, in its own words. uv's and PDM's venvs
+# have no pip of their own.
+_TOOLS = frozenset(
+    {"pip", "setuptools", "wheel", "build", "twine", "virtualenv", "pipx", "uv", "poetry"}
+    | {"pipenv", "pdm", "hatch", "tox", "nox", "pre_commit", "codecov", "coveralls"}
+)
+_TOOL_NAMES = {"poetry": "Poetry", "pipenv": "Pipenv", "pdm": "PDM", "uv": "uv", "hatch": "Hatch"}
+
+
+def _tools_only(pip: PipCall) -> bool:
+    """Whether pip installs only tools that run on their own (`pip install -U pip poetry`),
+    not what the project imports."""
+    names = _installed_names(pip)
+    return names is not None and all(n in _TOOLS or n.startswith("poetry_") for n in names)
+
+
+_INTO_OWN_ENVIRONMENT = {
+    "poetry": "`poetry run python -m pip install ...`, or declare it with `poetry add ...`",
+    "pipenv": "`pipenv run python -m pip install ...`, or declare it with `pipenv install ...`",
+    "uv": "`uv pip install ...` (into the project's .venv), or declare it with `uv add ...`",
+    "pdm": "declare it with `pdm add ...`",
+    "hatch": "declare it in the environment's `dependencies` in pyproject.toml",
+}
+
+
+def _outside_own_environment(pip: PipCall, own: OwnEnvironment) -> Hit:
+    """A bare pip between a project tool making its environment and running the project in
+    it: what pip installs goes to another Python."""
+    tool, name = code(f"{own.tool} run"), _TOOL_NAMES[own.tool]
+    return Hit(
+        pip.launcher[0].span,
+        f"{code(pip.program)} installs into the Python on PATH, not into the environment "
+        f"{name} made on line {line_ref(own.made.start)}, where {tool} on line "
+        f"{line_ref(own.run.start)} runs the project: it never sees what this installs",
+        f"install into {name}'s environment: {_INTO_OWN_ENVIRONMENT[own.tool]}",
+        related=(
+            Related(own.made, f"{name} makes its own environment here"),
+            Related(own.run, f"{tool} runs the project in it here"),
+        ),
+    )
 
 
 def _describe(python: Python) -> str:
