@@ -70,8 +70,8 @@ def called_makefile(command: Command, where: Where, loader: Loader) -> Called | 
     """The recipes a `make` command runs: its goals' rules and their prerequisites' in the
     order make runs them, from the Makefile it reads; None where that cannot be known."""
     make = commands.make_call(command)
-    if make is None:
-        return None
+    if make is None or commands.python_built(command, where.cwd, where.env) is not None:
+        return None  # CPython's own build: what it installs is known, its Makefile not ours
     directory = expanded(make.directory, where.env, where.script_dir) if make.directory else "."
     if directory is None:
         return None

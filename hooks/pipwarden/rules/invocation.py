@@ -194,6 +194,9 @@ class BarePip(Rule):
       Makefile; not a CI job or an image build) that installs with bare pip and then runs a
       Python it names (`python3 app.py`, `python3 -m flask`, `python3 -c "import yaml"`)
       that uses what it installed;
+    - several CPythons the file puts in place (`make altinstall` of two versions, get-pip
+      run by each; apt's `python3.12` beside the distro's `python3` and `python3-pip`) and
+      none of them run as pip's own: which one a bare pip serves is not what it says;
     - a project tool's own environment: after `poetry install` (unless told
       `virtualenvs.create false`), `pipenv install`, `pdm install`, `hatch env create` or
       `uv sync` made one, a bare pip outside any venv installs into the Python on PATH while
@@ -259,6 +262,7 @@ class BarePip(Rule):
             return
         mismatch = _other_interpreter(pip, context)
         if mismatch is None:
+            yield from _among_several(pip, context)
             return
         run = mismatch.run
         program, interpreter = code(pip.program), code(run.name)
@@ -345,6 +349,40 @@ def _outside_own_environment(pip: PipCall, own: OwnEnvironment) -> Hit:
             Related(own.made, f"{name} makes its own environment here"),
             Related(own.run, f"{tool} runs the project in it here"),
         ),
+    )
+
+
+def _among_several(pip: PipCall, context: Context) -> Iterable[Hit]:
+    """A bare pip where the file puts several CPythons in place (two `make altinstall`s,
+    apt's python3.12 beside the distro's python3 and its pip) and runs none of them as pip's
+    own: which one gets the packages is not what the command says. Only Pythons the file
+    installs count, not the image's."""
+    owner = context.python_named(pip.program)
+    if owner is None or not owner.version:
+        return
+    made = [p for p in context.pythons if p.installed_at is not None and p.version]
+    # One each: a Python given its pip later is listed again, first on PATH.
+    others = list({p.version: p for p in reversed(made) if p.version != owner.version}.values())
+    if not others or (owner not in made and not owner.pip_from):
+        return
+    if any(context.python_named(run.name) == owner for run in context.interpreters()):
+        return  # the file runs pip's own Python: that is the one it means
+    listed = ", ".join(
+        f"{_describe(p)} on line {line_ref(p.installed_at.start)}" for p in others if p.installed_at
+    )
+    program = code(pip.program)
+    versioned = f"python{owner.version}"
+    yield Hit(
+        pip.launcher[0].span,
+        f"{program} belongs to {_describe(owner)}, one of several Pythons this file puts in "
+        f"place (also {listed}): which one gets the packages is not what the command says",
+        f"name the interpreter: {code(versioned + ' -m pip')} installs for exactly that one",
+        related=(
+            *evidence((owner.pip_from or owner.installed_at, f"{program} comes from here")),
+            *(Related(p.installed_at, f"Python {p.version} is installed here") for p in others),
+        ),
+        # The same interpreter, named: nothing changes but what the line says.
+        fix=python_m_pip_fix(pip, versioned, True),
     )
 
 
