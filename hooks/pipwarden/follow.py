@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 # the checked file is index 0, so its spans are unchanged. Larger than any file read.
 FILE_STRIDE = 1 << 28
 # The kinds a call can run: shell scripts, composite actions, and Makefiles (`make deps`).
-_CALLABLE = frozenset({Kind.SHELL, Kind.GITHUB, Kind.MAKEFILE})
+# A Dockerfile is read for the state its image leaves (a job's `container:` built from it).
+_CALLABLE = frozenset({Kind.SHELL, Kind.GITHUB, Kind.MAKEFILE, Kind.DOCKERFILE})
 
 
 class Loaded:

@@ -43,6 +43,7 @@ from pipwarden.shell.parse import (
     program,
 )
 from pipwarden.shell.session import (
+    BuiltImage,
     Call,
     Container,
     Files,
@@ -215,6 +216,8 @@ class _Walk:
                     self.state.files.insert(0, item._replace(target=target))
             elif isinstance(item, Call):
                 hits.extend(self._call_item(item))
+            elif isinstance(item, BuiltImage):
+                self._built_image(item)
             elif isinstance(item, Image):
                 self._image(item)
             elif isinstance(item, SetEnv):
@@ -900,6 +903,26 @@ class _Walk:
             hits.extend(walk._called(walk.run()))
             self.state = walk.state
         return hits
+
+    def _built_image(self, item: BuiltImage) -> None:
+        """A container of the image the repository's Dockerfile builds: the state its stages
+        leave (walked without rules: its own check judges it), in this Scope's directory."""
+        scopes = self.calls.loader.load(item.path) if self.calls is not None else None
+        if not scopes or item.path in self.here.trail:
+            self._enter(None, item.span, True)
+            return
+        here = self.here._replace(path=item.path, trail=(*self.here.trail, item.path))
+        finished: dict[str, State] = {}
+        for scope in scopes:
+            inherited = finished.get(scope.inherits or "")
+            state = inherited.copy() if inherited else State()
+            state.cwd = state.cwd if inherited else "/"
+            walk = _Walk(scope, (), state, self.calls, here, self.budget)
+            walk.run()
+            finished[scope.name] = walk.state
+        state = finished[scopes[-1].name].copy()
+        state.cwd, state.files, state.lost_activation = self.scope.directory, [], None
+        self.state = state
 
     def _callee(self, scope: Scope) -> Scope:
         """A called file's Scope as it runs here: in the caller's image, path space and

@@ -11,6 +11,7 @@ import os
 import re
 from typing import TYPE_CHECKING
 
+from pipwarden import environments
 from pipwarden.frontends import Parsed
 from pipwarden.frontends.yamlci import (
     Document,
@@ -21,8 +22,10 @@ from pipwarden.frontends.yamlci import (
     script_from,
     sequence,
 )
+from pipwarden.model import Span
 from pipwarden.shell.session import (
     Boundary,
+    BuiltImage,
     Call,
     Image,
     Persist,
@@ -59,6 +62,7 @@ def parse(document: Document, path: str) -> Parsed:
     workflow_env = env_items(document, top.get("env"))
     workflow_shell = scalar(mapping(mapping(top.get("defaults")).get("run")).get("shell"))
     scopes = []
+    dependencies: list[str] = []
     runs = mapping(top.get("runs"))
     if scalar(runs.get("using")) == "composite":
         items = _steps(document, sequence(runs.get("steps")), "bash", root, None)
@@ -75,9 +79,7 @@ def parse(document: Document, path: str) -> Parsed:
         container = job.get("container")
         image = scalar(container) or scalar(mapping(container).get("image"))
         if container is not None:
-            items.append(
-                Image(None if image is None or "${{" in image else image, document.span(container))
-            )
+            items.extend(_container(image, document.span(container), root, dependencies))
         items.extend(workflow_env)
         items.extend(env_items(document, job.get("env")))
         shell = (
@@ -99,7 +101,22 @@ def parse(document: Document, path: str) -> Parsed:
                 host="ci",
             )
         )
-    return Parsed(scopes)
+    return Parsed(scopes, dependencies=dependencies)
+
+
+def _container(
+    image: str | None, where: Span, root: str | None, dependencies: list[str]
+) -> list[ScopeItem]:
+    """A job's `container:`: the image it names, or what the repository's own Dockerfile
+    that builds that name gives (its base image, ENV and USER)."""
+    ref = None if image is None or "${{" in image else image
+    if image is not None and root is not None and (ref is None or environments.image(ref) is None):
+        from pipwarden.frontends.images import dockerfile_of
+
+        dockerfile = dockerfile_of(image, root, dependencies)
+        if dockerfile is not None:
+            return [BuiltImage(dockerfile, where)]
+    return [Image(ref, where)]
 
 
 def _checkout(path: str) -> str | None:

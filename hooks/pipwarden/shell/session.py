@@ -349,6 +349,15 @@ class Call(NamedTuple):
     span: Span
 
 
+class BuiltImage(NamedTuple):
+    """From here on the Scripts run in a container of the image the repository's Dockerfile
+    at `path` builds (a CI job's `container:` naming an image the repository builds): what
+    its final stage leaves, its Pythons, ENV and USER."""
+
+    path: str
+    span: Span
+
+
 class PythonUse(NamedTuple):
     """Python code using a name of the `pip` package (`pip.main`, `pip._internal`);
     `in_pip` when the code is pip's own (its package, or a project named pip)."""
@@ -359,7 +368,17 @@ class PythonUse(NamedTuple):
 
 
 ScopeItem = (
-    Script | Image | SetEnv | SetUser | SetPython | Runner | PythonUse | SetDir | Files | Call
+    Script
+    | Image
+    | SetEnv
+    | SetUser
+    | SetPython
+    | Runner
+    | PythonUse
+    | SetDir
+    | Files
+    | Call
+    | BuiltImage
 )
 
 
