@@ -266,10 +266,11 @@ def _from(
     ref = words[0] if words else ""
     name = words[2] if len(words) >= 3 and words[1].lower() == "as" else f"stage {len(stages)}"
     known = {s.name.lower(): s for s in stages}
-    parent = known.get(ref.lower())
+    # `FROM base-${BASEIMGTYPE}` names a stage once the global ARG's default is put in.
+    resolved = _substitute(ref, global_args)
+    parent = known.get(ref.lower()) or known.get((resolved or "").lower())
     if parent is not None:
         return _Stage(name, parent.name, parent.shell)
-    resolved = _substitute(ref, global_args)
     environment = environments.image(resolved) if resolved else None
     # Docker's default shell is `cmd /S /C` on Windows images, `/bin/sh -c` elsewhere.
     default = ["cmd", "/S", "/C"] if environment and environment.windows else ["/bin/sh", "-c"]
@@ -509,12 +510,13 @@ def _started_by_init(items: list[ScopeItem], dependencies: list[str]) -> Iterato
 
 
 def _repository_root(items: list[ScopeItem]) -> str | None:
-    """The work tree the build context is in: init scripts are read from it only."""
-    from pipwarden.discover import work_tree
+    """The repository the build context is in, as calls find it: init scripts are read
+    from it only."""
+    from pipwarden.follow import repository_root
 
     for item in items:
         if isinstance(item, Files) and item.contexts:
-            return work_tree(item.contexts[0]) or item.contexts[0]
+            return repository_root(item.contexts[0])
     return None
 
 
