@@ -44,6 +44,8 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
         directory = commands.venv_of_bin_dir(entry.strip("\"'"))
         if directory is None or directory in ("/usr", "/usr/local", "", "/"):
             continue
+        if directory == state.env.get("POETRY_HOME") or directory.endswith(("/poetry", "/.cargo")):
+            continue  # Poetry's installer and cargo put only their own programs there
         if commands.is_conda_dir(directory):
             return Venv(directory, "conda", span)
         if (
