@@ -110,10 +110,20 @@ def may_be_called(path: str, kind: Kind) -> bool:
 
 
 def called_as(path: str) -> str:
-    """The name a caller writes to run this file: its own, or an action's folder
-    (`uses: ./.github/actions/setup`)."""
+    """The name a caller writes to run this file: its own, an action's folder (`uses:
+    ./.github/actions/setup`), or for a script an image's init system runs, the folder a
+    Dockerfile COPYs to / (`COPY rootfs /` for rootfs/etc/cont-init.d/20-setup)."""
+    from pipwarden.frontends.dockerfile import INIT_RUNS
+
     name = os.path.basename(path)
-    return os.path.basename(os.path.dirname(path)) if name in _ACTION_FILES else name
+    if name in _ACTION_FILES:
+        return os.path.basename(os.path.dirname(path))
+    slashed = path.replace(os.sep, "/")
+    for directory, _ in INIT_RUNS:
+        at = slashed.find(directory + "/")
+        if at > 0:
+            return os.path.basename(slashed[:at]) or name
+    return name
 
 
 def display_path(absolute: str) -> str:

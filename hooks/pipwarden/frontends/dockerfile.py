@@ -468,7 +468,7 @@ def _copied(instruction: _Instruction, contexts: tuple[str, ...]) -> Iterator[Fi
 # 2": legacy oneshots in /etc/cont-init.d, legacy longruns in /etc/services.d, s6-rc services
 # in /etc/s6-overlay/s6-rc.d, whose oneshots' `up` names a run script by convention), runit's
 # and phusion/baseimage's my_init.d. https://github.com/just-containers/s6-overlay#init-stages
-_INIT_RUNS = (
+INIT_RUNS = (
     ("/etc/cont-init.d", "*"),
     ("/etc/services.d", "*/run"),
     ("/etc/s6-overlay/s6-rc.d", "*/run"),
@@ -492,7 +492,7 @@ def _started_by_init(items: list[ScopeItem], dependencies: list[str]) -> Iterato
         if found is None or not os.path.isdir(found):
             continue
         target = item.target.rstrip("/") or "/"
-        for directory, pattern in _INIT_RUNS:
+        for directory, pattern in INIT_RUNS:
             inside = os.path.relpath(directory, target) if _within(directory, target) else None
             if inside is None:
                 continue
