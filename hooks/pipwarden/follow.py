@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipwarden.discover import SHEBANG, Kind, classify_name, work_tree
+from pipwarden.discover import SHEBANG, Kind, classify_name, repository_root
 from pipwarden.locate import within
 from pipwarden.model import LINE_REF, Edit, Finding, Fix, RelatedLocation, SourceText, Span
 from pipwarden.reading import MAX_BYTES, decode, frontend, mentions, shebang_kind
@@ -113,7 +113,7 @@ def called_as(path: str) -> str:
     """The name a caller writes to run this file: its own, an action's folder (`uses:
     ./.github/actions/setup`), or for a script an image's init system runs, the folder a
     Dockerfile COPYs to / (`COPY rootfs /` for rootfs/etc/cont-init.d/20-setup)."""
-    from pipwarden.frontends.dockerfile import INIT_RUNS
+    from pipwarden.environments import INIT_RUNS
 
     name = os.path.basename(path)
     if name in _ACTION_FILES:
@@ -131,16 +131,6 @@ def display_path(absolute: str) -> str:
     paths discovered from `.` are."""
     relative = os.path.relpath(absolute)
     return absolute if relative.startswith("..") else relative
-
-
-def repository_root(directory: str) -> str:
-    """The work tree `directory` belongs to, or the current directory when it is inside
-    that, or `directory` itself: calls never leave it."""
-    found = work_tree(directory)
-    if found is not None:
-        return found
-    here = os.getcwd()
-    return here if directory == here or directory.startswith(here.rstrip("/") + "/") else directory
 
 
 class Calls:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from pipwarden import environments
+from pipwarden.environments import INIT_RUNS
 from pipwarden.frontends import Parsed
 from pipwarden.frontends.shellscript import shebang_shell
 from pipwarden.model import Span
@@ -463,20 +464,6 @@ def _copied(instruction: _Instruction, contexts: tuple[str, ...]) -> Iterator[Fi
         yield Files(target, os.path.normpath(source), contexts, into, instruction.span)
 
 
-# What an init system runs when a container starts, before its command: each directory of
-# the image, and the pattern of the files in it that run. s6-overlay's (the README's "Stage
-# 2": legacy oneshots in /etc/cont-init.d, legacy longruns in /etc/services.d, s6-rc services
-# in /etc/s6-overlay/s6-rc.d, whose oneshots' `up` names a run script by convention), runit's
-# and phusion/baseimage's my_init.d. https://github.com/just-containers/s6-overlay#init-stages
-INIT_RUNS = (
-    ("/etc/cont-init.d", "*"),
-    ("/etc/services.d", "*/run"),
-    ("/etc/s6-overlay/s6-rc.d", "*/run"),
-    ("/etc/my_init.d", "*"),
-    ("/etc/service", "*/run"),
-)
-
-
 def _started_by_init(items: list[ScopeItem], dependencies: list[str]) -> Iterator[Script]:
     """A command for each script a COPY put where the image's init system runs it at start
     (`COPY rootfs /` holding etc/cont-init.d/20-setup): run in the container, in the state the
@@ -512,7 +499,7 @@ def _started_by_init(items: list[ScopeItem], dependencies: list[str]) -> Iterato
 def _repository_root(items: list[ScopeItem]) -> str | None:
     """The repository the build context is in, as calls find it: init scripts are read
     from it only."""
-    from pipwarden.follow import repository_root
+    from pipwarden.discover import repository_root
 
     for item in items:
         if isinstance(item, Files) and item.contexts:
