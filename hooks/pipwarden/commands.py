@@ -509,14 +509,20 @@ def environment_creation_off(command: Command) -> str | None:
     """`poetry config virtualenvs.create false`: the tool it tells to install into the
     Python it runs with, making no environment."""
     texts = command.texts()
-    configures = command.program == "poetry" and texts[1:2] == ["config"]
-    if configures and "virtualenvs.create" in texts and texts[-1] in ("false", "0"):
-        return "poetry"
+    if command.program != "poetry" or texts[1:2] != ["config"]:
+        return None
+    values = [t for t in texts[2:] if t is not None and not t.startswith("-")]
+    if values[:1] == ["virtualenvs.create"] and values[1:2] in (["false"], ["0"]):
+        return "poetry"  # also with `--local`, written to poetry.toml
     return None
 
 
-# Variables that tell a tool to make no environment of its own.
-ENVIRONMENT_CREATION_VARIABLES = {"poetry": "POETRY_VIRTUALENVS_CREATE"}
+# Variables that may tell a tool to make no environment of its own: Poetry's when false,
+# uv's project environment whatever it names (CI sets it to the runner's Python).
+ENVIRONMENT_ELSEWHERE = {
+    "poetry": ("POETRY_VIRTUALENVS_CREATE", frozenset({"false", "0"})),
+    "uv": ("UV_PROJECT_ENVIRONMENT", None),
+}
 
 
 # --------------------------------------------------------------------------------------------

@@ -79,11 +79,13 @@ def _own_environment(command: Command, state: State, session: Session) -> bool:
     tool = commands.environment_made(command)
     if tool is None:
         return False
-    variable = commands.ENVIRONMENT_CREATION_VARIABLES.get(tool)
-    assigned = {a.name: a.value.text if a.value else None for a in command.assignments}
-    told = assigned.get(variable, session.env.get(variable)) if variable else None
-    if told is not None and told.lower() in ("false", "0"):
-        return True
+    variable, meaning = commands.ENVIRONMENT_ELSEWHERE.get(tool, ("", None))
+    assigned = {a.name: a for a in command.assignments}
+    if variable in assigned or variable in session.env:
+        told = assigned[variable].value if variable in assigned else None
+        value = told.text if told is not None else session.env.get(variable)
+        if meaning is None or value is None or value.lower() in meaning:
+            return True  # maybe no environment of its own: not known to be one
     if session.venv is None and state.own_environments.get(tool, command.span) is not None:
         state.own_environments.setdefault(tool, command.span)
     return True
