@@ -714,9 +714,19 @@ class _Walk:
         for tool, made in self.state.own_environments.items():
             after = (s for t, s in self.tool_runs if t == tool and s.start > command.span.end)
             run = next(after, None)
-            if made is not None and run is not None:
+            if made is not None and run is not None and not self._configured(tool, session):
                 return OwnEnvironment(tool, made, run)
         return None
+
+    def _configured(self, tool: str, session: Session) -> bool:
+        """Whether a project file may tell the tool otherwise (a poetry.toml may say
+        `create = false`), or whether there is one cannot be known."""
+        if tool != "poetry":
+            return False
+        if self.calls is None:
+            return True
+        places = {d for d in (session.cwd, self.scope.directory) if d is not None}
+        return any(self.calls.loader.exists(posixpath.join(d, "poetry.toml")) for d in places)
 
     def _activations(self, venv: str | None) -> int:
         """How many commands of the Scope activate the venv at `venv`."""
