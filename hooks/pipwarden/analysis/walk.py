@@ -919,8 +919,7 @@ class _Walk:
         leave (walked without rules: its own check judges it), in this Scope's directory."""
         scopes = self.calls.loader.load(item.path) if self.calls is not None else None
         if not scopes or item.path in self.here.trail:
-            self._enter(None, item.span, True)
-            return
+            return  # what the final stage names (the items before this one) is all known
         here = self.here._replace(path=item.path, trail=(*self.here.trail, item.path))
         finished: dict[str, State] = {}
         for scope in scopes:

@@ -25,7 +25,6 @@ from pipwarden.frontends.yamlci import (
 from pipwarden.model import Span
 from pipwarden.shell.session import (
     Boundary,
-    BuiltImage,
     Call,
     Image,
     Persist,
@@ -111,11 +110,11 @@ def _container(
     that builds that name gives (its base image, ENV and USER)."""
     ref = None if image is None or "${{" in image else image
     if image is not None and root is not None and (ref is None or environments.image(ref) is None):
-        from pipwarden.frontends.images import dockerfile_of
+        from pipwarden.frontends.images import built_image, dockerfile_of
 
         dockerfile = dockerfile_of(image, root, dependencies)
         if dockerfile is not None:
-            return [BuiltImage(dockerfile, where)]
+            return built_image(dockerfile, where)
     return [Image(ref, where)]
 
 

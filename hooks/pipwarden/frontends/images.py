@@ -17,7 +17,7 @@ from typing import Any
 
 from pipwarden.frontends.dockerfile import final_stage
 from pipwarden.model import Span
-from pipwarden.shell.session import Image, ScopeItem, SetEnv, SetUser
+from pipwarden.shell.session import BuiltImage, Image, ScopeItem, SetEnv, SetUser
 
 _WORKFLOWS = (".github/workflows/*.yml", ".github/workflows/*.yaml")
 _COMPOSE = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
@@ -25,13 +25,15 @@ _DOCKER_BUILD = re.compile(r"docker\s+(?:buildx\s+)?build\b((?:\\\n|[^\n])*)")
 
 
 def built_image(dockerfile: str, where: Span) -> list[ScopeItem]:
-    """The image, environment (a venv its ENV puts on PATH) and user of a container built
-    from `dockerfile` (its final stage)."""
+    """A container built from `dockerfile`: the image, environment (a venv its ENV puts on
+    PATH) and user its final stage names, then, where the analysis can read the Dockerfile,
+    all its stages leave (the Pythons they install)."""
     built = final_stage(dockerfile)
     items: list[ScopeItem] = [Image(built.image, where)]
     items.extend(SetEnv(name, value, where) for name, value in built.env)
     if built.user is not None:
         items.append(SetUser(built.user or None, where))
+    items.append(BuiltImage(dockerfile, where))
     return items
 
 
