@@ -925,7 +925,8 @@ class _Walk:
         for scope in scopes:
             inherited = finished.get(scope.inherits or "")
             state = inherited.copy() if inherited else State()
-            state.cwd = state.cwd if inherited else "/"
+            if inherited is None:
+                state.cwd = "/"
             walk = _Walk(scope, (), state, self.calls, here, self.budget)
             walk.run()
             finished[scope.name] = walk.state
