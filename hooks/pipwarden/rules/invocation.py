@@ -312,9 +312,12 @@ class BarePip(Rule):
 
 # How to install into a project tool's environment, in its own words. uv's and PDM's venvs
 # have no pip of their own.
+# Programs run on their own, not imported by the project: installing them beside a tool's
+# environment is no mistake.
 _TOOLS = frozenset(
     {"pip", "setuptools", "wheel", "build", "twine", "virtualenv", "pipx", "uv", "poetry"}
     | {"pipenv", "pdm", "hatch", "tox", "nox", "pre_commit", "codecov", "coveralls"}
+    | {"awscli", "cibuildwheel", "ansible", "ansible_core"}
 )
 _TOOL_NAMES = {"poetry": "Poetry", "pipenv": "Pipenv", "pdm": "PDM", "uv": "uv", "hatch": "Hatch"}
 
