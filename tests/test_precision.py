@@ -155,7 +155,7 @@ def test_bare_pip_after_a_tool_made_its_environment_names_the_tool() -> None:
         ("github/runs-on-unknown", []),
         ("azure/vm-images", ["azure-pipelines.yml:9: PW305"]),
         ("shell/installers", ["install.sh:5: PW201", "uninstall.sh:3: PW201"]),
-        ("github/two-pythons-apt", [".github/workflows/tests.yml:16: PW201"]),
+        ("github/two-pythons-apt", [".github/workflows/tests.yml:18: PW201"]),
         # `--break-system-packages` is a choice the file makes: opt-in PW304 judges it.
         ("shell/break-target", []),
         (

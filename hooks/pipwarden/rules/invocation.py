@@ -363,6 +363,9 @@ def _among_several(pip: PipCall, context: Context) -> Iterable[Hit]:
     owner = context.python_named(pip.program)
     if owner is None or not owner.version:
         return
+    names = _installed_names(pip)
+    if names is not None and names <= {"pip", "setuptools", "wheel"}:
+        return  # pip's own upgrade: the later installs say which Python is meant
     made = [p for p in context.pythons if p.installed_at is not None and p.version]
     # One each: a Python given its pip later is listed again, first on PATH.
     others = list({p.version: p for p in reversed(made) if p.version != owner.version}.values())
