@@ -134,19 +134,27 @@ def _steps(
     directory: str | None,
 ) -> list[ScopeItem]:
     items: list[ScopeItem] = []
+    # setup-miniconda's environment, which bash steps get only as login shells (`shell: bash
+    # -el {0}`): "Bash shells do not use ~/.profile or ~/.bashrc so these shells need to be
+    # explicitly declared as `shell: bash -el {0}` on steps that need to be properly
+    # activated" (its README, "IMPORTANT"). Put in place at the first step that has it, so
+    # the plain steps before are the runner's; those after are not told apart.
+    conda: SetPython | None = None
     for step_node in steps:
         step = mapping(step_node)
         uses = scalar(step.get("uses")) or ""
         action = uses.split("@", 1)[0].lower()
         if action in _PYTHON_ACTIONS:
             version = scalar(mapping(step.get("with")).get("python-version"))
-            items.append(
-                SetPython(
-                    _PYTHON_ACTIONS[action],
-                    document.span(step_node),
-                    version if version and "${{" not in version else None,
-                )
+            python = SetPython(
+                _PYTHON_ACTIONS[action],
+                document.span(step_node),
+                version if version and "${{" not in version else None,
             )
+            if action == "conda-incubator/setup-miniconda":
+                conda = python
+            else:
+                items.append(python)
         elif uses.startswith("./") and root is not None and "${{" not in uses:
             # A local action runs in this job: a composite one's steps are this job's.
             folder = os.path.normpath(os.path.join(root, uses))
@@ -159,15 +167,25 @@ def _steps(
         run = step.get("run")
         if scalar(run) is None:
             continue
-        shell = _shell(scalar(step.get("shell")) or default_shell)
+        written = scalar(step.get("shell")) or default_shell
+        shell = _shell(written)
         if shell is None:
             continue  # `shell: python` and the like: not shell text
+        if conda is not None and (shell not in ("bash", "sh") or _login(written)):
+            items.append(conda)
+            conda = None
         env: tuple[SetEnv, ...] = tuple(env_items(document, step.get("env")))
         script = script_from(document, [run], shell, env=env, rewrite=EXPRESSIONS)
         cwd = scalar(step.get("working-directory")) or directory
         if script is not None:
             items.append(script._replace(cwd=cwd) if cwd and "${{" not in cwd else script)
     return items
+
+
+def _login(shell: str) -> bool:
+    """`bash -el {0}`, `bash --login {0}`: a login shell, which reads the profile."""
+    flags = [w for w in shell.split()[1:] if w.startswith("-")]
+    return "--login" in flags or any("l" in f for f in flags if not f.startswith("--"))
 
 
 def _shell(shell: str) -> str | None:
