@@ -342,3 +342,33 @@ def test_calls_are_followed_eight_deep(project: Path, capsys: pytest.CaptureFixt
     write(project, files)
     _, out, _ = check(capsys, "--select", "PW303", "--output-format", "concise", ".")
     assert out.startswith("s10.sh:2:13: PW303")
+
+
+ADDON = {
+    "Dockerfile": (
+        "FROM debian:12-slim\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip\n"
+        "COPY rootfs /\n"
+    ),
+    # Alone, a script for any machine that installs, then runs python3 (PW201).
+    "rootfs/etc/cont-init.d/20-app": (
+        "#!/usr/bin/with-contenv bashio\npip install -U -e /src\npython3 -c 'import app'\n"
+    ),
+}
+
+
+def test_an_init_script_is_judged_in_the_image_that_runs_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, ADDON)
+    code, out, _ = check(capsys, "--output-format", "concise", ".")
+    assert code == 1
+    assert out.splitlines()[0].startswith(
+        "rootfs/etc/cont-init.d/20-app:2:1: PW305 the distro marks this Python as externally "
+    )
+    assert out.splitlines()[0].endswith("(run by line 3 of Dockerfile)")
+    assert "PW201" not in out
+    # Checked alone (a pre-commit run given the script), the Dockerfile that COPYs its
+    # rootfs is found as its caller: not judged as if run by hand.
+    code, out, _ = check(capsys, "--output-format", "concise", "rootfs/etc/cont-init.d/20-app")
+    assert (code, out) == (0, "All checks passed!\n")

@@ -107,6 +107,44 @@ def test_bare_pip_names_the_interpreter_the_file_runs_and_where_each_comes_from(
     assert finding.fix is not None and finding.fix.edits[0].content == "python3 -m pip"
 
 
+def test_bare_pip_among_several_pythons_the_file_builds_names_each() -> None:
+    checker = Checker(Settings(DEFAULT))
+    path = CASES / "dockerfile/two-pythons/Dockerfile.altinstall-two"
+    (finding,) = checker.check_path(str(path)).findings
+    assert finding.message == (
+        "`pip` belongs to the Python 3.12 built here, one of several Pythons this file puts in "
+        "place (also the Python 3.11 built here on line 9): which one gets the packages is not "
+        "what the command says"
+    )
+    assert [(r.start.line, r.message) for r in finding.related] == [
+        (15, "`pip` comes from here"),
+        (9, "Python 3.11 is installed here"),
+    ]
+    # The interpreter pip already serves, named: the same install, said plainly.
+    assert finding.fix is not None and finding.fix.edits[0].content == "python3.12 -m pip"
+
+
+def test_bare_pip_after_a_tool_made_its_environment_names_the_tool() -> None:
+    checker = Checker(Settings(DEFAULT))
+    path = CASES / "github/tool-environments/.github/workflows/plugin.yml"
+    first, second = checker.check_path(str(path)).findings
+    assert (first.code, first.start.line, first.start.column) == ("PW201", 28, 14)
+    assert first.message == (
+        "`pip` installs into the Python on PATH, not into the environment Poetry made on line "
+        "25, where `poetry run` on line 30 runs the project: it never sees what this installs"
+    )
+    assert first.help == (
+        "install into Poetry's environment: `poetry run python -m pip install ...`, or declare "
+        "it with `poetry add ...`"
+    )
+    assert [(r.start.line, r.message) for r in first.related] == [
+        (25, "Poetry makes its own environment here"),
+        (30, "`poetry run` runs the project in it here"),
+    ]
+    assert first.fix is None
+    assert "`uv pip install ...` (into the project's .venv)" in second.help
+
+
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
@@ -117,11 +155,13 @@ def test_bare_pip_names_the_interpreter_the_file_runs_and_where_each_comes_from(
         ("github/runs-on-unknown", []),
         ("azure/vm-images", ["azure-pipelines.yml:9: PW305"]),
         ("shell/installers", ["install.sh:5: PW201", "uninstall.sh:3: PW201"]),
+        ("github/two-pythons-apt", [".github/workflows/tests.yml:18: PW201"]),
         # `--break-system-packages` is a choice the file makes: opt-in PW304 judges it.
         ("shell/break-target", []),
         (
             "dockerfile/two-pythons",
             [
+                "Dockerfile.altinstall-two:17: PW201",
                 "Dockerfile.altinstall:12: PW201",
                 "Dockerfile.deadsnakes:8: PW201",
                 "Dockerfile.get-pip:5: PW201",

@@ -50,7 +50,8 @@ def test_catalog_names_every_rule_as_the_rules_do() -> None:
 
 
 def test_a_file_without_pip_does_not_load_the_analysis(tmp_path: Path) -> None:
-    (tmp_path / "build.sh").write_text("#!/bin/sh\nmake -j4 all\n")
+    # (`make` would be followed into a Makefile, as `./x.sh` into the script: not here.)
+    (tmp_path / "build.sh").write_text("#!/bin/sh\ncmake --build build -j4\n")
     (tmp_path / "Dockerfile").write_text("FROM node:20\nRUN npm ci\n")
     heavy = ("pipwarden.analysis", "pipwarden.rules.registry", "tree_sitter", "pygls", "lsprotocol")
     assert modules_loaded(tmp_path, ["check", "build.sh", "Dockerfile"], heavy) == (0, [])

@@ -322,6 +322,10 @@ _RELEVANT = frozenset(
         "chmod",
         "chgrp",
         "make",
+        "poetry",
+        "pipenv",
+        "pdm",
+        "hatch",
     ]
 )
 
@@ -370,8 +374,8 @@ _SHELL_OPTIONS_WITH_VALUE = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--in
 
 
 def runs_file(name: str) -> bool:
-    """Whether a command named `name` may run a script file: a path, or a shell."""
-    return "/" in name or name in SHELLS or name in (".", "source")
+    """Whether a command named `name` may run a script file: a path, a shell, or make."""
+    return "/" in name or name in SHELLS or name in (".", "source", "make", "gmake")
 
 
 def script_call(command: Command) -> ScriptCall | None:
@@ -401,6 +405,124 @@ def script_call(command: Command) -> ScriptCall | None:
     if name is None and "/" in words[0].raw:
         return ScriptCall(words[0], False, "")  # `"$ROOT"/scripts/x.sh`
     return None
+
+
+class MakeCall(NamedTuple):
+    """`make [-C DIR] [-f FILE] [TARGET ...]`: the Makefile it reads (`file`, None: make's
+    own choice of GNUmakefile, makefile, Makefile) in `directory` (None: the working one),
+    and the goals it makes (empty: the Makefile's default goal)."""
+
+    directory: Word | None
+    file: Word | None
+    goals: tuple[str, ...]
+
+
+# make's options that take a value in the next word, and those that change nothing a recipe
+# does. Anything else (`-n`, which runs no recipe; `-e`; an unknown one): not followed.
+_MAKE_OPTIONS_WITH_VALUE = frozenset({"-C", "--directory", "-f", "--file", "--makefile"})
+_MAKE_OPTIONS_KEPT = frozenset(
+    {"-s", "--silent", "--quiet", "-k", "--keep-going", "-w", "--print-directory"}
+    | {"--no-print-directory", "-B", "--always-make", "-j", "--jobs", "-O", "--output-sync"}
+)
+
+
+def make_call(command: Command) -> MakeCall | None:
+    """The Makefile and goals a `make` (or `gmake`, `$(MAKE)`) command runs; None where a
+    word cannot be known or a variable is set on its command line (the recipes then read
+    values the file does not hold)."""
+    if command.program not in ("make", "gmake") or command.assignments:
+        return None
+    words = command.words[1:]
+    found: dict[str, Word] = {}
+    goals: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = word.text
+        if text is None or ("=" in text and not text.startswith("-")):
+            return None
+        option, has_value, value = text.partition("=")
+        if text.startswith(("-C", "-f")) and len(text) > 2:  # `-Cdocs`
+            option, has_value, value = text[:2], True, text[2:]
+        if option in _MAKE_OPTIONS_WITH_VALUE:
+            if has_value:
+                named = word._replace(text=value)
+            elif index + 1 < len(words):
+                index += 1
+                named = words[index]
+            else:
+                return None
+            found["-C" if option in ("-C", "--directory") else "-f"] = named
+        elif (text.startswith("-j") and text[2:].isdigit()) or option in _MAKE_OPTIONS_KEPT:
+            if text == "-j" and index + 1 < len(words) and (words[index + 1].text or "").isdigit():
+                index += 1
+        elif text.startswith("-"):
+            return None
+        else:
+            goals.append(text)
+        index += 1
+    return MakeCall(found.get("-C"), found.get("-f"), tuple(goals))
+
+
+# --------------------------------------------------------------------------------------------
+# Project tools with environments of their own
+
+# The tools that install a project into an environment they make themselves, and their
+# subcommands that do: Poetry and PDM make a venv unless one is active, Pipenv too unless
+# told `--system`, uv's `sync` makes the project's .venv, Hatch its named environments.
+_MAKES_ENVIRONMENT = {
+    "poetry": frozenset({"install", "sync"}),
+    "pipenv": frozenset({"install", "sync"}),
+    "pdm": frozenset({"install", "sync"}),
+    "uv": frozenset({"sync"}),
+    "hatch": frozenset({"env"}),
+}
+_NO_ENVIRONMENT_OPTIONS = frozenset({"--system", "--active", "--global", "-g"})
+
+
+def environment_made(command: Command) -> str | None:
+    """The tool a command has install the project into an environment of its own (`poetry
+    install`, `uv sync`, `pipenv install`, `pdm install`, `hatch env create`); None for one
+    told to use the system's or the active one."""
+    texts = command.texts()
+    program = command.program
+    subcommands = _MAKES_ENVIRONMENT.get(program or "")
+    if subcommands is None or len(texts) < 2 or texts[1] not in subcommands:
+        return None
+    if program == "hatch" and texts[2:3] != ["create"]:
+        return None
+    if any(text in _NO_ENVIRONMENT_OPTIONS for text in texts[2:]):
+        return None
+    return program
+
+
+def environment_run(command: Command) -> str | None:
+    """The tool whose own environment a command runs the project in: `poetry run pytest`,
+    `uv run`, `pipenv run`, `pdm run`, `hatch run`."""
+    texts = command.texts()
+    if command.program in _MAKES_ENVIRONMENT and texts[1:2] == ["run"]:
+        return command.program
+    return None
+
+
+def environment_creation_off(command: Command) -> str | None:
+    """`poetry config virtualenvs.create false`: the tool it tells to install into the
+    Python it runs with, making no environment."""
+    texts = command.texts()
+    if command.program != "poetry" or texts[1:2] != ["config"]:
+        return None
+    values = [t for t in texts[2:] if t is not None and not t.startswith("-")]
+    if values[:1] == ["virtualenvs.create"] and values[1:2] in (["false"], ["0"]):
+        return "poetry"  # also with `--local`, written to poetry.toml
+    return None
+
+
+# Variables that may tell a tool to make no environment of its own: Poetry's when false,
+# uv's project environment whatever it names (CI sets it to the runner's Python).
+ENVIRONMENT_ELSEWHERE = {
+    "poetry": ("POETRY_VIRTUALENVS_CREATE", frozenset({"false", "0"})),
+    "uv": ("UV_PROJECT_ENVIRONMENT", None),
+}
 
 
 # --------------------------------------------------------------------------------------------

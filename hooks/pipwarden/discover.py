@@ -268,6 +268,16 @@ def work_tree(directory: str) -> str | None:
     return probe
 
 
+def repository_root(directory: str) -> str:
+    """The work tree `directory` belongs to, or the current directory when it is inside
+    that, or `directory` itself: calls never leave it."""
+    found = work_tree(directory)
+    if found is not None:
+        return found
+    here = os.getcwd()
+    return here if directory == here or directory.startswith(here.rstrip("/") + "/") else directory
+
+
 def _git_files(directory: str) -> list[tuple[str, bool]] | None:
     """The files git lists under `directory` (tracked, and untracked but not ignored), each
     with whether git tracks it; None outside a work tree."""

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipwarden.discover import SHEBANG, Kind, classify_name, work_tree
+from pipwarden.discover import SHEBANG, Kind, classify_name, repository_root
 from pipwarden.locate import within
 from pipwarden.model import LINE_REF, Edit, Finding, Fix, RelatedLocation, SourceText, Span
 from pipwarden.reading import MAX_BYTES, decode, frontend, mentions, shebang_kind
@@ -25,20 +25,24 @@ if TYPE_CHECKING:
 # Each file of one analysis owns the offsets [index * FILE_STRIDE, (index + 1) * FILE_STRIDE):
 # the checked file is index 0, so its spans are unchanged. Larger than any file read.
 FILE_STRIDE = 1 << 28
-# The kinds a call can run: shell scripts, and composite actions.
-_CALLABLE = frozenset({Kind.SHELL, Kind.GITHUB})
+# The kinds a call can run: shell scripts, composite actions, and Makefiles (`make deps`).
+# A Dockerfile is read for the state its image leaves (a job's `container:` built from it).
+_CALLABLE = frozenset({Kind.SHELL, Kind.GITHUB, Kind.MAKEFILE, Kind.DOCKERFILE})
 
 
 class Loaded:
     """A repository file read for a call: its text and its Scopes at its own offset base."""
 
-    __slots__ = ("index", "path", "scopes", "source")
+    __slots__ = ("index", "kind", "path", "scopes", "source")
 
-    def __init__(self, index: int, path: str, source: SourceText, scopes: list[Scope]) -> None:
+    def __init__(
+        self, index: int, path: str, source: SourceText, scopes: list[Scope], kind: Kind
+    ) -> None:
         self.index = index
         self.path = path
         self.source = source
         self.scopes = scopes
+        self.kind = kind
 
 
 class Library:
@@ -79,7 +83,7 @@ class Library:
         text, _ = decode(data)
         kind = callable_kind(absolute, text)
         parse = frontend(kind) if kind is not None else None
-        if parse is None:
+        if kind is None or parse is None:
             return None
         path = display_path(absolute)
         try:
@@ -91,7 +95,7 @@ class Library:
         index = len(self.by_index)
         base = index * FILE_STRIDE
         loaded = Loaded(
-            index, path, SourceText(text), [shifted(scope, base) for scope in parsed.scopes]
+            index, path, SourceText(text), [shifted(scope, base) for scope in parsed.scopes], kind
         )
         self.by_index.append(loaded)
         return loaded
@@ -114,10 +118,20 @@ def may_be_called(path: str, kind: Kind) -> bool:
 
 
 def called_as(path: str) -> str:
-    """The name a caller writes to run this file: its own, or an action's folder
-    (`uses: ./.github/actions/setup`)."""
+    """The name a caller writes to run this file: its own, an action's folder (`uses:
+    ./.github/actions/setup`), or for a script an image's init system runs, the folder a
+    Dockerfile COPYs to / (`COPY rootfs /` for rootfs/etc/cont-init.d/20-setup)."""
+    from pipwarden.environments import INIT_RUNS
+
     name = os.path.basename(path)
-    return os.path.basename(os.path.dirname(path)) if name in _ACTION_FILES else name
+    if name in _ACTION_FILES:
+        return os.path.basename(os.path.dirname(path))
+    slashed = path.replace(os.sep, "/")
+    for directory, _ in INIT_RUNS:
+        at = slashed.find(directory + "/")
+        if at > 0:
+            return os.path.basename(slashed[:at]) or name
+    return name
 
 
 def display_path(absolute: str) -> str:
@@ -125,16 +139,6 @@ def display_path(absolute: str) -> str:
     paths discovered from `.` are."""
     relative = os.path.relpath(absolute)
     return absolute if relative.startswith("..") else relative
-
-
-def repository_root(directory: str) -> str:
-    """The work tree `directory` belongs to, or the current directory when it is inside
-    that, or `directory` itself: calls never leave it."""
-    found = work_tree(directory)
-    if found is not None:
-        return found
-    here = os.getcwd()
-    return here if directory == here or directory.startswith(here.rstrip("/") + "/") else directory
 
 
 class Calls:
@@ -155,7 +159,9 @@ class Calls:
         self._depend(absolute)
         return os.path.isfile(absolute)
 
-    def load(self, absolute: str) -> Sequence[Scope] | None:
+    def load(self, absolute: str, makefile: bool = False) -> Sequence[Scope] | None:
+        """The Scopes of the repository file at `absolute`: a Makefile where `make` reads
+        it, a script or action elsewhere."""
         self._depend(absolute)
         # A link to a script in the repository is that script: its findings are reported
         # once, where it is.
@@ -163,7 +169,7 @@ class Calls:
         if real != absolute and within(real, self.root):
             absolute = real
         loaded = self.library.load(absolute) if self.library else None
-        if loaded is None:
+        if loaded is None or (loaded.kind is Kind.MAKEFILE) != makefile:
             return None
         if absolute not in self.followed:
             self.followed.append(absolute)

@@ -26,7 +26,7 @@ class Loader(Protocol):
 
     def exists(self, path: str) -> bool: ...
 
-    def load(self, path: str) -> Sequence[Scope] | None: ...
+    def load(self, path: str, makefile: bool = False) -> Sequence[Scope] | None: ...
 
     def note(self, message: str) -> None: ...
 
@@ -35,7 +35,10 @@ class Called(NamedTuple):
     disk: str  # the repository file
     named: str  # its path where the Script runs
     call: commands.ScriptCall
-    scopes: Sequence[Scope]  # what it holds, at its own offset base
+    scopes: Sequence[Scope]  # what it holds, at its own offset base (a Makefile's: the goals')
+    # Where each Script is a shell of its own that the call starts (as make runs each
+    # recipe line), the directory they start in.
+    shells_in: str | None = None
 
 
 class Where(NamedTuple):
@@ -59,7 +62,66 @@ def called_file(command: Command, where: Where, loader: Loader) -> Called | None
     return _locate(named, call, where, loader)
 
 
-def _locate(named: str, call: commands.ScriptCall, where: Where, loader: Loader) -> Called | None:
+# The files make reads when no `-f` names one, in its order.
+_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+
+
+def called_makefile(command: Command, where: Where, loader: Loader) -> Called | None:
+    """The recipes a `make` command runs: its goals' rules and their prerequisites' in the
+    order make runs them, from the Makefile it reads; None where that cannot be known."""
+    make = commands.make_call(command)
+    if make is None or commands.python_built(command, where.cwd, where.env) is not None:
+        return None  # CPython's own build: what it installs is known, its Makefile not ours
+    directory = expanded(make.directory, where.env, where.script_dir) if make.directory else "."
+    if directory is None:
+        return None
+    names = [make.file] if make.file else [Word(name, name, command.span) for name in _MAKEFILES]
+    for name in names:
+        file = expanded(name, where.env, where.script_dir)
+        if file is None:
+            return None
+        named = posixpath.join(directory, file)
+        call = commands.ScriptCall(Word(named, named, command.span), False, "")
+        found = _locate(named, call, where, loader, makefile=True)
+        if found is not None:
+            scopes = _goals(found.scopes, make.goals)
+            # `-f sub/Makefile` reads that file and runs its recipes here.
+            up = [".."] * posixpath.normpath(file).count("/")
+            shells_in = posixpath.normpath(posixpath.join(posixpath.dirname(found.named), *up))
+            return found._replace(scopes=scopes, shells_in=shells_in) if scopes else None
+    return None
+
+
+def _goals(scopes: Sequence[Scope], goals: tuple[str, ...]) -> list[Scope]:
+    """The rules `make GOALS` runs, each after its prerequisites, once each."""
+    by_target = {t: scope for scope in scopes if scope.make for t in scope.make.targets}
+    if not goals:
+        goals = next((s.make.targets[:1] for s in scopes if s.make and s.make.default), ())
+    ordered: list[Scope] = []
+    seen: set[str] = set()
+
+    def visit(target: str, depth: int) -> None:
+        scope = by_target.get(target)
+        if scope is None or scope.make is None or scope.name in seen or depth > 50:
+            return
+        seen.add(scope.name)
+        for prerequisite in scope.make.prerequisites:
+            visit(prerequisite, depth + 1)
+        ordered.append(scope)
+
+    for goal in goals:
+        visit(goal, 0)
+    return ordered
+
+
+def _locate(
+    named: str,
+    call: commands.ScriptCall,
+    where: Where,
+    loader: Loader,
+    *,
+    makefile: bool = False,
+) -> Called | None:
     root = loader.root
     if named.startswith("/") or where.cwd is not None:
         candidates = [posixpath.normpath(posixpath.join(where.cwd or "/", named))]
@@ -77,7 +139,7 @@ def _locate(named: str, call: commands.ScriptCall, where: Where, loader: Loader)
         if loader.exists(disk):
             # A file that is no script pipwarden reads (a binary, a Python program) is a
             # command like any other.
-            scopes = loader.load(disk)
+            scopes = loader.load(disk, makefile)
             return Called(disk, candidate, call, scopes) if scopes else None
     return None
 

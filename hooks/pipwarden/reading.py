@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 MAX_BYTES = 10 * 1024 * 1024
 
 # Text no rule can find anything in: no installer, no activation, no Python directory, no
-# PEP 668 override, no shell script or local action it runs. Such a file costs only its
-# read; the parser, the analysis and the rules are not even imported for it. `pip` and
-# `source` must be words: `set -o pipefail` and `resources/` are everywhere. Substring
+# PEP 668 override, no shell script, Makefile or local action it runs. Such a file costs
+# only its read; the parser, the analysis and the rules are not even imported for it. `pip`
+# and `source` must be words: `set -o pipefail` and `resources/` are everywhere. Substring
 # searches first (one regex of these alternatives costs a whole-repository run a fifth of
 # its time), a pattern only to confirm.
 _ANYWHERE = (b"easy_install", b"setup.py", b"activate", b"-packages", b"/python", b"scripts/")
@@ -26,6 +26,8 @@ _CONFIRMED = {
     b"break": re.compile(rb"break.system"),
     b".sh": re.compile(rb"\.(?:ba)?sh\b"),
     b"uses:": re.compile(rb"uses:\s*['\"]?\./"),
+    # make run as a command (`run: make deps`, `$(MAKE) -C docs`): its Makefile is followed.
+    b"make": re.compile(rb"(?:^|[\s;&|(])(?:g?make|\$\(make\)|\$\{make\})(?=[ \t]|$)", re.M),
 }
 
 

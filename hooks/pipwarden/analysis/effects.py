@@ -44,6 +44,8 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
         directory = commands.venv_of_bin_dir(entry.strip("\"'"))
         if directory is None or directory in ("/usr", "/usr/local", "", "/"):
             continue
+        if directory == state.env.get("POETRY_HOME") or directory.endswith(("/poetry", "/.cargo")):
+            continue  # Poetry's installer and cargo put only their own programs there
         if commands.is_conda_dir(directory):
             return Venv(directory, "conda", span)
         if (
@@ -55,6 +57,38 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
         if not directory.startswith("$"):
             break  # an ordinary bin directory comes first on PATH
     return None
+
+
+def _on_path_already(state: State, session: Session, span: Span) -> None:
+    """A venv made where PATH already names its bin directory (`ENV PATH=/opt/venv/bin:$PATH`
+    written before `RUN python3 -m venv /opt/venv`): from now on its pip is the one PATH
+    finds, in this shell and, where the PATH is inherited, in the later ones."""
+    if session.venv is None:
+        session.venv = venv_from_variable(state, "PATH", session.env.get("PATH"), span)
+    if state.venv is None:
+        state.venv = venv_from_variable(state, "PATH", state.env.get("PATH"), span)
+
+
+def _own_environment(command: Command, state: State, session: Session) -> bool:
+    """A project tool making an environment of its own (`poetry install`), or told to make
+    none; with a venv active, Poetry, Pipenv and PDM install into that one."""
+    off = commands.environment_creation_off(command)
+    if off is not None:
+        state.own_environments[off] = None
+        return True
+    tool = commands.environment_made(command)
+    if tool is None:
+        return False
+    variable, meaning = commands.ENVIRONMENT_ELSEWHERE.get(tool, ("", None))
+    assigned = {a.name: a for a in command.assignments}
+    if variable in assigned or variable in session.env:
+        told = assigned[variable].value if variable in assigned else None
+        value = told.text if told is not None else session.env.get(variable)
+        if meaning is None or value is None or value.lower() in meaning:
+            return True  # maybe no environment of its own: not known to be one
+    if session.venv is None and state.own_environments.get(tool, command.span) is not None:
+        state.own_environments.setdefault(tool, command.span)
+    return True
 
 
 def user_of(command: Command, state: State, session: Session) -> tuple[str | None, Span | None]:
@@ -196,6 +230,7 @@ def apply(
     created = commands.venv_created(command)
     if created is not None and created.text is not None:
         state.venvs_created[created.text.rstrip("/")] = created.span
+        _on_path_already(state, session, created.span)
         return
     activation = commands.activation(command)
     if (
@@ -249,6 +284,8 @@ def apply(
         return
     if state.apt_installs is None and commands.installs_with_apt(command):
         state.apt_installs = command.span
+    if _own_environment(command, state, session):
+        return
     packages = commands.distro_python_packages(command)
     if packages:
         _distro_python(state, packages, command.span)

@@ -64,6 +64,7 @@ class State:
         "image_origin",
         "lost_activation",
         "lost_boundary",
+        "own_environments",
         "pip_config_breaks",
         "python",
         "python_origin",
@@ -111,6 +112,9 @@ class State:
         self.pip_config_breaks: Span | None = None
         # Where the Scripts first install with apt: the machine is Debian's or Ubuntu's.
         self.apt_installs: Span | None = None
+        # The project tools that made an environment of their own (`poetry install`), with
+        # where; None for one told to make none.
+        self.own_environments: dict[str, Span | None] = {}
 
     def copy(self) -> State:
         copied = State()
@@ -136,6 +140,7 @@ class State:
             self.windows,
             self.pip_config_breaks,
             self.apt_installs,
+            frozenset(self.own_environments.items()),
         )
 
     def merged(self, others: Sequence[State]) -> State:
@@ -156,6 +161,7 @@ class State:
         result.venv_known = result.venv_known and all(s.venv_known for s in states)
         result.env = _merged_env([s.env for s in states])
         for state in others:
+            result.own_environments.update(state.own_environments)
             result.users.update(state.users)
             result.venvs_created.update(state.venvs_created)
             result.root_user_installs.extend(

@@ -24,9 +24,9 @@ from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
-from pipwarden.locate import Called, Loader, Where, called_file, joined
+from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
 from pipwarden.model import Related, Span, line_ref
-from pipwarden.rules.base import Context, EnvContext, Rule, RuleHit, UserSwitch
+from pipwarden.rules.base import Context, EnvContext, OwnEnvironment, Rule, RuleHit, UserSwitch
 from pipwarden.shell.command import Command, Ready
 from pipwarden.shell.expand import Handed, Simple, handed, readings
 from pipwarden.shell.parse import (
@@ -43,6 +43,7 @@ from pipwarden.shell.parse import (
     program,
 )
 from pipwarden.shell.session import (
+    BuiltImage,
     Call,
     Container,
     Files,
@@ -189,6 +190,7 @@ class _Walk:
         self.interpreter_runs: tuple[InterpreterRun, ...] | None = None
         self.activated: list[str | None] | None = None
         self.apt_scanned: tuple[Span | None] | None = None
+        self.tool_runs: list[tuple[str, Span]] | None = None
         # The functions being run (for recursion) and those called at least once; the one
         # nothing calls being judged on its own.
         self.function_stack: list[str] = []
@@ -214,6 +216,8 @@ class _Walk:
                     self.state.files.insert(0, item._replace(target=target))
             elif isinstance(item, Call):
                 hits.extend(self._call_item(item))
+            elif isinstance(item, BuiltImage):
+                self._built_image(item)
             elif isinstance(item, Image):
                 self._image(item)
             elif isinstance(item, SetEnv):
@@ -692,7 +696,37 @@ class _Walk:
             env=env,
             apt_installs=lambda: state.apt_installs or self._apt_in_scope(),
             pip_config_breaks=state.pip_config_breaks,
+            own_environment=lambda: self._own_environment(command, session),
         )
+
+    def _own_environment(self, command: Command, session: Session) -> OwnEnvironment | None:
+        """A project tool's environment made before `command` that the Scope runs the
+        project in after it (`poetry install`, then `poetry run pytest`), where no venv is
+        active."""
+        if session.venv is not None or session.maybe_activated:
+            return None
+        if self.tool_runs is None:
+            self.tool_runs = [
+                (tool, c.span)
+                for c in self._scope_commands()
+                if (tool := commands.environment_run(c)) is not None
+            ]
+        for tool, made in self.state.own_environments.items():
+            after = (s for t, s in self.tool_runs if t == tool and s.start > command.span.end)
+            run = next(after, None)
+            if made is not None and run is not None and not self._configured(tool, session):
+                return OwnEnvironment(tool, made, run)
+        return None
+
+    def _configured(self, tool: str, session: Session) -> bool:
+        """Whether a project file may tell the tool otherwise (a poetry.toml may say
+        `create = false`), or whether there is one cannot be known."""
+        if tool != "poetry":
+            return False
+        if self.calls is None:
+            return True
+        places = {d for d in (session.cwd, self.scope.directory) if d is not None}
+        return any(self.calls.loader.exists(posixpath.join(d, "poetry.toml")) for d in places)
 
     def _activations(self, venv: str | None) -> int:
         """How many commands of the Scope activate the venv at `venv`."""
@@ -766,7 +800,8 @@ class _Walk:
             self.here.script_dir,
             self.state.files if self.scope.image_paths else None,
         )
-        return called_file(command, where, self.calls.loader)
+        loader = self.calls.loader
+        return called_file(command, where, loader) or called_makefile(command, where, loader)
 
     def _follow(self, called: Called, command: Command, path: Path) -> tuple[Hits, list[Path]]:
         """A repository file a command runs or sources: its Scripts in this state (sourced,
@@ -797,6 +832,7 @@ class _Walk:
                 session.venv_known,
                 session.cwd,
                 state.windows,
+                tuple(scope.name for scope in called.scopes),  # a Makefile's goals
             )
             if entry in calls.seen:
                 return [], [path]
@@ -820,6 +856,7 @@ class _Walk:
             if user != state.user:
                 child.session.runs_as = (user, origin)
             paths = [child]
+        started = paths[0]
         hits: Hits = []
         for scope in called.scopes:
             walk = _Walk(self._callee(scope), self.rules, path.state, calls, inner, self.budget)
@@ -831,6 +868,8 @@ class _Walk:
                 script = item._replace(shell=shell, container=command.script.container)
                 if script.container is not None:
                     continue  # text run elsewhere by the callee; its own file says where
+                if called.shells_in is not None:
+                    paths = [self._own_shell(paths, started, called.shells_in)]
                 walk.current_script = script
                 found, paths = walk._walk(program(script).body, paths)
                 hits.extend(walk._called(found))
@@ -840,6 +879,15 @@ class _Walk:
         path.state = merged(paths).state
         self.state = path.state
         return hits, [path]
+
+    @staticmethod
+    def _own_shell(paths: list[Path], started: Path, directory: str) -> Path:
+        """A shell the call starts for one Script (make's for a recipe line): on the machine
+        the Scripts before it left, with the environment and user the call began with, in
+        `directory`."""
+        shell = Path(merged(paths).state, started.session.copy(), started.events)
+        shell.session.cwd = directory
+        return shell
 
     def _call_item(self, item: Call) -> Hits:
         """A local composite action: its steps run in this job, one after another."""
@@ -865,6 +913,26 @@ class _Walk:
             hits.extend(walk._called(walk.run()))
             self.state = walk.state
         return hits
+
+    def _built_image(self, item: BuiltImage) -> None:
+        """A container of the image the repository's Dockerfile builds: the state its stages
+        leave (walked without rules: its own check judges it), in this Scope's directory."""
+        scopes = self.calls.loader.load(item.path) if self.calls is not None else None
+        if not scopes or item.path in self.here.trail:
+            return  # what the final stage names (the items before this one) is all known
+        here = self.here._replace(path=item.path, trail=(*self.here.trail, item.path))
+        finished: dict[str, State] = {}
+        for scope in scopes:
+            inherited = finished.get(scope.inherits or "")
+            state = inherited.copy() if inherited else State()
+            if inherited is None:
+                state.cwd = "/"
+            walk = _Walk(scope, (), state, self.calls, here, self.budget)
+            walk.run()
+            finished[scope.name] = walk.state
+        state = finished[scopes[-1].name].copy()
+        state.cwd, state.files, state.lost_activation = self.scope.directory, [], None
+        self.state = state
 
     def _callee(self, scope: Scope) -> Scope:
         """A called file's Scope as it runs here: in the caller's image, path space and

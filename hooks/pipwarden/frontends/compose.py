@@ -13,7 +13,7 @@ import os
 from typing import TYPE_CHECKING
 
 from pipwarden.frontends import Parsed
-from pipwarden.frontends.dockerfile import final_stage
+from pipwarden.frontends.images import built_image
 from pipwarden.frontends.yamlci import (
     Document,
     env_items,
@@ -23,7 +23,6 @@ from pipwarden.frontends.yamlci import (
     script_from,
     sequence,
 )
-from pipwarden.model import Span
 from pipwarden.shell import SHELLS
 from pipwarden.shell.session import (
     Image,
@@ -31,7 +30,6 @@ from pipwarden.shell.session import (
     ScopeItem,
     Script,
     ScriptBuilder,
-    SetEnv,
     SetUser,
 )
 
@@ -70,17 +68,6 @@ def parse(document: Document, path: str) -> Parsed:
         # a volume) is not modelled, so none is followed.
         scopes.append(Scope(name, tuple(items), runs_in_image=True, image_paths=True, host="image"))
     return Parsed(scopes, dependencies=dependencies)
-
-
-def built_image(dockerfile: str, where: Span) -> list[ScopeItem]:
-    """The image, environment (a venv its ENV puts on PATH) and user of a container built
-    from `dockerfile` (its final stage)."""
-    built = final_stage(dockerfile)
-    items: list[ScopeItem] = [Image(built.image, where)]
-    items.extend(SetEnv(name, value, where) for name, value in built.env)
-    if built.user is not None:
-        items.append(SetUser(built.user or None, where))
-    return items
 
 
 def _script(document: Document, node: yaml.Node | None) -> Script | None:

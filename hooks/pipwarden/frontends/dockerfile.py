@@ -8,12 +8,14 @@ dockerfile-parse is not used: it flattens continuations and does not know heredo
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shlex
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from pipwarden import environments
+from pipwarden.environments import INIT_RUNS
 from pipwarden.frontends import Parsed
 from pipwarden.frontends.shellscript import shebang_shell
 from pipwarden.model import Span
@@ -235,8 +237,11 @@ def parse(text: str, path: str) -> Parsed:
             stage.items.append(SetDir(instruction.args.strip("\"'"), instruction.span))
         elif keyword in ("COPY", "ADD") and not instruction.heredocs:
             stage.items.extend(_copied(instruction, contexts))
+    dependencies: list[str] = []
     for stage_ in stages:
-        # A container of the stage runs it after the build, in the state the build left.
+        # A container of the stage runs its init system's scripts, then its command, after
+        # the build, in the state the build left.
+        stage_.items.extend(_started_by_init(stage_.items, dependencies))
         started = stage_.at_start()
         if started is not None:
             stage_.items.append(started)
@@ -252,7 +257,7 @@ def parse(text: str, path: str) -> Parsed:
         )
         for s in stages
     ]
-    return Parsed(scopes, lexer.problems)
+    return Parsed(scopes, lexer.problems, dependencies=dependencies)
 
 
 def _from(
@@ -262,10 +267,11 @@ def _from(
     ref = words[0] if words else ""
     name = words[2] if len(words) >= 3 and words[1].lower() == "as" else f"stage {len(stages)}"
     known = {s.name.lower(): s for s in stages}
-    parent = known.get(ref.lower())
+    # `FROM base-${BASEIMGTYPE}` names a stage once the global ARG's default is put in.
+    resolved = _substitute(ref, global_args)
+    parent = known.get(ref.lower()) or known.get((resolved or "").lower())
     if parent is not None:
         return _Stage(name, parent.name, parent.shell)
-    resolved = _substitute(ref, global_args)
     environment = environments.image(resolved) if resolved else None
     # Docker's default shell is `cmd /S /C` on Windows images, `/bin/sh -c` elsewhere.
     default = ["cmd", "/S", "/C"] if environment and environment.windows else ["/bin/sh", "-c"]
@@ -456,6 +462,79 @@ def _copied(instruction: _Instruction, contexts: tuple[str, ...]) -> Iterator[Fi
     into = target.endswith("/") or len(sources) > 1
     for source in sources:
         yield Files(target, os.path.normpath(source), contexts, into, instruction.span)
+
+
+def _started_by_init(items: list[ScopeItem], dependencies: list[str]) -> Iterator[Script]:
+    """A command for each script a COPY put where the image's init system runs it at start
+    (`COPY rootfs /` holding etc/cont-init.d/20-setup): run in the container, in the state the
+    build left, as if the COPY line named it."""
+    import fnmatch
+
+    root = _repository_root(items)
+    started: dict[str, Files] = {}
+    for item in items:
+        if not isinstance(item, Files) or not item.target.startswith("/") or root is None:
+            continue
+        found = _source_on_disk(item, root)
+        if found is None or not os.path.isdir(found):
+            continue
+        target = item.target.rstrip("/") or "/"
+        for directory, pattern in INIT_RUNS:
+            inside = os.path.relpath(directory, target) if _within(directory, target) else None
+            if inside is None:
+                continue
+            listed = os.path.normpath(os.path.join(found, inside))
+            if not os.path.isdir(listed):
+                continue
+            dependencies.append(listed)
+            for name in sorted(_files_under(listed, pattern.count("/"))):
+                if fnmatch.fnmatchcase(name, pattern):
+                    started[posixpath.join(directory, name)] = item
+    for named, item in started.items():
+        builder = ScriptBuilder()
+        builder.add_opaque(shlex.quote(named), item.span.start, item.span.end)
+        yield builder.script("")
+
+
+def _repository_root(items: list[ScopeItem]) -> str | None:
+    """The repository the build context is in, as calls find it: init scripts are read
+    from it only."""
+    from pipwarden.discover import repository_root
+
+    for item in items:
+        if isinstance(item, Files) and item.contexts:
+            return repository_root(item.contexts[0])
+    return None
+
+
+def _source_on_disk(files: Files, root: str) -> str | None:
+    """Where the repository holds what `files` copies, from the first context that has it."""
+    for context in files.contexts:
+        if not _within(context, root):
+            return None
+        found = os.path.normpath(os.path.join(context, files.source))
+        if os.path.exists(found):
+            return found if _within(found, root) else None
+    return None
+
+
+def _files_under(directory: str, depth: int) -> Iterator[str]:
+    """The files `depth` folders below `directory`, relative to it."""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return
+    for name in names:
+        full = os.path.join(directory, name)
+        if depth == 0:
+            if os.path.isfile(full):
+                yield name
+        elif os.path.isdir(full):
+            yield from (posixpath.join(name, inner) for inner in _files_under(full, depth - 1))
+
+
+def _within(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import os
 import re
 from typing import TYPE_CHECKING
 
+from pipwarden import environments
 from pipwarden.frontends import Parsed
 from pipwarden.frontends.yamlci import (
     Document,
@@ -21,6 +22,7 @@ from pipwarden.frontends.yamlci import (
     script_from,
     sequence,
 )
+from pipwarden.model import Span
 from pipwarden.shell.session import (
     Boundary,
     Call,
@@ -59,6 +61,7 @@ def parse(document: Document, path: str) -> Parsed:
     workflow_env = env_items(document, top.get("env"))
     workflow_shell = scalar(mapping(mapping(top.get("defaults")).get("run")).get("shell"))
     scopes = []
+    dependencies: list[str] = []
     runs = mapping(top.get("runs"))
     if scalar(runs.get("using")) == "composite":
         items = _steps(document, sequence(runs.get("steps")), "bash", root, None)
@@ -75,9 +78,7 @@ def parse(document: Document, path: str) -> Parsed:
         container = job.get("container")
         image = scalar(container) or scalar(mapping(container).get("image"))
         if container is not None:
-            items.append(
-                Image(None if image is None or "${{" in image else image, document.span(container))
-            )
+            items.extend(_container(image, document.span(container), root, dependencies))
         items.extend(workflow_env)
         items.extend(env_items(document, job.get("env")))
         shell = (
@@ -99,7 +100,22 @@ def parse(document: Document, path: str) -> Parsed:
                 host="ci",
             )
         )
-    return Parsed(scopes)
+    return Parsed(scopes, dependencies=dependencies)
+
+
+def _container(
+    image: str | None, where: Span, root: str | None, dependencies: list[str]
+) -> list[ScopeItem]:
+    """A job's `container:`: the image it names, or what the repository's own Dockerfile
+    that builds that name gives (its base image, ENV and USER)."""
+    ref = None if image is None or "${{" in image else image
+    if image is not None and root is not None and (ref is None or environments.image(ref) is None):
+        from pipwarden.frontends.images import built_image, dockerfile_of
+
+        dockerfile = dockerfile_of(image, root, dependencies)
+        if dockerfile is not None:
+            return built_image(dockerfile, where)
+    return [Image(ref, where)]
 
 
 def _checkout(path: str) -> str | None:
@@ -118,19 +134,27 @@ def _steps(
     directory: str | None,
 ) -> list[ScopeItem]:
     items: list[ScopeItem] = []
+    # setup-miniconda's environment, which bash steps get only as login shells (`shell: bash
+    # -el {0}`): "Bash shells do not use ~/.profile or ~/.bashrc so these shells need to be
+    # explicitly declared as `shell: bash -el {0}` on steps that need to be properly
+    # activated" (its README, "IMPORTANT"). Put in place at the first step that has it, so
+    # the plain steps before are the runner's; those after are not told apart.
+    conda: SetPython | None = None
     for step_node in steps:
         step = mapping(step_node)
         uses = scalar(step.get("uses")) or ""
         action = uses.split("@", 1)[0].lower()
         if action in _PYTHON_ACTIONS:
             version = scalar(mapping(step.get("with")).get("python-version"))
-            items.append(
-                SetPython(
-                    _PYTHON_ACTIONS[action],
-                    document.span(step_node),
-                    version if version and "${{" not in version else None,
-                )
+            python = SetPython(
+                _PYTHON_ACTIONS[action],
+                document.span(step_node),
+                version if version and "${{" not in version else None,
             )
+            if action == "conda-incubator/setup-miniconda":
+                conda = python
+            else:
+                items.append(python)
         elif uses.startswith("./") and root is not None and "${{" not in uses:
             # A local action runs in this job: a composite one's steps are this job's.
             folder = os.path.normpath(os.path.join(root, uses))
@@ -143,15 +167,25 @@ def _steps(
         run = step.get("run")
         if scalar(run) is None:
             continue
-        shell = _shell(scalar(step.get("shell")) or default_shell)
+        written = scalar(step.get("shell")) or default_shell
+        shell = _shell(written)
         if shell is None:
             continue  # `shell: python` and the like: not shell text
+        if conda is not None and (shell not in ("bash", "sh") or _login(written)):
+            items.append(conda)
+            conda = None
         env: tuple[SetEnv, ...] = tuple(env_items(document, step.get("env")))
         script = script_from(document, [run], shell, env=env, rewrite=EXPRESSIONS)
         cwd = scalar(step.get("working-directory")) or directory
         if script is not None:
             items.append(script._replace(cwd=cwd) if cwd and "${{" not in cwd else script)
     return items
+
+
+def _login(shell: str) -> bool:
+    """`bash -el {0}`, `bash --login {0}`: a login shell, which reads the profile."""
+    flags = [w for w in shell.split()[1:] if w.startswith("-")]
+    return "--login" in flags or any("l" in f for f in flags if not f.startswith("--"))
 
 
 def _shell(shell: str) -> str | None:

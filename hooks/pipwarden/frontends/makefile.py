@@ -13,7 +13,14 @@ from typing import NamedTuple
 
 from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.model import Span
-from pipwarden.shell.session import Boundary, ParseProblem, Scope, Script, ScriptBuilder
+from pipwarden.shell.session import (
+    Boundary,
+    MakeRule,
+    ParseProblem,
+    Scope,
+    Script,
+    ScriptBuilder,
+)
 
 BOUNDARY = Boundary(
     reason="each Makefile recipe line runs in its own shell",
@@ -68,7 +75,8 @@ def _continues(text: str) -> bool:
 class _Reader:
     def __init__(self, text: str) -> None:
         self.lines = _lines(text)
-        self.variables: dict[str, _Variable] = {}
+        # make's own: `$(MAKE)` runs make.
+        self.variables: dict[str, _Variable] = {"MAKE": _Variable("make", False)}
         self.rules: list[_Rule] = []
         # Target-specific variables (`release: PIP = pip3.12`), by target.
         self.target_variables: dict[str, dict[str, _Variable]] = {}
@@ -304,6 +312,7 @@ def parse(text: str, path: str) -> Parsed:
     shell_path = expand(shell_variable.value, reader.variables) if shell_variable else "/bin/sh"
     shell = (shell_path or "").split()[0].rsplit("/", 1)[-1] if shell_path else ""
     names = {target for rule in reader.rules for target in rule.targets}
+    default = next((r for r in reader.rules if any(not t.startswith(".") for t in r.targets)), None)
     scopes = []
     for rule in _ordered(reader.rules):
         variables = dict(reader.variables)
@@ -324,8 +333,16 @@ def parse(text: str, path: str) -> Parsed:
         inherits = next(
             (p for p in rule.prerequisites if p in names and p not in rule.targets), None
         )
+        made = MakeRule(tuple(rule.targets), tuple(rule.prerequisites), rule is default)
         scopes.append(
-            Scope(rule.targets[0], tuple(scripts), BOUNDARY, inherits=inherits, host="developer")
+            Scope(
+                rule.targets[0],
+                tuple(scripts),
+                BOUNDARY,
+                inherits=inherits,
+                host="developer",
+                make=made,
+            )
         )
     return Parsed(starting_in(scopes, file_directory(path)), reader.problems)
 

@@ -595,8 +595,29 @@ class _Finder:
     def _argv(self, node: ast.expr) -> Script | None:
         if isinstance(node, (ast.List, ast.Tuple)):
             return self._argv_elements([e for e in node.elts if not isinstance(e, ast.Starred)])
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "split"
+            and not node.args
+            and not node.keywords
+        ):
+            node = node.func.value  # `"pip install -r requirements.txt".split()`
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return self._argv_elements([node])
+            # A command line in one string without a shell: Windows splits it into the
+            # words a list would hold (POSIX looks for a program of the whole name).
+            words = node.value.split()
+            span = self.positions.span(node)
+            builder = ScriptBuilder()
+            for index, word in enumerate(words):
+                if index:
+                    builder.add_opaque(" ", span.start, span.start)
+                builder.add_opaque(word if _PLAIN_WORD.fullmatch(word) else UNKNOWN, *span)
+            if words:
+                script = builder.script("")
+                return script._replace(
+                    origin="python-argv-string", import_sys_at=self.import_sys_at
+                )
         return None
 
     def _argv_elements(self, elements: list[ast.expr]) -> Script | None:

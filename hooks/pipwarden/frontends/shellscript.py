@@ -31,12 +31,15 @@ def shebang_shell(first_line: str) -> str | None:
     if not match:
         return None
     program = match.group("path").rsplit("/", 1)[-1]
-    if program == "env":
+    if program in ("env", "with-contenv"):
+        # s6-overlay's `with-contenv bash` runs the shell with the container's environment.
         arg = match.group("arg") or ""
         if arg == "-S":
             rest = first_line[match.end() :].split()
             arg = rest[0] if rest else ""
         program = arg.rsplit("/", 1)[-1]
+    # Home Assistant's bashio is bash with its library sourced.
+    program = "bash" if program == "bashio" else program
     return program if program in SHELLS else None
 
 

@@ -30,6 +30,15 @@ class Venv(NamedTuple):
         return self.how == "conda"
 
 
+class OwnEnvironment(NamedTuple):
+    """A project tool's own environment (`poetry install` made it) that the Scope later runs
+    the project in (`poetry run pytest`)."""
+
+    tool: str
+    made: Span
+    run: Span
+
+
 class Context(NamedTuple):
     """The environment state at one command."""
 
@@ -87,6 +96,9 @@ class Context(NamedTuple):
     apt_installs: Callable[[], Span | None] = lambda: None
     # Where a pip configuration file was told to break system packages, if it was.
     pip_config_breaks: Span | None = None
+    # Where no venv is active: a project tool's environment made before this command that
+    # the Scope runs the project in after it; read when asked.
+    own_environment: Callable[[], OwnEnvironment | None] = lambda: None
 
     def checks_marker(self, pip: PipCall) -> bool:
         """Whether pip checks the system Python's PEP 668 marker for this command: an install

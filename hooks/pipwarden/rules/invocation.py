@@ -9,7 +9,15 @@ from typing import NamedTuple
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Python
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span, line_ref
-from pipwarden.rules.base import FIX_ALWAYS, FIX_SOMETIMES, Context, Rule, code, evidence
+from pipwarden.rules.base import (
+    FIX_ALWAYS,
+    FIX_SOMETIMES,
+    Context,
+    OwnEnvironment,
+    Rule,
+    code,
+    evidence,
+)
 from pipwarden.rules.environment import refused_as_externally_managed
 from pipwarden.shell.session import PythonUse, Script
 
@@ -185,7 +193,16 @@ class BarePip(Rule):
     - a script for machines the repository does not control (an installer run by hand, a
       Makefile; not a CI job or an image build) that installs with bare pip and then runs a
       Python it names (`python3 app.py`, `python3 -m flask`, `python3 -c "import yaml"`)
-      that uses what it installed.
+      that uses what it installed;
+    - several CPythons the file puts in place (`make altinstall` of two versions, get-pip
+      run by each; apt's `python3.12` beside the distro's `python3` and `python3-pip`) and
+      none of them run as pip's own: which one a bare pip serves is not what it says;
+    - a project tool's own environment: after `poetry install` (unless told
+      `virtualenvs.create false`), `pipenv install`, `pdm install`, `hatch env create` or
+      `uv sync` made one, a bare pip outside any venv installs into the Python on PATH while
+      `poetry run` (`uv run`, `pipenv run`, ...) later runs the project in the tool's
+      environment, which never sees it. Installs of tools alone (`pip install -U pip
+      poetry`) are not reported.
 
     Every other bare pip (an image or runner with one Python, an active venv or conda env,
     setup-python, pyenv's shims, a console script run after its install, an image that
@@ -210,6 +227,9 @@ class BarePip(Rule):
     ```dockerfile
     RUN python3.11 -m pip install -r requirements.txt
     ```
+
+    After `poetry install`: `poetry run python -m pip install ...`, or `poetry add ...`
+    (`uv pip install` or `uv add` after `uv sync`).
 
     ## Fix safety
     The fix names the interpreter the file runs (`python3.11 -m pip`, `python -m pip`), safe
@@ -236,8 +256,13 @@ class BarePip(Rule):
             return
         if context.venv_active or context.maybe_activated or context.python in ("pyenv", "conda"):
             return
+        own = context.own_environment() if pip.installs else None
+        if own is not None and not _tools_only(pip):
+            yield _outside_own_environment(pip, own)
+            return
         mismatch = _other_interpreter(pip, context)
         if mismatch is None:
+            yield from _among_several(pip, context)
             return
         run = mismatch.run
         program, interpreter = code(pip.program), code(run.name)
@@ -283,6 +308,88 @@ class BarePip(Rule):
             # On a machine nothing here describes, unless a repository file runs the script.
             alone=mismatch.owner is None,
         )
+
+
+# How to install into a project tool's environment, in its own words. uv's and PDM's venvs
+# have no pip of their own.
+# Programs run on their own, not imported by the project: installing them beside a tool's
+# environment is no mistake.
+_TOOLS = frozenset(
+    {"pip", "setuptools", "wheel", "build", "twine", "virtualenv", "pipx", "uv", "poetry"}
+    | {"pipenv", "pdm", "hatch", "tox", "nox", "pre_commit", "codecov", "coveralls"}
+    | {"awscli", "cibuildwheel", "ansible", "ansible_core"}
+)
+_TOOL_NAMES = {"poetry": "Poetry", "pipenv": "Pipenv", "pdm": "PDM", "uv": "uv", "hatch": "Hatch"}
+
+
+def _tools_only(pip: PipCall) -> bool:
+    """Whether pip installs only tools that run on their own (`pip install -U pip poetry`),
+    not what the project imports."""
+    names = _installed_names(pip)
+    return names is not None and all(n in _TOOLS or n.startswith("poetry_") for n in names)
+
+
+_INTO_OWN_ENVIRONMENT = {
+    "poetry": "`poetry run python -m pip install ...`, or declare it with `poetry add ...`",
+    "pipenv": "`pipenv run python -m pip install ...`, or declare it with `pipenv install ...`",
+    "uv": "`uv pip install ...` (into the project's .venv), or declare it with `uv add ...`",
+    "pdm": "declare it with `pdm add ...`",
+    "hatch": "declare it in the environment's `dependencies` in pyproject.toml",
+}
+
+
+def _outside_own_environment(pip: PipCall, own: OwnEnvironment) -> Hit:
+    """A bare pip between a project tool making its environment and running the project in
+    it: what pip installs goes to another Python."""
+    tool, name = code(f"{own.tool} run"), _TOOL_NAMES[own.tool]
+    return Hit(
+        pip.launcher[0].span,
+        f"{code(pip.program)} installs into the Python on PATH, not into the environment "
+        f"{name} made on line {line_ref(own.made.start)}, where {tool} on line "
+        f"{line_ref(own.run.start)} runs the project: it never sees what this installs",
+        f"install into {name}'s environment: {_INTO_OWN_ENVIRONMENT[own.tool]}",
+        related=(
+            Related(own.made, f"{name} makes its own environment here"),
+            Related(own.run, f"{tool} runs the project in it here"),
+        ),
+    )
+
+
+def _among_several(pip: PipCall, context: Context) -> Iterable[Hit]:
+    """A bare pip where the file puts several CPythons in place (two `make altinstall`s,
+    apt's python3.12 beside the distro's python3 and its pip) and runs none of them as pip's
+    own: which one gets the packages is not what the command says. Only Pythons the file
+    installs count, not the image's."""
+    owner = context.python_named(pip.program)
+    if owner is None or not owner.version:
+        return
+    names = _installed_names(pip)
+    if names is not None and names <= {"pip", "setuptools", "wheel"}:
+        return  # pip's own upgrade: the later installs say which Python is meant
+    made = [p for p in context.pythons if p.installed_at is not None and p.version]
+    # One each: a Python given its pip later is listed again, first on PATH.
+    others = list({p.version: p for p in reversed(made) if p.version != owner.version}.values())
+    if not others or (owner not in made and not owner.pip_from):
+        return
+    if any(context.python_named(run.name) == owner for run in context.interpreters()):
+        return  # the file runs pip's own Python: that is the one it means
+    listed = ", ".join(
+        f"{_describe(p)} on line {line_ref(p.installed_at.start)}" for p in others if p.installed_at
+    )
+    program = code(pip.program)
+    versioned = f"python{owner.version}"
+    yield Hit(
+        pip.launcher[0].span,
+        f"{program} belongs to {_describe(owner)}, one of several Pythons this file puts in "
+        f"place (also {listed}): which one gets the packages is not what the command says",
+        f"name the interpreter: {code(versioned + ' -m pip')} installs for exactly that one",
+        related=(
+            *evidence((owner.pip_from or owner.installed_at, f"{program} comes from here")),
+            *(Related(p.installed_at, f"Python {p.version} is installed here") for p in others),
+        ),
+        # The same interpreter, named: nothing changes but what the line says.
+        fix=python_m_pip_fix(pip, versioned, True),
+    )
 
 
 def _describe(python: Python) -> str:
@@ -491,8 +598,9 @@ class SubprocessPip(Rule):
             return  # `pip show`, `freeze`, `--version`: the same answer from any pip
         if not script.imports_after:
             return  # installs for other programs: which Python they run is not known here
-        if script.origin == "python-argv":
-            fix = _argv_fix(pip, script)
+        if script.origin in ("python-argv", "python-argv-string"):
+            # The words of one string are not where an edit can put `sys.executable`.
+            fix = _argv_fix(pip, script) if script.origin == "python-argv" else None
         elif script.origin == "python-shell" and not context.venv_active:
             fix = _shell_string_fix(pip, script)
         else:

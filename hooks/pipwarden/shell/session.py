@@ -231,7 +231,9 @@ class Script(NamedTuple):
     # Variables set for this process only (a CI step's `env:`).
     env: tuple[SetEnv, ...] = ()
     # "python-argv" for an argument list a Python program runs without a shell
-    # (`subprocess.run(["pip", ...])`): its words are the list's string literals.
+    # (`subprocess.run(["pip", ...])`): its words are the list's string literals;
+    # "python-argv-string" for a command line given as one string without a shell
+    # (`subprocess.run("pip install x")`, `"pip install x".split()`): the string's words.
     origin: str = ""
     # "python-shell" for a string Python code runs through a shell (`os.system("...")`).
     # For both, where `import sys` would go (None: the file imports it already).
@@ -347,6 +349,15 @@ class Call(NamedTuple):
     span: Span
 
 
+class BuiltImage(NamedTuple):
+    """From here on the Scripts run in a container of the image the repository's Dockerfile
+    at `path` builds (a CI job's `container:` naming an image the repository builds): what
+    its final stage leaves, its Pythons, ENV and USER."""
+
+    path: str
+    span: Span
+
+
 class PythonUse(NamedTuple):
     """Python code using a name of the `pip` package (`pip.main`, `pip._internal`);
     `in_pip` when the code is pip's own (its package, or a project named pip)."""
@@ -357,7 +368,17 @@ class PythonUse(NamedTuple):
 
 
 ScopeItem = (
-    Script | Image | SetEnv | SetUser | SetPython | Runner | PythonUse | SetDir | Files | Call
+    Script
+    | Image
+    | SetEnv
+    | SetUser
+    | SetPython
+    | Runner
+    | PythonUse
+    | SetDir
+    | Files
+    | Call
+    | BuiltImage
 )
 
 
@@ -379,6 +400,15 @@ class Boundary(NamedTuple):
     reason: str
     persist: str
     url: str
+
+
+class MakeRule(NamedTuple):
+    """The Makefile rule a Scope is the recipe of: what a `make GOAL` that reaches it runs
+    first, and whether it is the file's default goal."""
+
+    targets: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    default: bool = False
 
 
 class Scope(NamedTuple):
@@ -403,6 +433,8 @@ class Scope(NamedTuple):
     # "developer" (a task runner's checkout: make, just, Task, tox), or "unknown": a machine
     # the repository does not control (a script someone runs by hand).
     host: str = "unknown"
+    # For a Makefile rule's recipe, the rule.
+    make: MakeRule | None = None
 
 
 def shifted(scope: Scope, base: int) -> Scope:
