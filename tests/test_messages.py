@@ -66,7 +66,7 @@ def test_bare_pip_fix_names_the_files_own_interpreter() -> None:
     assert deadsnakes.fix is not None and deadsnakes.fix.edits[0].content == "python3.11 -m pip"
     assert deadsnakes.fix.applicability == "unsafe"
     # In a python:* image `python` is pip's own interpreter.
-    (official,) = findings("dockerfile/nonroot-user/Dockerfile", "PW203")
+    (official,) = findings("dockerfile/python-image-smoke/Dockerfile", "PW203")
     assert "`python -m pip`" in official.help
 
 

@@ -24,11 +24,12 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pipwarden.frontends import Parsed
 from pipwarden.model import SourceText, Span
 from pipwarden.shell.session import (
+    RUNNING_PYTHON,
     Boundary,
     ParseProblem,
     PythonLiteral,
@@ -481,6 +482,10 @@ class _Finder:
             shell = keywords.get("shell")
             if isinstance(shell, ast.Constant) and shell.value is True:
                 script = self._shell_string(program)
+            elif _command_line(program):
+                # No shell, one string of words: Windows runs it as a command line (POSIX
+                # looks for a program of that whole name); its words are what it means.
+                script = self._shell_string(program)
             else:
                 script = self._argv(program)
         elif name == "asyncio.create_subprocess_exec":
@@ -580,7 +585,7 @@ class _Finder:
                 return False
             for literal in pieces:
                 literals.append(literal)
-                _add_content(builder, self.text, literal)
+                _add_content(builder, self.text, literal, self._field_word)
             return True
         resolved = self._resolved(node)
         if resolved is not node:
@@ -589,6 +594,19 @@ class _Finder:
             return True
         builder.add_opaque(UNKNOWN, span.start, span.end)
         return False
+
+    def _expression_word(self, node: ast.expr) -> str:
+        """The word an expression stands for in a command: `sys.executable` is the running
+        interpreter; anything else is unknown."""
+        return RUNNING_PYTHON if self._qualified(node) == "sys.executable" else UNKNOWN
+
+    def _field_word(self, field: str) -> str:
+        """The word an f-string's replacement field (`{sys.executable}`) stands for."""
+        try:
+            node = ast.parse(field.strip(), mode="eval").body
+        except (SyntaxError, ValueError):
+            return UNKNOWN
+        return self._expression_word(node)
 
     # Argument lists -------------------------------------------------------------------------
 
@@ -611,9 +629,19 @@ class _Finder:
             value = self._resolved(element)
             text = value.value if isinstance(value, ast.Constant) else None
             known = isinstance(text, str) and _PLAIN_WORD.fullmatch(text)
-            builder.add_opaque(text if known else UNKNOWN, span.start, span.end)  # type: ignore[arg-type]
+            word = text if known else self._expression_word(element)
+            builder.add_opaque(word, span.start, span.end)  # type: ignore[arg-type]
         script = builder.script("")
         return script._replace(origin="python-argv", import_sys_at=self.import_sys_at)
+
+
+def _command_line(node: ast.expr) -> bool:
+    """A string literal of several words (`"pip install -r requirements.txt"`)."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    return (
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value.strip()
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -664,9 +692,11 @@ _ESCAPE = re.compile(
 )
 
 
-def _add_content(builder: ScriptBuilder, text: str, literal: PythonLiteral) -> None:
+def _add_content(
+    builder: ScriptBuilder, text: str, literal: PythonLiteral, field_word: Callable[[str], str]
+) -> None:
     """Copy a literal's content into the Script: escapes as the characters they stand for,
-    an f-string's fields as unknown words, `{{`/`}}` as braces."""
+    an f-string's fields as the words `field_word` makes of them, `{{`/`}}` as braces."""
     start, end = literal.content
     content = text[start:end]
     if "f" not in literal.prefix:
@@ -684,7 +714,8 @@ def _add_content(builder: ScriptBuilder, text: str, literal: PythonLiteral) -> N
         elif ch == "{":
             _add_escaped(builder, content[position:i], start + position, raw=literal.raw)
             close = _field_end(content, i)
-            builder.add_opaque(UNKNOWN, start + i, start + close)
+            field = content[i + 1 : close - 1].partition("!")[0].partition(":")[0]
+            builder.add_opaque(field_word(field), start + i, start + close)
             i = position = close
         else:
             i += 1

@@ -126,7 +126,7 @@ class PipOutsideVenv(Rule):
     severity = Severity.WARNING
     summary = "install into the distro's Python with no virtual environment (opt-in)"
     url = "https://packaging.python.org/en/latest/guides/installing-using-pip-and-virtual-environments/#create-a-new-virtual-environment"
-    superseded_by = ("PW101", "PW201", "PW302", "PW303", "PW305", "PW401", "PW501")
+    superseded_by = ("PW101", "PW102", "PW201", "PW302", "PW303", "PW305", "PW401", "PW501")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip

@@ -340,7 +340,17 @@ class BarePipConsistency(Rule):
     summary = "bare `pip` where `python -m pip` is house style (opt-in)"
     url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
     fix = FIX_ALWAYS
-    superseded_by = ("PW101", "PW201", "PW202", "PW301", "PW302", "PW305", "PW601")
+    superseded_by = (
+        "PW101",
+        "PW102",
+        "PW201",
+        "PW202",
+        "PW301",
+        "PW302",
+        "PW305",
+        "PW601",
+        "PW603",
+    )
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = _bare_pip_changing_packages(context)
@@ -483,28 +493,89 @@ class SubprocessPip(Rule):
     caller_dependent = False  # decided by the file's own text
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        pip = context.pip
-        script = context.command.script
-        if pip is None or not pip.through_path or pip.kind not in ("pip", "python -m pip"):
-            return
-        if not pip.changes_packages:
-            return  # `pip show`, `freeze`, `--version`: the same answer from any pip
-        if not script.imports_after:
-            return  # installs for other programs: which Python they run is not known here
-        if script.origin == "python-argv":
-            fix = _argv_fix(pip, script)
-        elif script.origin == "python-shell" and not context.venv_active:
-            fix = _shell_string_fix(pip, script)
-        else:
-            return
-        first = pip.launcher[0]
-        yield Hit(
-            first.span,
-            f"{code(first.raw)} runs whatever is first on PATH, which need not be the Python "
-            "running this code: the packages can land in another environment",
-            'use `[sys.executable, "-m", "pip", ...]`, the interpreter running this code',
-            fix=fix,
-        )
+        if context.command.script.imports_after:
+            yield from _pip_from_path_in_python(context)
+
+
+def _pip_from_path_in_python(context: Context) -> Iterable[Hit]:
+    """Python code running pip through PATH (PW601 where the code then imports what it
+    installs, PW603 elsewhere), with the remedy in Python's own terms."""
+    pip = context.pip
+    script = context.command.script
+    if pip is None or not pip.through_path or pip.kind not in ("pip", "python -m pip"):
+        return
+    if not pip.changes_packages:
+        return  # `pip show`, `freeze`, `--version`: the same answer from any pip
+    if script.origin == "python-argv":
+        fix = _argv_fix(pip, script)
+        remedy = 'use `[sys.executable, "-m", "pip", ...]`, the interpreter running this code'
+    elif script.origin == "python-shell" and not context.venv_active:
+        fix = _shell_string_fix(pip, script)
+        remedy = 'use `f"{sys.executable} -m pip ..."`, the interpreter running this code'
+    else:
+        return
+    first = pip.launcher[0]
+    yield Hit(
+        first.span,
+        f"{code(first.raw)} runs whatever is first on PATH, which need not be the Python "
+        "running this code: the packages can land in another environment",
+        remedy,
+        fix=fix,
+    )
+
+
+class SubprocessPipAnywhere(Rule):
+    """
+    ## What it finds
+    Strict tier: Python code running pip as a program found through PATH (`os.system("pip
+    install sphinx")`, `subprocess.run(["pip", "install", ...])`, `["python3", "-m", "pip",
+    ...]`) where nothing after it shows the code needs the packages in its own interpreter,
+    which PW601 requires (an import after the call, or a failed-import handler). The same
+    forms and exceptions as PW601 otherwise: commands that change no environment, and shell
+    strings that activate a venv first, are not reported.
+
+    ## Why it breaks
+    The `pip` (or `python3`) on PATH need not belong to the Python running the code, so the
+    packages can land in another environment than the one the program (or the tools it
+    starts from the same interpreter) uses. pip's documentation names one way to run pip
+    from a program: `sys.executable -m pip`.
+
+    ## Example
+    ```python
+    import os
+
+    os.system("pip install sphinx")
+    ```
+
+    ## Use instead
+    ```python
+    import os
+    import sys
+
+    os.system(f"{sys.executable} -m pip install sphinx")
+    ```
+
+    ## Fix safety
+    As PW601: safe in an argument list (it starts with `sys.executable, "-m", "pip"`, and
+    `import sys` is added where missing); unsafe in a shell string, which becomes an f-string
+    a shell splits if the interpreter's path has a space in it.
+
+    ## References
+    - https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program
+    """
+
+    code = "PW603"
+    name = "subprocess-pip-anywhere"
+    severity = Severity.INFO
+    summary = "Python running pip from PATH, with no import after it (strict tier)"
+    url = "https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program"
+    fix = FIX_SOMETIMES
+    caller_dependent = False  # decided by the file's own text
+    superseded_by = ("PW102", "PW601")
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        if not context.command.script.imports_after:
+            yield from _pip_from_path_in_python(context)
 
 
 def _import_sys(script: Script) -> list[Edit]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pipwarden import commands
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span
 from pipwarden.rules.base import FIX_SOMETIMES, Context, Rule, UserSwitch, code, evidence
+from pipwarden.shell.session import RUNNING_PYTHON
 
 
 class SudoPip(Rule):
@@ -132,6 +133,121 @@ def _refused_on_current_debian(context: Context) -> bool:
         and context.checks_marker(pip)
         and not pip.program.rsplit("/", 1)[-1].startswith(("pip2", "python2"))  # no marker
         and context.apt_installs() is not None
+    )
+
+
+class SudoPipAnywhere(Rule):
+    """
+    ## What it finds
+    Strict tier: `sudo` running pip wherever it is written, not only where the files show it
+    failing (PW101): `sudo pip install`, `sudo -H pip3 install`, `sudo -E python3 -m pip
+    install`, `bash -c "sudo pip install ..."`, `$SUDO pip install` (a variable set to `sudo`,
+    also on one branch only), in shell scripts, Dockerfile `RUN` lines, CI steps, Makefile,
+    just and Task recipes, tox commands, and in shell strings Python code runs
+    (`os.system("sudo pip install x")`, `subprocess.run(f"sudo {sys.executable} -m pip
+    install x", shell=True)`). Also on hosted CI runners and in image builds, where nothing
+    fails but the habit stays.
+
+    Where PW101 or PW305 reports the command, this rule adds nothing. Silent where sudo does
+    not write into a system Python: a venv's own pip (`sudo /opt/app/venv/bin/pip`),
+    `--target`, `--prefix` or `--root` installs, `sudo -u someone` (another user, not root),
+    `uv pip` without `--system`.
+
+    ## Why it breaks
+    The install runs as root into the system Python's site-packages, beside (or over) the
+    packages the system package manager owns. pip warns about it itself (`Running pip as
+    the 'root' user can result in broken permissions and conflicting behaviour with the
+    system package manager`); the root-owned files cannot later be upgraded or removed by
+    pip run as a user (`[Errno 13] Permission denied`), and on Debian 12+ and Ubuntu 23.04+
+    pip refuses outright (`externally-managed-environment`). In an image build sudo adds
+    nothing (the build already runs as root) and most base images have no sudo at all.
+
+    ## Example
+    ```sh
+    sudo -H pip3 install requests
+    ```
+
+    ## Use instead
+    ```sh
+    python3 -m venv .venv
+    .venv/bin/python -m pip install requests
+    ```
+    In Python code, the interpreter running it, without sudo: `subprocess.check_call(
+    [sys.executable, "-m", "pip", "install", "requests"])`. In an image build, no sudo and a
+    venv: `RUN python -m venv /opt/venv` and `ENV PATH=/opt/venv/bin:$PATH`. For a
+    command-line tool, `pipx install tool`.
+
+    ## Fix safety
+    As PW101: dropping `sudo` (with its flags `-H`, `-E`, ...) is safe where the shell
+    already runs as root (an image build before any `USER`), unsafe elsewhere, where the
+    install then needs a venv.
+
+    ## References
+    - https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux
+    - https://pip.pypa.io/warnings/venv
+    - https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program
+    """
+
+    code = "PW102"
+    name = "sudo-pip-anywhere"
+    severity = Severity.WARNING
+    summary = "sudo running pip, wherever it is written (strict tier)"
+    url = (
+        "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
+    )
+    fix = FIX_SOMETIMES
+    superseded_by = ("PW101", "PW305")
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        pip = context.pip
+        sudo = context.command.elevated_by
+        if pip is None or (sudo is None and context.run_by_sudo is None) or not pip.modifies:
+            return
+        if pip.kind == "uv pip" and not pip.has("--system"):
+            return  # uv without --system only installs into a venv
+        if pip.names_other_interpreter and not pip.runs_this_python:
+            return  # `sudo /opt/app/venv/bin/pip`: a venv's pip, not the system Python's
+        if pip.has("--target", "--prefix", "--root"):
+            return  # into a directory of its own, not the system's site-packages
+        start = pip.launcher[0].span.start
+        if sudo is not None and sudo.start <= start:
+            start = sudo.start
+        launcher = " ".join(
+            "sys.executable" if w.text == RUNNING_PYTHON else w.raw if w.text is None else w.text
+            for w in pip.launcher
+        )
+        switcher = code(context.command.switcher or "sudo")
+        if context.host == "build" and context.shell_user == "root":
+            outcome = "the build already runs as root, so sudo adds nothing but a dependency (most base images have no sudo)"
+        else:
+            outcome = (
+                "it writes root-owned files beside the packages the system package manager "
+                "owns, which pip run as a user cannot upgrade or remove ([Errno 13])"
+            )
+        yield Hit(
+            Span(start, (pip.subcommand or pip.launcher[-1]).span.end),
+            f"{switcher} runs {code(launcher)} as root: {outcome}",
+            _without_root(context),
+            fix=_drop_sudo(context),
+        )
+
+
+def _without_root(context: Context) -> str:
+    """The remedy for sudo running pip, in the terms of the file it is written in."""
+    origin = context.command.script.origin
+    if origin in ("python-shell", "python-argv"):
+        return (
+            "drop `sudo` and install for the interpreter running this code: `[sys.executable, "
+            '"-m", "pip", "install", ...]`, run from a virtual environment'
+        )
+    if context.host == "build":
+        return (
+            "drop `sudo` and install into a venv: `RUN python3 -m venv /opt/venv`, "
+            "`ENV PATH=/opt/venv/bin:$PATH`, then `RUN python -m pip install ...`"
+        )
+    return (
+        "install into a virtual environment without sudo: `python3 -m venv .venv && "
+        ".venv/bin/python -m pip install ...`; for command-line tools use `pipx install`"
     )
 
 

@@ -19,12 +19,14 @@ from pipwarden.rules.invocation import (
     PipInternalApi,
     SelfUpgradeBarePip,
     SubprocessPip,
+    SubprocessPipAnywhere,
 )
 from pipwarden.rules.privileges import (
     ChownSitePackages,
     NonrootSystemInstall,
     RootUserInstallThenSwitch,
     SudoPip,
+    SudoPipAnywhere,
 )
 from pipwarden.rules.tools import GlobalCliTool
 
@@ -107,6 +109,7 @@ class UnusedSuppression(Rule):
 
 RULES: tuple[Rule, ...] = (
     SudoPip(),
+    SudoPipAnywhere(),
     BarePip(),
     SelfUpgradeBarePip(),
     BarePipConsistency(),
@@ -123,6 +126,7 @@ RULES: tuple[Rule, ...] = (
     GlobalCliTool(),
     SubprocessPip(),
     PipInternalApi(),
+    SubprocessPipAnywhere(),
 )
 PARSE_ERROR = ParseError()
 UNUSED_SUPPRESSION = UnusedSuppression()

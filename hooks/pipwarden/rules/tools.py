@@ -94,7 +94,7 @@ class GlobalCliTool(Rule):
     severity = Severity.INFO
     summary = "command-line application installed globally with pip (opt-in)"
     url = "https://packaging.python.org/en/latest/guides/installing-stand-alone-command-line-tools/"
-    superseded_by = ("PW101", "PW305", "PW401")
+    superseded_by = ("PW101", "PW102", "PW305", "PW401")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip

@@ -13,6 +13,11 @@ from typing import NamedTuple
 
 from pipwarden.model import Span
 
+# The word Python code's `sys.executable` becomes in the commands it runs: the interpreter
+# running that code, named by a path (so `{sys.executable} -m pip` is that interpreter's pip,
+# not the one PATH finds).
+RUNNING_PYTHON = "/sys.executable/python"
+
 
 class Segment(NamedTuple):
     """Script text [script_start, script_end) came from file text [file_start, file_end).
