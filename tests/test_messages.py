@@ -132,16 +132,15 @@ def test_windows_runner_makes_self_upgrade_an_error() -> None:
     assert "python -m pip install --upgrade pip" in found[0].help
 
 
-def test_break_system_packages_points_at_the_variable_where_it_breaks_a_users_machine() -> None:
+def test_break_system_packages_points_at_the_variable_in_every_kind_of_file() -> None:
     (export,) = findings("shell/break-target/setup-workstation.sh", "PW304")
     assert (export.start, export.end) == ((5, 8), (5, 35))
-    # In an image build or a CI job the repository breaks its own machine, by choice: not
-    # reported, while the variable still counts (pip is not refused by PEP 668, PW305).
-    for case in (
-        "github/break-env/.github/workflows/release.yaml",
-        "dockerfile/break-env/Dockerfile",
+    # In an image build or a CI job too (strict tier): at the `env:` / `ENV` line.
+    for case, line in (
+        ("github/break-env/.github/workflows/release.yaml", 6),
+        ("dockerfile/break-env/Dockerfile", 3),
     ):
-        assert findings(case, "PW304") == []
+        assert [f.start.line for f in findings(case, "PW304")] == [line]
         assert [f.start.line for f in findings(case, "PW305")] == [
             14 if case.startswith("github") else 9
         ]

@@ -86,9 +86,8 @@ class PipOutsideVenv(Rule):
     official `python:*` image, conda, `actions/setup-python`) or belongs to a hosted CI
     runner, whose machine is thrown away after the job.
 
-    Opt-in (not in the default selection): the install itself works, and the harm is a risk
-    rather than a failure; select it with `extend-select = ["PW301"]` to keep images and
-    scripts on venvs. Where the distro marks its Python as externally managed, pip refuses
+    Strict tier (`strict = true`): the install itself works, and the harm is a risk rather
+    than a failure. Where the distro marks its Python as externally managed, pip refuses
     instead, and PW305 (default) reports it.
 
     ## Why it breaks
@@ -124,7 +123,7 @@ class PipOutsideVenv(Rule):
     code = "PW301"
     name = "pip-outside-venv"
     severity = Severity.WARNING
-    summary = "install into the distro's Python with no virtual environment (opt-in)"
+    summary = "install into the distro's Python with no virtual environment (strict tier)"
     url = "https://packaging.python.org/en/latest/guides/installing-using-pip-and-virtual-environments/#create-a-new-virtual-environment"
     superseded_by = ("PW101", "PW102", "PW201", "PW302", "PW303", "PW305", "PW401", "PW501")
 
@@ -299,16 +298,15 @@ class UserInstallInVenv(Rule):
 class BreakSystemPackages(Rule):
     """
     ## What it finds
-    `--break-system-packages` on pip or uv (also abbreviated, `--break-system-pack`, as pip's
-    parser allows), or `PIP_BREAK_SYSTEM_PACKAGES` / `UV_BREAK_SYSTEM_PACKAGES` set to a true
-    value (a shell `export` or prefix, a Makefile recipe, a justfile), in what runs on a
-    machine the repository does not control: a script someone runs by hand, a task runner's
-    recipe. Reported at the line that sets it.
-
-    Not reported in CI jobs (their machine or container is thrown away after the job) nor in
-    image builds (the image is the repository's own choice), where the variable still counts:
-    pip is not refused there (PW305). Nor with `--target`, `--prefix` or `--root`, where pip
-    skips the PEP 668 check and the flag does nothing.
+    Strict tier. `--break-system-packages` on pip or uv (also abbreviated,
+    `--break-system-pack`, as pip's parser allows; on any branch), or
+    `PIP_BREAK_SYSTEM_PACKAGES` / `UV_BREAK_SYSTEM_PACKAGES` set to a true value (a shell
+    `export` or prefix, a Dockerfile `ENV`/`ARG`, a CI job's or step's `env:`, GitLab
+    `variables:`, a Makefile recipe, a justfile), in every kind of file: in a script run by
+    hand it breaks a machine nobody chose to break, and in a CI job or an image build it
+    keeps the habit the remedy replaces. Reported at the line that sets it. Not with
+    `--target`, `--prefix` or `--root`, where pip skips the PEP 668 check and the flag does
+    nothing.
 
     ## Why it breaks
     It switches off the PEP 668 guard that stops pip from overwriting the distro's Python
@@ -335,9 +333,7 @@ class BreakSystemPackages(Rule):
     code = "PW304"
     name = "break-system-packages"
     severity = Severity.WARNING
-    summary = (
-        "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES on a machine not the repository's"
-    )
+    summary = "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES in any form (strict tier)"
     url = "https://packaging.python.org/en/latest/specifications/externally-managed-environments/#marking-an-interpreter-as-using-an-external-package-manager"
     caller_dependent = False  # decided by the file's own text
 
@@ -345,8 +341,6 @@ class BreakSystemPackages(Rule):
         pip = context.pip
         if pip is None or pip.has("--target", "--prefix", "--root"):
             return  # pip skips the PEP 668 check there: the flag does nothing
-        if context.host in _OWN_MACHINES:
-            return
         option = pip.option_words.get("--break-system-packages")
         if option is None:
             return
@@ -360,8 +354,6 @@ class BreakSystemPackages(Rule):
     def on_env(self, env: EnvContext) -> Iterable[Hit]:
         if env.name not in ("PIP_BREAK_SYSTEM_PACKAGES", "UV_BREAK_SYSTEM_PACKAGES"):
             return
-        if env.host in _OWN_MACHINES:
-            return
         if not commands.pip_env_true(env.value):
             return
         yield Hit(
@@ -370,12 +362,6 @@ class BreakSystemPackages(Rule):
             "pip may overwrite packages the system package manager owns",
             "remove it and install into a virtual environment (or use `pipx install`)",
         )
-
-
-# Where breaking the system's packages is the repository's own choice about a machine it
-# controls: a CI job's machine or container, thrown away after the job, and an image it
-# builds. On anyone else's machine (a script run by hand) it breaks what nobody chose.
-_OWN_MACHINES = frozenset({"ci", "build", "image"})
 
 
 class ExternallyManaged(Rule):

@@ -189,7 +189,7 @@ class BarePip(Rule):
 
     Every other bare pip (an image or runner with one Python, an active venv or conda env,
     setup-python, pyenv's shims, a console script run after its install, an image that
-    cannot be classified) is house style, which the opt-in PW203 reports. Commands that only
+    cannot be classified) is house style, which the strict tier's PW203 reports. Commands that only
     look (`pip --version`, `list`, `show`, `freeze`) are not reported.
 
     ## Why it breaks
@@ -303,8 +303,8 @@ class BarePipConsistency(Rule):
     shows it serves another interpreter: an image or runner with one Python, an active venv
     or conda env (or one on PATH), `actions/setup-python`, Azure `UsePythonVersion`, an
     official `python:*` or conda image, pyenv's shims, an image that cannot be classified.
-    Opt-in (not in the default selection): select it with `extend-select = ["PW203"]` to use
-    `python -m pip` everywhere.
+    Strict tier (`strict = true`, or `extend-select = ["PW203"]` alone): `python -m pip`
+    everywhere.
 
     ## Why it breaks
     It does not break here. Teams that want one spelling everywhere use `python -m pip`, so
@@ -337,7 +337,7 @@ class BarePipConsistency(Rule):
     code = "PW203"
     name = "bare-pip-consistency"
     severity = Severity.INFO
-    summary = "bare `pip` where `python -m pip` is house style (opt-in)"
+    summary = "bare `pip` where `python -m pip` is house style (strict tier)"
     url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
     fix = FIX_ALWAYS
     superseded_by = (

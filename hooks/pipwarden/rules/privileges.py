@@ -22,7 +22,7 @@ class SudoPip(Rule):
 
     Not on a hosted CI runner (GitHub's, Azure's), whose image gives its user sudo for system
     installs and is thrown away after the job; not in an image build, where installs are
-    root's anyway and nobody later installs as a user (PW305 and the opt-in PW301 speak for
+    root's anyway and nobody later installs as a user (PW305 and the strict PW102 and PW301 speak for
     its Python); and not where the Python is externally managed: pip refuses there first
     (PW305).
 
@@ -31,7 +31,7 @@ class SudoPip(Rule):
     meant for Debian or Ubuntu, whose current releases (Debian 12+, Ubuntu 23.04+) refuse
     pip into the system Python, and it does not tell pip to break system packages (a
     flag, PIP_BREAK_SYSTEM_PACKAGES, `pip config set global.break-system-packages true`:
-    a deliberate system install, which the opt-in PW304 reports). A CI job that runs the
+    a deliberate system install, which the strict tier's PW304 reports). A CI job that runs the
     same script on an older release (ubuntu-22.04) passes; the finding is for the machines
     the script is for.
 
