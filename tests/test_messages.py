@@ -179,3 +179,20 @@ def test_system_install_and_source_in_dash_name_the_image_and_the_apt_line() -> 
     assert [(r.start.line, r.message) for r in source.related] == [
         (1, "the image, whose /bin/sh is dash")
     ]
+
+
+def test_a_venv_the_base_image_may_have_on_path_is_not_called_the_system_python() -> None:
+    # linuxserver's base images set VIRTUAL_ENV=/lsiopy and PATH=/lsiopy/bin:$PATH.
+    assert findings("dockerfile/base-image-venv/Dockerfile", "PW301") == []
+    assert {
+        f.message.split(";")[0] for f in findings("dockerfile/base-image-venv/Dockerfile", "PW203")
+    } == {"`pip` here is whichever pip comes first on PATH"}
+    # In an image whose ENV is known, the venv made and not used is no venv at all.
+    (system,) = findings("dockerfile/base-image-venv/Dockerfile.ubuntu", "PW301")
+    assert system.start == (8, 3)
+
+
+def test_after_an_action_that_puts_a_venv_on_path_pip_is_not_the_runners() -> None:
+    before, after = findings("github/action-venv/.github/workflows/tests.yml", "PW203")
+    assert before.start.line == 12 and "the runner's Python" in before.message
+    assert after.start.line == 20 and "whichever pip comes first on PATH" in after.message

@@ -300,11 +300,13 @@ class BarePipConsistency(Rule):
     """
     ## What it finds
     Every bare `pip`/`pip3` changing packages that PW201 does not report, because nothing
-    shows it serves another interpreter: an image or runner with one Python, an active venv
-    or conda env (or one on PATH), `actions/setup-python`, Azure `UsePythonVersion`, an
-    official `python:*` or conda image, pyenv's shims, an image that cannot be classified.
-    Strict tier (`strict = true`, or `extend-select = ["PW203"]` alone): `python -m pip`
-    everywhere.
+    shows it serves another interpreter: an image or runner with one Python,
+    `actions/setup-python`, Azure `UsePythonVersion`, an official `python:*` or conda image,
+    pyenv's shims, an image that cannot be classified. Strict tier (`strict = true`, or
+    `extend-select = ["PW203"]` alone): `python -m pip` everywhere.
+
+    Not inside an active venv or conda env (activated, or first on PATH): there `pip` is
+    that environment's own, exactly what `python -m pip` would run, and the file says so.
 
     ## Why it breaks
     It does not break here. Teams that want one spelling everywhere use `python -m pip`, so
@@ -356,12 +358,10 @@ class BarePipConsistency(Rule):
         pip = _bare_pip_changing_packages(context)
         if pip is None:
             return
+        if context.venv_active:
+            return  # the active venv's own pip: `python -m pip` would run the same
         python, safe = _file_interpreter(pip, context)
-        if context.venv is not None and context.venv.path:
-            where = f"the pip of the venv {context.venv.path}"
-        elif context.venv_active:
-            where = "the pip of the active venv"
-        elif context.python in _WHERE_PYTHON_COMES_FROM:
+        if context.venv_active is not None and context.python in _WHERE_PYTHON_COMES_FROM:
             where = f"the pip of {_WHERE_PYTHON_COMES_FROM[context.python]}"
         else:
             where = "whichever pip comes first on PATH"
