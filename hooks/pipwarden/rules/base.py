@@ -210,6 +210,17 @@ class RuleHit(NamedTuple):
     functions: tuple[tuple[str, Span], ...] = ()
 
 
+def spelled(python: str, context: Context) -> str:
+    """An interpreter command as the file names its Python: `$(PYTHON)` in a Makefile whose
+    `PYTHON ?= python3`, for `python3` (or the unversioned guess `python`)."""
+    variable = context.command.script.python_variable
+    if variable is None:
+        return python
+    spelling, value = variable
+    guesses = ("python", "python3")
+    return spelling if python == value or (python in guesses and value in guesses) else python
+
+
 def code(text: str) -> str:
     """Markdown-ish inline code for messages."""
     return f"`{text}`"

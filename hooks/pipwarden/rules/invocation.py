@@ -9,7 +9,15 @@ from typing import NamedTuple
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Python
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span, line_ref
-from pipwarden.rules.base import FIX_ALWAYS, FIX_SOMETIMES, Context, Rule, code, evidence
+from pipwarden.rules.base import (
+    FIX_ALWAYS,
+    FIX_SOMETIMES,
+    Context,
+    Rule,
+    code,
+    evidence,
+    spelled,
+)
 from pipwarden.rules.environment import refused_as_externally_managed
 from pipwarden.shell.session import PythonUse, Script
 
@@ -23,17 +31,24 @@ def interpreter_for(pip: PipCall, context: Context) -> str:
     pyenv, Windows), elsewhere `python3` (Debian and Ubuntu have no `python`)."""
     match = _PIP_VERSION.fullmatch(pip.program)
     version = match.group("version") if match else None
+    if context.windows:
+        # Windows has no `python3.12` (and `python3` may be the Store's stub): the launcher
+        # `py -3.12` picks a version, and `pip3.exe` sits beside `python.exe`.
+        return f"py -{version}" if version and "." in version else "python"
     if version:
         return "python" + version
-    if context.windows or context.pairs_pip_with_python:
+    if context.pairs_pip_with_python:
         return "python"
     return "python3"
 
 
 def python_m_pip_fix(pip: PipCall, python: str, safe: bool) -> Fix | None:
-    """`pip3` → `<python> -m pip`, at the word itself or (for a make variable) at its value."""
-    where = pip.launcher[0].edit_span
-    if where is None:
+    """`pip3` → `<python> -m pip`, at the word itself or (for a make variable) at its value.
+    Never at the use of a shell variable (`"$PIP" install`): its value may differ by branch
+    (`pip` on one, `venv/bin/pip` on the other), and the use runs on every branch."""
+    word = pip.launcher[0]
+    where = word.edit_span
+    if where is None or "$" in word.raw:
         return None
     return Fix(
         (Edit(where, f"{python} -m pip"),), SAFE if safe else UNSAFE, f"use `{python} -m pip`"
@@ -146,6 +161,8 @@ def _file_interpreter(pip: PipCall, context: Context) -> tuple[str, bool]:
     where the environment shows it is pip's (a venv, pyenv, conda, the image's Python)."""
     match = _PIP_VERSION.fullmatch(pip.program)
     if match and match.group("version") and "." in match.group("version"):
+        if context.windows:
+            return "py -" + match.group("version"), True
         return "python" + match.group("version"), True
     paired = bool(context.venv_active) or context.python in ("pyenv", "conda")
     owner = None if paired else context.python_named(pip.program)
@@ -274,12 +291,13 @@ class BarePip(Rule):
             ),
         )
         safe = used is None or used.has_pip
+        python = spelled(run.name, context)
         yield Hit(
             pip.launcher[0].span,
             message,
-            f"use {code(run.name + ' -m pip')}, which runs pip for exactly that interpreter",
+            f"use {code(python + ' -m pip')}, which runs pip for exactly that interpreter",
             related=related,
-            fix=python_m_pip_fix(pip, run.name, safe),
+            fix=python_m_pip_fix(pip, python, safe),
             # On a machine nothing here describes, unless a repository file runs the script.
             alone=mismatch.owner is None,
         )
@@ -361,6 +379,7 @@ class BarePipConsistency(Rule):
         if context.venv_active:
             return  # the active venv's own pip: `python -m pip` would run the same
         python, safe = _file_interpreter(pip, context)
+        python = spelled(python, context)
         if context.venv_active is not None and context.python in _WHERE_PYTHON_COMES_FROM:
             where = f"the pip of {_WHERE_PYTHON_COMES_FROM[context.python]}"
         else:

@@ -6,7 +6,15 @@ from collections.abc import Iterable
 
 from pipwarden import commands
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span
-from pipwarden.rules.base import FIX_SOMETIMES, Context, Rule, UserSwitch, code, evidence
+from pipwarden.rules.base import (
+    FIX_SOMETIMES,
+    Context,
+    Rule,
+    UserSwitch,
+    code,
+    evidence,
+    spelled,
+)
 from pipwarden.shell.session import RUNNING_PYTHON
 
 
@@ -246,8 +254,9 @@ def _without_root(context: Context) -> str:
             "`ENV PATH=/opt/venv/bin:$PATH`, then `RUN python -m pip install ...`"
         )
     return (
-        "install into a virtual environment without sudo: `python3 -m venv .venv && "
-        ".venv/bin/python -m pip install ...`; for command-line tools use `pipx install`"
+        f"install into a virtual environment without sudo: `{spelled('python3', context)} -m "
+        "venv .venv && .venv/bin/python -m pip install ...`; for command-line tools use "
+        "`pipx install`"
     )
 
 

@@ -251,6 +251,10 @@ class Script(NamedTuple):
     # The directory the process starts in, relative to the Scope's working directory (a CI
     # step's `working-directory`).
     cwd: str | None = None
+    # How the file names its Python, where it names one by a variable (a Makefile's
+    # `PYTHON ?= python3`): the spelling (`$(PYTHON)`) and the value, for remedies and fixes
+    # in the file's own terms.
+    python_variable: tuple[str, str] | None = None
 
 
 def joined(first: Script, second: Script) -> Script:
