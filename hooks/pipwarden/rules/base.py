@@ -221,6 +221,20 @@ def spelled(python: str, context: Context) -> str:
     return spelling if python == value or (python in guesses and value in guesses) else python
 
 
+def venv_remedy(context: Context) -> str:
+    """Installing into a venv, in the terms of the file the command is in: an image build
+    puts it on PATH for every later instruction; a Makefile names its own Python."""
+    if context.host == "build":
+        return (
+            "install into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
+            "`ENV PATH=/opt/venv/bin:$PATH`, then `RUN python -m pip install ...`"
+        )
+    return (
+        f"create a venv and install with its own interpreter: `{spelled('python3', context)} "
+        "-m venv .venv && .venv/bin/python -m pip install ...`"
+    )
+
+
 def code(text: str) -> str:
     """Markdown-ish inline code for messages."""
     return f"`{text}`"

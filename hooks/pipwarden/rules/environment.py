@@ -16,6 +16,7 @@ from pipwarden.rules.base import (
     Rule,
     code,
     evidence,
+    venv_remedy,
 )
 from pipwarden.shell.command import Word
 
@@ -68,13 +69,6 @@ def refused_as_externally_managed(pip: PipCall, context: Context) -> Python | No
     if python is None or python.externally_managed is not True or python.marker_overridden:
         return None
     return python
-
-
-def _venv_hint(context: Context) -> str:
-    return (
-        "create a venv and install with its own interpreter: `python3 -m venv .venv && "
-        ".venv/bin/python -m pip install ...`"
-    )
 
 
 class PipOutsideVenv(Rule):
@@ -140,7 +134,7 @@ class PipOutsideVenv(Rule):
             Span(start, end),
             "installs into the system Python with no virtual environment: packages mix with "
             "the ones the system package manager owns and can break its tools",
-            _venv_hint(context),
+            venv_remedy(context),
             related=evidence(
                 (context.image_origin, "the image, whose Python is the distro's"),
                 (context.python_origin, "the distro's Python is installed here"),
@@ -348,7 +342,7 @@ class BreakSystemPackages(Rule):
             option.span,
             f"{code('--break-system-packages')} lets pip overwrite the packages the system "
             "package manager owns (PEP 668), which can break system tools",
-            _venv_hint(context) + ", or use `pipx install` for tools",
+            venv_remedy(context) + ", or use `pipx install` for tools",
         )
 
     def on_env(self, env: EnvContext) -> Iterable[Hit]:
@@ -446,7 +440,7 @@ class ExternallyManaged(Rule):
             Span(start, end),
             f"{whose} marks this Python as externally managed (PEP 668): pip stops with "
             '"error: externally-managed-environment" (and --user does not get around it)',
-            _venv_hint(context),
+            venv_remedy(context),
             related=evidence(
                 (context.image_origin, where),
                 (

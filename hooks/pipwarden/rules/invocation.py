@@ -380,7 +380,11 @@ class BarePipConsistency(Rule):
             return  # the active venv's own pip: `python -m pip` would run the same
         python, safe = _file_interpreter(pip, context)
         python = spelled(python, context)
-        if context.venv_active is not None and context.python in _WHERE_PYTHON_COMES_FROM:
+        # Where a venv may be on PATH unseen, pip is not known to be the system's or the
+        # runner's Python's; a conda env's is conda's either way.
+        if context.python in _WHERE_PYTHON_COMES_FROM and (
+            context.venv_active is not None or context.python == "conda"
+        ):
             where = f"the pip of {_WHERE_PYTHON_COMES_FROM[context.python]}"
         else:
             where = "whichever pip comes first on PATH"

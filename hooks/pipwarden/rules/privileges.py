@@ -13,7 +13,7 @@ from pipwarden.rules.base import (
     UserSwitch,
     code,
     evidence,
-    spelled,
+    venv_remedy,
 )
 from pipwarden.shell.session import RUNNING_PYTHON
 
@@ -248,16 +248,7 @@ def _without_root(context: Context) -> str:
             "drop `sudo` and install for the interpreter running this code: `[sys.executable, "
             '"-m", "pip", "install", ...]`, run from a virtual environment'
         )
-    if context.host == "build":
-        return (
-            "drop `sudo` and install into a venv: `RUN python3 -m venv /opt/venv`, "
-            "`ENV PATH=/opt/venv/bin:$PATH`, then `RUN python -m pip install ...`"
-        )
-    return (
-        f"install into a virtual environment without sudo: `{spelled('python3', context)} -m "
-        "venv .venv && .venv/bin/python -m pip install ...`; for command-line tools use "
-        "`pipx install`"
-    )
+    return f"drop `sudo` and {venv_remedy(context)}; for command-line tools, `pipx install`"
 
 
 # sudo options that take no value: dropping them with sudo changes nothing else.
