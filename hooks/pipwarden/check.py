@@ -187,11 +187,11 @@ class Checker:
             report.dependencies.extend(calls.dependencies)
             report.notes.extend(calls.notes)
             report.called = calls.followed
+            wanted = self.settings.enabled | self.settings.hidden
             report.foreign = [
                 f
                 for f in foreign
-                if f.code in self.settings.enabled
-                and f.code not in self.settings.ignored_here(f.path)
+                if f.code in wanted and f.code not in self.settings.ignored_here(f.path)
             ]
         kept = self._filter(findings, path, text, kind, held, report)
         if not follow or report is None:

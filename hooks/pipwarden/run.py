@@ -178,9 +178,13 @@ def with_called(
             (f.code, f.start, f.end): f for f in report.findings
         }
         own = set(merged)
+        hidden = set(report.hidden)
         for finding in found:
             key = (finding.code, finding.start, finding.end)
             if key in own or suppressions.covers(finding.code, finding.start.line):
+                continue
+            if finding.code in settings.hidden:  # counted for the summary, not reported
+                hidden.add((finding.code, finding.start.line, finding.start.column))
                 continue
             finding = finding._replace(path=report.path)
             merged[key] = _joined(merged[key], finding) if key in merged else finding
@@ -191,7 +195,7 @@ def with_called(
             (f for f in merged.values() if f.code not in STRICT or f.start.line not in proven),
             key=lambda f: (f.start, f.code),
         )
-        report.hidden = [h for h in report.hidden if h[1] not in proven]
+        report.hidden = sorted(h for h in hidden if h[1] not in proven)
         if report.findings:
             report.source = source
         report.deferred = _still_unused(report.deferred, suppressions)
