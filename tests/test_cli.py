@@ -237,6 +237,7 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
         "PW401",
         "PW402",
         "PW403",
+        "PW404",
         "PW501",
         "PW601",
         "PW602",

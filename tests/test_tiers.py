@@ -66,10 +66,13 @@ def test_remedies_speak_the_files_own_terms() -> None:
     # A string command in a failed-import handler is PW601's evidence.
     assert only("python/pip-anywhere/bootstrap_tools.py", "PW601").start.line == 28
     # An image build: no sudo, a venv on PATH.
-    build = only("dockerfile/sudo-python-image/Dockerfile", "PW102")
+    build = findings("dockerfile/sudo-python-image/Dockerfile", "PW102")[0]
     assert "the build already runs as root" in build.message
     assert "ENV PATH=/opt/venv/bin:$PATH" in build.help
     assert build.fix is not None and build.fix.applicability == "safe"
+    (_, as_user) = findings("dockerfile/sudo-python-image/Dockerfile", "PW102")
+    assert as_user.start.line == 9 and as_user.help.startswith("install before the USER line")
+    assert as_user.fix is not None and as_user.fix.applicability == "unsafe"
     # A Makefile that names its Python.
     assert "`$(PYTHON) -m venv .venv" in only("makefile/python-variable/Makefile", "PW102").help
     assert only("makefile/python-variable/Makefile", "PW203").help == "use `$(PYTHON) -m pip`"
@@ -82,6 +85,12 @@ def test_break_system_packages_in_a_step_env(capsys: pytest.CaptureFixture[str])
     (env,) = findings("github/sudo-step-env/.github/workflows/docs.yml", "PW304")
     assert (env.start.line, env.start.column) == (16, 11)
     assert "PIP_BREAK_SYSTEM_PACKAGES" in env.message
+
+
+def test_chown_of_site_packages_on_a_hosted_runner_is_the_strict_tiers() -> None:
+    (chown,) = findings("github/sudo-step-env/.github/workflows/docs.yml", "PW404")
+    assert (chown.start.line, chown.start.column) == (20, 19)
+    assert default_findings("github/sudo-step-env") == []
 
 
 def test_what_sudo_does_not_write_into_a_system_python_is_silent_in_both_tiers() -> None:
@@ -98,12 +107,15 @@ def test_a_variable_that_differs_by_branch_is_not_fixed_at_its_uses() -> None:
 
 
 # What `--fix --unsafe-fixes` leaves, passes repeated: sudo dropped, then the bare pip it ran
-# named by its interpreter in the file's terms. (`sudo {sys.executable}` has no verbatim word
-# to cut sudo up to: no fix.)
+# named by its interpreter in the file's terms.
 FIXED = {
     "bootstrap_tools.py": (
         CASES / "python/pip-anywhere/bootstrap_tools.py",
         [
+            (
+                '    subprocess.run(f"sudo {sys.executable} -m pip install ansible", shell=True, check=True)',
+                '    subprocess.run(f"{sys.executable} -m pip install ansible", shell=True, check=True)',
+            ),
             (
                 '    os.system("sudo pip install pyserial")',
                 '    os.system(f"{sys.executable} -m pip install pyserial")',
@@ -127,6 +139,8 @@ FIXED = {
         [
             ("RUN sudo pip install flask", "RUN python -m pip install flask"),
             ("RUN pip install -r", "RUN python -m pip install -r"),
+            # As app, the pip is PW401's (default tier): PW203 adds nothing on it.
+            ("RUN sudo pip install gunicorn", "RUN pip install gunicorn"),
         ],
     ),
     "Makefile": (

@@ -24,6 +24,7 @@ CATALOG: dict[str, str] = {
     "PW401": "nonroot-system-install",
     "PW402": "root-user-install-then-switch",
     "PW403": "chown-site-packages",
+    "PW404": "chown-site-packages-anywhere",
     "PW501": "global-cli-tool",
     "PW601": "subprocess-pip",
     "PW602": "pip-internal-api",
@@ -37,7 +38,7 @@ _BY_NAME = {name: code for code, name in CATALOG.items()}
 # each with its documented remedy. A strict rule is superseded on a command where a default
 # rule speaks for it, so the tiers never report one command twice. Strict rules are selected
 # by `strict = true` / `--strict`, or by name, code, prefix or ALL (as ruff's opt-in rules).
-STRICT: frozenset[str] = frozenset({"PW102", "PW203", "PW301", "PW304", "PW501", "PW603"})
+STRICT: frozenset[str] = frozenset({"PW102", "PW203", "PW301", "PW304", "PW404", "PW501", "PW603"})
 DEFAULT: frozenset[str] = frozenset(CATALOG) - STRICT
 
 

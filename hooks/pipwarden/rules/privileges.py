@@ -248,6 +248,12 @@ def _without_root(context: Context) -> str:
             "drop `sudo` and install for the interpreter running this code: `[sys.executable, "
             '"-m", "pip", "install", ...]`, run from a virtual environment'
         )
+    if context.host == "build" and context.shell_user not in (None, "root"):
+        return (
+            "install before the USER line (the build runs as root there, no sudo needed), "
+            "into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
+            "`ENV PATH=/opt/venv/bin:$PATH`"
+        )
     return f"drop `sudo` and {venv_remedy(context)}; for command-line tools, `pipx install`"
 
 
@@ -267,7 +273,12 @@ def _drop_sudo(context: Context) -> Fix | None:
         return None
     if any(w.text not in _SUDO_FLAGS for w in wrappers[1:]):
         return None
-    start, end = wrappers[0].edit_span, pip.launcher[0].edit_span
+    first = pip.launcher[0]
+    # `{sys.executable}` stands in the file as itself: cutting up to it leaves it whole.
+    start, end = (
+        wrappers[0].edit_span,
+        first.span if first.text == RUNNING_PYTHON else first.edit_span,
+    )
     if start is None or end is None or start.start > end.start:
         return None
     applicability = SAFE if context.shell_user == "root" else UNSAFE
@@ -478,19 +489,68 @@ class ChownSitePackages(Rule):
     caller_dependent = False  # decided by the file's own text
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        target = commands.recursive_permission_change(context.command)
-        if target is None or (context.environment is not None and context.environment.hosted):
-            return
-        program = context.command.words[0]
-        what = (
-            "lets other users rewrite Python's installed packages"
-            if context.command.program == "chmod"
-            else "hands Python's installed packages to another owner"
-        )
-        yield Hit(
-            Span(program.span.start, target.span.end),
-            f"{code(context.command.program or '')} -R on {code(target.text or target.raw)} "
-            f"{what}: pip and the system package manager will then fight over those files",
-            "give the user a virtual environment of its own instead (`python3 -m venv`), "
-            "and recreate a venv that was made by the wrong user",
-        )
+        if context.environment is None or not context.environment.hosted:
+            yield from _permission_change(context)
+
+
+def _permission_change(context: Context) -> Iterable[Hit]:
+    """`chown -R`/`chmod -R` on a Python installation (PW403, and PW404 on hosted runners)."""
+    target = commands.recursive_permission_change(context.command)
+    if target is None:
+        return
+    program = context.command.words[0]
+    what = (
+        "lets other users rewrite Python's installed packages"
+        if context.command.program == "chmod"
+        else "hands Python's installed packages to another owner"
+    )
+    yield Hit(
+        Span(program.span.start, target.span.end),
+        f"{code(context.command.program or '')} -R on {code(target.text or target.raw)} "
+        f"{what}: pip and the system package manager will then fight over those files",
+        "give the user a virtual environment of its own instead (`python3 -m venv`), "
+        "and recreate a venv that was made by the wrong user",
+    )
+
+
+class ChownSitePackagesAnywhere(Rule):
+    """
+    ## What it finds
+    Strict tier: `chown -R` or `chmod -R` on site-packages, dist-packages or a Python
+    installation directory where PW403 stays silent: on a hosted CI runner (GitHub's,
+    Azure's), whose machine is thrown away after the job, so nothing later meets the files
+    handed over. The habit is the same one, and the remedy too.
+
+    ## Why it breaks
+    It patches over a `sudo pip install` or a `Permission denied` by handing the system's
+    packages to the job's user; copied to a machine that is kept (a self-hosted runner, a
+    developer's laptop), pip and the system package manager then fight over those files.
+
+    ## Example
+    ```yaml
+    runs-on: ubuntu-latest
+    steps:
+      - run: sudo chown -R "$USER" /usr/lib/python3/dist-packages
+    ```
+
+    ## Use instead
+    `actions/setup-python`, or a venv the job's user owns: `python3 -m venv .venv`.
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - https://docs.python.org/3/library/venv.html#how-venvs-work
+    """
+
+    code = "PW404"
+    name = "chown-site-packages-anywhere"
+    severity = Severity.INFO
+    summary = "recursive chown/chmod on a Python install directory on a hosted runner (strict tier)"
+    url = "https://docs.python.org/3/library/venv.html#how-venvs-work"
+    caller_dependent = False  # decided by the file's own text
+    superseded_by = ("PW403",)
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        if context.environment is not None and context.environment.hosted:
+            yield from _permission_change(context)

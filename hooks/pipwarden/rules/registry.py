@@ -23,6 +23,7 @@ from pipwarden.rules.invocation import (
 )
 from pipwarden.rules.privileges import (
     ChownSitePackages,
+    ChownSitePackagesAnywhere,
     NonrootSystemInstall,
     RootUserInstallThenSwitch,
     SudoPip,
@@ -123,6 +124,7 @@ RULES: tuple[Rule, ...] = (
     NonrootSystemInstall(),
     RootUserInstallThenSwitch(),
     ChownSitePackages(),
+    ChownSitePackagesAnywhere(),
     GlobalCliTool(),
     SubprocessPip(),
     PipInternalApi(),
