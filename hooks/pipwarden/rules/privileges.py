@@ -28,11 +28,12 @@ class SudoPip(Rule):
     message says so), and inside text run in a container or on another host (`docker exec
     app sh -c 'sudo pip install ...'`, `ssh host 'sudo pip3 install ...'`).
 
-    Not on a hosted CI runner (GitHub's, Azure's), whose image gives its user sudo for system
-    installs and is thrown away after the job; not in an image build, where installs are
-    root's anyway and nobody later installs as a user (PW305 and the strict PW102 and PW301 speak for
-    its Python); and not where the Python is externally managed: pip refuses there first
-    (PW305).
+    Not with `--target`, `--prefix` or `--root` (a directory of its own, not the system's
+    site-packages). Not on a hosted CI runner (GitHub's, Azure's), whose image gives its
+    user sudo for system installs and is thrown away after the job; not in an image build,
+    where installs are root's anyway and nobody later installs as a user (PW305 and the
+    strict PW102 and PW301 speak for its Python); and not where the Python is externally
+    managed: pip refuses there first (PW305).
 
     On a machine nothing describes (a script run by hand, a Makefile or task runner
     target), only where the file shows what goes wrong: it installs with apt, so it is
@@ -98,6 +99,8 @@ class SudoPip(Rule):
             return  # uv without --system only installs into a venv
         if pip.names_other_interpreter:
             return  # `sudo /opt/app/venv/bin/pip`: a venv's pip, not the system Python's
+        if pip.has("--target", "--prefix", "--root"):
+            return  # into a directory of its own, not the system's site-packages
         if context.environment is not None and context.environment.hosted:
             return  # a hosted runner: sudo is how its image takes system installs
         if context.host == "build":
