@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pipwarden import commands
+from pipwarden.commands import PipCall
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span
 from pipwarden.rules.base import (
     FIX_SOMETIMES,
@@ -91,16 +92,10 @@ class SudoPip(Rule):
     superseded_by = ("PW305",)
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        pip = context.pip
-        sudo = context.command.elevated_by
-        if pip is None or (sudo is None and context.run_by_sudo is None) or not pip.modifies:
+        pip = _sudo_pip(context)
+        if pip is None:
             return
-        if pip.kind == "uv pip" and not pip.has("--system"):
-            return  # uv without --system only installs into a venv
-        if pip.names_other_interpreter:
-            return  # `sudo /opt/app/venv/bin/pip`: a venv's pip, not the system Python's
-        if pip.has("--target", "--prefix", "--root"):
-            return  # into a directory of its own, not the system's site-packages
+        sudo = context.command.elevated_by
         if context.environment is not None and context.environment.hosted:
             return  # a hosted runner: sudo is how its image takes system installs
         if context.host == "build":
@@ -132,6 +127,22 @@ class SudoPip(Rule):
             ),
             fix=_drop_sudo(context),
         )
+
+
+def _sudo_pip(context: Context) -> PipCall | None:
+    """The installer sudo runs into a system Python's site-packages (PW101, PW102): not a
+    venv's own pip, not `uv pip` without --system, not into a directory of its own."""
+    pip = context.pip
+    sudo = context.command.elevated_by
+    if pip is None or (sudo is None and context.run_by_sudo is None) or not pip.modifies:
+        return None
+    if pip.kind == "uv pip" and not pip.has("--system"):
+        return None  # uv without --system only installs into a venv
+    if pip.names_other_interpreter and not pip.runs_this_python:
+        return None  # `sudo /opt/app/venv/bin/pip`: a venv's pip, not the system Python's
+    if pip.has("--target", "--prefix", "--root"):
+        return None  # into a directory of its own, not the system's site-packages
+    return pip
 
 
 def _refused_on_current_debian(context: Context) -> bool:
@@ -210,16 +221,10 @@ class SudoPipAnywhere(Rule):
     superseded_by = ("PW101", "PW305")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        pip = context.pip
-        sudo = context.command.elevated_by
-        if pip is None or (sudo is None and context.run_by_sudo is None) or not pip.modifies:
+        pip = _sudo_pip(context)
+        if pip is None:
             return
-        if pip.kind == "uv pip" and not pip.has("--system"):
-            return  # uv without --system only installs into a venv
-        if pip.names_other_interpreter and not pip.runs_this_python:
-            return  # `sudo /opt/app/venv/bin/pip`: a venv's pip, not the system Python's
-        if pip.has("--target", "--prefix", "--root"):
-            return  # into a directory of its own, not the system's site-packages
+        sudo = context.command.elevated_by
         start = pip.launcher[0].span.start
         if sudo is not None and sudo.start <= start:
             start = sudo.start
