@@ -219,3 +219,32 @@ def test_the_strict_hook_runs_the_strict_tier() -> None:
     entries = {hook["id"]: hook["entry"] for hook in hooks}
     assert entries["pipwarden-strict"] == "pipwarden check --strict --force-exclude"
     assert "--strict" not in entries["pipwarden"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "calls/sudo-in-image-build",
+        "calls/function-library",
+        "calls/root-script-then-user-script",
+        "calls/composite-setup-python",
+        "shell/sudo-pip-forms",
+        "python/pip-anywhere",
+    ],
+)
+def test_the_count_a_default_run_ends_with_is_what_the_strict_run_adds(
+    case: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    shutil.copytree(CASES / case, project / "repo", symlinks=True)
+    (project / "repo" / "expected.txt").unlink()
+    args = ["check", "--no-cache", "--output-format", "concise", "repo"]
+    main(args)
+    default = capsys.readouterr().out.splitlines()
+    main([*args, "--strict"])
+    strict = [line for line in capsys.readouterr().out.splitlines() if ": PW" in line]
+    added = len(strict) - len([line for line in default if ": PW" in line])
+    assert added > 0
+    noun = "finding" if added == 1 else "findings"
+    assert default[-1].startswith(f"{added} more {noun} in the strict tier")
