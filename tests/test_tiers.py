@@ -27,6 +27,8 @@ from .test_precision import default_findings
         ("python/pip-anywhere", ["bootstrap_tools.py:28: PW601"]),
         ("shell/branch-pip-variable", []),
         ("github/windows-pip-names", []),
+        # virtualenvwrapper's `workon` activates a venv: its pip is the venv's, in both tiers.
+        ("shell/virtualenvwrapper", []),
         # PEP 668 refuses the sudo pip of a script that installs with apt: PW101 speaks for
         # the command, the strict tier adds nothing on it (its expected.txt has no PW102 there).
         ("shell/sudo-pip", ["install.sh:3: PW101"]),

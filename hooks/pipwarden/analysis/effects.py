@@ -224,7 +224,8 @@ def apply(
         where = activation.venv or "the venv"
         path.with_event(Event("activate", "", f"{where} is activated", command.span))
         return
-    if commands.sources_venv_helper(command):
+    if commands.sources_venv_helper(command) or program_name == "workon":
+        # `workon NAME`: virtualenvwrapper activates a venv this file does not show.
         session.venv, session.venv_known = None, False
         session.maybe_activated = command.span
         return

@@ -323,8 +323,9 @@ class BarePipConsistency(Rule):
     pyenv's shims, an image that cannot be classified. Strict tier (`strict = true`, or
     `extend-select = ["PW203"]` alone): `python -m pip` everywhere.
 
-    Not inside an active venv or conda env (activated, or first on PATH): there `pip` is
-    that environment's own, exactly what `python -m pip` would run, and the file says so.
+    Not inside an active venv or conda env (activated, first on PATH, or set up by a helper
+    the file sources or virtualenvwrapper's `workon`): there `pip` is that environment's own,
+    exactly what `python -m pip` would run.
 
     ## Why it breaks
     It does not break here. Teams that want one spelling everywhere use `python -m pip`, so
@@ -376,7 +377,7 @@ class BarePipConsistency(Rule):
         pip = _bare_pip_changing_packages(context)
         if pip is None:
             return
-        if context.venv_active:
+        if context.venv_active or context.maybe_activated:
             return  # the active venv's own pip: `python -m pip` would run the same
         python, safe = _file_interpreter(pip, context)
         python = spelled(python, context)
