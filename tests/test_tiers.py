@@ -83,10 +83,15 @@ def test_remedies_speak_the_files_own_terms() -> None:
     assert (pip3.help, versioned.help) == ("use `python -m pip`", "use `py -3.12 -m pip`")
 
 
-def test_break_system_packages_in_a_step_env(capsys: pytest.CaptureFixture[str]) -> None:
+def test_break_system_packages_in_a_step_env_and_an_image(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     (env,) = findings("github/sudo-step-env/.github/workflows/docs.yml", "PW304")
     assert (env.start.line, env.start.column) == (16, 11)
     assert "PIP_BREAK_SYSTEM_PACKAGES" in env.message
+    assert "virtual environment" in env.help
+    (image,) = findings("dockerfile/break-env/Dockerfile", "PW304")
+    assert "`ENV PATH=/opt/venv/bin:$PATH`" in image.help
 
 
 def test_chown_of_site_packages_on_a_hosted_runner_is_the_strict_tiers() -> None:

@@ -354,7 +354,12 @@ class BreakSystemPackages(Rule):
             env.span,
             f"{code(env.name)} switches off the PEP 668 guard for every later pip command: "
             "pip may overwrite packages the system package manager owns",
-            "remove it and install into a virtual environment (or use `pipx install`)",
+            (
+                "remove it and install into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
+                "`ENV PATH=/opt/venv/bin:$PATH`"
+                if env.host == "build"
+                else "remove it and install into a virtual environment (or use `pipx install`)"
+            ),
         )
 
 
