@@ -27,6 +27,7 @@ from .test_precision import default_findings
         ("python/pip-anywhere", ["bootstrap_tools.py:28: PW601"]),
         ("shell/branch-pip-variable", []),
         ("github/windows-pip-names", []),
+        ("python/command-wrapper", []),
         # virtualenvwrapper's `workon` activates a venv: its pip is the venv's, in both tiers.
         ("shell/virtualenvwrapper", []),
         # PEP 668 refuses the sudo pip of a script that installs with apt: PW101 speaks for
@@ -81,6 +82,12 @@ def test_remedies_speak_the_files_own_terms() -> None:
     # Windows: `python` beside pip3.exe, the `py` launcher for a version.
     pip3, versioned = findings("github/windows-pip-names/.github/workflows/windows.yml", "PW203")
     assert (pip3.help, versioned.help) == ("use `python -m pip`", "use `py -3.12 -m pip`")
+
+
+def test_a_function_that_hands_its_parameter_to_a_shell_is_read_where_it_is_called() -> None:
+    found = findings("python/command-wrapper/install.py", "PW603")
+    assert [(f.start.line, f.start.column) for f in found] == [(29, 40), (30, 32)]
+    assert all(f.fix is not None and f.fix.applicability == "unsafe" for f in found)
 
 
 def test_break_system_packages_in_a_step_env_and_an_image(

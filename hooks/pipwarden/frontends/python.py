@@ -331,6 +331,8 @@ class _Finder:
         self.pip_itself = pip_itself
         self.aliases: dict[str, str] = {}
         self.constants: dict[str, ast.Constant] = {}
+        # Functions of the module that run a parameter as a shell command: name → position.
+        self.runners: dict[str, tuple[int, str]] = {}
         self.import_sys_at = self._import_sys_at()
 
     def items(self) -> Iterator[ScopeItem]:
@@ -354,6 +356,7 @@ class _Finder:
             and isinstance(values[0], ast.Constant)
             and isinstance(values[0].value, str)
         }
+        self.runners = self._command_runners(statements)
         # Only the lines that can run pip are looked into: those that say pip, or a name
         # that stands for it (`PIP = "pip3"`, `from pip import main as m`).
         lines = self._lines_naming_pip()
@@ -462,7 +465,54 @@ class _Finder:
 
     # Calls ----------------------------------------------------------------------------------
 
+    def _command_runners(self, statements: list[ast.stmt]) -> dict[str, tuple[int, str]]:
+        """The module's functions that hand one of their parameters to a shell
+        (`def run(cmd): subprocess.run(cmd, shell=True)`), also through each other (`def
+        do(msg, cmd): run(cmd)`): name → the parameter's position and name."""
+        functions = [s for s in statements if isinstance(s, ast.FunctionDef)]
+        if not functions:
+            return {}
+        runners: dict[str, tuple[int, str]] = {}
+        for _ in range(4):  # wrappers of wrappers, a few deep
+            before = len(runners)
+            for function in functions:
+                if function.name in runners:
+                    continue
+                parameters = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+                for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+                    command = self._shell_command(call, runners)
+                    if isinstance(command, ast.Name) and command.id in parameters:
+                        runners[function.name] = (parameters.index(command.id), command.id)
+                        break
+            if len(runners) == before:
+                break
+        return runners
+
+    def _shell_command(
+        self, call: ast.Call, runners: dict[str, tuple[int, str]]
+    ) -> ast.expr | None:
+        """The expression a call runs as a shell command, if it runs one."""
+        positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+        keywords = {k.arg: k.value for k in call.keywords if k.arg}
+        if isinstance(call.func, ast.Name) and call.func.id in runners:
+            index, parameter = runners[call.func.id]
+            return positional[index] if index < len(positional) else keywords.get(parameter)
+        name = self._qualified(call.func)
+        if name in _SHELL_STRING:
+            return positional[0] if positional else None
+        shell = keywords.get("shell")
+        if name in _SUBPROCESS and isinstance(shell, ast.Constant) and shell.value is True:
+            return positional[0] if positional else keywords.get("args")
+        return None
+
     def _call(self, node: ast.Call) -> Iterator[tuple[int, ScopeItem]]:
+        if isinstance(node.func, ast.Name) and node.func.id in self.runners:
+            command = self._shell_command(node, self.runners)
+            script = self._shell_string(command) if command is not None else None
+            if script is not None:
+                start = self.positions.span(node).start
+                yield start, script._replace(imports_after=self._imports_after(node))
+            return
         name = self._qualified(node.func)
         if not name:
             return
