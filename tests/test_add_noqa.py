@@ -53,7 +53,11 @@ def test_add_noqa_then_nothing_is_left(project: Path, capsys: pytest.CaptureFixt
 
     assert main(["check", "--add-noqa", "."]) == 0
     out, err = capsys.readouterr()
-    assert out == "All checks passed!\n"
+    # The hosted runner's `sudo pip install tox` fails nothing: only the strict tier has it.
+    assert out == (
+        "All checks passed!\n1 more finding in the strict tier (every pip anti-pattern, not "
+        "only proven failures): see them with `--strict`.\n"
+    )
     assert err.startswith("Added ") and "suppression comments." in err
 
     dockerfile = (project / "Dockerfile").read_bytes()

@@ -210,7 +210,7 @@ def test_skipped_directories(project: Path, capsys: pytest.CaptureFixture[str]) 
 def test_rule_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rule", "PW302")
     assert code == 0
-    assert out.startswith("PW302 activation-not-persisted (error)")
+    assert out.startswith("PW302 activation-not-persisted (error, default tier)")
     assert "## Example" in out and "## Use instead" in out
     assert run(capsys, "rule", "activation-not-persisted")[1] == out
     assert run(capsys, "rule", "PW999")[0] == 2
@@ -223,6 +223,7 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     assert codes == [
         "PW100",
         "PW101",
+        "PW102",
         "PW201",
         "PW202",
         "PW203",
@@ -236,9 +237,11 @@ def test_rules_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
         "PW401",
         "PW402",
         "PW403",
+        "PW404",
         "PW501",
         "PW601",
         "PW602",
+        "PW603",
         "PW900",
     ]
     data = json.loads(run(capsys, "rules", "--output-format", "json")[1])

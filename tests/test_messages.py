@@ -66,7 +66,7 @@ def test_bare_pip_fix_names_the_files_own_interpreter() -> None:
     assert deadsnakes.fix is not None and deadsnakes.fix.edits[0].content == "python3.11 -m pip"
     assert deadsnakes.fix.applicability == "unsafe"
     # In a python:* image `python` is pip's own interpreter.
-    (official,) = findings("dockerfile/nonroot-user/Dockerfile", "PW203")
+    (official,) = findings("dockerfile/python-image-smoke/Dockerfile", "PW203")
     assert "`python -m pip`" in official.help
 
 
@@ -132,16 +132,15 @@ def test_windows_runner_makes_self_upgrade_an_error() -> None:
     assert "python -m pip install --upgrade pip" in found[0].help
 
 
-def test_break_system_packages_points_at_the_variable_where_it_breaks_a_users_machine() -> None:
+def test_break_system_packages_points_at_the_variable_in_every_kind_of_file() -> None:
     (export,) = findings("shell/break-target/setup-workstation.sh", "PW304")
     assert (export.start, export.end) == ((5, 8), (5, 35))
-    # In an image build or a CI job the repository breaks its own machine, by choice: not
-    # reported, while the variable still counts (pip is not refused by PEP 668, PW305).
-    for case in (
-        "github/break-env/.github/workflows/release.yaml",
-        "dockerfile/break-env/Dockerfile",
+    # In an image build or a CI job too (strict tier): at the `env:` / `ENV` line.
+    for case, line in (
+        ("github/break-env/.github/workflows/release.yaml", 6),
+        ("dockerfile/break-env/Dockerfile", 3),
     ):
-        assert findings(case, "PW304") == []
+        assert [f.start.line for f in findings(case, "PW304")] == [line]
         assert [f.start.line for f in findings(case, "PW305")] == [
             14 if case.startswith("github") else 9
         ]
@@ -180,3 +179,20 @@ def test_system_install_and_source_in_dash_name_the_image_and_the_apt_line() -> 
     assert [(r.start.line, r.message) for r in source.related] == [
         (1, "the image, whose /bin/sh is dash")
     ]
+
+
+def test_a_venv_the_base_image_may_have_on_path_is_not_called_the_system_python() -> None:
+    # linuxserver's base images set VIRTUAL_ENV=/lsiopy and PATH=/lsiopy/bin:$PATH.
+    assert findings("dockerfile/base-image-venv/Dockerfile", "PW301") == []
+    assert {
+        f.message.split(";")[0] for f in findings("dockerfile/base-image-venv/Dockerfile", "PW203")
+    } == {"`pip` here is whichever pip comes first on PATH"}
+    # In an image whose ENV is known, the venv made and not used is no venv at all.
+    (system,) = findings("dockerfile/base-image-venv/Dockerfile.ubuntu", "PW301")
+    assert system.start == (8, 3)
+
+
+def test_after_an_action_that_puts_a_venv_on_path_pip_is_not_the_runners() -> None:
+    before, after = findings("github/action-venv/.github/workflows/tests.yml", "PW203")
+    assert before.start.line == 12 and "the runner's Python" in before.message
+    assert after.start.line == 20 and "whichever pip comes first on PATH" in after.message

@@ -173,12 +173,13 @@ def test_environment_facts_in_the_default_set(case: str, expected: list[str]) ->
     assert default_findings(case) == expected
 
 
-def test_rules_say_which_are_default(capsys: pytest.CaptureFixture[str]) -> None:
+def test_rules_say_their_tier(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules"]) == 0
     lines = {line.split()[0]: line.split()[2] for line in capsys.readouterr().out.splitlines()}
-    assert lines["PW203"] == "opt-in"
-    assert lines["PW304"] == "opt-in"
+    assert lines["PW203"] == "strict"
+    assert lines["PW304"] == "strict"
+    assert lines["PW102"] == "strict"
     assert lines["PW201"] == "default"
     assert main(["rules", "--output-format", "json"]) == 0
-    data = {r["code"]: r["selection"] for r in json.loads(capsys.readouterr().out)}
-    assert data["PW203"] == "opt-in" and data["PW101"] == "default"
+    data = {r["code"]: r["tier"] for r in json.loads(capsys.readouterr().out)}
+    assert data["PW203"] == "strict" and data["PW101"] == "default"

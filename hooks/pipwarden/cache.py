@@ -53,6 +53,7 @@ def _settings_key(settings: Settings) -> str:
             [[pattern, sorted(codes)] for pattern, codes in settings.per_file_ignores],
             settings.root,
             settings.follow_calls,
+            sorted(settings.hidden),
         ]
     )
     return digest(described.encode())
@@ -113,6 +114,7 @@ class Cache:
             alone,
             called,
             unread,
+            hidden,
         ) = entry
         found = _stat(path)
         if found is None or found[0] != size:
@@ -138,6 +140,7 @@ class Cache:
         report.alone = [_finding(path, f)._replace(alone=True) for f in alone]
         report.called = called
         report.unread = unread
+        report.hidden = [(code, line, column) for code, line, column in hidden]
         if foreign:
             report.foreign = [_finding(where, f) for where, *f in foreign]
         if findings or alone:
@@ -170,6 +173,7 @@ class Cache:
             [_finding_data(f) for f in report.alone],
             report.called,
             report.unread,
+            report.hidden,
         ]
         self.changed = True
 

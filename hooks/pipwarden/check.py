@@ -75,7 +75,9 @@ class Checker:
         if self._rules is None:
             from pipwarden.rules.registry import RULES
 
-            self._rules = [r for r in RULES if r.code in self.settings.enabled]
+            # The hidden strict rules run too, for the count a default run ends with.
+            wanted = self.settings.enabled | self.settings.hidden
+            self._rules = [r for r in RULES if r.code in wanted]
         return self._rules
 
     def check_path(self, path: str, *, explicit: bool = False) -> FileReport:
@@ -200,11 +202,11 @@ class Checker:
             report.dependencies.extend(calls.dependencies)
             report.notes.extend(calls.notes)
             report.called = calls.followed
+            wanted = self.settings.enabled | self.settings.hidden
             report.foreign = [
                 f
                 for f in foreign
-                if f.code in self.settings.enabled
-                and f.code not in self.settings.ignored_here(f.path)
+                if f.code in wanted and f.code not in self.settings.ignored_here(f.path)
             ]
         kept = self._filter(findings, path, text, kind, held, report)
         if not follow or report is None:
@@ -249,11 +251,13 @@ class Checker:
         from pipwarden import suppress  # a few regular expressions: only files that are read
 
         suppressions = suppress.scan(text, python=kind is Kind.PYTHON)
-        unique = {
-            (f.code, f.start, f.end): f
-            for f in findings
-            if f.code in enabled and not suppressions.covers(f.code, f.start.line)
-        }
+        shown = [f for f in findings if not suppressions.covers(f.code, f.start.line)]
+        unique = {(f.code, f.start, f.end): f for f in shown if f.code in enabled}
+        if report is not None:
+            hidden = self.settings.hidden - self.settings.ignored_here(path)
+            report.hidden = sorted(
+                {(f.code, f.start.line, f.start.column) for f in shown if f.code in hidden}
+            )
         if "PW100" in enabled and suppressions.items:
             source = SourceText(text)
             if held is None:

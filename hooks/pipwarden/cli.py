@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
         help="only these rules (codes, names, prefixes, ALL)",
     )
     check.add_argument(
+        "--strict",
+        action="store_true",
+        help="also the strict tier: every pip anti-pattern, not only the failures the files "
+        "show (`strict = true`)",
+    )
+    check.add_argument(
         "--extend-select", type=_codes, metavar="CODES", help="enable these rules in addition"
     )
     check.add_argument("--ignore", type=_codes, metavar="CODES", help="disable these rules")
@@ -193,6 +199,7 @@ def _check(args: argparse.Namespace) -> int:
             fail_on=args.fail_on,
             cache_dir=args.cache_dir,
             follow_calls=False if args.no_follow_calls else None,
+            strict=True if args.strict else None,
         )
     except ConfigError as error:
         _error(str(error))
@@ -256,7 +263,9 @@ def _check(args: argparse.Namespace) -> int:
         report.renderer(fmt)(result, sys.stdout, report.use_color(sys.stdout))
     if (fmt in report.TEXT_FORMATS or args.output_file) and not args.quiet:
         partial = len({path for path, _ in result.unread})
-        sys.stdout.write(report.summary(result.reports, len(result.errors), partial) + "\n")
+        sys.stdout.write(
+            report.summary(result.reports, len(result.errors), partial, result.hidden) + "\n"
+        )
     if result.errors:
         return EXIT_ERROR
     failing = SEVERITY_NAMES.index(settings.fail_on)
@@ -288,7 +297,7 @@ def _rule(key: str, fmt: str) -> int:
 
 def _rules(fmt: str) -> int:
     from pipwarden.rules import registry as rules
-    from pipwarden.rules.catalog import OPT_IN
+    from pipwarden.rules.catalog import tier
     from pipwarden.rules.docs import rule_json
 
     if fmt == "json":
@@ -297,9 +306,8 @@ def _rules(fmt: str) -> int:
         sys.stdout.write(json.dumps([rule_json(r) for r in rules.ALL_RULES], indent=2) + "\n")
         return EXIT_CLEAN
     for rule in rules.ALL_RULES:
-        selection = "opt-in " if rule.code in OPT_IN else "default"
         sys.stdout.write(
-            f"{rule.code}  {rule.name:<30} {selection} {rule.severity!s:<8} fix: {rule.fix:<9} "
+            f"{rule.code}  {rule.name:<30} {tier(rule.code):<7} {rule.severity!s:<8} fix: {rule.fix:<9} "
             f"{rule.summary}\n"
         )
     return EXIT_CLEAN

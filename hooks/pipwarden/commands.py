@@ -16,6 +16,7 @@ from pipwarden import pip_options
 from pipwarden.model import Span
 from pipwarden.shell import SHELLS
 from pipwarden.shell.command import Command, Word
+from pipwarden.shell.session import RUNNING_PYTHON
 
 _PIP_PROGRAM = re.compile(r"pip(\d+(\.\d+)?)?(\.exe)?")
 _PYTHON_PROGRAM = re.compile(r"(python|pypy)(\d+(\.\d+)?)?(\.exe)?|py")
@@ -120,6 +121,11 @@ class PipCall(NamedTuple):
     def through_path(self) -> bool:
         """The program is looked up on PATH (no directory in its name)."""
         return "/" not in self.program and "\\" not in self.program
+
+    @property
+    def runs_this_python(self) -> bool:
+        """The pip of the interpreter running the Python code (`sys.executable -m pip`)."""
+        return self.program == RUNNING_PYTHON
 
     @property
     def program_dir(self) -> str | None:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from pipwarden.rules.catalog import CATALOG, DEFAULT, code_for
+from pipwarden.rules.catalog import CATALOG, DEFAULT, STRICT, code_for
 
 KEYS = frozenset(
     {
@@ -23,6 +23,7 @@ KEYS = frozenset(
         "fail-on",
         "cache-dir",
         "follow-calls",
+        "strict",
     }
 )
 OUTPUT_FORMATS = (
@@ -54,6 +55,9 @@ class Settings(NamedTuple):
     cache_dir: str = ".pipwarden_cache"  # where results of earlier runs are kept
     # Analyse the repository scripts a file runs in the state the file gives them.
     follow_calls: bool = True
+    # Strict-tier rules not selected, whose findings a default run counts (not reports), so
+    # that its summary can say how many the strict tier holds.
+    hidden: frozenset[str] = frozenset()
 
     def relative(self, path: str) -> str | None:
         relative = os.path.relpath(os.path.abspath(path), self.root)
@@ -154,6 +158,7 @@ def load(
     fail_on: str | None = None,
     cache_dir: str | None = None,
     follow_calls: bool | None = None,
+    strict: bool | None = None,
 ) -> Settings:
     found: tuple[str, dict[str, Any]] | None
     if config_path is not None:
@@ -178,10 +183,19 @@ def load(
     enabled = (
         resolve_selectors(selectors, "--select" if select else where) if selectors else set(DEFAULT)
     )
+    strict_tier = table.get("strict", False) if strict is None else strict
+    if not isinstance(strict_tier, bool):
+        raise ConfigError(f"{where}: `strict` must be true or false")
+    if strict_tier:
+        enabled |= STRICT
     enabled |= resolve_selectors(_string_list(table, "extend-select", where), where)
     enabled |= resolve_selectors(extend_select or [], "--extend-select")
-    enabled -= resolve_selectors(_string_list(table, "ignore", where), where)
-    enabled -= resolve_selectors(ignore or [], "--ignore")
+    ignored = resolve_selectors(_string_list(table, "ignore", where), where)
+    ignored |= resolve_selectors(ignore or [], "--ignore")
+    enabled -= ignored
+    # Only a run on the default selection says what the strict tier would add: one that
+    # names its rules chose them.
+    hidden = frozenset() if selectors else frozenset(STRICT - enabled - ignored)
 
     per_file = table.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
@@ -225,4 +239,5 @@ def load(
         threshold,
         cache,
         follow,
+        hidden,
     )

@@ -158,6 +158,7 @@ class FileReport:
         "error",
         "findings",
         "foreign",
+        "hidden",
         "kind",
         "mtime",
         "notes",
@@ -192,5 +193,8 @@ class FileReport:
         # the repository files this one runs: the run decides.
         self.alone: list[Finding] = []
         self.called: list[str] = []
+        # Findings of strict-tier rules the run did not select (counted, not reported): code,
+        # line, column.
+        self.hidden: list[tuple[str, int, int]] = []
         # What of the file could not be read (Python syntax this interpreter does not know).
         self.unread: list[str] = []

@@ -12,6 +12,7 @@ from pipwarden.config import Settings
 from pipwarden.discover import Candidate, discover, gitlab_includes
 from pipwarden.model import UNSAFE, FileReport, Finding, SourceText
 from pipwarden.reading import MAX_BYTES, decode
+from pipwarden.rules.catalog import STRICT
 
 if TYPE_CHECKING:
     from pipwarden import suppress
@@ -21,7 +22,7 @@ PARALLEL_THRESHOLD = 400
 
 
 class RunResult:
-    __slots__ = ("_sources", "checked", "errors", "notes", "reports", "unread")
+    __slots__ = ("_sources", "checked", "errors", "hidden", "notes", "reports", "unread")
 
     def __init__(self) -> None:
         self.reports: list[FileReport] = []  # the files with findings
@@ -30,6 +31,8 @@ class RunResult:
         self.notes: list[str] = []  # what --verbose adds: calls not followed
         # Files checked but for parts that could not be read: path, what.
         self.unread: list[tuple[str, str]] = []
+        # Findings the strict tier holds that the run's selection left out (`Settings.hidden`).
+        self.hidden = 0
         self._sources: dict[str, SourceText | None] = {}
 
     def source(self, path: str) -> SourceText | None:
@@ -120,6 +123,7 @@ def run(
             result.errors.append(f"{report.path}: {report.error}")
         result.notes.extend(report.notes)
         result.unread.extend((report.path, part) for part in report.unread)
+        result.hidden += len(report.hidden)
         if report.findings:
             result.reports.append(report)
     return result
@@ -174,13 +178,24 @@ def with_called(
             (f.code, f.start, f.end): f for f in report.findings
         }
         own = set(merged)
+        hidden = set(report.hidden)
         for finding in found:
             key = (finding.code, finding.start, finding.end)
             if key in own or suppressions.covers(finding.code, finding.start.line):
                 continue
+            if finding.code in settings.hidden:  # counted for the summary, not reported
+                hidden.add((finding.code, finding.start.line, finding.start.column))
+                continue
             finding = finding._replace(path=report.path)
             merged[key] = _joined(merged[key], finding) if key in merged else finding
-        report.findings = sorted(merged.values(), key=lambda f: (f.start, f.code))
+        # One finding per command across tiers, also where a caller's state makes the
+        # default finding: the script's own strict findings on that line give way.
+        proven = {f.start.line for f in [*merged.values(), *found] if f.code not in STRICT}
+        report.findings = sorted(
+            (f for f in merged.values() if f.code not in STRICT or f.start.line not in proven),
+            key=lambda f: (f.start, f.code),
+        )
+        report.hidden = sorted(h for h in hidden if h[1] not in proven)
         if report.findings:
             report.source = source
         report.deferred = _still_unused(report.deferred, suppressions)

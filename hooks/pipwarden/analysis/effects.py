@@ -231,6 +231,11 @@ def apply(
     if created is not None and created.text is not None:
         state.venvs_created[created.text.rstrip("/")] = created.span
         _on_path_already(state, session, created.span)
+        if created.text.startswith("/") and session.venv is None and _env_unknown(state):
+            # A base image whose ENV is not known may have put this venv's bin first on
+            # PATH already (linuxserver's set VIRTUAL_ENV=/lsiopy, PATH=/lsiopy/bin:$PATH
+            # for the `python3 -m venv /lsiopy` of the images built on them).
+            session.venv_known = False
         return
     activation = commands.activation(command)
     if (
@@ -254,7 +259,8 @@ def apply(
         where = activation.venv or "the venv"
         path.with_event(Event("activate", "", f"{where} is activated", command.span))
         return
-    if commands.sources_venv_helper(command):
+    if commands.sources_venv_helper(command) or program_name == "workon":
+        # `workon NAME`: virtualenvwrapper activates a venv this file does not show.
         session.venv, session.venv_known = None, False
         session.maybe_activated = command.span
         return
@@ -402,6 +408,12 @@ def posix_sh(script: Script, state: State, scope: Scope) -> tuple[bool, str]:
     # A script that names /bin/sh must run wherever /bin/sh is POSIX sh: dash on Debian
     # and Ubuntu.
     return True, "/bin/sh (dash on Debian and Ubuntu)"
+
+
+def _env_unknown(state: State) -> bool:
+    """An image whose distro is known, not what else (ENV among it) its vendor put in."""
+    environment = state.environment
+    return environment is not None and environment.pythons == (environments.UNKNOWN,)
 
 
 def _read_after(command: Command) -> Read:

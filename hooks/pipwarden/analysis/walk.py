@@ -27,6 +27,7 @@ from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
 from pipwarden.model import Related, Span, line_ref
 from pipwarden.rules.base import Context, EnvContext, OwnEnvironment, Rule, RuleHit, UserSwitch
+from pipwarden.rules.catalog import STRICT
 from pipwarden.shell.command import Command, Ready
 from pipwarden.shell.expand import Handed, Simple, handed, readings
 from pipwarden.shell.parse import (
@@ -785,7 +786,15 @@ class _Walk:
     def _dispatch(self, context: Context) -> Hits:
         hits = [RuleHit(rule, hit) for rule in self.rules for hit in rule.on_command(context)]
         fired = {h.rule.code for h in hits}
-        return [h for h in hits if not fired.intersection(h.rule.superseded_by)]
+        # One finding per command across tiers: where a default rule speaks for the command,
+        # the strict tier adds nothing on it.
+        proven = not fired <= STRICT
+        return [
+            h
+            for h in hits
+            if not fired.intersection(h.rule.superseded_by)
+            and not (proven and h.rule.code in STRICT)
+        ]
 
     def _dispatch_env(self, env: EnvContext) -> Hits:
         return [RuleHit(rule, hit) for rule in self.rules for hit in rule.on_env(env)]

@@ -52,6 +52,10 @@ _PYTHON_ACTIONS = {
     "conda-incubator/setup-miniconda": "conda",
     "mamba-org/setup-micromamba": "conda",
 }
+# Actions that put a venv of their own first on PATH for later steps, where it is not known
+# ("sets `$VIRTUAL_ENV` and `$PATH` environment for the virtualenv", restore-virtualenv's
+# README): which pip later steps find is then unknown.
+_VENV_ACTIONS = frozenset({"syphar/restore-virtualenv"})
 _SHELLS = {"bash": "bash", "sh": "sh", "pwsh": "pwsh", "powershell": "pwsh", "cmd": "cmd"}
 
 
@@ -155,6 +159,8 @@ def _steps(
                 conda = python
             else:
                 items.append(python)
+        elif action in _VENV_ACTIONS:
+            items.append(SetEnv("PATH", None, document.span(step_node)))
         elif uses.startswith("./") and root is not None and "${{" not in uses:
             # A local action runs in this job: a composite one's steps are this job's.
             folder = os.path.normpath(os.path.join(root, uses))

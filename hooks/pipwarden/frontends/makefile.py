@@ -313,6 +313,7 @@ def parse(text: str, path: str) -> Parsed:
     shell = (shell_path or "").split()[0].rsplit("/", 1)[-1] if shell_path else ""
     names = {target for rule in reader.rules for target in rule.targets}
     default = next((r for r in reader.rules if any(not t.startswith(".") for t in r.targets)), None)
+    python = _python_variable(reader.variables)
     scopes = []
     for rule in _ordered(reader.rules):
         variables = dict(reader.variables)
@@ -324,12 +325,12 @@ def parse(text: str, path: str) -> Parsed:
             for pieces in rule.recipe:
                 _recipe_line(builder, pieces, reader.prefix, variables)
                 builder.add("\n", pieces[-1].start + len(pieces[-1].text))
-            scripts.append(builder.script(shell))
+            scripts.append(builder.script(shell)._replace(python_variable=python))
         else:
             for pieces in rule.recipe:
                 builder = ScriptBuilder()
                 _recipe_line(builder, pieces, reader.prefix, variables)
-                scripts.append(builder.script(shell))
+                scripts.append(builder.script(shell)._replace(python_variable=python))
         inherits = next(
             (p for p in rule.prerequisites if p in names and p not in rule.targets), None
         )
@@ -345,6 +346,19 @@ def parse(text: str, path: str) -> Parsed:
             )
         )
     return Parsed(starting_in(scopes, file_directory(path)), reader.problems)
+
+
+_PYTHON_VALUE = re.compile(r"python(\d+(\.\d+)?)?")
+
+
+def _python_variable(variables: dict[str, _Variable]) -> tuple[str, str] | None:
+    """The variable the Makefile names its Python by (`PYTHON ?= python3`), and its value."""
+    for name in ("PYTHON", "PYTHON3", "PY", "PYTHON_BIN", "PYTHON_EXE"):
+        variable = variables.get(name)
+        value = expand(variable.value, variables) if variable else None
+        if value and _PYTHON_VALUE.fullmatch(value.strip()):
+            return f"$({name})", value.strip()
+    return None
 
 
 def _ordered(rules: list[_Rule]) -> list[_Rule]:

@@ -24,11 +24,12 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pipwarden.frontends import Parsed
 from pipwarden.model import SourceText, Span
 from pipwarden.shell.session import (
+    RUNNING_PYTHON,
     Boundary,
     ParseProblem,
     PythonLiteral,
@@ -330,6 +331,8 @@ class _Finder:
         self.pip_itself = pip_itself
         self.aliases: dict[str, str] = {}
         self.constants: dict[str, ast.Constant] = {}
+        # Functions of the module that run a parameter as a shell command: name → position.
+        self.runners: dict[str, tuple[int, str]] = {}
         self.import_sys_at = self._import_sys_at()
 
     def items(self) -> Iterator[ScopeItem]:
@@ -353,6 +356,7 @@ class _Finder:
             and isinstance(values[0], ast.Constant)
             and isinstance(values[0].value, str)
         }
+        self.runners = self._command_runners(statements)
         # Only the lines that can run pip are looked into: those that say pip, or a name
         # that stands for it (`PIP = "pip3"`, `from pip import main as m`).
         lines = self._lines_naming_pip()
@@ -461,7 +465,54 @@ class _Finder:
 
     # Calls ----------------------------------------------------------------------------------
 
+    def _command_runners(self, statements: list[ast.stmt]) -> dict[str, tuple[int, str]]:
+        """The module's functions that hand one of their parameters to a shell
+        (`def run(cmd): subprocess.run(cmd, shell=True)`), also through each other (`def
+        do(msg, cmd): run(cmd)`): name → the parameter's position and name."""
+        functions = [s for s in statements if isinstance(s, ast.FunctionDef)]
+        if not functions:
+            return {}
+        runners: dict[str, tuple[int, str]] = {}
+        for _ in range(4):  # wrappers of wrappers, a few deep
+            before = len(runners)
+            for function in functions:
+                if function.name in runners:
+                    continue
+                parameters = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+                for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+                    command = self._shell_command(call, runners)
+                    if isinstance(command, ast.Name) and command.id in parameters:
+                        runners[function.name] = (parameters.index(command.id), command.id)
+                        break
+            if len(runners) == before:
+                break
+        return runners
+
+    def _shell_command(
+        self, call: ast.Call, runners: dict[str, tuple[int, str]]
+    ) -> ast.expr | None:
+        """The expression a call runs as a shell command, if it runs one."""
+        positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+        keywords = {k.arg: k.value for k in call.keywords if k.arg}
+        if isinstance(call.func, ast.Name) and call.func.id in runners:
+            index, parameter = runners[call.func.id]
+            return positional[index] if index < len(positional) else keywords.get(parameter)
+        name = self._qualified(call.func)
+        if name in _SHELL_STRING:
+            return positional[0] if positional else None
+        shell = keywords.get("shell")
+        if name in _SUBPROCESS and isinstance(shell, ast.Constant) and shell.value is True:
+            return positional[0] if positional else keywords.get("args")
+        return None
+
     def _call(self, node: ast.Call) -> Iterator[tuple[int, ScopeItem]]:
+        if isinstance(node.func, ast.Name) and node.func.id in self.runners:
+            command = self._shell_command(node, self.runners)
+            script = self._shell_string(command) if command is not None else None
+            if script is not None:
+                start = self.positions.span(node).start
+                yield start, script._replace(imports_after=self._imports_after(node))
+            return
         name = self._qualified(node.func)
         if not name:
             return
@@ -480,6 +531,10 @@ class _Finder:
                 return
             shell = keywords.get("shell")
             if isinstance(shell, ast.Constant) and shell.value is True:
+                script = self._shell_string(program)
+            elif _command_line(program):
+                # No shell, one string of words: Windows runs it as a command line (POSIX
+                # looks for a program of that whole name); its words are what it means.
                 script = self._shell_string(program)
             else:
                 script = self._argv(program)
@@ -580,7 +635,7 @@ class _Finder:
                 return False
             for literal in pieces:
                 literals.append(literal)
-                _add_content(builder, self.text, literal)
+                _add_content(builder, self.text, literal, self._field_word)
             return True
         resolved = self._resolved(node)
         if resolved is not node:
@@ -589,6 +644,19 @@ class _Finder:
             return True
         builder.add_opaque(UNKNOWN, span.start, span.end)
         return False
+
+    def _expression_word(self, node: ast.expr) -> str:
+        """The word an expression stands for in a command: `sys.executable` is the running
+        interpreter; anything else is unknown."""
+        return RUNNING_PYTHON if self._qualified(node) == "sys.executable" else UNKNOWN
+
+    def _field_word(self, field: str) -> str:
+        """The word an f-string's replacement field (`{sys.executable}`) stands for."""
+        try:
+            node = ast.parse(field.strip(), mode="eval").body
+        except (SyntaxError, ValueError):
+            return UNKNOWN
+        return self._expression_word(node)
 
     # Argument lists -------------------------------------------------------------------------
 
@@ -632,9 +700,19 @@ class _Finder:
             value = self._resolved(element)
             text = value.value if isinstance(value, ast.Constant) else None
             known = isinstance(text, str) and _PLAIN_WORD.fullmatch(text)
-            builder.add_opaque(text if known else UNKNOWN, span.start, span.end)  # type: ignore[arg-type]
+            word = text if known else self._expression_word(element)
+            builder.add_opaque(word, span.start, span.end)  # type: ignore[arg-type]
         script = builder.script("")
         return script._replace(origin="python-argv", import_sys_at=self.import_sys_at)
+
+
+def _command_line(node: ast.expr) -> bool:
+    """A string literal of several words (`"pip install -r requirements.txt"`)."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    return (
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value.strip()
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -685,9 +763,11 @@ _ESCAPE = re.compile(
 )
 
 
-def _add_content(builder: ScriptBuilder, text: str, literal: PythonLiteral) -> None:
+def _add_content(
+    builder: ScriptBuilder, text: str, literal: PythonLiteral, field_word: Callable[[str], str]
+) -> None:
     """Copy a literal's content into the Script: escapes as the characters they stand for,
-    an f-string's fields as unknown words, `{{`/`}}` as braces."""
+    an f-string's fields as the words `field_word` makes of them, `{{`/`}}` as braces."""
     start, end = literal.content
     content = text[start:end]
     if "f" not in literal.prefix:
@@ -705,7 +785,8 @@ def _add_content(builder: ScriptBuilder, text: str, literal: PythonLiteral) -> N
         elif ch == "{":
             _add_escaped(builder, content[position:i], start + position, raw=literal.raw)
             close = _field_end(content, i)
-            builder.add_opaque(UNKNOWN, start + i, start + close)
+            field = content[i + 1 : close - 1].partition("!")[0].partition(":")[0]
+            builder.add_opaque(field_word(field), start + i, start + close)
             i = position = close
         else:
             i += 1

@@ -90,17 +90,28 @@ def render_statistics(reports: Sequence[FileReport], out: TextIO) -> None:
         out.write(f"{count:>5}\t{code}\t{name}\n")
 
 
-def summary(reports: Sequence[FileReport], unchecked: int = 0, partial: int = 0) -> str:
+def summary(
+    reports: Sequence[FileReport], unchecked: int = 0, partial: int = 0, hidden: int = 0
+) -> str:
     """The closing line(s); `unchecked` files could not be read and `partial` ones only in
-    part, so a clean run is not "All checks passed"."""
+    part, so a clean run is not "All checks passed"; `hidden` findings are the strict tier's
+    that the selection left out."""
     found = [f for _, f in findings(reports)]
+    # As ruff says how many fixes are hidden: the strict tier is one flag away.
+    strict = (
+        f"\n{hidden} more finding{'s' if hidden != 1 else ''} in the strict tier "
+        "(every pip anti-pattern, not only proven failures): see them with `--strict`."
+        if hidden
+        else ""
+    )
     unread = "".join(
         f"\n{count} file{'s' if count != 1 else ''} {said} (see above)."
         for count, said in ((unchecked, "could not be checked"), (partial, "not fully checked"))
         if count
     )
     if not found:
-        return "No findings in the files checked." + unread if unread else "All checks passed!"
+        clean = "No findings in the files checked." if unread else "All checks passed!"
+        return clean + unread + strict
     by_severity = Counter(f.severity for f in found)
     parts = [
         f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 and s != Severity.INFO else ''}"
@@ -115,4 +126,4 @@ def summary(reports: Sequence[FileReport], unchecked: int = 0, partial: int = 0)
         text += f"\n[*] {safe} fixable with `--fix`."
     if unsafe:
         text += f"\n({unsafe} more fixable with `--fix --unsafe-fixes`.)"
-    return text + unread
+    return text + unread + strict

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pipwarden.model import Finding, Position, RelatedLocation, Severity, SourceText
 from pipwarden.report import findings, fingerprints, relative_path
+from pipwarden.rules.catalog import tier
 
 if TYPE_CHECKING:
     from pipwarden.run import RunResult
@@ -42,6 +43,7 @@ def finding_json(f: Finding, source: SourceText | None = None) -> dict[str, obje
         "name": f.name,
         "message": f.message,
         "severity": str(f.severity),
+        "tier": tier(f.code),
         "help": f.help or None,
         "url": f.url or None,
         "filename": os.path.abspath(f.path),

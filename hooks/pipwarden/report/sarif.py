@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from pipwarden import __version__
 from pipwarden.model import Finding, Position, Severity, SourceText
 from pipwarden.report import findings, fingerprints, relative_path
+from pipwarden.rules.catalog import tier
 
 if TYPE_CHECKING:
     from pipwarden.run import RunResult
@@ -72,7 +73,7 @@ def render_sarif(result: RunResult, out: TextIO, color: bool) -> None:
             "fullDescription": {"text": rule.summary},
             "help": {"text": rule.documentation(), "markdown": rule.documentation()},
             "defaultConfiguration": {"level": _LEVEL[rule.severity]},
-            "properties": {"tags": ["pip"]},
+            "properties": {"tags": ["pip", tier(rule.code)], "tier": tier(rule.code)},
         }
         if rule.url:
             entry["helpUri"] = rule.url
@@ -93,6 +94,7 @@ def render_sarif(result: RunResult, out: TextIO, color: bool) -> None:
                     for i, r in enumerate(f.related)
                 ],
                 "partialFingerprints": {"pipwarden/v1": prints[id(f)]},
+                "properties": {"tier": tier(f.code)},
                 **(
                     {"fixes": [_fix(f, report.source)]}
                     if f.fix is not None and report.source

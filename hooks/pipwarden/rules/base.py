@@ -222,6 +222,31 @@ class RuleHit(NamedTuple):
     functions: tuple[tuple[str, Span], ...] = ()
 
 
+def spelled(python: str, context: Context) -> str:
+    """An interpreter command as the file names its Python: `$(PYTHON)` in a Makefile whose
+    `PYTHON ?= python3`, for `python3` (or the unversioned guess `python`)."""
+    variable = context.command.script.python_variable
+    if variable is None:
+        return python
+    spelling, value = variable
+    guesses = ("python", "python3")
+    return spelling if python == value or (python in guesses and value in guesses) else python
+
+
+def venv_remedy(context: Context) -> str:
+    """Installing into a venv, in the terms of the file the command is in: an image build
+    puts it on PATH for every later instruction; a Makefile names its own Python."""
+    if context.host == "build":
+        return (
+            "install into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
+            "`ENV PATH=/opt/venv/bin:$PATH`, then `RUN python -m pip install ...`"
+        )
+    return (
+        f"create a venv and install with its own interpreter: `{spelled('python3', context)} "
+        "-m venv .venv && .venv/bin/python -m pip install ...`"
+    )
+
+
 def code(text: str) -> str:
     """Markdown-ish inline code for messages."""
     return f"`{text}`"

@@ -10,6 +10,7 @@ from __future__ import annotations
 CATALOG: dict[str, str] = {
     "PW100": "unused-suppression",
     "PW101": "sudo-pip",
+    "PW102": "sudo-pip-anywhere",
     "PW201": "bare-pip",
     "PW202": "self-upgrade-bare-pip",
     "PW203": "bare-pip-consistency",
@@ -23,16 +24,27 @@ CATALOG: dict[str, str] = {
     "PW401": "nonroot-system-install",
     "PW402": "root-user-install-then-switch",
     "PW403": "chown-site-packages",
+    "PW404": "chown-site-packages-anywhere",
     "PW501": "global-cli-tool",
     "PW601": "subprocess-pip",
     "PW602": "pip-internal-api",
+    "PW603": "subprocess-pip-anywhere",
     "PW900": "parse-error",
 }
 _BY_NAME = {name: code for code, name in CATALOG.items()}
-# House style rather than a fault: selected only by name, code, prefix or ALL (as ruff's
-# opt-in rules). The default set is every other rule.
-OPT_IN: frozenset[str] = frozenset({"PW203", "PW301", "PW304", "PW501"})
-DEFAULT: frozenset[str] = frozenset(CATALOG) - OPT_IN
+# Two tiers, one product. The default tier reports failures the files show; the strict tier
+# reports the anti-patterns themselves (sudo running pip, bare pip, installs outside a venv,
+# breaking system packages, global tools, pip from PATH in Python code) wherever they are,
+# each with its documented remedy. A strict rule is superseded on a command where a default
+# rule speaks for it, so the tiers never report one command twice. Strict rules are selected
+# by `strict = true` / `--strict`, or by name, code, prefix or ALL (as ruff's opt-in rules).
+STRICT: frozenset[str] = frozenset({"PW102", "PW203", "PW301", "PW304", "PW404", "PW501", "PW603"})
+DEFAULT: frozenset[str] = frozenset(CATALOG) - STRICT
+
+
+def tier(code: str) -> str:
+    """ "default" or "strict"."""
+    return "strict" if code in STRICT else "default"
 
 
 def code_for(key: str) -> str | None:

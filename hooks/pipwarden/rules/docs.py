@@ -4,16 +4,13 @@ rules --output-format json`."""
 from __future__ import annotations
 
 from pipwarden.rules.base import Rule
-from pipwarden.rules.catalog import OPT_IN
-
-
-def selection(rule: Rule) -> str:
-    """ "default" or "opt-in" (selected only by code, name, prefix or ALL)."""
-    return "opt-in" if rule.code in OPT_IN else "default"
+from pipwarden.rules.catalog import tier
 
 
 def rule_text(rule: Rule) -> str:
-    header = f"{rule.code} {rule.name} ({rule.severity})\n\n{rule.summary}\n\n"
+    header = (
+        f"{rule.code} {rule.name} ({rule.severity}, {tier(rule.code)} tier)\n\n{rule.summary}\n\n"
+    )
     footer = f"\nDocumentation: {rule.url}\n" if rule.url else ""
     return header + rule.documentation() + "\n" + footer
 
@@ -23,7 +20,7 @@ def rule_json(rule: Rule) -> dict[str, object]:
         "code": rule.code,
         "name": rule.name,
         "severity": str(rule.severity),
-        "selection": selection(rule),
+        "tier": tier(rule.code),
         "summary": rule.summary,
         "fix": rule.fix,
         "url": rule.url or None,
@@ -36,7 +33,7 @@ def rule_markdown(rule: Rule) -> str:
     lines = [
         f"# {rule.code} {rule.name}",
         "",
-        f"Severity: {rule.severity} · Fix: {rule.fix} · Selection: {selection(rule)}",
+        f"Severity: {rule.severity} · Fix: {rule.fix} · Tier: {tier(rule.code)}",
         "",
         f"{rule.summary[:1].upper()}{rule.summary[1:]}.",
         "",
@@ -49,13 +46,12 @@ def rule_markdown(rule: Rule) -> str:
 def rules_table(rules: tuple[Rule, ...]) -> str:
     """The Markdown table of rules in README.md."""
     rows = [
-        "| code | name | default | severity | fix | what it finds |",
+        "| code | name | tier | severity | fix | what it finds |",
         "|---|---|---|---|---|---|",
     ]
     for rule in rules:
-        default = "yes" if selection(rule) == "default" else "opt-in"
         rows.append(
-            f"| {rule.code} | [{rule.name}](docs/rules/{rule.name}.md) | {default} | "
+            f"| {rule.code} | [{rule.name}](docs/rules/{rule.name}.md) | {tier(rule.code)} | "
             f"{rule.severity} | {rule.fix} | {rule.summary} |"
         )
     return "\n".join(rows) + "\n"

@@ -16,6 +16,7 @@ from pipwarden.rules.base import (
     Rule,
     code,
     evidence,
+    venv_remedy,
 )
 from pipwarden.shell.command import Word
 
@@ -70,13 +71,6 @@ def refused_as_externally_managed(pip: PipCall, context: Context) -> Python | No
     return python
 
 
-def _venv_hint(context: Context) -> str:
-    return (
-        "create a venv and install with its own interpreter: `python3 -m venv .venv && "
-        ".venv/bin/python -m pip install ...`"
-    )
-
-
 class PipOutsideVenv(Rule):
     """
     ## What it finds
@@ -86,9 +80,8 @@ class PipOutsideVenv(Rule):
     official `python:*` image, conda, `actions/setup-python`) or belongs to a hosted CI
     runner, whose machine is thrown away after the job.
 
-    Opt-in (not in the default selection): the install itself works, and the harm is a risk
-    rather than a failure; select it with `extend-select = ["PW301"]` to keep images and
-    scripts on venvs. Where the distro marks its Python as externally managed, pip refuses
+    Strict tier (`strict = true`): the install itself works, and the harm is a risk rather
+    than a failure. Where the distro marks its Python as externally managed, pip refuses
     instead, and PW305 (default) reports it.
 
     ## Why it breaks
@@ -124,9 +117,9 @@ class PipOutsideVenv(Rule):
     code = "PW301"
     name = "pip-outside-venv"
     severity = Severity.WARNING
-    summary = "install into the distro's Python with no virtual environment (opt-in)"
+    summary = "install into the distro's Python with no virtual environment (strict tier)"
     url = "https://packaging.python.org/en/latest/guides/installing-using-pip-and-virtual-environments/#create-a-new-virtual-environment"
-    superseded_by = ("PW101", "PW201", "PW302", "PW303", "PW305", "PW401", "PW501")
+    superseded_by = ("PW101", "PW102", "PW201", "PW302", "PW303", "PW305", "PW401", "PW501")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
@@ -141,7 +134,7 @@ class PipOutsideVenv(Rule):
             Span(start, end),
             "installs into the system Python with no virtual environment: packages mix with "
             "the ones the system package manager owns and can break its tools",
-            _venv_hint(context),
+            venv_remedy(context),
             related=evidence(
                 (context.image_origin, "the image, whose Python is the distro's"),
                 (context.python_origin, "the distro's Python is installed here"),
@@ -299,16 +292,15 @@ class UserInstallInVenv(Rule):
 class BreakSystemPackages(Rule):
     """
     ## What it finds
-    `--break-system-packages` on pip or uv (also abbreviated, `--break-system-pack`, as pip's
-    parser allows), or `PIP_BREAK_SYSTEM_PACKAGES` / `UV_BREAK_SYSTEM_PACKAGES` set to a true
-    value (a shell `export` or prefix, a Makefile recipe, a justfile), in what runs on a
-    machine the repository does not control: a script someone runs by hand, a task runner's
-    recipe. Reported at the line that sets it.
-
-    Not reported in CI jobs (their machine or container is thrown away after the job) nor in
-    image builds (the image is the repository's own choice), where the variable still counts:
-    pip is not refused there (PW305). Nor with `--target`, `--prefix` or `--root`, where pip
-    skips the PEP 668 check and the flag does nothing.
+    Strict tier. `--break-system-packages` on pip or uv (also abbreviated,
+    `--break-system-pack`, as pip's parser allows; on any branch), or
+    `PIP_BREAK_SYSTEM_PACKAGES` / `UV_BREAK_SYSTEM_PACKAGES` set to a true value (a shell
+    `export` or prefix, a Dockerfile `ENV`/`ARG`, a CI job's or step's `env:`, GitLab
+    `variables:`, a Makefile recipe, a justfile), in every kind of file: in a script run by
+    hand it breaks a machine nobody chose to break, and in a CI job or an image build it
+    keeps the habit the remedy replaces. Reported at the line that sets it. Not with
+    `--target`, `--prefix` or `--root`, where pip skips the PEP 668 check and the flag does
+    nothing.
 
     ## Why it breaks
     It switches off the PEP 668 guard that stops pip from overwriting the distro's Python
@@ -335,9 +327,7 @@ class BreakSystemPackages(Rule):
     code = "PW304"
     name = "break-system-packages"
     severity = Severity.WARNING
-    summary = (
-        "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES on a machine not the repository's"
-    )
+    summary = "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES in any form (strict tier)"
     url = "https://packaging.python.org/en/latest/specifications/externally-managed-environments/#marking-an-interpreter-as-using-an-external-package-manager"
     caller_dependent = False  # decided by the file's own text
 
@@ -345,8 +335,6 @@ class BreakSystemPackages(Rule):
         pip = context.pip
         if pip is None or pip.has("--target", "--prefix", "--root"):
             return  # pip skips the PEP 668 check there: the flag does nothing
-        if context.host in _OWN_MACHINES:
-            return
         option = pip.option_words.get("--break-system-packages")
         if option is None:
             return
@@ -354,13 +342,11 @@ class BreakSystemPackages(Rule):
             option.span,
             f"{code('--break-system-packages')} lets pip overwrite the packages the system "
             "package manager owns (PEP 668), which can break system tools",
-            _venv_hint(context) + ", or use `pipx install` for tools",
+            venv_remedy(context) + ", or use `pipx install` for tools",
         )
 
     def on_env(self, env: EnvContext) -> Iterable[Hit]:
         if env.name not in ("PIP_BREAK_SYSTEM_PACKAGES", "UV_BREAK_SYSTEM_PACKAGES"):
-            return
-        if env.host in _OWN_MACHINES:
             return
         if not commands.pip_env_true(env.value):
             return
@@ -368,14 +354,13 @@ class BreakSystemPackages(Rule):
             env.span,
             f"{code(env.name)} switches off the PEP 668 guard for every later pip command: "
             "pip may overwrite packages the system package manager owns",
-            "remove it and install into a virtual environment (or use `pipx install`)",
+            (
+                "remove it and install into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
+                "`ENV PATH=/opt/venv/bin:$PATH`"
+                if env.host == "build"
+                else "remove it and install into a virtual environment (or use `pipx install`)"
+            ),
         )
-
-
-# Where breaking the system's packages is the repository's own choice about a machine it
-# controls: a CI job's machine or container, thrown away after the job, and an image it
-# builds. On anyone else's machine (a script run by hand) it breaks what nobody chose.
-_OWN_MACHINES = frozenset({"ci", "build", "image"})
 
 
 class ExternallyManaged(Rule):
@@ -460,7 +445,7 @@ class ExternallyManaged(Rule):
             Span(start, end),
             f"{whose} marks this Python as externally managed (PEP 668): pip stops with "
             '"error: externally-managed-environment" (and --user does not get around it)',
-            _venv_hint(context),
+            venv_remedy(context),
             related=evidence(
                 (context.image_origin, where),
                 (

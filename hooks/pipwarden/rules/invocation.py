@@ -17,6 +17,7 @@ from pipwarden.rules.base import (
     Rule,
     code,
     evidence,
+    spelled,
 )
 from pipwarden.rules.environment import refused_as_externally_managed
 from pipwarden.shell.session import PythonUse, Script
@@ -31,17 +32,24 @@ def interpreter_for(pip: PipCall, context: Context) -> str:
     pyenv, Windows), elsewhere `python3` (Debian and Ubuntu have no `python`)."""
     match = _PIP_VERSION.fullmatch(pip.program)
     version = match.group("version") if match else None
+    if context.windows:
+        # Windows has no `python3.12` (and `python3` may be the Store's stub): the launcher
+        # `py -3.12` picks a version, and `pip3.exe` sits beside `python.exe`.
+        return f"py -{version}" if version and "." in version else "python"
     if version:
         return "python" + version
-    if context.windows or context.pairs_pip_with_python:
+    if context.pairs_pip_with_python:
         return "python"
     return "python3"
 
 
 def python_m_pip_fix(pip: PipCall, python: str, safe: bool) -> Fix | None:
-    """`pip3` → `<python> -m pip`, at the word itself or (for a make variable) at its value."""
-    where = pip.launcher[0].edit_span
-    if where is None:
+    """`pip3` → `<python> -m pip`, at the word itself or (for a make variable) at its value.
+    Never at the use of a shell variable (`"$PIP" install`): its value may differ by branch
+    (`pip` on one, `venv/bin/pip` on the other), and the use runs on every branch."""
+    word = pip.launcher[0]
+    where = word.edit_span
+    if where is None or "$" in word.raw:
         return None
     return Fix(
         (Edit(where, f"{python} -m pip"),), SAFE if safe else UNSAFE, f"use `{python} -m pip`"
@@ -154,6 +162,8 @@ def _file_interpreter(pip: PipCall, context: Context) -> tuple[str, bool]:
     where the environment shows it is pip's (a venv, pyenv, conda, the image's Python)."""
     match = _PIP_VERSION.fullmatch(pip.program)
     if match and match.group("version") and "." in match.group("version"):
+        if context.windows:
+            return "py -" + match.group("version"), True
         return "python" + match.group("version"), True
     paired = bool(context.venv_active) or context.python in ("pyenv", "conda")
     owner = None if paired else context.python_named(pip.program)
@@ -206,7 +216,7 @@ class BarePip(Rule):
 
     Every other bare pip (an image or runner with one Python, an active venv or conda env,
     setup-python, pyenv's shims, a console script run after its install, an image that
-    cannot be classified) is house style, which the opt-in PW203 reports. Commands that only
+    cannot be classified) is house style, which the strict tier's PW203 reports. Commands that only
     look (`pip --version`, `list`, `show`, `freeze`) are not reported.
 
     ## Why it breaks
@@ -299,12 +309,13 @@ class BarePip(Rule):
             ),
         )
         safe = used is None or used.has_pip
+        python = spelled(run.name, context)
         yield Hit(
             pip.launcher[0].span,
             message,
-            f"use {code(run.name + ' -m pip')}, which runs pip for exactly that interpreter",
+            f"use {code(python + ' -m pip')}, which runs pip for exactly that interpreter",
             related=related,
-            fix=python_m_pip_fix(pip, run.name, safe),
+            fix=python_m_pip_fix(pip, python, safe),
             # On a machine nothing here describes, unless a repository file runs the script.
             alone=mismatch.owner is None,
         )
@@ -407,11 +418,14 @@ class BarePipConsistency(Rule):
     """
     ## What it finds
     Every bare `pip`/`pip3` changing packages that PW201 does not report, because nothing
-    shows it serves another interpreter: an image or runner with one Python, an active venv
-    or conda env (or one on PATH), `actions/setup-python`, Azure `UsePythonVersion`, an
-    official `python:*` or conda image, pyenv's shims, an image that cannot be classified.
-    Opt-in (not in the default selection): select it with `extend-select = ["PW203"]` to use
-    `python -m pip` everywhere.
+    shows it serves another interpreter: an image or runner with one Python,
+    `actions/setup-python`, Azure `UsePythonVersion`, an official `python:*` or conda image,
+    pyenv's shims, an image that cannot be classified. Strict tier (`strict = true`, or
+    `extend-select = ["PW203"]` alone): `python -m pip` everywhere.
+
+    Not inside an active venv or conda env (activated, first on PATH, or set up by a helper
+    the file sources or virtualenvwrapper's `workon`): there `pip` is that environment's own,
+    exactly what `python -m pip` would run.
 
     ## Why it breaks
     It does not break here. Teams that want one spelling everywhere use `python -m pip`, so
@@ -444,21 +458,34 @@ class BarePipConsistency(Rule):
     code = "PW203"
     name = "bare-pip-consistency"
     severity = Severity.INFO
-    summary = "bare `pip` where `python -m pip` is house style (opt-in)"
+    summary = "bare `pip` where `python -m pip` is house style (strict tier)"
     url = "https://pip.pypa.io/en/stable/user_guide/#running-pip"
     fix = FIX_ALWAYS
-    superseded_by = ("PW101", "PW201", "PW202", "PW301", "PW302", "PW305", "PW601")
+    superseded_by = (
+        "PW101",
+        "PW102",
+        "PW201",
+        "PW202",
+        "PW301",
+        "PW302",
+        "PW305",
+        "PW601",
+        "PW603",
+    )
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = _bare_pip_changing_packages(context)
         if pip is None:
             return
+        if context.venv_active or context.maybe_activated:
+            return  # the active venv's own pip: `python -m pip` would run the same
         python, safe = _file_interpreter(pip, context)
-        if context.venv is not None and context.venv.path:
-            where = f"the pip of the venv {context.venv.path}"
-        elif context.venv_active:
-            where = "the pip of the active venv"
-        elif context.python in _WHERE_PYTHON_COMES_FROM:
+        python = spelled(python, context)
+        # Where a venv may be on PATH unseen, pip is not known to be the system's or the
+        # runner's Python's; a conda env's is conda's either way.
+        if context.python in _WHERE_PYTHON_COMES_FROM and (
+            context.venv_active is not None or context.python == "conda"
+        ):
             where = f"the pip of {_WHERE_PYTHON_COMES_FROM[context.python]}"
         else:
             where = "whichever pip comes first on PATH"
@@ -590,29 +617,90 @@ class SubprocessPip(Rule):
     caller_dependent = False  # decided by the file's own text
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        pip = context.pip
-        script = context.command.script
-        if pip is None or not pip.through_path or pip.kind not in ("pip", "python -m pip"):
-            return
-        if not pip.changes_packages:
-            return  # `pip show`, `freeze`, `--version`: the same answer from any pip
-        if not script.imports_after:
-            return  # installs for other programs: which Python they run is not known here
-        if script.origin in ("python-argv", "python-argv-string"):
-            # The words of one string are not where an edit can put `sys.executable`.
-            fix = _argv_fix(pip, script) if script.origin == "python-argv" else None
-        elif script.origin == "python-shell" and not context.venv_active:
-            fix = _shell_string_fix(pip, script)
-        else:
-            return
-        first = pip.launcher[0]
-        yield Hit(
-            first.span,
-            f"{code(first.raw)} runs whatever is first on PATH, which need not be the Python "
-            "running this code: the packages can land in another environment",
-            'use `[sys.executable, "-m", "pip", ...]`, the interpreter running this code',
-            fix=fix,
-        )
+        if context.command.script.imports_after:
+            yield from _pip_from_path_in_python(context)
+
+
+def _pip_from_path_in_python(context: Context) -> Iterable[Hit]:
+    """Python code running pip through PATH (PW601 where the code then imports what it
+    installs, PW603 elsewhere), with the remedy in Python's own terms."""
+    pip = context.pip
+    script = context.command.script
+    if pip is None or not pip.through_path or pip.kind not in ("pip", "python -m pip"):
+        return
+    if not pip.changes_packages:
+        return  # `pip show`, `freeze`, `--version`: the same answer from any pip
+    if script.origin in ("python-argv", "python-argv-string"):
+        # The words of one string are not where an edit can put `sys.executable`.
+        fix = _argv_fix(pip, script) if script.origin == "python-argv" else None
+        remedy = 'use `[sys.executable, "-m", "pip", ...]`, the interpreter running this code'
+    elif script.origin == "python-shell" and not context.venv_active:
+        fix = _shell_string_fix(pip, script)
+        remedy = 'use `f"{sys.executable} -m pip ..."`, the interpreter running this code'
+    else:
+        return
+    first = pip.launcher[0]
+    yield Hit(
+        first.span,
+        f"{code(first.raw)} runs whatever is first on PATH, which need not be the Python "
+        "running this code: the packages can land in another environment",
+        remedy,
+        fix=fix,
+    )
+
+
+class SubprocessPipAnywhere(Rule):
+    """
+    ## What it finds
+    Strict tier: Python code running pip as a program found through PATH (`os.system("pip
+    install sphinx")`, `subprocess.run(["pip", "install", ...])`, `["python3", "-m", "pip",
+    ...]`) where nothing after it shows the code needs the packages in its own interpreter,
+    which PW601 requires (an import after the call, or a failed-import handler). The same
+    forms and exceptions as PW601 otherwise: commands that change no environment, and shell
+    strings that activate a venv first, are not reported.
+
+    ## Why it breaks
+    The `pip` (or `python3`) on PATH need not belong to the Python running the code, so the
+    packages can land in another environment than the one the program (or the tools it
+    starts from the same interpreter) uses. pip's documentation names one way to run pip
+    from a program: `sys.executable -m pip`.
+
+    ## Example
+    ```python
+    import os
+
+    os.system("pip install sphinx")
+    ```
+
+    ## Use instead
+    ```python
+    import os
+    import sys
+
+    os.system(f"{sys.executable} -m pip install sphinx")
+    ```
+
+    ## Fix safety
+    As PW601: safe in an argument list (it starts with `sys.executable, "-m", "pip"`, and
+    `import sys` is added where missing); unsafe in a shell string, which becomes an f-string
+    a shell splits if the interpreter's path has a space in it.
+
+    ## References
+    - https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program
+    """
+
+    code = "PW603"
+    name = "subprocess-pip-anywhere"
+    severity = Severity.INFO
+    summary = "Python running pip from PATH, with no import after it (strict tier)"
+    url = "https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program"
+    fix = FIX_SOMETIMES
+    caller_dependent = False  # decided by the file's own text
+    superseded_by = ("PW102", "PW601")
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        if not context.command.script.imports_after:
+            yield from _pip_from_path_in_python(context)
 
 
 def _import_sys(script: Script) -> list[Edit]:

@@ -5,8 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pipwarden import commands
+from pipwarden.commands import PipCall
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span
-from pipwarden.rules.base import FIX_SOMETIMES, Context, Rule, UserSwitch, code, evidence
+from pipwarden.rules.base import (
+    FIX_SOMETIMES,
+    Context,
+    Rule,
+    UserSwitch,
+    code,
+    evidence,
+    venv_remedy,
+)
+from pipwarden.shell.session import RUNNING_PYTHON
 
 
 class SudoPip(Rule):
@@ -19,18 +29,19 @@ class SudoPip(Rule):
     message says so), and inside text run in a container or on another host (`docker exec
     app sh -c 'sudo pip install ...'`, `ssh host 'sudo pip3 install ...'`).
 
-    Not on a hosted CI runner (GitHub's, Azure's), whose image gives its user sudo for system
-    installs and is thrown away after the job; not in an image build, where installs are
-    root's anyway and nobody later installs as a user (PW305 and the opt-in PW301 speak for
-    its Python); and not where the Python is externally managed: pip refuses there first
-    (PW305).
+    Not with `--target`, `--prefix` or `--root` (a directory of its own, not the system's
+    site-packages). Not on a hosted CI runner (GitHub's, Azure's), whose image gives its
+    user sudo for system installs and is thrown away after the job; not in an image build,
+    where installs are root's anyway and nobody later installs as a user (PW305 and the
+    strict PW102 and PW301 speak for its Python); and not where the Python is externally
+    managed: pip refuses there first (PW305).
 
     On a machine nothing describes (a script run by hand, a Makefile or task runner
     target), only where the file shows what goes wrong: it installs with apt, so it is
     meant for Debian or Ubuntu, whose current releases (Debian 12+, Ubuntu 23.04+) refuse
     pip into the system Python, and it does not tell pip to break system packages (a
     flag, PIP_BREAK_SYSTEM_PACKAGES, `pip config set global.break-system-packages true`:
-    a deliberate system install, which the opt-in PW304 reports). A CI job that runs the
+    a deliberate system install, which the strict tier's PW304 reports). A CI job that runs the
     same script on an older release (ubuntu-22.04) passes; the finding is for the machines
     the script is for.
 
@@ -81,14 +92,10 @@ class SudoPip(Rule):
     superseded_by = ("PW305",)
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        pip = context.pip
-        sudo = context.command.elevated_by
-        if pip is None or (sudo is None and context.run_by_sudo is None) or not pip.modifies:
+        pip = _sudo_pip(context)
+        if pip is None:
             return
-        if pip.kind == "uv pip" and not pip.has("--system"):
-            return  # uv without --system only installs into a venv
-        if pip.names_other_interpreter:
-            return  # `sudo /opt/app/venv/bin/pip`: a venv's pip, not the system Python's
+        sudo = context.command.elevated_by
         if context.environment is not None and context.environment.hosted:
             return  # a hosted runner: sudo is how its image takes system installs
         if context.host == "build":
@@ -122,6 +129,22 @@ class SudoPip(Rule):
         )
 
 
+def _sudo_pip(context: Context) -> PipCall | None:
+    """The installer sudo runs into a system Python's site-packages (PW101, PW102): not a
+    venv's own pip, not `uv pip` without --system, not into a directory of its own."""
+    pip = context.pip
+    sudo = context.command.elevated_by
+    if pip is None or (sudo is None and context.run_by_sudo is None) or not pip.modifies:
+        return None
+    if pip.kind == "uv pip" and not pip.has("--system"):
+        return None  # uv without --system only installs into a venv
+    if pip.names_other_interpreter and not pip.runs_this_python:
+        return None  # `sudo /opt/app/venv/bin/pip`: a venv's pip, not the system Python's
+    if pip.has("--target", "--prefix", "--root"):
+        return None  # into a directory of its own, not the system's site-packages
+    return pip
+
+
 def _refused_on_current_debian(context: Context) -> bool:
     """On a machine nothing describes, the script installs with apt (so for Debian or
     Ubuntu, whose current releases mark their Python externally managed) and pip into the
@@ -133,6 +156,113 @@ def _refused_on_current_debian(context: Context) -> bool:
         and not pip.program.rsplit("/", 1)[-1].startswith(("pip2", "python2"))  # no marker
         and context.apt_installs() is not None
     )
+
+
+class SudoPipAnywhere(Rule):
+    """
+    ## What it finds
+    Strict tier: `sudo` running pip wherever it is written, not only where the files show it
+    failing (PW101): `sudo pip install`, `sudo -H pip3 install`, `sudo -E python3 -m pip
+    install`, `bash -c "sudo pip install ..."`, `$SUDO pip install` (a variable set to `sudo`,
+    also on one branch only), in shell scripts, Dockerfile `RUN` lines, CI steps, Makefile,
+    just and Task recipes, tox commands, and in shell strings Python code runs
+    (`os.system("sudo pip install x")`, `subprocess.run(f"sudo {sys.executable} -m pip
+    install x", shell=True)`). Also on hosted CI runners and in image builds, where nothing
+    fails but the habit stays.
+
+    Where PW101 or PW305 reports the command, this rule adds nothing. Silent where sudo does
+    not write into a system Python: a venv's own pip (`sudo /opt/app/venv/bin/pip`),
+    `--target`, `--prefix` or `--root` installs, `sudo -u someone` (another user, not root),
+    `uv pip` without `--system`.
+
+    ## Why it breaks
+    The install runs as root into the system Python's site-packages, beside (or over) the
+    packages the system package manager owns. pip warns about it itself (`Running pip as
+    the 'root' user can result in broken permissions and conflicting behaviour with the
+    system package manager`); the root-owned files cannot later be upgraded or removed by
+    pip run as a user (`[Errno 13] Permission denied`), and on Debian 12+ and Ubuntu 23.04+
+    pip refuses outright (`externally-managed-environment`). In an image build sudo adds
+    nothing (the build already runs as root) and most base images have no sudo at all.
+
+    ## Example
+    ```sh
+    sudo -H pip3 install requests
+    ```
+
+    ## Use instead
+    ```sh
+    python3 -m venv .venv
+    .venv/bin/python -m pip install requests
+    ```
+    In Python code, the interpreter running it, without sudo: `subprocess.check_call(
+    [sys.executable, "-m", "pip", "install", "requests"])`. In an image build, no sudo and a
+    venv: `RUN python -m venv /opt/venv` and `ENV PATH=/opt/venv/bin:$PATH`. For a
+    command-line tool, `pipx install tool`.
+
+    ## Fix safety
+    As PW101: dropping `sudo` (with its flags `-H`, `-E`, ...) is safe where the shell
+    already runs as root (an image build before any `USER`), unsafe elsewhere, where the
+    install then needs a venv.
+
+    ## References
+    - https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux
+    - https://pip.pypa.io/warnings/venv
+    - https://pip.pypa.io/en/stable/user_guide/#using-pip-from-your-program
+    """
+
+    code = "PW102"
+    name = "sudo-pip-anywhere"
+    severity = Severity.WARNING
+    summary = "sudo running pip, wherever it is written (strict tier)"
+    url = (
+        "https://docs.python.org/3/installing/index.html#installing-into-the-system-python-on-linux"
+    )
+    fix = FIX_SOMETIMES
+    superseded_by = ("PW101", "PW305")
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        pip = _sudo_pip(context)
+        if pip is None:
+            return
+        sudo = context.command.elevated_by
+        start = pip.launcher[0].span.start
+        if sudo is not None and sudo.start <= start:
+            start = sudo.start
+        launcher = " ".join(
+            "sys.executable" if w.text == RUNNING_PYTHON else w.raw if w.text is None else w.text
+            for w in pip.launcher
+        )
+        switcher = code(context.command.switcher or "sudo")
+        if context.host == "build" and context.shell_user == "root":
+            outcome = "the build already runs as root, so sudo adds nothing but a dependency (most base images have no sudo)"
+        else:
+            outcome = (
+                "it writes root-owned files beside the packages the system package manager "
+                "owns, which pip run as a user cannot upgrade or remove ([Errno 13])"
+            )
+        yield Hit(
+            Span(start, (pip.subcommand or pip.launcher[-1]).span.end),
+            f"{switcher} runs {code(launcher)} as root: {outcome}",
+            _without_root(context),
+            fix=_drop_sudo(context),
+        )
+
+
+def _without_root(context: Context) -> str:
+    """The remedy for sudo running pip, in the terms of the file it is written in."""
+    origin = context.command.script.origin
+    if origin in ("python-shell", "python-argv"):
+        return (
+            "drop `sudo` and install for the interpreter running this code: `[sys.executable, "
+            '"-m", "pip", "install", ...]`, run from a virtual environment'
+        )
+    if context.host == "build" and context.shell_user not in (None, "root"):
+        return (
+            "install before the USER line (the build runs as root there, no sudo needed), "
+            "into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
+            "`ENV PATH=/opt/venv/bin:$PATH`"
+        )
+    return f"drop `sudo` and {venv_remedy(context)}; for command-line tools, `pipx install`"
 
 
 # sudo options that take no value: dropping them with sudo changes nothing else.
@@ -151,7 +281,12 @@ def _drop_sudo(context: Context) -> Fix | None:
         return None
     if any(w.text not in _SUDO_FLAGS for w in wrappers[1:]):
         return None
-    start, end = wrappers[0].edit_span, pip.launcher[0].edit_span
+    first = pip.launcher[0]
+    # `{sys.executable}` stands in the file as itself: cutting up to it leaves it whole.
+    start, end = (
+        wrappers[0].edit_span,
+        first.span if first.text == RUNNING_PYTHON else first.edit_span,
+    )
     if start is None or end is None or start.start > end.start:
         return None
     applicability = SAFE if context.shell_user == "root" else UNSAFE
@@ -362,19 +497,68 @@ class ChownSitePackages(Rule):
     caller_dependent = False  # decided by the file's own text
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        target = commands.recursive_permission_change(context.command)
-        if target is None or (context.environment is not None and context.environment.hosted):
-            return
-        program = context.command.words[0]
-        what = (
-            "lets other users rewrite Python's installed packages"
-            if context.command.program == "chmod"
-            else "hands Python's installed packages to another owner"
-        )
-        yield Hit(
-            Span(program.span.start, target.span.end),
-            f"{code(context.command.program or '')} -R on {code(target.text or target.raw)} "
-            f"{what}: pip and the system package manager will then fight over those files",
-            "give the user a virtual environment of its own instead (`python3 -m venv`), "
-            "and recreate a venv that was made by the wrong user",
-        )
+        if context.environment is None or not context.environment.hosted:
+            yield from _permission_change(context)
+
+
+def _permission_change(context: Context) -> Iterable[Hit]:
+    """`chown -R`/`chmod -R` on a Python installation (PW403, and PW404 on hosted runners)."""
+    target = commands.recursive_permission_change(context.command)
+    if target is None:
+        return
+    program = context.command.words[0]
+    what = (
+        "lets other users rewrite Python's installed packages"
+        if context.command.program == "chmod"
+        else "hands Python's installed packages to another owner"
+    )
+    yield Hit(
+        Span(program.span.start, target.span.end),
+        f"{code(context.command.program or '')} -R on {code(target.text or target.raw)} "
+        f"{what}: pip and the system package manager will then fight over those files",
+        "give the user a virtual environment of its own instead (`python3 -m venv`), "
+        "and recreate a venv that was made by the wrong user",
+    )
+
+
+class ChownSitePackagesAnywhere(Rule):
+    """
+    ## What it finds
+    Strict tier: `chown -R` or `chmod -R` on site-packages, dist-packages or a Python
+    installation directory where PW403 stays silent: on a hosted CI runner (GitHub's,
+    Azure's), whose machine is thrown away after the job, so nothing later meets the files
+    handed over. The habit is the same one, and the remedy too.
+
+    ## Why it breaks
+    It patches over a `sudo pip install` or a `Permission denied` by handing the system's
+    packages to the job's user; copied to a machine that is kept (a self-hosted runner, a
+    developer's laptop), pip and the system package manager then fight over those files.
+
+    ## Example
+    ```yaml
+    runs-on: ubuntu-latest
+    steps:
+      - run: sudo chown -R "$USER" /usr/lib/python3/dist-packages
+    ```
+
+    ## Use instead
+    `actions/setup-python`, or a venv the job's user owns: `python3 -m venv .venv`.
+
+    ## Fix safety
+    No automatic fix.
+
+    ## References
+    - https://docs.python.org/3/library/venv.html#how-venvs-work
+    """
+
+    code = "PW404"
+    name = "chown-site-packages-anywhere"
+    severity = Severity.INFO
+    summary = "recursive chown/chmod on a Python install directory on a hosted runner (strict tier)"
+    url = "https://docs.python.org/3/library/venv.html#how-venvs-work"
+    caller_dependent = False  # decided by the file's own text
+    superseded_by = ("PW403",)
+
+    def on_command(self, context: Context) -> Iterable[Hit]:
+        if context.environment is not None and context.environment.hosted:
+            yield from _permission_change(context)

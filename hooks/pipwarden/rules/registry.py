@@ -19,12 +19,15 @@ from pipwarden.rules.invocation import (
     PipInternalApi,
     SelfUpgradeBarePip,
     SubprocessPip,
+    SubprocessPipAnywhere,
 )
 from pipwarden.rules.privileges import (
     ChownSitePackages,
+    ChownSitePackagesAnywhere,
     NonrootSystemInstall,
     RootUserInstallThenSwitch,
     SudoPip,
+    SudoPipAnywhere,
 )
 from pipwarden.rules.tools import GlobalCliTool
 
@@ -107,6 +110,7 @@ class UnusedSuppression(Rule):
 
 RULES: tuple[Rule, ...] = (
     SudoPip(),
+    SudoPipAnywhere(),
     BarePip(),
     SelfUpgradeBarePip(),
     BarePipConsistency(),
@@ -120,9 +124,11 @@ RULES: tuple[Rule, ...] = (
     NonrootSystemInstall(),
     RootUserInstallThenSwitch(),
     ChownSitePackages(),
+    ChownSitePackagesAnywhere(),
     GlobalCliTool(),
     SubprocessPip(),
     PipInternalApi(),
+    SubprocessPipAnywhere(),
 )
 PARSE_ERROR = ParseError()
 UNUSED_SUPPRESSION = UnusedSuppression()

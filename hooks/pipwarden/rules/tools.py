@@ -56,9 +56,8 @@ class GlobalCliTool(Rule):
     """
     ## What it finds
     A system-wide `pip install` (no venv, system Python) of a command-line application such as
-    `tox`, `poetry`, `black`, `awscli` or `ansible`. Opt-in (not in the default selection):
-    the install works, and pipx is the better home for a tool; select it with
-    `extend-select = ["PW501"]`.
+    `tox`, `poetry`, `black`, `awscli` or `ansible`. Strict tier (`strict = true`): the
+    install works, and pipx is the better home for a tool.
 
     ## Why it breaks
     The tool's dependencies share site-packages with everything else, so installing or
@@ -92,9 +91,9 @@ class GlobalCliTool(Rule):
     code = "PW501"
     name = "global-cli-tool"
     severity = Severity.INFO
-    summary = "command-line application installed globally with pip (opt-in)"
+    summary = "command-line application installed globally with pip (strict tier)"
     url = "https://packaging.python.org/en/latest/guides/installing-stand-alone-command-line-tools/"
-    superseded_by = ("PW101", "PW305", "PW401")
+    superseded_by = ("PW101", "PW102", "PW305", "PW401")
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip

@@ -13,6 +13,11 @@ from typing import NamedTuple
 
 from pipwarden.model import Span
 
+# The word Python code's `sys.executable` becomes in the commands it runs: the interpreter
+# running that code, named by a path (so `{sys.executable} -m pip` is that interpreter's pip,
+# not the one PATH finds).
+RUNNING_PYTHON = "/sys.executable/python"
+
 
 class Segment(NamedTuple):
     """Script text [script_start, script_end) came from file text [file_start, file_end).
@@ -248,6 +253,10 @@ class Script(NamedTuple):
     # The directory the process starts in, relative to the Scope's working directory (a CI
     # step's `working-directory`).
     cwd: str | None = None
+    # How the file names its Python, where it names one by a variable (a Makefile's
+    # `PYTHON ?= python3`): the spelling (`$(PYTHON)`) and the value, for remedies and fixes
+    # in the file's own terms.
+    python_variable: tuple[str, str] | None = None
 
 
 def joined(first: Script, second: Script) -> Script:

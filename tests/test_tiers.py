@@ -1,0 +1,264 @@
+"""Two tiers, one product: the default tier reports what the files show failing, the strict
+tier every anti-pattern with its documented remedy in the file's own terms; one finding per
+command across them; a default run says how many more the strict tier holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipwarden.cli import main
+from pipwarden.model import Finding
+
+from .conftest import CASES, write
+from .test_messages import findings
+from .test_precision import default_findings
+
+
+@pytest.mark.parametrize(
+    ("case", "default"),
+    [
+        ("shell/sudo-pip-forms", []),
+        ("makefile/python-variable", []),
+        ("github/sudo-step-env", []),
+        ("dockerfile/sudo-python-image", []),
+        ("python/pip-anywhere", ["bootstrap_tools.py:28: PW601"]),
+        ("shell/branch-pip-variable", []),
+        ("github/windows-pip-names", []),
+        ("python/command-wrapper", []),
+        # virtualenvwrapper's `workon` activates a venv: its pip is the venv's, in both tiers.
+        ("shell/virtualenvwrapper", []),
+        # PEP 668 refuses the sudo pip of a script that installs with apt: PW101 speaks for
+        # the command, the strict tier adds nothing on it (its expected.txt has no PW102 there).
+        ("shell/sudo-pip", ["install.sh:3: PW101"]),
+    ],
+)
+def test_the_default_tier_of_the_strict_shapes(case: str, default: list[str]) -> None:
+    assert default_findings(case) == default
+
+
+def only(relative: str, code: str) -> Finding:
+    (finding,) = findings(relative, code)
+    return finding
+
+
+def test_sudo_in_every_form_names_sudo_and_its_pip() -> None:
+    found = findings("shell/sudo-pip-forms/install.sh", "PW102")
+    assert [(f.start.line, f.start.column) for f in found] == [(11, 1), (12, 1), (13, 10), (14, 1)]
+    assert found[0].message.startswith("`sudo` runs `pip3` as root")
+    assert found[1].message.startswith("`sudo` runs `python3 -m pip` as root")
+    assert found[3].message.endswith("(when SUDO is `sudo` (line 6))")
+    assert "python3 -m venv .venv && .venv/bin/python -m pip install" in found[0].help
+
+
+def test_remedies_speak_the_files_own_terms() -> None:
+    # Python code: the interpreter running it.
+    sudo_python = findings("python/pip-anywhere/bootstrap_tools.py", "PW102")
+    assert sudo_python[0].message.startswith("`sudo` runs `sys.executable -m pip` as root")
+    assert all('[sys.executable, "-m", "pip", "install", ...]' in f.help for f in sudo_python)
+    shell_string, argv = findings("python/pip-anywhere/bootstrap_tools.py", "PW603")
+    assert shell_string.help == (
+        'use `f"{sys.executable} -m pip ..."`, the interpreter running this code'
+    )
+    assert (
+        argv.help == 'use `[sys.executable, "-m", "pip", ...]`, the interpreter running this code'
+    )
+    assert argv.fix is not None and argv.fix.applicability == "safe"
+    # A string command in a failed-import handler is PW601's evidence.
+    assert only("python/pip-anywhere/bootstrap_tools.py", "PW601").start.line == 28
+    # An image build: no sudo, a venv on PATH.
+    build = findings("dockerfile/sudo-python-image/Dockerfile", "PW102")[0]
+    assert "the build already runs as root" in build.message
+    assert "ENV PATH=/opt/venv/bin:$PATH" in build.help
+    assert build.fix is not None and build.fix.applicability == "safe"
+    (_, as_user) = findings("dockerfile/sudo-python-image/Dockerfile", "PW102")
+    assert as_user.start.line == 9 and as_user.help.startswith("install before the USER line")
+    assert as_user.fix is not None and as_user.fix.applicability == "unsafe"
+    # A Makefile that names its Python.
+    assert "`$(PYTHON) -m venv .venv" in only("makefile/python-variable/Makefile", "PW102").help
+    assert only("makefile/python-variable/Makefile", "PW203").help == "use `$(PYTHON) -m pip`"
+    # Windows: `python` beside pip3.exe, the `py` launcher for a version.
+    pip3, versioned = findings("github/windows-pip-names/.github/workflows/windows.yml", "PW203")
+    assert (pip3.help, versioned.help) == ("use `python -m pip`", "use `py -3.12 -m pip`")
+
+
+def test_a_function_that_hands_its_parameter_to_a_shell_is_read_where_it_is_called() -> None:
+    found = findings("python/command-wrapper/install.py", "PW603")
+    assert [(f.start.line, f.start.column) for f in found] == [(29, 40), (30, 32)]
+    assert all(f.fix is not None and f.fix.applicability == "unsafe" for f in found)
+
+
+def test_break_system_packages_in_a_step_env_and_an_image(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (env,) = findings("github/sudo-step-env/.github/workflows/docs.yml", "PW304")
+    assert (env.start.line, env.start.column) == (16, 11)
+    assert "PIP_BREAK_SYSTEM_PACKAGES" in env.message
+    assert "virtual environment" in env.help
+    (image,) = findings("dockerfile/break-env/Dockerfile", "PW304")
+    assert "`ENV PATH=/opt/venv/bin:$PATH`" in image.help
+
+
+def test_chown_of_site_packages_on_a_hosted_runner_is_the_strict_tiers() -> None:
+    (chown,) = findings("github/sudo-step-env/.github/workflows/docs.yml", "PW404")
+    assert (chown.start.line, chown.start.column) == (20, 19)
+    assert default_findings("github/sudo-step-env") == []
+
+
+def test_what_sudo_does_not_write_into_a_system_python_is_silent_in_both_tiers() -> None:
+    lines = {f.start.line for f in findings("shell/sudo-pip-forms/install.sh", "PW102")}
+    assert not lines & {17, 18, 19}
+    lines = {f.start.line for f in findings("shell/sudo-pip-forms/install.sh", "PW203")}
+    assert not lines & {17, 18, 19}
+
+
+def test_a_variable_that_differs_by_branch_is_not_fixed_at_its_uses() -> None:
+    found = findings("shell/branch-pip-variable/setup.sh", "PW203")
+    assert [f.start.line for f in found] == [9, 10]
+    assert all(f.fix is None for f in found)
+
+
+# What `--fix --unsafe-fixes` leaves, passes repeated: sudo dropped, then the bare pip it ran
+# named by its interpreter in the file's terms.
+FIXED = {
+    "bootstrap_tools.py": (
+        CASES / "python/pip-anywhere/bootstrap_tools.py",
+        [
+            (
+                '    subprocess.run(f"sudo {sys.executable} -m pip install ansible", shell=True, check=True)',
+                '    subprocess.run(f"{sys.executable} -m pip install ansible", shell=True, check=True)',
+            ),
+            (
+                '    os.system("sudo pip install pyserial")',
+                '    os.system(f"{sys.executable} -m pip install pyserial")',
+            ),
+            (
+                '    os.system("pip install sphinx")',
+                '    os.system(f"{sys.executable} -m pip install sphinx")',
+            ),
+            (
+                '    subprocess.check_call(["pip", "install", "--upgrade", "build"])',
+                '    subprocess.check_call([sys.executable, "-m", "pip", "install", "--upgrade", "build"])',
+            ),
+            (
+                '    subprocess.run("pip install -r requirements.txt")',
+                '    subprocess.run(f"{sys.executable} -m pip install -r requirements.txt")',
+            ),
+        ],
+    ),
+    "Dockerfile": (
+        CASES / "dockerfile/sudo-python-image/Dockerfile",
+        [
+            ("RUN sudo pip install flask", "RUN python -m pip install flask"),
+            ("RUN pip install -r", "RUN python -m pip install -r"),
+            # As app, the pip is PW401's (default tier): PW203 adds nothing on it.
+            ("RUN sudo pip install gunicorn", "RUN pip install gunicorn"),
+        ],
+    ),
+    "Makefile": (
+        CASES / "makefile/python-variable/Makefile",
+        [
+            ("\tsudo pip install -r", "\t$(PYTHON) -m pip install -r"),
+            ("\tpip install -e .[dev]", "\t$(PYTHON) -m pip install -e .[dev]"),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXED))
+def test_strict_fixes_and_a_second_fix_changes_nothing(
+    name: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, changes = FIXED[name]
+    original = source.read_text()
+    write(project, {name: original})
+    args = ["check", "--strict", "--fix", "--unsafe-fixes", "--output-format", "concise", name]
+    main(args)
+    expected = original
+    for before, after in changes:
+        assert before in expected
+        expected = expected.replace(before, after, 1)
+    fixed = (project / name).read_text()
+    assert fixed == expected
+    capsys.readouterr()
+    main(args)
+    assert (project / name).read_text() == fixed
+    assert "Fixed" not in capsys.readouterr().err
+
+
+def test_one_line_turns_the_strict_tier_on(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"install.sh": "#!/bin/sh\nsudo pip install requests\n"})
+    (project / "install.sh").chmod(0o755)
+    # The default run reports nothing, and says what the strict tier holds; exit 0.
+    assert main(["check", "--no-cache", "."]) == 0
+    assert capsys.readouterr().out == (
+        "All checks passed!\n1 more finding in the strict tier (every pip anti-pattern, not "
+        "only proven failures): see them with `--strict`.\n"
+    )
+    # Nothing of it in machine formats.
+    assert main(["check", "--no-cache", "--output-format", "json", "."]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    for args in (["--strict"], ["--select", "ALL"], ["--extend-select", "PW102"]):
+        assert main(["check", "--no-cache", "--output-format", "json", *args, "."]) == 1
+        (found,) = json.loads(capsys.readouterr().out)
+        assert (found["code"], found["tier"], found["location"]) == (
+            "PW102",
+            "strict",
+            {"row": 2, "column": 1},
+        )
+    write(project, {"pyproject.toml": "[tool.pipwarden]\nstrict = true\n"})
+    assert main(["check", "--no-cache", "--output-format", "sarif", "."]) == 1
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    (result,) = run["results"]
+    assert result["ruleId"] == "PW102" and result["properties"] == {"tier": "strict"}
+    tiers = {r["id"]: r["properties"]["tier"] for r in run["tool"]["driver"]["rules"]}
+    assert (tiers["PW101"], tiers["PW102"]) == ("default", "strict")
+    # Strict rules the configuration ignores are not announced either (PW203 would speak
+    # for the bare pip once PW102 is off).
+    write(project, {"pyproject.toml": '[tool.pipwarden]\nignore = ["PW102", "PW203"]\n'})
+    assert main(["check", "--no-cache", "."]) == 0
+    assert capsys.readouterr().out == "All checks passed!\n"
+    write(project, {"pyproject.toml": '[tool.pipwarden]\nstrict = "yes"\n'})
+    assert main(["check", "--no-cache", "."]) == 2
+
+
+def test_the_strict_hook_runs_the_strict_tier() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    entries = {hook["id"]: hook["entry"] for hook in hooks}
+    assert entries["pipwarden-strict"] == "pipwarden check --strict --force-exclude"
+    assert "--strict" not in entries["pipwarden"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "calls/sudo-in-image-build",
+        "calls/function-library",
+        "calls/root-script-then-user-script",
+        "calls/composite-setup-python",
+        "shell/sudo-pip-forms",
+        "python/pip-anywhere",
+    ],
+)
+def test_the_count_a_default_run_ends_with_is_what_the_strict_run_adds(
+    case: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    shutil.copytree(CASES / case, project / "repo", symlinks=True)
+    (project / "repo" / "expected.txt").unlink()
+    args = ["check", "--no-cache", "--output-format", "concise", "repo"]
+    main(args)
+    default = capsys.readouterr().out.splitlines()
+    main([*args, "--strict"])
+    strict = [line for line in capsys.readouterr().out.splitlines() if ": PW" in line]
+    added = len(strict) - len([line for line in default if ": PW" in line])
+    assert added > 0
+    noun = "finding" if added == 1 else "findings"
+    assert default[-1].startswith(f"{added} more {noun} in the strict tier")
