@@ -43,12 +43,6 @@ LANGUAGES = {
 T = TypeVar("T")
 
 
-def tier(finding: Finding) -> str:
-    """ "default" for a rule selected by default, "strict" for an opt-in one (until findings
-    carry their tier themselves)."""
-    return "default" if finding.code in DEFAULT else "strict"
-
-
 class Document(NamedTuple):
     """An open document as the editor last sent it."""
 

@@ -17,7 +17,8 @@ from pipwarden import __version__
 from pipwarden.follow import display_path
 from pipwarden.model import SAFE, Edit, Finding, Position, SourceText, Span
 from pipwarden.reading import decode
-from pipwarden.server.engine import Document, Engine, Verdict, tier
+from pipwarden.rules.catalog import tier
+from pipwarden.server.engine import Document, Engine, Verdict
 
 # A change is checked once the typing pauses this long (seconds); open and save at once.
 # Short: changes that come while a check runs are checked together after it anyway.
@@ -88,7 +89,7 @@ class PipwardenServer(LanguageServer):
             code_description=types.CodeDescription(href=finding.url) if finding.url else None,
             source="pipwarden",
             related_information=related or None,
-            data={"tier": tier(finding), "name": finding.name},
+            data={"tier": tier(finding.code), "name": finding.name},
         )
 
     def source_of(self, absolute: str) -> SourceText | None:
