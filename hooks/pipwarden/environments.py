@@ -655,12 +655,13 @@ _VENDOR_PYTHON = {
 # What an init system runs when a container starts, before its command: each directory of
 # the image, and the pattern of the files in it that run. s6-overlay's (the README's "Stage
 # 2": legacy oneshots in /etc/cont-init.d, legacy longruns in /etc/services.d, s6-rc services
-# in /etc/s6-overlay/s6-rc.d, whose oneshots' `up` names a run script by convention), runit's
+# in /etc/s6-overlay/s6-rc.d, longruns' `run`, oneshots' `up` naming the script), runit's
 # and phusion/baseimage's my_init.d. https://github.com/just-containers/s6-overlay#init-stages
 INIT_RUNS = (
     ("/etc/cont-init.d", "*"),
     ("/etc/services.d", "*/run"),
     ("/etc/s6-overlay/s6-rc.d", "*/run"),
+    ("/etc/s6-overlay/s6-rc.d", "*/up"),
     ("/etc/my_init.d", "*"),
     ("/etc/service", "*/run"),
 )

@@ -127,7 +127,8 @@ def called_as(path: str) -> str:
     if name in _ACTION_FILES:
         return os.path.basename(os.path.dirname(path))
     slashed = path.replace(os.sep, "/")
-    for directory, _ in INIT_RUNS:
+    # s6-rc oneshots' scripts stand beside their services, in /etc/s6-overlay/scripts.
+    for directory in (*(d for d, _ in INIT_RUNS), "/etc/s6-overlay"):
         at = slashed.find(directory + "/")
         if at > 0:
             return os.path.basename(slashed[:at]) or name

@@ -486,9 +486,14 @@ def _started_by_init(items: list[ScopeItem], dependencies: list[str]) -> Iterato
             listed = os.path.normpath(os.path.join(found, inside))
             if not os.path.isdir(listed):
                 continue
-            dependencies.append(listed)
-            for name in sorted(_files_under(listed, pattern.count("/"))):
-                if fnmatch.fnmatchcase(name, pattern):
+            for name in sorted(_files_under(listed, pattern.count("/"), dependencies)):
+                if not fnmatch.fnmatchcase(name, pattern):
+                    continue
+                if name.endswith("/up"):  # an s6-rc oneshot's execline: the program it names
+                    named = _up_program(os.path.join(listed, name))
+                    if named is not None:
+                        started.setdefault(named, item)
+                else:
                     started[posixpath.join(directory, name)] = item
     for named, item in started.items():
         builder = ScriptBuilder()
@@ -518,19 +523,37 @@ def _source_on_disk(files: Files, root: str) -> str | None:
     return None
 
 
-def _files_under(directory: str, depth: int) -> Iterator[str]:
-    """The files `depth` folders below `directory`, relative to it."""
+def _files_under(directory: str, depth: int, read: list[str]) -> Iterator[str]:
+    """The files `depth` folders below `directory`, relative to it; the folders listed join
+    `read` (a file added there changes what runs)."""
     try:
         names = sorted(os.listdir(directory))
     except OSError:
         return
+    read.append(directory)
     for name in names:
         full = os.path.join(directory, name)
         if depth == 0:
             if os.path.isfile(full):
                 yield name
         elif os.path.isdir(full):
-            yield from (posixpath.join(name, inner) for inner in _files_under(full, depth - 1))
+            inner = _files_under(full, depth - 1, read)
+            yield from (posixpath.join(name, path) for path in inner)
+
+
+def _up_program(path: str) -> str | None:
+    """The absolute path an s6-rc oneshot's `up` file runs, where it is one command line
+    (`/etc/s6-overlay/scripts/setup.sh`, the convention s6-overlay's README shows)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = [line.strip() for line in handle.read(4096).splitlines()]
+    except OSError:
+        return None
+    commands = [line for line in lines if line and not line.startswith("#")]
+    words = commands[0].split() if len(commands) == 1 else []
+    if words and words[0].startswith("/") and not any(c in words[0] for c in "${}"):
+        return posixpath.normpath(words[0])
+    return None
 
 
 def _within(path: str, directory: str) -> bool:
