@@ -82,6 +82,8 @@ def test_remedies_speak_the_files_own_terms() -> None:
     # Windows: `python` beside pip3.exe, the `py` launcher for a version.
     pip3, versioned = findings("github/windows-pip-names/.github/workflows/windows.yml", "PW203")
     assert (pip3.help, versioned.help) == ("use `python -m pip`", "use `py -3.12 -m pip`")
+    (windows,) = findings("github/windows-pip-names/.github/workflows/windows.yml", "PW304")
+    assert "`py -m venv .venv`, then `.venv\\Scripts\\python -m pip install ...`" in windows.help
 
 
 def test_a_function_that_hands_its_parameter_to_a_shell_is_read_where_it_is_called() -> None:

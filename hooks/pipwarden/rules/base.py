@@ -235,7 +235,13 @@ def spelled(python: str, context: Context) -> str:
 
 def venv_remedy(context: Context) -> str:
     """Installing into a venv, in the terms of the file the command is in: an image build
-    puts it on PATH for every later instruction; a Makefile names its own Python."""
+    puts it on PATH for every later instruction; a Makefile names its own Python; Windows
+    has the `py` launcher and the venv's `Scripts` folder."""
+    if context.windows:
+        return (
+            "create a venv and install with its own interpreter: `py -m venv .venv`, then "
+            "`.venv\\Scripts\\python -m pip install ...`"
+        )
     if context.host == "build":
         return (
             "install into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
