@@ -249,6 +249,8 @@ def apply(
         return
     if state.apt_installs is None and commands.installs_with_apt(command):
         state.apt_installs = command.span
+    if state.environment is not None and "sudo" in commands.packages_installed(command):
+        state.environment = state.environment._replace(sudo=True)
     packages = commands.distro_python_packages(command)
     if packages:
         _distro_python(state, packages, command.span)

@@ -267,8 +267,11 @@ def _from(
         return _Stage(name, parent.name, parent.shell)
     resolved = _substitute(ref, global_args)
     environment = environments.image(resolved) if resolved else None
-    # Docker's default shell is `cmd /S /C` on Windows images, `/bin/sh -c` elsewhere.
+    # The image's own SHELL if it sets one (cimg/*: bash); else Docker's default, `cmd /S /C`
+    # on Windows images, `/bin/sh -c` elsewhere.
     default = ["cmd", "/S", "/C"] if environment and environment.windows else ["/bin/sh", "-c"]
+    if environment is not None and environment.shell:
+        default = list(environment.shell)
     stage = _Stage(name, None, default)
     stage.items.append(Image(resolved, instruction.span))
     return stage
