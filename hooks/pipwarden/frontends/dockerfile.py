@@ -3,6 +3,20 @@
 Each RUN is a Script (continuation lines joined as the shell sees them, comment lines inside
 them dropped as Docker drops them, heredoc bodies included); each build stage is a Scope.
 dockerfile-parse is not used: it flattens continuations and does not know heredocs.
+
+The lexer reads as BuildKit's parser does (tests/test_dockerfile_oracle.py holds it to
+BuildKit's own, through the `dockerfile` wheel). Where BuildKit's reading depends on its
+version, this reader decides:
+- `RUN << EOF` (a blank after `<<`) is not a heredoc, as up to BuildKit v0.21; v0.22
+  (dockerfile 1.16) reads one.
+- `# check=...` is a parser directive (BuildKit v0.14 and later): a `# escape=` after it
+  still counts.
+- A line ending in an escaped escape (`echo foo\\`) does not continue, as since BuildKit
+  v0.8; the legacy builder joined it with the next line.
+- `<<-EOF` bodies keep their tabs in the Script (so that offsets stay exact); BuildKit strips
+  them, which changes nothing for the shell's commands.
+- A variable before `<<` in one word (`$X<<EOF`, empty when BuildKit scans for heredocs) is
+  not a heredoc here.
 """
 
 from __future__ import annotations
