@@ -165,6 +165,10 @@ DISTROS: dict[str, Distro] = {
             "unstable": _NEWEST,
             "stable": (13,),
             "latest": (13,),
+            # docker-library/official-images library/debian@37079fb3: `oldstable`,
+            # `oldoldstable` tags.
+            "oldstable": (12,),
+            "oldoldstable": (11,),
         },
         {(11,): "3.9", (12,): "3.11", (13,): "3.13"},
         # Debian's python3.11 (3.11.1-3 / 3.11.2-1, bookworm) declares itself externally
@@ -194,6 +198,7 @@ DISTROS: dict[str, Distro] = {
             "plucky": (25, 4),
             "questing": (25, 10),
             "resolute": (26, 4),
+            "stonking": (26, 10),  # library/ubuntu: `26.10, stonking, devel`
             "latest": _NEWEST,
             "rolling": _NEWEST,
             "devel": _NEWEST,
