@@ -23,7 +23,8 @@ from .test_precision import default_findings
         ("shell/sudo-pip-forms", []),
         ("makefile/python-variable", []),
         ("github/sudo-step-env", []),
-        ("dockerfile/sudo-python-image", []),
+        # python:* ships no sudo: the build stops at it (PW101); with sudo installed, strict only.
+        ("dockerfile/sudo-python-image", ["Dockerfile:5: PW101", "Dockerfile:9: PW101"]),
         ("python/pip-anywhere", ["bootstrap_tools.py:28: PW601"]),
         ("shell/branch-pip-variable", []),
         ("github/windows-pip-names", []),
@@ -68,13 +69,18 @@ def test_remedies_speak_the_files_own_terms() -> None:
     assert argv.fix is not None and argv.fix.applicability == "safe"
     # A string command in a failed-import handler is PW601's evidence.
     assert only("python/pip-anywhere/bootstrap_tools.py", "PW601").start.line == 28
-    # An image build: no sudo, a venv on PATH.
-    build = findings("dockerfile/sudo-python-image/Dockerfile", "PW102")[0]
+    # An image build that installed sudo (python:* ships none: PW101, the build stops there):
+    # no sudo needed, a venv on PATH.
+    assert [f.start.line for f in findings("dockerfile/sudo-python-image/Dockerfile", "PW101")] == [
+        5,
+        9,
+    ]
+    build = findings("dockerfile/sudo-python-image/Dockerfile.sudo-installed", "PW102")[0]
     assert "the build already runs as root" in build.message
     assert "ENV PATH=/opt/venv/bin:$PATH" in build.help
     assert build.fix is not None and build.fix.applicability == "safe"
-    (_, as_user) = findings("dockerfile/sudo-python-image/Dockerfile", "PW102")
-    assert as_user.start.line == 9 and as_user.help.startswith("install before the USER line")
+    (_, as_user) = findings("dockerfile/sudo-python-image/Dockerfile.sudo-installed", "PW102")
+    assert as_user.start.line == 11 and as_user.help.startswith("install before the USER line")
     assert as_user.fix is not None and as_user.fix.applicability == "unsafe"
     # A Makefile that names its Python.
     assert "`$(PYTHON) -m venv .venv" in only("makefile/python-variable/Makefile", "PW102").help

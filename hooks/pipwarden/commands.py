@@ -821,19 +821,21 @@ def installs_with_apt(command: Command) -> bool:
     return command.program in ("apt-get", "apt", "aptitude") and "install" in texts
 
 
-def distro_python_packages(command: Command) -> tuple[str, ...]:
-    """The Python packages `apt-get install -y python3-pip`, `apk add py3-pip`, ... installs
-    from the distro (none for any other command)."""
-    program = command.program
-    verb = _PACKAGE_INSTALL.get(program or "")
+def packages_installed(command: Command) -> tuple[str, ...]:
+    """The packages `apt-get install -y sudo python3-pip`, `apk add py3-pip`, ... installs
+    from the distro, by name (none for any other command)."""
+    verb = _PACKAGE_INSTALL.get(command.program or "")
     texts = command.texts()
     if verb is None or verb not in texts:
         return ()
     index = texts.index(verb)
+    return tuple(t.split("=", 1)[0] for t in texts[index + 1 :] if t is not None)
+
+
+def distro_python_packages(command: Command) -> tuple[str, ...]:
+    """The Python packages among them (`python3-pip`, `py3-pip`)."""
     return tuple(
-        name
-        for name in (t.split("=", 1)[0] for t in texts[index + 1 :] if t is not None)
-        if _DISTRO_PYTHON_PACKAGE.fullmatch(name)
+        name for name in packages_installed(command) if _DISTRO_PYTHON_PACKAGE.fullmatch(name)
     )
 
 

@@ -79,6 +79,12 @@ class Environment(NamedTuple):
     hosted: bool = False
     source: str = ""
     since: str | None = None
+    # The SHELL its image configures for RUN (BuildKit starts each stage from the base
+    # image's config and runs shell-form RUN with its `Config.Shell`: dockerfile2llb
+    # convert.go `withShell`); None: Docker's default, `/bin/sh -c`.
+    shell: tuple[str, ...] | None = None
+    # Whether a `sudo` command is installed; None: not known.
+    sudo: bool | None = None
 
     @property
     def externally_managed(self) -> bool | None:
@@ -136,6 +142,8 @@ class Distro(NamedTuple):
     # The python3 version of a release, where a fix or a message names it.
     python: dict[tuple[int, ...], str]
     source: str
+    # Whether its images ship a `sudo` command; None: not known.
+    sudo: bool | None = None
 
 
 _NEWEST = (99,)
@@ -157,6 +165,10 @@ DISTROS: dict[str, Distro] = {
             "unstable": _NEWEST,
             "stable": (13,),
             "latest": (13,),
+            # docker-library/official-images library/debian@37079fb3: `oldstable`,
+            # `oldoldstable` tags.
+            "oldstable": (12,),
+            "oldoldstable": (11,),
         },
         {(11,): "3.9", (12,): "3.11", (13,): "3.13"},
         # Debian's python3.11 (3.11.1-3 / 3.11.2-1, bookworm) declares itself externally
@@ -165,6 +177,9 @@ DISTROS: dict[str, Distro] = {
         # does not read the marker (pip NEWS 23.0). /bin/sh is dash:
         # https://binarycontrol.debian.net/cache/testing/dash/control
         "https://discuss.python.org/t/pep-668-marking-python-base-environments-as-externally-managed/10302/69",
+        # No sudo in the image: debuerreotype/docker-debian-artifacts (dist-amd64@f5527c9b)
+        # trixie/rootfs.manifest and bookworm/slim/rootfs.manifest list dash and bash, no sudo.
+        sudo=False,
     ),
     "ubuntu": Distro(
         "ubuntu",
@@ -183,6 +198,7 @@ DISTROS: dict[str, Distro] = {
             "plucky": (25, 4),
             "questing": (25, 10),
             "resolute": (26, 4),
+            "stonking": (26, 10),  # library/ubuntu: `26.10, stonking, devel`
             "latest": _NEWEST,
             "rolling": _NEWEST,
             "devel": _NEWEST,
@@ -193,6 +209,9 @@ DISTROS: dict[str, Distro] = {
         # (actions/runner-images#10781). /bin/sh is dash since 6.10:
         # https://wiki.ubuntu.com/DashAsBinSh
         "https://discuss.python.org/t/pep-668-marking-python-base-environments-as-externally-managed/10302/69",
+        # The ubuntu image is the minimal ubuntu-base rootfs, without sudo: runner-images'
+        # ubuntu-slim Dockerfile (FROM ubuntu:24.04) must apt-install `sudo` itself.
+        sudo=False,
     ),
     "alpine": Distro(
         "alpine",
@@ -203,6 +222,8 @@ DISTROS: dict[str, Distro] = {
         # alpinelinux/docker-alpine#361 (2023-12-08): `docker run alpine:3.19.0 ... pip
         # install` → externally-managed-environment; pypa/pip#12429: 3.18 still worked.
         "https://github.com/alpinelinux/docker-alpine/issues/361",
+        # The minirootfs' lib/apk/db/installed (docker-alpine v3.20) lists no sudo.
+        sudo=False,
     ),
     "arch": Distro(
         "arch",
@@ -298,7 +319,9 @@ def distro_release(name: str, tag: str) -> Environment | None:
     version = (distro.python.get(release) or distro.python.get(release[:1])) if release else None
     names = ["python3", *(["python" + version] if version else [])]
     python = Python("distro", frozenset(names), version, marked)
-    return Environment(f"{name}:{tag}", distro.name, distro.sh, (), python, source=distro.source)
+    return Environment(
+        f"{name}:{tag}", distro.name, distro.sh, (), python, source=distro.source, sudo=distro.sudo
+    )
 
 
 def _distro_in(text: str) -> Environment | None:
@@ -313,6 +336,10 @@ def _distro_in(text: str) -> Environment | None:
     debian = re.search(r"(?:^|[-_])debian-?(\d+)(?:[-_.]|$)", text)
     if debian:
         return distro_release("debian", debian.group(1))
+    # nvidia/cuda's `-rockylinux8`, `-ubi9`, `-oraclelinux8`, `-centos7`: RHEL's family.
+    rhel = re.search(r"(?:^|[-_])(?:rockylinux|ubi|oraclelinux|centos|rhel|almalinux)(\d+)", text)
+    if rhel:
+        return distro_release("rhel", rhel.group(1))
     for token in re.split(r"[-_.]", text):
         for distro in ("debian", "ubuntu"):
             codenames = DISTROS[distro].codenames
@@ -326,11 +353,17 @@ def _distro_in(text: str) -> Environment | None:
 
 # docker-library/python (Dockerfile-linux.template@4f070595): CPython built from source into
 # /usr/local with ensurepip, `python`/`pip` linked to `python3`/`pip3`, `ENV PATH
-# /usr/local/bin:$PATH`, no EXTERNALLY-MANAGED, no USER (root).
+# /usr/local/bin:$PATH`, no EXTERNALLY-MANAGED, no USER (root), no sudo (`git grep sudo`
+# finds none in the templates or in buildpack-deps).
 _OFFICIAL_SOURCE = "https://github.com/docker-library/python/blob/master/Dockerfile-linux.template"
 _OFFICIAL = Python(
     "official", _commands("python", "python3", "pip", "pip3"), externally_managed=False
 )
+# The non-slim variants are `FROM buildpack-deps:<distro>`, which brings the distro's own
+# python3 to /usr/bin, after /usr/local/bin on PATH: "In the non-slim variants there will be
+# an additional (distro-provided) python executable at /usr/bin/python (and/or
+# /usr/bin/python3)" (docker-library/docs python/content.md@c4a9ba41).
+_OFFICIAL_VARIANTS = "https://github.com/docker-library/docs/blob/master/python/content.md"
 
 
 def _official(name: str, tag: str) -> Environment:
@@ -344,83 +377,186 @@ def _official(name: str, tag: str) -> Environment:
         )
     base = _distro_in(tag) or distro_release("alpine" if "alpine" in tag else "debian", "latest")
     assert base is not None
-    return base._replace(name=f"{name}:{tag}", pythons=(python,), source=_OFFICIAL_SOURCE)
+    pythons: tuple[Python, ...] = (python,)
+    if name == "python" and base.distro == "debian" and "slim" not in tag and base.distro_python:
+        pythons += (base.distro_python,)
+    return base._replace(name=f"{name}:{tag}", pythons=pythons, source=_OFFICIAL_SOURCE)
 
 
 class VendorImage(NamedTuple):
-    python: Python | None  # None: the image has no Python (micromamba)
-    distro: str
+    python: Python | None  # None: the image has no Python of its own (micromamba)
+    distro: str  # where the tag does not name another
     user: str
     source: str
+    # The release (a tag of `distro`) of tags that name none; None: such a tag is unknown.
+    release: str | None = "latest"
+    # A tag's end that names a release of `distro` in the vendor's words (`current-24.04`).
+    release_suffix: str | None = None
+    shell: tuple[str, ...] | None = None
+    sudo: bool | None = None
+    # Tags that name a distro in the vendor's own words: tag → (distro, its tag).
+    tags: dict[str, tuple[str, str]] | None = None
 
 
 _CONDA = Python("conda", _commands("python", "python3", "pip", "pip3"), externally_managed=False)
+# CircleCI's cimg/base (Dockerfile.template, 22.04/Dockerfile and 24.04/Dockerfile line 10):
+# `SHELL ["/bin/bash", "-exo", "pipefail", "-c"]`, which every cimg/* image inherits;
+# `useradd ... circleci`, `circleci ALL=NOPASSWD: ALL`, `USER circleci`.
+_CIMG_SHELL = ("/bin/bash", "-exo", "pipefail", "-c")
+_CIMG_RELEASE = r"(?:^|-)(\d\d\.\d\d)$"
+_DEVCONTAINER_BASE_TAGS = {
+    # devcontainers/images src/base-ubuntu and src/base-debian manifest.json: `base:ubuntu`
+    # is resolute (26.04), `base:debian` and `base:latest` trixie; src/base-alpine 3.23.
+    "ubuntu": ("ubuntu", "26.04"),
+    "debian": ("debian", "13"),
+    "latest": ("debian", "13"),
+    "alpine": ("alpine", "3.23"),
+}
 _VENDOR: dict[str, VendorImage] = {
-    # Python for dev containers: /usr/local/python/current, which the Python feature lets its
-    # `vscode` user write; whether it does varies by version, so PW401 never guesses.
-    "mcr.microsoft.com/devcontainers/python": VendorImage(
-        Python("managed", _commands("python", "python3", "pip", "pip3"), None, False, False, None),
+    # Dev container bases (devcontainers/images@bed3eb26 src/base-debian, src/base-ubuntu:
+    # `FROM buildpack-deps:${VARIANT}-curl` with the common-utils and git features only, so
+    # no Python; no USER, so RUN is root's; common-utils main.sh gives `vscode` passwordless
+    # sudo).
+    "mcr.microsoft.com/devcontainers/base": VendorImage(
+        None,
         "debian",
         "root",
-        "https://github.com/devcontainers/images/tree/main/src/python",
+        "https://github.com/devcontainers/images/tree/main/src/base-debian",
+        release=None,
+        sudo=True,
+        tags=_DEVCONTAINER_BASE_TAGS,
     ),
-    "mcr.microsoft.com/vscode/devcontainers/python": VendorImage(
-        Python("managed", _commands("python", "python3", "pip", "pip3"), None, False, False, None),
+    # The older name, built from microsoft/vscode-dev-containers (archived 2023-11-29):
+    # containers/debian and ubuntu, common-debian.sh creates `vscode` with sudo.
+    "mcr.microsoft.com/vscode/devcontainers/base": VendorImage(
+        None,
         "debian",
         "root",
-        "https://github.com/devcontainers/images/tree/main/src/python",
+        "https://github.com/microsoft/vscode-dev-containers/tree/main/containers/debian",
+        release=None,
+        sudo=True,
     ),
-    # ContinuumIO/docker-images miniconda3/debian/Dockerfile: /opt/conda, ENV PATH
-    # /opt/conda/bin:$PATH, no USER. PEP 668: "Conda environment: currently yes; stays yes".
+    # ContinuumIO/docker-images miniconda3/debian/Dockerfile@dc64b234: /opt/conda, ENV PATH
+    # /opt/conda/bin:$PATH, no USER, no sudo. PEP 668: "Conda environment: currently yes;
+    # stays yes".
     "continuumio/miniconda3": VendorImage(
-        _CONDA, "debian", "root", "https://github.com/ContinuumIO/docker-images"
+        _CONDA, "debian", "root", "https://github.com/ContinuumIO/docker-images", sudo=False
     ),
     "continuumio/anaconda3": VendorImage(
-        _CONDA, "debian", "root", "https://github.com/ContinuumIO/docker-images"
+        _CONDA, "debian", "root", "https://github.com/ContinuumIO/docker-images", sudo=False
     ),
-    # conda-forge/miniforge-images ubuntu/Dockerfile: CONDA_DIR=/opt/conda first on PATH.
+    # conda-forge/miniforge-images ubuntu/Dockerfile@841e405a: FROM ubuntu:noble,
+    # CONDA_DIR=/opt/conda first on PATH, no USER; apt installs no sudo.
     "condaforge/miniforge3": VendorImage(
-        _CONDA, "ubuntu", "root", "https://github.com/conda-forge/miniforge-images"
+        _CONDA, "ubuntu", "root", "https://github.com/conda-forge/miniforge-images", sudo=False
     ),
+    # No longer built ("Drop mambaforge and pypy images", 18d23d39, 2025-01-24); its last
+    # Dockerfile was FROM ubuntu:focal-20241011.
     "condaforge/mambaforge": VendorImage(
-        _CONDA, "ubuntu", "root", "https://github.com/conda-forge/miniforge-images"
+        _CONDA,
+        "ubuntu",
+        "root",
+        "https://github.com/conda-forge/miniforge-images/commit/18d23d396e0c",
+        release="20.04",
+        sudo=False,
     ),
-    # mamba-org/micromamba-docker: USER mambauser; "the mambaorg/micromamba images do not
-    # contain python" (docs/quick_start.rst).
+    # mamba-org/micromamba-docker debian.Dockerfile@a815800c: `ARG BASE_IMAGE=debian:13-slim`,
+    # USER mambauser, no sudo; "the mambaorg/micromamba images do not contain python"
+    # (docs/quick_start.rst); `SHELL ["/usr/local/bin/_dockerfile_shell.sh"]`, a wrapper that
+    # runs `exec bash -o pipefail -c "$@"`: RUN is bash.
     "mambaorg/micromamba": VendorImage(
-        None, "debian", "mambauser", "https://github.com/mamba-org/micromamba-docker"
+        None,
+        "debian",
+        "mambauser",
+        "https://github.com/mamba-org/micromamba-docker/blob/main/debian.Dockerfile",
+        shell=("/bin/bash", "-o", "pipefail", "-c"),
+        sudo=False,
     ),
-    # NVIDIA's CUDA images install CUDA's packages on the distro their tag names, no Python
-    # (dist/*/base/Dockerfile: gnupg2, ca-certificates, cuda-cudart, cuda-compat).
+    # NVIDIA's CUDA images install CUDA's packages on the distro their tag names (Ubuntu,
+    # Rocky Linux, UBI, Oracle Linux), no Python, no sudo (dist/*/base/Dockerfile: gnupg2,
+    # ca-certificates, cuda-cudart, cuda-compat). A tag that names none is unknown.
     "nvidia/cuda": VendorImage(
-        None, "ubuntu", "root", "https://gitlab.com/nvidia/container-images/cuda"
+        None,
+        "ubuntu",
+        "root",
+        "https://gitlab.com/nvidia/container-images/cuda",
+        release=None,
+        sudo=False,
     ),
-    # CircleCI's convenience image: pyenv's Python, owned by the image's user `circleci`.
+    # CircleCI's Python image: pyenv's Python, owned by `circleci`, on cimg/base 22.04
+    # (cimg-python manifest@5200c699: `base_version=2026.08-22.04`).
     "cimg/python": VendorImage(
         Python("managed", _commands("python", "python3", "pip", "pip3"), None, False, False, None),
         "ubuntu",
         "circleci",
         "https://github.com/CircleCI-Public/cimg-python",
+        release="22.04",
+        release_suffix=_CIMG_RELEASE,
+        shell=_CIMG_SHELL,
+        sudo=True,
+    ),
+    # cimg/base is built for Ubuntu 22.04 and 24.04 (build-images.sh tags `cimg/base:22.04`,
+    # `current-24.04`, `2026.08-24.04`); a tag that names neither is unknown.
+    "cimg/base": VendorImage(
+        None,
+        "ubuntu",
+        "circleci",
+        "https://github.com/CircleCI-Public/cimg-base/blob/main/Dockerfile.template",
+        release=None,
+        release_suffix=_CIMG_RELEASE,
+        shell=_CIMG_SHELL,
+        sudo=True,
     ),
 }
+# The same images behind another registry path: NVIDIA's NGC registry serves nvidia/cuda as
+# nvcr.io/nvidia/cuda (https://catalog.ngc.nvidia.com/orgs/nvidia/containers/cuda).
+_VENDOR_ALIASES = {"nvcr.io/nvidia/cuda": "nvidia/cuda"}
+# Dev container Python images are `FROM python:${VARIANT}` with the Python feature set to
+# "none": the official image's root-owned CPython, with the image's `vscode` user given sudo
+# (devcontainers/images@bed3eb26 src/python/.devcontainer/Dockerfile and devcontainer.json;
+# the archived microsoft/vscode-dev-containers containers/python-3/base.Dockerfile alike).
+_DEVCONTAINER_PYTHON = {
+    "mcr.microsoft.com/devcontainers/python": "https://github.com/devcontainers/images/tree/main/src/python",
+    "mcr.microsoft.com/vscode/devcontainers/python": "https://github.com/microsoft/vscode-dev-containers/tree/main/containers/python-3",
+}
+
+
+def _devcontainer_python(name: str, tag: str) -> Environment:
+    """`1-3.12-bookworm`, `3.10`, `dev-3.12`: the official `python:` image of that variant
+    (the leading image version is the dev container's own)."""
+    variant = re.sub(r"^(?:\d+|dev)-(?=\d)", "", tag)
+    official = _official("python", "3-trixie" if variant == "latest" else variant)
+    return official._replace(name=f"{name}:{tag}", source=_DEVCONTAINER_PYTHON[name], sudo=True)
 
 
 def _vendor_image(name: str, tag: str) -> Environment | None:
     """Images that are not Docker official images: a known Python image, or one whose name
     or tag says its distro (`nvidia/cuda:12.2.2-devel-ubuntu22.04`,
     `marketplace.gcr.io/google/ubuntu2404`, `mcr.microsoft.com/devcontainers/base:bookworm`)."""
+    name = _VENDOR_ALIASES.get(name, name)
+    if name in _DEVCONTAINER_PYTHON:
+        return _devcontainer_python(name, tag)
     vendor = _VENDOR.get(name)
     base = _distro_in(name.rsplit("/", 1)[-1]) or _distro_in(tag)
     if vendor is None:
         # The distro is known, not what else the vendor put in (a Python in /usr/local?).
-        return base._replace(pythons=(UNKNOWN,)) if base else None
-    base = base or distro_release(vendor.distro, "latest")
-    assert base is not None
+        return base._replace(pythons=(UNKNOWN,), sudo=None) if base else None
+    suffix = re.search(vendor.release_suffix, tag) if vendor.release_suffix else None
+    if base is None and suffix:
+        base = distro_release(vendor.distro, suffix.group(1))
+    if base is None and vendor.tags and tag in vendor.tags:
+        base = distro_release(*vendor.tags[tag])
+    if base is None and vendor.release is not None:
+        base = distro_release(vendor.distro, vendor.release)
+    if base is None:
+        return None  # a tag that names no distro this module knows
     return base._replace(
         name=f"{name}:{tag}",
         pythons=(vendor.python,) if vendor.python else (),
         default_user=vendor.user,
         source=vendor.source,
+        shell=vendor.shell,
+        sudo=vendor.sudo,
     )
 
 
@@ -481,21 +617,33 @@ _UBUNTU_2404_PYTHON = _cpython(
 _UBUNTU_2604_PYTHON = _cpython(
     "distro", "3.14", "python", "pip", externally_managed=True, marker_overridden=True
 )
-# Ubuntu2204-Readme.md: Python 3.10.12, Pip 22.0.2, which predates pip's reading of the marker.
-_UBUNTU_2204_PYTHON = _cpython("distro", "3.10", "pip", externally_managed=False)
-# Ubuntu2004-Readme.md: Python 3.8.10; the image was retired on 2025-04-15
-# (actions/runner-images#11101), but workflows still name it: a hosted machine all the same.
-_UBUNTU_2004_PYTHON = _cpython("distro", "3.8", "pip", externally_managed=False)
+# Ubuntu2204-Readme.md: Python 3.10.12, Pip 22.0.2, which predates pip's reading of the marker;
+# python-is-python3 gives `python` (its line 351).
+_UBUNTU_2204_PYTHON = _cpython("distro", "3.10", "python", "pip", externally_managed=False)
+# Ubuntu2004-Readme.md (at be938cd8^): Python 3.8.10, python-is-python3; the image was retired
+# on 2025-04-15 (actions/runner-images#11101), but workflows still name it: a hosted machine
+# all the same.
+_UBUNTU_2004_PYTHON = _cpython("distro", "3.8", "python", "pip", externally_managed=False)
 # images/macos/scripts/build/install-python.sh: "Installing latest Homebrew Python 3 to handle
 # python3 and pip3 symlinks"; Homebrew's python@3.14 writes EXTERNALLY-MANAGED
 # (Homebrew/homebrew-core Formula/p/python@3.14.rb) and no image overrides it; its
 # unversioned `python`/`pip` stay in libexec/bin, off PATH. First seen failing on runners in
 # October 2023 (actions/runner-images#8615).
 _MACOS_PYTHON = _cpython("homebrew", "3.14", externally_managed=True)
-# images/windows/toolsets: the toolcache's Python 3.12 first on PATH with its Scripts folder.
+# images/windows/toolsets/toolset-2022.json, toolset-2025.json: `"default": "3.12.*"`, put
+# first on PATH with its Scripts folder (Configure-Toolset.ps1, Add-MachinePathItem prepends).
 _WINDOWS_PYTHON = Python(
     "toolcache", _commands("python", "pip", "pip3"), "3.12", externally_managed=False
 )
+# toolset-win-11-arm64.json, toolset-win-11-vs2026-arm64.json: `"default": "3.13.*"`
+# (Windows11-Arm64-Readme.md: Python 3.13.15).
+_WINDOWS_ARM_PYTHON = _WINDOWS_PYTHON._replace(version="3.13")
+# toolset-2019.json (at 206850279^; the image was removed on 2026-01-19, #13533): 3.9.
+_WINDOWS_2019_PYTHON = _WINDOWS_PYTHON._replace(version="3.9")
+# "Windows virtual machines are configured to run as administrators with User Account Control
+# (UAC) disabled" (docs.github.com, github-hosted-runners, "Administrative privileges"); the
+# account is `runneradmin`.
+_WINDOWS_USER = "runneradmin"
 
 
 def _runner(name: str, python: Python, distro: str, since: str | None = None) -> Environment:
@@ -506,11 +654,13 @@ def _runner(name: str, python: Python, distro: str, since: str | None = None) ->
         "dash" if distro == "ubuntu" else ("bash" if distro == "macos" else None),
         (python,),
         python if distro == "ubuntu" else None,
-        default_user="runner",
+        default_user=_WINDOWS_USER if windows else "runner",
         windows=windows,
         hosted=True,
         source=_RUNNER_IMAGES,
         since=since,
+        # GitHub: "The Linux and macOS virtual machines both run using passwordless sudo".
+        sudo=None if windows else True,
     )
 
 
@@ -525,6 +675,8 @@ RUNNERS: dict[str, Environment] = {
     "ubuntu-26.04": _runner("ubuntu-26.04", _UBUNTU_2604_PYTHON, "ubuntu", "2026-05-05"),
     "macos": _runner("macos", _MACOS_PYTHON, "macos", "2023-10-17"),
     "windows": _runner("windows", _WINDOWS_PYTHON, "windows"),
+    "windows-arm": _runner("windows-arm", _WINDOWS_ARM_PYTHON, "windows"),
+    "windows-2019": _runner("windows-2019", _WINDOWS_2019_PYTHON, "windows"),
 }
 
 
@@ -533,6 +685,10 @@ def runner(label: str) -> Environment | None:
     `windows-2022`; Azure's `vmImage` names alike). Self-hosted and unknown labels: None."""
     label = label.strip().lower()
     if label.startswith(("windows", "vs20", "win")):
+        if "arm" in label:
+            return RUNNERS["windows-arm"]
+        if label.startswith(("windows-2019", "vs2017", "vs2019")):
+            return RUNNERS["windows-2019"]
         return RUNNERS["windows"]
     if label.startswith("macos"):
         return RUNNERS["macos"]
@@ -576,52 +732,100 @@ def _marked(python: Python | None) -> str:
     return "yes: pip refuses" if python.externally_managed else "no"
 
 
-def facts() -> list[tuple[str, str, str, str]]:
-    """(environment, the Python `pip3` finds there, externally managed, source) per row."""
-    rows = [
+# When the facts were last checked against their sources (the facts audit of issue 23, which
+# read each source at the commit its comment names); a row whose source was only a user's
+# report says so.
+CHECKED = "2026-12-02"
+_SECONDARY = {
+    "arch": "2026-12-02 (secondary reports only)",
+    "opensuse": "2026-12-02 (secondary reports only)",
+    "rhel": "not verified",
+    "nvidia/cuda": "2026-12-02 (image sources not stored)",
+}
+
+
+def _run_shell(shell: tuple[str, ...] | None, sh: str | None) -> str:
+    if shell:
+        return "`" + " ".join(shell) + "` (its SHELL)"
+    return f"/bin/sh ({sh})" if sh else "not known"
+
+
+def _has_sudo(sudo: bool | None) -> str:
+    return "not known" if sudo is None else ("yes" if sudo else "no")
+
+
+def facts() -> list[tuple[str, ...]]:
+    """(environment, the Python `pip3` finds there, externally managed, RUN's shell, sudo,
+    source, checked) per row."""
+    install_python = "https://github.com/actions/runner-images/blob/main/images/ubuntu/scripts/build/install-python.sh"
+    windows = "https://github.com/actions/runner-images/tree/main/images/windows/toolsets"
+    rows: list[tuple[str, ...]] = [
         (
             "runner `ubuntu-latest`, `ubuntu-24.04`, `ubuntu-slim` (GitHub, Azure)",
             "the distro's 3.12 (`python`, `python3`, `pip`, `pip3`)",
             _marked(_UBUNTU_2404_PYTHON),
-            "https://github.com/actions/runner-images/blob/main/images/ubuntu/scripts/build/install-python.sh",
+            "/bin/sh (dash)",
+            "yes",
+            install_python,
         ),
         (
             "runner `ubuntu-26.04`",
             "the distro's 3.14",
             _marked(_UBUNTU_2604_PYTHON),
-            "https://github.com/actions/runner-images/blob/main/images/ubuntu/scripts/build/install-python.sh",
+            "/bin/sh (dash)",
+            "yes",
+            install_python,
         ),
         (
-            "runner `ubuntu-22.04`",
-            "the distro's 3.10, pip 22.0.2 (older than pip's PEP 668 support)",
+            "runner `ubuntu-22.04`, `ubuntu-20.04`",
+            "the distro's 3.10 (20.04: 3.8), with `python`; pip 22.0.2 (older than pip's PEP 668 support)",
             _marked(_UBUNTU_2204_PYTHON),
+            "/bin/sh (dash)",
+            "yes",
             "https://github.com/actions/runner-images/blob/main/images/ubuntu/Ubuntu2204-Readme.md",
         ),
         (
             "runner `macos-*` (GitHub `runs-on`, Azure `vmImage`)",
             "Homebrew's 3.14 (`python3`, `pip3`; no `python`, `pip`)",
             _marked(_MACOS_PYTHON),
+            "/bin/sh (bash)",
+            "yes",
             "https://github.com/actions/runner-images/blob/main/images/macos/scripts/build/install-python.sh",
         ),
         (
-            "runner `windows-*`",
-            "the tool cache's 3.12 (`python`, `pip`)",
+            "runner `windows-*` (as the administrator `runneradmin`)",
+            "the tool cache's 3.12 (`python`, `pip`); 3.13 on `windows-11-arm`; 3.9 on `windows-2019`",
             _marked(_WINDOWS_PYTHON),
-            "https://github.com/actions/runner-images/tree/main/images/windows",
+            "",
+            "no need: an administrator",
+            windows,
         ),
         (
             "after `actions/setup-python`, `UsePythonVersion`",
-            "the tool cache's, first on PATH",
+            "the tool cache's, first on PATH (not with `update-environment: false`)",
             "no",
-            "https://github.com/actions/setup-python/blob/main/docs/advanced-usage.md",
+            "",
+            "",
+            "https://github.com/actions/setup-python/blob/main/action.yml",
         ),
         (
             "`python:*`, `pypy:*` images",
-            "CPython built into /usr/local (`python`, `pip` too)",
+            "CPython built into /usr/local (`python`, `pip` too); non-slim `python:*` also the distro's `python3` at /usr/bin, after it",
             _marked(_OFFICIAL),
-            _OFFICIAL_SOURCE,
+            "/bin/sh (dash)",
+            "no",
+            _OFFICIAL_SOURCE + ", " + _OFFICIAL_VARIANTS,
+        ),
+        (
+            "`mcr.microsoft.com/devcontainers/python`, `mcr.microsoft.com/vscode/devcontainers/python`",
+            "the official `python:` image's, root-owned",
+            _marked(_OFFICIAL),
+            "/bin/sh (dash)",
+            "yes",
+            ", ".join(_DEVCONTAINER_PYTHON.values()),
         ),
     ]
+    rows = [(*row, CHECKED) for row in rows]
     for name, distro in DISTROS.items():
         if distro.marked_since is None:
             since = "no release known"
@@ -635,14 +839,28 @@ def facts() -> list[tuple[str, str, str, str]]:
         rows.append(
             (
                 f"{images} images",
-                f"the distro's `python3` once installed; /bin/sh is {distro.sh}",
+                "the distro's `python3` once installed",
                 since,
+                _run_shell(None, distro.sh),
+                _has_sudo(distro.sudo),
                 distro.source,
+                _SECONDARY.get(name, CHECKED),
             )
         )
     for name, vendor in _VENDOR.items():
         what = _VENDOR_PYTHON.get(vendor.python.origin, "") if vendor.python else "no Python"
-        rows.append((f"`{name}`", what, _marked(vendor.python), vendor.source))
+        sh = DISTROS[vendor.distro].sh if vendor.release is not None else "the tag's distro's"
+        rows.append(
+            (
+                f"`{name}`" + ("" if vendor.release is not None else " (distro from the tag)"),
+                what,
+                _marked(vendor.python),
+                _run_shell(vendor.shell, sh),
+                _has_sudo(vendor.sudo),
+                vendor.source,
+                _SECONDARY.get(name, CHECKED),
+            )
+        )
     return rows
 
 

@@ -290,6 +290,8 @@ def apply(
         return
     if state.apt_installs is None and commands.installs_with_apt(command):
         state.apt_installs = command.span
+    if state.environment is not None and "sudo" in commands.packages_installed(command):
+        state.environment = state.environment._replace(sudo=True)
     if _own_environment(command, state, session):
         return
     packages = commands.distro_python_packages(command)

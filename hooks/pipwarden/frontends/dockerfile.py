@@ -3,6 +3,20 @@
 Each RUN is a Script (continuation lines joined as the shell sees them, comment lines inside
 them dropped as Docker drops them, heredoc bodies included); each build stage is a Scope.
 dockerfile-parse is not used: it flattens continuations and does not know heredocs.
+
+The lexer reads as BuildKit's parser does (tests/test_dockerfile_oracle.py holds it to
+BuildKit's own, through the `dockerfile` wheel). Where BuildKit's reading depends on its
+version, this reader decides:
+- `RUN << EOF` (a blank after `<<`) is not a heredoc, as up to BuildKit v0.21; v0.22
+  (dockerfile 1.16) reads one.
+- `# check=...` is a parser directive (BuildKit v0.14 and later): a `# escape=` after it
+  still counts.
+- A line ending in an escaped escape (`echo foo\\`) does not continue, as since BuildKit
+  v0.8; the legacy builder joined it with the next line.
+- `<<-EOF` bodies keep their tabs in the Script (so that offsets stay exact); BuildKit strips
+  them, which changes nothing for the shell's commands.
+- A variable before `<<` in one word (`$X<<EOF`, empty when BuildKit scans for heredocs) is
+  not a heredoc here.
 """
 
 from __future__ import annotations
@@ -41,10 +55,15 @@ BOUNDARY = Boundary(
     url="https://docs.docker.com/reference/dockerfile/#env",
 )
 
-_DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
+# Parser directives as BuildKit reads them (parser/directives.go): the first lines, leading
+# blanks allowed; the first line that is not a known directive ends them.
+_DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+_DIRECTIVES = frozenset({"escape", "syntax", "check"})
 _INSTRUCTION = re.compile(r"\s*([A-Za-z]+)(?=\s|$)")
-_HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
-_RUN_FLAGS = re.compile(r"(?:\s|\\\n)*(?:--[A-Za-z-]+(?:=\S*)?(?:\s|\\\n)+)*")
+# A shell word that is a heredoc (parser.go `reHeredoc`): `<<EOF`, `<<-"EOF"`, `2<<EOF`.
+_HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)")
+_HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
+_RUN_FLAGS = re.compile(r"\s*(?:--[A-Za-z-]+(?:=\S*)?\s+)*")
 _ENV_PAIR = re.compile(
     r"""([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s\\]|\\.)*)""", re.S
 )
@@ -56,12 +75,19 @@ class _Line(NamedTuple):
     text: str  # without the line ending
 
 
+class _Heredoc(NamedTuple):
+    marker: _Line  # the `<<EOF` word
+    name: str
+    body: list[_Line]
+    terminator: _Line | None  # None: never closed
+
+
 class _Instruction(NamedTuple):
     keyword: str
     keyword_span: Span
     # The argument text of each physical line, with its file offset; comment lines dropped.
     pieces: list[_Line]
-    heredocs: list[tuple[_Line, list[_Line]]]  # (marker line, body)
+    heredocs: list[_Heredoc]
 
     @property
     def args(self) -> str:
@@ -74,27 +100,88 @@ class _Instruction(NamedTuple):
 
 
 def _lines(text: str) -> list[_Line]:
+    """The lines as BuildKit's scanner splits them: at `\n` only, a `\r` before it dropped
+    (a form feed or U+2028 is text, not a line break)."""
     lines = []
     offset = 0
-    for raw in text.splitlines(keepends=True):
-        lines.append(_Line(offset, raw.rstrip("\r\n")))
-        offset += len(raw)
+    raws = text.split("\n")
+    if raws and raws[-1] == "":
+        raws.pop()
+    for raw in raws:
+        lines.append(_Line(offset, raw.removesuffix("\r")))
+        offset += len(raw) + 1
     return lines
 
 
+def shell_words(line: str) -> Iterator[tuple[int, str]]:
+    """The words of `line` as BuildKit's shell lexer splits them with raw quotes and escapes
+    (quotes and backslashes kept), each with its offset."""
+    start: int | None = None
+    quote = ""
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if quote:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char.isspace():
+            if start is not None:
+                yield start, line[start:index]
+                start = None
+        else:
+            if start is None:
+                start = index
+            if char == "\\":
+                index += 1
+            elif char in "'\"":
+                quote = char
+        index += 1
+    if start is not None:
+        yield start, line[start:]
+
+
+def _heredoc_name(word: str) -> tuple[str, bool] | None:
+    """The delimiter a heredoc word names, unquoted, and whether `<<-` strips tabs; None
+    when the word is not a heredoc (`"<<EOF"`, `<<<here`, `$((1<<x))`, `cat<<EOF`)."""
+    match = _HEREDOC_WORD.fullmatch(word)
+    if match is None or not match.group(3):
+        return None
+    try:
+        names = shlex.split(match.group(3))
+    except ValueError:
+        return None
+    return (names[0], match.group(2) == "-") if len(names) == 1 else None
+
+
 class _Lexer:
+    """Instructions as BuildKit's parser (frontend/dockerfile/parser/parser.go) reads them:
+    continuation lines joined without a separator, a line ending in an escaped escape not
+    continued, comment and blank lines inside a continuation dropped, heredocs found in the
+    joined line's shell words (RUN, COPY, ADD, and those after ONBUILD). Where BuildKit
+    changed between releases, this follows the current one: `check` is a directive (so a
+    `# check=...` line does not end the directives)."""
+
     def __init__(self, text: str) -> None:
+        if text.startswith("\ufeff"):
+            text = " " + text[1:]  # the byte-order mark, as a blank that keeps offsets
         self.lines = _lines(text)
         self.escape = "\\"
         self.problems: list[ParseProblem] = []
 
+    def continuation(self, text: str) -> int | None:
+        """Where the escape that continues `text` onto the next line starts, if it does."""
+        escape = re.escape(self.escape)
+        match = re.search(f"[^{escape}]({escape})[ \\t]*$", text)
+        return match.start(1) if match else None
+
     def instructions(self) -> Iterator[_Instruction]:
         lines = self.lines
         i = 0
-        # Parser directives come first, before any instruction, comment or blank line.
         while i < len(lines):
-            match = _DIRECTIVE.match(lines[i].text)
-            if not match:
+            match = _DIRECTIVE.match(lines[i].text.lstrip())
+            if not match or match.group(1).lower() not in _DIRECTIVES:
                 break
             if match.group(1).lower() == "escape" and match.group(2) in ("\\", "`"):
                 self.escape = match.group(2)
@@ -108,7 +195,7 @@ class _Lexer:
                 continue
             keyword_span = Span(line.start + match.start(1), line.start + match.end(1))
             pieces = [_Line(line.start + match.end(), line.text[match.end() :])]
-            continues = self._continues(pieces[-1].text)
+            continues = self.continuation(line.text) is not None
             i += 1
             while continues and i < len(lines):
                 following = lines[i]
@@ -116,39 +203,52 @@ class _Lexer:
                 if not following.text.strip() or following.text.lstrip().startswith("#"):
                     continue
                 pieces.append(following)
-                continues = self._continues(following.text)
+                continues = self.continuation(following.text) is not None
             instruction = _Instruction(match.group(1).upper(), keyword_span, pieces, [])
-            if instruction.keyword in ("RUN", "COPY", "ADD"):
+            words = instruction.args.split(None, 1)
+            if instruction.keyword in _HEREDOC_KEYWORDS or (
+                instruction.keyword == "ONBUILD" and words and words[0].upper() in _HEREDOC_KEYWORDS
+            ):
                 i = self._heredocs(instruction, i)
             yield instruction
 
-    def _continues(self, text: str) -> bool:
-        return text.rstrip().endswith(self.escape)
+    def joined(self, pieces: list[_Line]) -> tuple[str, list[int]]:
+        """The pieces joined as BuildKit joins continuation lines, and each character's file
+        offset."""
+        text: list[str] = []
+        offsets: list[int] = []
+        for piece in pieces:
+            cut = self.continuation(piece.text)
+            kept = piece.text if cut is None else piece.text[:cut]
+            text.append(kept)
+            offsets.extend(range(piece.start, piece.start + len(kept)))
+        return "".join(text), offsets
 
     def _heredocs(self, instruction: _Instruction, i: int) -> int:
-        for piece in instruction.pieces:
-            for marker in _HEREDOC.finditer(piece.text):
-                strip_tabs, delimiter = marker.group(1) == "-", marker.group(3)
-                body: list[_Line] = []
-                while i < len(self.lines):
-                    line = self.lines[i]
-                    i += 1
-                    candidate = line.text.lstrip("\t") if strip_tabs else line.text
-                    if candidate == delimiter:
-                        break
-                    body.append(line)
-                else:
-                    start = piece.start + marker.start()
-                    self.problems.append(
-                        ParseProblem(
-                            Span(start, piece.start + marker.end()),
-                            f"heredoc {marker.group(0)} is never closed: a line `{delimiter}` "
-                            "must end it",
-                        )
+        line, offsets = self.joined(instruction.pieces)
+        for at, word in shell_words(line):
+            named = _heredoc_name(word)
+            if named is None:
+                continue
+            name, strip_tabs = named
+            marker = _Line(offsets[at], word)
+            body: list[_Line] = []
+            terminator = None
+            while i < len(self.lines):
+                candidate = self.lines[i]
+                i += 1
+                if (candidate.text.lstrip("\t") if strip_tabs else candidate.text) == name:
+                    terminator = candidate
+                    break
+                body.append(candidate)
+            else:
+                self.problems.append(
+                    ParseProblem(
+                        Span(marker.start, marker.start + len(word)),
+                        f"heredoc {word} is never closed: a line `{name}` must end it",
                     )
-                instruction.heredocs.append(
-                    (_Line(piece.start + marker.start(), marker.group(0)), body)
                 )
+            instruction.heredocs.append(_Heredoc(marker, name, body, terminator))
         return i
 
 
@@ -207,9 +307,9 @@ def parse(text: str, path: str) -> Parsed:
                     global_args[name] = value
         elif keyword == "RUN":
             stage.items.extend(_mounted(instruction, contexts))
-            stage.items.extend(_run(instruction, stage.shell, lexer.escape))
+            stage.items.extend(_run(instruction, stage.shell, lexer))
         elif keyword in ("CMD", "ENTRYPOINT"):
-            started = list(_run(instruction, stage.shell, lexer.escape))
+            started = list(_run(instruction, stage.shell, lexer))
             script = started[0] if started else None
             exec_form = script is not None and script.shell == "" and "[" in instruction.args[:1]
             if keyword == "CMD":
@@ -273,8 +373,11 @@ def _from(
     if parent is not None:
         return _Stage(name, parent.name, parent.shell)
     environment = environments.image(resolved) if resolved else None
-    # Docker's default shell is `cmd /S /C` on Windows images, `/bin/sh -c` elsewhere.
+    # The image's own SHELL if it sets one (cimg/*: bash); else Docker's default, `cmd /S /C`
+    # on Windows images, `/bin/sh -c` elsewhere.
     default = ["cmd", "/S", "/C"] if environment and environment.windows else ["/bin/sh", "-c"]
+    if environment is not None and environment.shell:
+        default = list(environment.shell)
     stage = _Stage(name, None, default)
     stage.items.append(Image(resolved, instruction.span))
     return stage
@@ -316,17 +419,15 @@ def _shell_name(shell: list[str]) -> str:
     return program if program in SHELLS else ""
 
 
-def _run(instruction: _Instruction, shell: list[str], escape: str) -> Iterator[Script]:
+def _run(instruction: _Instruction, shell: list[str], lexer: _Lexer) -> Iterator[Script]:
+    """The shell text Docker runs: the joined line (so a shell comment before a continuation
+    comments out the rest, as it does in Docker), with BuildKit's dispatchRun for heredocs:
+    `RUN <<EOF` alone runs the first body as a script; any other RUN with heredocs hands the
+    shell its line followed by each body and its terminator line."""
     builder = ScriptBuilder()
-    for index, piece in enumerate(instruction.pieces):
-        text = piece.text
-        if index < len(instruction.pieces) - 1:
-            cut = text.rstrip().rfind(escape)
-            builder.add(text[:cut], piece.start)
-            builder.add_opaque("\\", piece.start + cut, piece.start + cut + 1)
-            builder.add("\n", piece.start + len(text))
-        else:
-            builder.add(text, piece.start)
+    for piece in instruction.pieces:
+        cut = lexer.continuation(piece.text)
+        builder.add(piece.text if cut is None else piece.text[:cut], piece.start)
     flags = _RUN_FLAGS.match(builder.text)
     skip = flags.end() if flags else 0
     body = builder.text[skip:]
@@ -336,18 +437,19 @@ def _run(instruction: _Instruction, shell: list[str], escape: str) -> Iterator[S
             yield script
             return
     shell_name = _shell_name(shell)
-    if instruction.heredocs and not _HEREDOC.sub("", body).strip():
-        # `RUN <<EOF`: each heredoc body is a script for the default shell.
-        for _, lines in instruction.heredocs:
-            script = _heredoc_script(lines, shell_name)
-            if script is not None:
-                yield script
+    heredocs = instruction.heredocs
+    if heredocs and _heredoc_name(body.strip()) is not None:
+        script = _heredoc_script(heredocs[0].body, shell_name)
+        if script is not None:
+            yield script
         return
-    for marker, lines in instruction.heredocs:
-        # `RUN python3 <<EOF ... EOF`: the heredoc is part of the shell text.
-        builder.add("\n", marker.start)
-        for line in lines:
+    for heredoc in heredocs:
+        builder.add("\n", heredoc.marker.start)
+        for line in heredoc.body:
             builder.add(line.text + "\n", line.start)
+        if heredoc.terminator is not None:
+            terminator = heredoc.terminator
+            builder.add(terminator.text, terminator.start)
     yield builder.script(shell_name, skip=skip)
 
 

@@ -148,8 +148,10 @@ def _steps(
         step = mapping(step_node)
         uses = scalar(step.get("uses")) or ""
         action = uses.split("@", 1)[0].lower()
-        if action in _PYTHON_ACTIONS:
-            version = scalar(mapping(step.get("with")).get("python-version"))
+        with_ = mapping(step.get("with"))
+        if action in _PYTHON_ACTIONS and scalar(with_.get("update-environment")) != "false":
+            # `update-environment: false` puts nothing on PATH (setup-python action.yml).
+            version = scalar(with_.get("python-version"))
             python = SetPython(
                 _PYTHON_ACTIONS[action],
                 document.span(step_node),

@@ -76,12 +76,11 @@ def environments_table() -> str:
     from pipwarden.environments import facts
 
     rows = [
-        "| environment | the Python `pip3` finds | externally managed (PEP 668) | source |",
-        "|---|---|---|---|",
+        "| environment | the Python `pip3` finds | externally managed (PEP 668) | what runs a "
+        "script (/bin/sh, or an image's SHELL for RUN) | sudo | source | checked |",
+        "|---|---|---|---|---|---|---|",
     ]
-    rows += [
-        f"| {where} | {python} | {marked} | {source} |" for where, python, marked, source in facts()
-    ]
+    rows += ["| " + " | ".join(row) + " |" for row in facts()]
     return "\n".join(rows) + "\n"
 
 

@@ -99,7 +99,10 @@ class SudoPip(Rule):
         if context.environment is not None and context.environment.hosted:
             return  # a hosted runner: sudo is how its image takes system installs
         if context.host == "build":
-            return  # an image build: root installs are what it makes; sudo adds nothing
+            # An image build: root installs are what it makes; sudo adds nothing, unless the
+            # image has no sudo at all.
+            yield from _sudo_not_found(context)
+            return
         unknown_machine = context.environment is None and context.host in ("unknown", "developer")
         if unknown_machine and not _refused_on_current_debian(context):
             return  # nothing shows what it breaks there
@@ -143,6 +146,23 @@ def _sudo_pip(context: Context) -> PipCall | None:
     if pip.has("--target", "--prefix", "--root"):
         return None  # into a directory of its own, not the system's site-packages
     return pip
+
+
+def _sudo_not_found(context: Context) -> Iterable[Hit]:
+    """`FROM python:3.12` / `RUN sudo pip install flask`: the image ships no sudo (and no RUN
+    before installed it), so the build stops there."""
+    sudo = context.command.elevated_by
+    environment = context.environment
+    if sudo is None or environment is None or environment.sudo is not False:
+        return
+    yield Hit(
+        sudo,
+        f"{code(environment.name)} has no `sudo` command: the build stops here with "
+        "`sudo: not found`",
+        "drop `sudo`: RUN already runs as root until a USER line (or install sudo first)",
+        related=evidence((context.image_origin, "the image")),
+        fix=_drop_sudo(context),
+    )
 
 
 def _refused_on_current_debian(context: Context) -> bool:
