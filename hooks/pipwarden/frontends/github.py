@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipwarden.frontends import Parsed
+from pipwarden.frontends.expressions import decide, references
 from pipwarden.frontends.yamlci import (
     Document,
     env_items,
@@ -57,7 +58,6 @@ def parse(document: Document, path: str) -> Parsed:
     top = mapping(document.root)
     root = _checkout(path)
     workflow_env = env_items(document, top.get("env"))
-    workflow_shell = scalar(mapping(mapping(top.get("defaults")).get("run")).get("shell"))
     scopes = []
     runs = mapping(top.get("runs"))
     if scalar(runs.get("using")) == "composite":
@@ -67,39 +67,65 @@ def parse(document: Document, path: str) -> Parsed:
         )
     for job_id, job_node in mapping(top.get("jobs")).items():
         job = mapping(job_node)
-        items: list[ScopeItem] = []
-        runner = _runner(job, document)
-        windows = runner is not None and runner.windows
-        if runner is not None:
-            items.append(runner)
-        container = job.get("container")
-        image = scalar(container) or scalar(mapping(container).get("image"))
-        if container is not None:
-            items.append(
-                Image(None if image is None or "${{" in image else image, document.span(container))
-            )
-        items.extend(workflow_env)
-        items.extend(env_items(document, job.get("env")))
-        shell = (
-            scalar(mapping(mapping(job.get("defaults")).get("run")).get("shell")) or workflow_shell
-        )
-        default = shell or ("pwsh" if windows else "bash")
-        directory = scalar(
-            mapping(mapping(job.get("defaults")).get("run")).get("working-directory")
-        ) or scalar(mapping(mapping(top.get("defaults")).get("run")).get("working-directory"))
-        items.extend(_steps(document, sequence(job.get("steps")), default, root, directory))
-        scopes.append(
-            Scope(
-                job_id,
-                tuple(items),
-                BOUNDARY,
-                runs_in_image=container is not None,
-                persist=PERSIST,
-                directory=root,
-                host="ci",
-            )
-        )
+        if decide(scalar(job.get("if")) or "true", {}) is False:
+            continue  # `if: false`: a job switched off
+        combinations = _combinations(job)
+        for known in combinations:
+            name = job_id if len(combinations) == 1 else f"{job_id} ({_named(known)})"
+            scopes.append(_job(document, top, job, name, known, root, workflow_env))
     return Parsed(scopes)
+
+
+def _job(
+    document: Document,
+    top: dict[str, yaml.Node],
+    job: dict[str, yaml.Node],
+    name: str,
+    known: dict[str, str | None],
+    root: str | None,
+    workflow_env: list[SetEnv],
+) -> Scope:
+    """One job as it runs where `known` decides the matrix values and the runner's OS: only
+    the steps whose `if:` may hold there."""
+    items: list[ScopeItem] = []
+    runner = _runner(job, document, known)
+    windows = (
+        known.get("runner.os") == "Windows"
+        if "runner.os" in known
+        else bool(runner and runner.windows)
+    )
+    if runner is not None:
+        items.append(runner._replace(windows=windows) if "runner.os" in known else runner)
+    container = job.get("container")
+    image = scalar(container) or scalar(mapping(container).get("image"))
+    if container is not None:
+        items.append(
+            Image(None if image is None or "${{" in image else image, document.span(container))
+        )
+    items.extend(workflow_env)
+    items.extend(env_items(document, job.get("env")))
+    shell = scalar(mapping(mapping(job.get("defaults")).get("run")).get("shell")) or scalar(
+        mapping(mapping(top.get("defaults")).get("run")).get("shell")
+    )
+    default = shell or ("pwsh" if windows else "bash")
+    directory = scalar(
+        mapping(mapping(job.get("defaults")).get("run")).get("working-directory")
+    ) or scalar(mapping(mapping(top.get("defaults")).get("run")).get("working-directory"))
+    steps = [
+        step
+        for step in sequence(job.get("steps"))
+        if decide(scalar(mapping(step).get("if")) or "true", known) is not False
+    ]
+    items.extend(_steps(document, steps, default, root, directory))
+    return Scope(
+        name,
+        tuple(items),
+        BOUNDARY,
+        runs_in_image=container is not None,
+        persist=PERSIST,
+        directory=root,
+        host="ci",
+    )
 
 
 def _checkout(path: str) -> str | None:
@@ -165,28 +191,118 @@ def _shell(shell: str) -> str | None:
     return None
 
 
-def _runner(job: dict[str, yaml.Node], document: Document) -> Runner | None:
+def _runner(
+    job: dict[str, yaml.Node], document: Document, known: dict[str, str | None]
+) -> Runner | None:
     """The hosted runner `runs-on` names (one label, a list of labels, `labels:` of a
-    group); for a matrix or an expression, an unknown runner that may be Windows, with the
-    labels `${{ matrix.NAME }}` can take."""
+    group), with `${{ matrix.NAME }}` as `known` decides it; for a matrix or an expression
+    it does not decide, an unknown runner that may be Windows, with the labels
+    `${{ matrix.NAME }}` can take."""
     runs_on = job.get("runs-on")
     if runs_on is None:
         return None
-    labels = [scalar(runs_on)] + [scalar(n) for n in sequence(runs_on)]
-    labels += [scalar(n) for n in sequence(mapping(runs_on).get("labels"))]
-    known = [label for label in labels if label]
+    known_labels = _labels(runs_on, known)
     span = document.span(runs_on)
-    if any("${{" in label for label in known):
-        matrix = any("matrix" in label for label in known)
+    if any("${{" in label for label in known_labels):
+        matrix = any("matrix" in label for label in known_labels)
         values = _matrix_values(job) if matrix else []
-        axis = _MATRIX_REFERENCE.fullmatch(known[0]) if len(known) == 1 else None
+        axis = _MATRIX_REFERENCE.fullmatch(known_labels[0]) if len(known_labels) == 1 else None
         choices = _matrix_axis(job, axis.group(1)) if axis else ()
         windows = any(v.lower().startswith("windows") for v in values)
         return Runner(None, span, windows, choices)
-    if len(known) == 1:
-        return Runner(known[0], span, known[0].lower().startswith("windows"))
+    if len(known_labels) == 1:
+        return Runner(known_labels[0], span, known_labels[0].lower().startswith("windows"))
     # Several labels pick a self-hosted machine (`[self-hosted, linux]`): unknown.
-    return Runner(None, span, any(label.lower() == "windows" for label in known))
+    return Runner(None, span, any(label.lower() == "windows" for label in known_labels))
+
+
+def _labels(runs_on: yaml.Node, known: dict[str, str | None]) -> list[str]:
+    """The labels of `runs-on`, each `${{ matrix.NAME }}` that `known` decides replaced."""
+    labels = [scalar(runs_on)] + [scalar(n) for n in sequence(runs_on)]
+    labels += [scalar(n) for n in sequence(mapping(runs_on).get("labels"))]
+    found = []
+    for label in labels:
+        reference = _MATRIX_REFERENCE.fullmatch(label or "")
+        value = known.get(f"matrix.{reference.group(1).lower()}") if reference else None
+        if value or label:
+            found.append(value or label or "")
+    return found
+
+
+def _os(labels: list[str]) -> str | None:
+    """`runner.os` on the runner these labels pick: Linux, Windows or macOS, where they say."""
+    for label in labels:
+        lowered = label.lower()
+        for prefix, name in (("ubuntu", "Linux"), ("linux", "Linux"), ("windows", "Windows")):
+            if lowered.startswith(prefix):
+                return name
+        if lowered.startswith(("macos", "macOS")):
+            return "macOS"
+    return None
+
+
+_MAX_COMBINATIONS = 64
+
+
+def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, str | None]]:
+    """The combinations of the job's matrix that its runner and step conditions tell apart,
+    each as the values it decides (`matrix.os`, `runner.os`); [{}] where nothing is decided.
+    Where `runner.os` is read but no label decides it, each OS is a combination of its own:
+    steps that exclude each other still never meet."""
+    conditions = [scalar(mapping(step).get("if")) or "" for step in sequence(job.get("steps"))]
+    runs_on = job.get("runs-on")
+    texts = [*conditions, *(scalar(n) or "" for n in [runs_on, *sequence(runs_on)])]
+    axes = set().union(*(references(text) for text in texts))
+    combinations = []
+    for entry in _matrix(job) if axes else [{}]:
+        projected = {f"matrix.{name}": entry.get(name) for name in sorted(axes)}
+        if projected not in combinations:
+            combinations.append(projected)
+    if len(combinations) > _MAX_COMBINATIONS:
+        combinations = [{}]
+    if not any("runner.os" in condition for condition in conditions):
+        return combinations
+    decided = []
+    for known in combinations:
+        system = _os(_labels(runs_on, known)) if runs_on is not None else None
+        for name in [system] if system else ["Linux", "Windows", "macOS"]:
+            decided.append({**known, "runner.os": name})
+    return decided
+
+
+def _matrix(job: dict[str, yaml.Node]) -> list[dict[str, str | None]]:
+    """Every combination of the job's matrix, as GitHub expands it (the product of its axes,
+    less `exclude`, with `include` entries extending the combinations they do not contradict
+    or added as new ones), axis names lower-case, a value that is not a plain scalar None;
+    [{}] where the matrix is an expression or too large to list."""
+    matrix = mapping(mapping(job.get("strategy")).get("matrix"))
+    combinations: list[dict[str, str | None]] = [{}]
+    for name, node in matrix.items():
+        if name in ("include", "exclude"):
+            continue
+        values = sequence(node)
+        if not values or len(combinations) * len(values) > _MAX_COMBINATIONS * 4:
+            return [{}]
+        combinations = [{**c, name.lower(): scalar(v)} for c in combinations for v in values]
+    for entry in sequence(matrix.get("exclude")):
+        excluded = {k.lower(): scalar(v) for k, v in mapping(entry).items()}
+        combinations = [c for c in combinations if any(c.get(k) != v for k, v in excluded.items())]
+    original = [dict(c) for c in combinations]
+    for entry in sequence(matrix.get("include")):
+        fields = {k.lower(): scalar(v) for k, v in mapping(entry).items()}
+        extended = False
+        for combination, before in zip(combinations, original, strict=True):
+            if before and all(before.get(k, v) == v for k, v in fields.items()):
+                combination.update(fields)
+                extended = True
+        if not extended:
+            combinations.append(fields)
+            original.append({})
+    return [c for c in combinations if c] or [{}]
+
+
+def _named(known: dict[str, str | None]) -> str:
+    return ", ".join(value or "?" for value in known.values())
 
 
 _MATRIX_REFERENCE = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")

@@ -1,0 +1,198 @@
+"""GitHub Actions `if:` conditions, decided where the file decides them: `runner.os`,
+`matrix.*` of one matrix combination, literals, `==`/`!=`/`!`/`&&`/`||`, `startsWith`,
+`endsWith`, `contains`. Anything else (`github.*`, `env.*`, `success()`, `hashFiles(...)`)
+is unknown, and a condition that depends on it is undecided: the step may run.
+
+https://docs.github.com/en/actions/reference/workflows-and-actions/expressions
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+# A value the file does not decide.
+UNKNOWN = object()
+Value = object  # str, float, bool, None (null) or UNKNOWN
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<number>-?\d+(?:\.\d+)?)"
+    r"|(?P<op>==|!=|<=|>=|&&|\|\||[!<>(),\[\]])|(?P<name>[A-Za-z_][\w.\-*]*))"
+)
+_WRAPPED = re.compile(r"\s*\$\{\{(.*)\}\}\s*", re.S)
+
+
+def decide(condition: str, known: Mapping[str, str | None]) -> bool | None:
+    """Whether `condition` holds, given the values of `known` contexts (`runner.os`,
+    `matrix.python`; None: not known); None when the file does not decide it."""
+    wrapped = _WRAPPED.fullmatch(condition)
+    text = wrapped.group(1) if wrapped else condition
+    if "${{" in text:
+        return None  # text around an expression: a string, GitHub's truthiness of it
+    tokens = _tokens(text)
+    if tokens is None:
+        return None
+    parser = _Parser(tokens, known)
+    try:
+        value = parser.disjunction()
+    except (IndexError, ValueError):
+        return None
+    if parser.position != len(tokens):
+        return None
+    return _truth(value)
+
+
+def _tokens(text: str) -> list[tuple[str, str]] | None:
+    tokens = []
+    position = 0
+    while position < len(text):
+        if not text[position:].strip():
+            break
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            return None
+        kind = match.lastgroup or ""
+        tokens.append((kind, match.group(kind)))
+        position = match.end()
+    return tokens
+
+
+def _truth(value: Value) -> bool | None:
+    if value is UNKNOWN:
+        return None
+    return value not in (False, None, "", 0)
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]], known: Mapping[str, str | None]) -> None:
+        self.tokens = tokens
+        self.known = known
+        self.position = 0
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.position][1] if self.position < len(self.tokens) else None
+
+    def _take(self, expected: str | None = None) -> tuple[str, str]:
+        token = self.tokens[self.position]
+        if expected is not None and token[1] != expected:
+            raise ValueError(expected)
+        self.position += 1
+        return token
+
+    def disjunction(self) -> Value:
+        value = self.conjunction()
+        while self._peek() == "||":
+            self._take()
+            right = self.conjunction()
+            # `a || b` is a if a is truthy, else b; undecided where either is.
+            truth = _truth(value)
+            value = value if truth else right if truth is False else _either(value, right)
+        return value
+
+    def conjunction(self) -> Value:
+        value = self.comparison()
+        while self._peek() == "&&":
+            self._take()
+            right = self.comparison()
+            truth = _truth(value)
+            value = right if truth else value if truth is False else _both(value, right)
+        return value
+
+    def comparison(self) -> Value:
+        value = self.unary()
+        while self._peek() in ("==", "!=", "<", ">", "<=", ">="):
+            operator = self._take()[1]
+            value = _compare(operator, value, self.unary())
+        return value
+
+    def unary(self) -> Value:
+        if self._peek() == "!":
+            self._take()
+            truth = _truth(self.unary())
+            return UNKNOWN if truth is None else not truth
+        return self.primary()
+
+    def primary(self) -> Value:
+        kind, text = self._take()
+        if text == "(" and kind == "op":
+            value = self.disjunction()
+            self._take(")")
+            return value
+        if kind == "string":
+            return text[1:-1].replace("''", "'")
+        if kind == "number":
+            return float(text)
+        if kind != "name":
+            raise ValueError(text)
+        if self._peek() == "(":
+            return self._call(text)
+        if self._peek() == "[":
+            while self._peek() == "[":  # `matrix['os']`, `github.event.inputs[0]`
+                self._take()
+                index = self.disjunction()
+                self._take("]")
+                if isinstance(index, str) and "." not in index:
+                    text = f"{text}.{index}"
+                else:
+                    return UNKNOWN
+        lowered = text.lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        if lowered == "null":
+            return None
+        value = self.known.get(lowered)
+        return UNKNOWN if value is None else value
+
+    def _call(self, name: str) -> Value:
+        self._take("(")
+        arguments = []
+        while self._peek() != ")":
+            arguments.append(self.disjunction())
+            if self._peek() == ",":
+                self._take()
+        self._take(")")
+        name = name.lower()
+        if name == "always":
+            return True
+        if name in ("startswith", "endswith", "contains") and len(arguments) == 2:
+            text, part = arguments
+            if not isinstance(text, str) or not isinstance(part, str):
+                return UNKNOWN  # `contains(fromJSON(...), x)`, an unknown value
+            text, part = text.casefold(), part.casefold()
+            if name == "startswith":
+                return text.startswith(part)
+            return text.endswith(part) if name == "endswith" else part in text
+        return UNKNOWN  # success(), failure(), hashFiles(...), format(...)
+
+
+def _either(left: Value, right: Value) -> Value:
+    return True if _truth(right) else UNKNOWN
+
+
+def _both(left: Value, right: Value) -> Value:
+    return False if _truth(right) is False else UNKNOWN
+
+
+def _compare(operator: str, left: Value, right: Value) -> Value:
+    if left is UNKNOWN or right is UNKNOWN:
+        return UNKNOWN
+    if isinstance(left, str) and isinstance(right, str):
+        a: object = left.casefold()
+        b: object = right.casefold()
+    elif type(left) is type(right):
+        a, b = left, right
+    else:
+        return UNKNOWN  # GitHub's number coercion of mixed types: not decided here
+    if operator == "==":
+        return a == b
+    if operator == "!=":
+        return a != b
+    try:
+        return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[operator]  # type: ignore[operator]
+    except TypeError:
+        return UNKNOWN
+
+
+def references(condition: str) -> set[str]:
+    """The `matrix.NAME` axes a condition or value reads."""
+    return {m.lower() for m in re.findall(r"matrix(?:\.|\[')([\w-]+)", condition)}
