@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
 from pipwarden.check import Checker
 from pipwarden.config import Settings
 from pipwarden.model import Finding
@@ -180,3 +185,46 @@ def test_system_install_and_source_in_dash_name_the_image_and_the_apt_line() -> 
     assert [(r.start.line, r.message) for r in source.related] == [
         (1, "the image, whose /bin/sh is dash")
     ]
+
+
+def _help_commands(finding: Finding) -> list[str]:
+    return re.findall(r"`([^`]+)`", finding.help)
+
+
+@pytest.mark.parametrize(("line", "shell"), [(18, "pwsh"), (37, "cmd")])
+def test_windows_lost_activation_is_one_finding_whose_help_its_own_shell_reads(
+    line: int, shell: str, project: Path
+) -> None:
+    """One PW302 per activation, the later commands its notes; each command the help gives,
+    run in a step of that shell instead of the activation, leaves nothing to report."""
+    workflow = CASES / "github/windows-activation/.github/workflows/windows.yml"
+    found = [f for f in findings(str(workflow.relative_to(CASES)), "PW302")]
+    (finding,) = [f for f in found if f.start.line == line]
+    if shell == "pwsh":
+        assert [(r.start.line, r.message) for r in finding.related] == [
+            (15, "activated here"),
+            (16, "the activation ends here (each workflow step runs in a new shell)"),
+            (19, "`pip` does not run in venv either"),
+            (20, "`pip` does not run in venv either"),
+            (22, "`python` does not run in venv either"),
+            (25, "`pip` does not run in venv either"),
+        ]
+    direct, persist = _help_commands(finding)[:2]
+    venv = "venv" if shell == "pwsh" else ".venv"
+    for fixed in (f"{direct} install tox", f"python -m venv {venv}\n          {persist}"):
+        text = (
+            f"on: push\njobs:\n  build:\n    runs-on: windows-latest\n"
+            f"    defaults:\n      run:\n        shell: {shell}\n    steps:\n"
+            f"      - run: |\n          python -m venv {venv}\n"
+            f"          {venv}\\Scripts\\activate\n"
+            f"      - run: |\n          {fixed}\n      - run: pip install tox\n"
+        )
+        if fixed.startswith("python"):
+            text = text.replace(f"          {venv}\\Scripts\\activate\n", "")
+        (project / ".github/workflows").mkdir(parents=True, exist_ok=True)
+        path = project / ".github/workflows/fixed.yml"
+        path.write_text(text)
+        report = CHECKER.check_path(str(path), explicit=True)
+        lines = [f.start.line for f in report.findings if f.code == "PW302"]
+        # The direct call needs no activation; the persisted PATH reaches the last step.
+        assert lines == ([] if fixed.startswith("python") else [14]), text

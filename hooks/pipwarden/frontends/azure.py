@@ -22,8 +22,15 @@ if TYPE_CHECKING:
 
 BOUNDARY = Boundary(
     reason="each pipeline step runs in a new process",
-    persist='put the venv on PATH for later steps with `echo "##vso[task.prependpath]{venv}/bin"`',
+    persist='put the venv on PATH for later steps with `echo "##vso[task.prependpath]{bin}"`',
     url="https://learn.microsoft.com/azure/devops/pipelines/scripts/logging-commands",
+    persist_in=(
+        (
+            "pwsh",
+            'put the venv on PATH for later steps with `Write-Host "##vso[task.prependpath]{bin}"`',
+        ),
+        ("cmd", "put the venv on PATH for later steps with `echo ##vso[task.prependpath]{bin}`"),
+    ),
 )
 PERSIST = (Persist("path", marker="##vso[task.prependpath]"),)
 # Macro syntax `$(Build.SourcesDirectory)` and template expressions are replaced by Azure

@@ -39,8 +39,15 @@ if TYPE_CHECKING:
 
 BOUNDARY = Boundary(
     reason="each workflow step runs in a new shell",
-    persist='put the venv on PATH for later steps with `echo "{venv}/bin" >> "$GITHUB_PATH"`',
+    persist='put the venv on PATH for later steps with `echo "{bin}" >> "$GITHUB_PATH"`',
     url="https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-system-path",
+    persist_in=(
+        (
+            "pwsh",
+            'put the venv on PATH for later steps with `Add-Content $env:GITHUB_PATH "{bin}"`',
+        ),
+        ("cmd", "put the venv on PATH for later steps with `echo {bin}>> %GITHUB_PATH%`"),
+    ),
 )
 PERSIST = (Persist("path", variable="GITHUB_PATH"), Persist("env", variable="GITHUB_ENV"))
 EXPRESSIONS = placeholders(r"\$\{\{.*?\}\}")

@@ -374,11 +374,14 @@ class Persist(NamedTuple):
 
 class Boundary(NamedTuple):
     """Why shell state does not carry from one Script of a Scope to the next, and how a venv is
-    made to carry over in this format. `persist` may use {venv} for the venv's path."""
+    made to carry over in this format. `persist` may use {venv} for the venv's path and {bin}
+    for its folder of programs (`bin`, `Scripts` on Windows)."""
 
     reason: str
     persist: str
     url: str
+    # `persist` in the words of another shell of the format, by its name ("pwsh", "cmd").
+    persist_in: tuple[tuple[str, str], ...] = ()
 
 
 class Scope(NamedTuple):

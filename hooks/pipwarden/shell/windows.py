@@ -12,7 +12,7 @@ program. Comments (`#`, `<# ... #>`, `REM`, `::`) are skipped.
 from __future__ import annotations
 
 from pipwarden.shell import SHELLS
-from pipwarden.shell.command import Command, Ready, Word, dash_c_argument
+from pipwarden.shell.command import Command, Ready, Redirect, Word, dash_c_argument
 from pipwarden.shell.session import OffsetMap, Script
 
 
@@ -27,7 +27,8 @@ class _Reader:
         # Where each word's text stands in the script when it is a quoted string whose
         # content is verbatim (for `bash -c "..."`), else None.
         self.verbatim: list[tuple[int, int] | None] = []
-        self.skip_next_word = False  # the target of a redirection
+        self.redirects: list[Redirect] = []
+        self.redirecting: str | None = None  # the operator whose target the next word is
 
     def read(self) -> list[Ready]:
         text = self.text
@@ -45,10 +46,15 @@ class _Reader:
                 i = self._operator(i)
             elif self._comment_starts(i):
                 i = self._skip_comment(i)
-            elif ch in "<>" or (ch == "2" and text.startswith("2>", i)):
-                self.skip_next_word = True
-                i += 1 if ch != "2" else 2
+            elif ch in "<>" or (ch in "123456*" and text.startswith(">", i + 1)):
+                start = i
+                i += 1 if ch in "<>" else 2
                 while i < len(text) and text[i] in ">&":
+                    i += 1
+                operator = text[start:i].lstrip("123456*")
+                # `2>&1`, `*>&1`: a stream joined to another, no file
+                self.redirecting = None if operator.endswith("&") else operator
+                if operator.endswith("&") and i < len(text) and text[i].isdigit():
                     i += 1
             else:
                 i = self._word(i)
@@ -154,8 +160,11 @@ class _Reader:
             i += 1
         end = min(i, len(text))
         raw = text[start:end]
-        if self.skip_next_word:
-            self.skip_next_word = False
+        offsets = self.script.offsets
+        if self.redirecting is not None:
+            target = Word("".join(value) if known else None, raw, offsets.span(start, end), None)
+            self.redirects.append(Redirect(self.redirecting, target))
+            self.redirecting = None
             return end
         if not self.words and not quoted and raw.lower() in ("call", "@call") and not self.pwsh:
             return end
@@ -163,7 +172,6 @@ class _Reader:
             start += 1
             raw = raw[1:]
             value = value[1:]
-        offsets = self.script.offsets
         inner = (start + 1, end - 1) if quoted and raw[1:-1] == "".join(value) else None
         self.verbatim.append(inner)
         self.words.append(
@@ -189,11 +197,12 @@ class _Reader:
         if self.words:
             words = tuple(self.words)
             span = words[0].span._replace(end=words[-1].span.end)
-            command = Command(words, (), (), self.script, span)
+            command = Command(words, (), tuple(self.redirects), self.script, span)
             self.commands.append(Ready(command, self._nested(command)))
         self.words = []
         self.verbatim = []
-        self.skip_next_word = False
+        self.redirects = []
+        self.redirecting = None
 
     def _nested(self, command: Command) -> Script | None:
         """`bash -c "..."`, `dash -c '...'` (Cygwin, WSL, Git Bash): a POSIX shell script."""
