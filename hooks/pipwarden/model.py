@@ -80,6 +80,9 @@ class Hit(NamedTuple):
     # notes, each saying `also`.
     cause: Span | None = None
     also: str = ""
+    # The command fails here (pip refuses to install): a shell that stops at a failure
+    # (`set -e`, an `&&` chain) runs nothing after it.
+    fails: bool = False
 
 
 class RelatedLocation(NamedTuple):

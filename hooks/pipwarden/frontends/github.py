@@ -176,11 +176,14 @@ def _steps(
         run = step.get("run")
         if scalar(run) is None:
             continue
-        shell = _shell(scalar(step.get("shell")) or default_shell)
+        named = scalar(step.get("shell")) or default_shell
+        shell = _shell(named)
         if shell is None:
             continue  # `shell: python` and the like: not shell text
         env: tuple[SetEnv, ...] = tuple(env_items(document, step.get("env")))
         script = script_from(document, [run], shell, env=env, rewrite=EXPRESSIONS)
+        if script is not None and _stops_at_failure(named):
+            script = script._replace(errexit=True)
         cwd = scalar(step.get("working-directory")) or directory
         if script is not None:
             items.append(script._replace(cwd=cwd) if cwd and "${{" not in cwd else script)
@@ -196,6 +199,18 @@ def _shell(shell: str) -> str | None:
     if "${{" in shell or program in ("script", "wsl-bash"):
         return "bash"
     return None
+
+
+def _stops_at_failure(shell: str) -> bool:
+    """GitHub runs `bash` as `bash --noprofile --norc -eo pipefail {0}` (and an unnamed shell
+    as `bash -e {0}`), `sh` as `sh -e {0}`; a template of its own (`bash -l {0}`) only with
+    `-e`. PowerShell does not stop at a native command that fails, nor does cmd.
+    https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#defaultsrunshell"""
+    words = shell.split()
+    if not words or words[0].rsplit("/", 1)[-1] not in ("bash", "sh"):
+        return False
+    flags = [w for w in words[1:] if w.startswith("-") and not w.startswith("--")]
+    return len(words) == 1 or any("e" in flag for flag in flags)
 
 
 def _runner(

@@ -496,6 +496,7 @@ class ExternallyManaged(Rule):
                     "the distro's Python is installed here",
                 ),
             ),
+            fails=True,
         )
 
 

@@ -246,6 +246,9 @@ class Script(NamedTuple):
     # The directory the process starts in, relative to the Scope's working directory (a CI
     # step's `working-directory`).
     cwd: str | None = None
+    # The shell stops at the first command that fails, as if run with `set -e` (GitHub's
+    # `bash -e {0}`).
+    errexit: bool = False
 
 
 def joined(first: Script, second: Script) -> Script:
