@@ -29,7 +29,9 @@ from pipwarden.shell.session import OffsetMap, Script
 
 
 class _Reader:
-    def __init__(self, script: Script, start: int = 0, limit: int | None = None) -> None:
+    def __init__(
+        self, script: Script, start: int = 0, limit: int | None = None, depth: int = 0
+    ) -> None:
         self.script = script
         self.text = script.text
         # The part of the text to read: a group `(...)`, `$(...)` is read by a reader of its own.
@@ -37,6 +39,7 @@ class _Reader:
         self.limit = len(script.text) if limit is None else limit
         # The groups inside the current command's words, whose commands run before it.
         self.groups: list[tuple[int, int]] = []
+        self.depth = depth  # how many groups this one is inside
         self.invoked = False  # PowerShell's `&` before the command: a program, not a value
         self.pwsh = script.shell == "pwsh"
         self.escape = "`" if self.pwsh else "^"
@@ -127,47 +130,35 @@ class _Reader:
         return self.limit if end == -1 else end
 
     def _group_end(self, i: int) -> int:
-        """Where the group opened at `i` (`(`, `[`) closes, past quotes and nested groups."""
+        """Where the group opened at `i` (`(`, `[`) closes, past quotes, nested groups and the
+        `$(...)` inside double-quoted strings (one stack, however deep the nesting)."""
         text = self.text
-        closing = {"(": ")", "[": "]"}
-        stack = [closing[text[i]]]
+        stack = [")" if text[i] == "(" else "]"]
         i += 1
         while i < self.limit and stack:
             ch = text[i]
-            if ch == "`":
+            top = stack[-1]
+            if ch == "`" and top != "'":
                 i += 2
                 continue
-            if ch in "'\"":
-                i = self._string_end(i)
-                continue
-            if ch in closing:
-                stack.append(closing[ch])
-            elif ch == stack[-1]:
-                stack.pop()
-            i += 1
-        return i
-
-    def _string_end(self, i: int) -> int:
-        """Where the PowerShell string opened at `i` ends (after its closing quote); a
-        `$(...)` inside a double-quoted one is skipped whole, quotes and all."""
-        text = self.text
-        quote = text[i]
-        i += 1
-        while i < self.limit:
-            ch = text[i]
-            if quote == '"' and ch == "`":
-                i += 2
-                continue
-            if quote == '"' and text.startswith("$(", i):
-                i = self._group_end(i + 1)
-                continue
-            if ch == quote:
-                if text.startswith(quote * 2, i):
+            if top in "'\"":  # inside a string
+                if top == '"' and text.startswith("$(", i):
+                    stack.append(")")
                     i += 2
                     continue
-                return i + 1
+                if ch == top and text.startswith(top * 2, i):
+                    i += 2
+                    continue
+                if ch == top:
+                    stack.pop()
+            elif ch in "'\"":
+                stack.append(ch)
+            elif ch in "([":
+                stack.append(")" if ch == "(" else "]")
+            elif ch == top:
+                stack.pop()
             i += 1
-        return self.limit
+        return min(i, self.limit)
 
     def _word(self, start: int) -> int:
         """Read one word from `start`; returns where it ends."""
@@ -293,8 +284,10 @@ class _Reader:
         return "%" in text[i + 1 : line_end if line_end != -1 else self.limit]
 
     def _end(self) -> None:
-        for start, limit in self.groups:
-            self.commands.extend(_Reader(self.script, start, limit).read())
+        if self.depth < _MAX_DEPTH:
+            for start, limit in self.groups:
+                inner = _Reader(self.script, start, limit, self.depth + 1)
+                self.commands.extend(inner.read())
         words, verbatim = self._statement()
         assignments = self._assignment(words)
         if assignments:
@@ -368,6 +361,8 @@ class _Reader:
         return Script(self.text[start:end], self.script.offsets.compose(inner), program)
 
 
+# Groups inside groups deeper than this are not read: their words stay unknown.
+_MAX_DEPTH = 16
 # What starts a PowerShell statement that is a value, not a command: a string, a variable, an
 # array or hash literal, a group, a type, a number.
 _VALUES = "\"'$@([0123456789"
