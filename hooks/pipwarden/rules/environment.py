@@ -241,7 +241,7 @@ class ActivationNotPersisted(Rule):
         boundary = context.boundary
         reason = boundary.reason if boundary else "this runs in a new shell"
         shell = command.script.shell
-        layout = _venv_layout(venv, shell, context.windows)
+        layout = _venv_layout(lost.path or "VENV", shell, context.windows)
         persist = ""
         if boundary:
             persist = dict(boundary.persist_in).get(shell, boundary.persist)

@@ -315,7 +315,9 @@ class _Reader:
                 if lowered[0].startswith("$env:"):
                     return words, verbatim
                 skip = 2
-            if skip < len(words) and not self.invoked and words[skip].raw[:1] in _VALUES:
+            first = words[skip].raw if skip < len(words) else ""
+            # `$__...`: a CI expression the front-end masked (`${{ github.workspace }}\\x.exe`)
+            if first[:1] in _VALUES and not self.invoked and not first.startswith("$__"):
                 return [], []
         elif lowered[:1] == ["if"]:
             skip = _condition_end(lowered)
