@@ -91,7 +91,7 @@ class _Reader:
         `for` (`for %%f in (*.whl) do ...`)."""
         if self.pwsh or self.text[i] not in "()":
             return False
-        return self.text[i] == ")" or not self.words or (self.words[0].raw.lower() != "for")
+        return self.text[i] == ")" or not self._in_for_list()
 
     def _continuation(self, i: int) -> bool:
         """An escape (or the Dockerfile's own) followed by only blanks up to the newline."""
@@ -267,7 +267,9 @@ class _Reader:
         return end
 
     def _in_for_list(self) -> bool:
-        return bool(self.words) and self.words[0].raw.lower() == "for"
+        """At the list of `for %%V in (...) do`, not the block after `do`."""
+        words = self.words
+        return len(words) > 1 and words[0].raw.lower() == "for" and words[-1].raw.lower() == "in"
 
     def _expands(self, i: int) -> bool:
         """`$name`, `$env:X`, `$(...)`, `${...}` in PowerShell; `%NAME%`, `%1`, `%*`,

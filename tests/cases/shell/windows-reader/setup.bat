@@ -19,3 +19,9 @@ if errorlevel 1 (
 )
 for %%f in (dist\*.whl) do pip install %%f
 python -m pip install "pywin32>=306" && echo ok
+for %%V in (
+    3.11
+    3.12
+) do (
+    py -%%V -m pip install --user tox
+)
