@@ -228,3 +228,12 @@ def test_windows_lost_activation_is_one_finding_whose_help_its_own_shell_reads(
         lines = [f.start.line for f in report.findings if f.code == "PW302"]
         # The direct call needs no activation; the persisted PATH reaches the last step.
         assert lines == ([] if fixed.startswith("python") else [14]), text
+
+
+def test_git_bash_on_windows_names_the_venvs_scripts_folder() -> None:
+    workflow = "github/windows-activation/.github/workflows/windows.yml"
+    (finding,) = [f for f in findings(workflow, "PW302") if f.start.line == 76]
+    assert _help_commands(finding)[:2] == [
+        "venv/Scripts/python -m pip",
+        'echo "$PWD/venv/Scripts" >> "$GITHUB_PATH"',
+    ]

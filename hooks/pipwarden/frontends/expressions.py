@@ -8,6 +8,7 @@ https://docs.github.com/en/actions/reference/workflows-and-actions/expressions
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
@@ -22,9 +23,10 @@ _TOKEN = re.compile(
 _WRAPPED = re.compile(r"\s*\$\{\{(.*)\}\}\s*", re.S)
 
 
-def decide(condition: str, known: Mapping[str, str | None]) -> bool | None:
+def decide(condition: str, known: Mapping[str, Value]) -> bool | None:
     """Whether `condition` holds, given the values of `known` contexts (`runner.os`,
-    `matrix.python`; None: not known); None when the file does not decide it."""
+    `matrix.python`; a name absent or UNKNOWN: not known; None: null); None when the file
+    does not decide it."""
     wrapped = _WRAPPED.fullmatch(condition)
     text = wrapped.group(1) if wrapped else condition
     if "${{" in text:
@@ -64,7 +66,7 @@ def _truth(value: Value) -> bool | None:
 
 
 class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]], known: Mapping[str, str | None]) -> None:
+    def __init__(self, tokens: list[tuple[str, str]], known: Mapping[str, Value]) -> None:
         self.tokens = tokens
         self.known = known
         self.position = 0
@@ -140,8 +142,7 @@ class _Parser:
             return lowered == "true"
         if lowered == "null":
             return None
-        value = self.known.get(lowered)
-        return UNKNOWN if value is None else value
+        return self.known.get(lowered, UNKNOWN)
 
     def _call(self, name: str) -> Value:
         self._take("(")
@@ -174,23 +175,54 @@ def _both(left: Value, right: Value) -> Value:
 
 
 def _compare(operator: str, left: Value, right: Value) -> Value:
+    """GitHub's comparison: strings case-blind; values of different types as numbers (null
+    and false are 0, true 1, a string its number or NaN)."""
     if left is UNKNOWN or right is UNKNOWN:
         return UNKNOWN
     if isinstance(left, str) and isinstance(right, str):
-        a: object = left.casefold()
-        b: object = right.casefold()
-    elif type(left) is type(right):
-        a, b = left, right
+        a: float | str = left.casefold()
+        b: float | str = right.casefold()
     else:
-        return UNKNOWN  # GitHub's number coercion of mixed types: not decided here
+        a, b = _number(left), _number(right)
     if operator == "==":
         return a == b
     if operator == "!=":
         return a != b
-    try:
-        return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[operator]  # type: ignore[operator]
-    except TypeError:
+    if isinstance(a, str) != isinstance(b, str):
         return UNKNOWN
+    comparisons = {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}  # type: ignore[operator]
+    return comparisons[operator]
+
+
+def _number(value: Value) -> float:
+    if value is None or value is False:
+        return 0.0
+    if value is True:
+        return 1.0
+    if isinstance(value, float):
+        return value
+    try:
+        return float(str(value).strip() or 0)
+    except ValueError:
+        return math.nan
+
+
+def typed(text: str | None, plain: bool) -> Value:
+    """A YAML scalar as GitHub reads it in a matrix: a plain `true`, `false`, `null` or number
+    is that value (`3.10` is the number 3.1); anything else, or a quoted one, a string."""
+    if text is None:
+        return None
+    if plain:
+        lowered = text.lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        if lowered in ("null", "~", ""):
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            pass
+    return text
 
 
 def references(condition: str) -> set[str]:

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipwarden.frontends import Parsed
-from pipwarden.frontends.expressions import decide, references
+from pipwarden.frontends.expressions import UNKNOWN, Value, decide, references, typed
 from pipwarden.frontends.yamlci import (
     Document,
     env_items,
@@ -88,7 +88,7 @@ def _job(
     top: dict[str, yaml.Node],
     job: dict[str, yaml.Node],
     name: str,
-    known: dict[str, str | None],
+    known: dict[str, Value],
     root: str | None,
     workflow_env: list[SetEnv],
 ) -> Scope:
@@ -214,7 +214,7 @@ def _stops_at_failure(shell: str) -> bool:
 
 
 def _runner(
-    job: dict[str, yaml.Node], document: Document, known: dict[str, str | None]
+    job: dict[str, yaml.Node], document: Document, known: dict[str, Value]
 ) -> Runner | None:
     """The hosted runner `runs-on` names (one label, a list of labels, `labels:` of a
     group), with `${{ matrix.NAME }}` as `known` decides it; for a matrix or an expression
@@ -238,7 +238,7 @@ def _runner(
     return Runner(None, span, any(label.lower() == "windows" for label in known_labels))
 
 
-def _labels(runs_on: yaml.Node, known: dict[str, str | None]) -> list[str]:
+def _labels(runs_on: yaml.Node, known: dict[str, Value]) -> list[str]:
     """The labels of `runs-on`, each `${{ matrix.NAME }}` that `known` decides replaced."""
     labels = [scalar(runs_on)] + [scalar(n) for n in sequence(runs_on)]
     labels += [scalar(n) for n in sequence(mapping(runs_on).get("labels"))]
@@ -246,8 +246,10 @@ def _labels(runs_on: yaml.Node, known: dict[str, str | None]) -> list[str]:
     for label in labels:
         reference = _MATRIX_REFERENCE.fullmatch(label or "")
         value = known.get(f"matrix.{reference.group(1).lower()}") if reference else None
-        if value or label:
-            found.append(value or label or "")
+        if isinstance(value, str) and value:
+            found.append(value)
+        elif label:
+            found.append(label)
     return found
 
 
@@ -266,7 +268,7 @@ def _os(labels: list[str]) -> str | None:
 _MAX_COMBINATIONS = 64
 
 
-def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, str | None]]:
+def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
     """The combinations of the job's matrix that its runner and step conditions tell apart,
     each as the values it decides (`matrix.os`, `runner.os`); [{}] where nothing is decided.
     Where `runner.os` is read but no label decides it, each OS is a combination of its own:
@@ -277,7 +279,9 @@ def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, str | None]]:
     axes = set().union(*(references(text) for text in texts))
     combinations = []
     for entry in _matrix(job) if axes else [{}]:
-        projected = {f"matrix.{name}": entry.get(name) for name in sorted(axes)}
+        # Listed, a combination without the name has it null; a matrix not listed: unknown.
+        missing = None if entry else UNKNOWN
+        projected = {f"matrix.{name}": entry.get(name, missing) for name in sorted(axes)}
         if projected not in combinations:
             combinations.append(projected)
     if len(combinations) > _MAX_COMBINATIONS:
@@ -292,26 +296,26 @@ def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, str | None]]:
     return decided
 
 
-def _matrix(job: dict[str, yaml.Node]) -> list[dict[str, str | None]]:
+def _matrix(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
     """Every combination of the job's matrix, as GitHub expands it (the product of its axes,
     less `exclude`, with `include` entries extending the combinations they do not contradict
     or added as new ones), axis names lower-case, a value that is not a plain scalar None;
     [{}] where the matrix is an expression or too large to list."""
     matrix = mapping(mapping(job.get("strategy")).get("matrix"))
-    combinations: list[dict[str, str | None]] = [{}]
+    combinations: list[dict[str, Value]] = [{}]
     for name, node in matrix.items():
         if name in ("include", "exclude"):
             continue
         values = sequence(node)
         if not values or len(combinations) * len(values) > _MAX_COMBINATIONS * 4:
             return [{}]
-        combinations = [{**c, name.lower(): scalar(v)} for c in combinations for v in values]
+        combinations = [{**c, name.lower(): _value(v)} for c in combinations for v in values]
     for entry in sequence(matrix.get("exclude")):
-        excluded = {k.lower(): scalar(v) for k, v in mapping(entry).items()}
+        excluded = {k.lower(): _value(v) for k, v in mapping(entry).items()}
         combinations = [c for c in combinations if any(c.get(k) != v for k, v in excluded.items())]
     original = [dict(c) for c in combinations]
     for entry in sequence(matrix.get("include")):
-        fields = {k.lower(): scalar(v) for k, v in mapping(entry).items()}
+        fields = {k.lower(): _value(v) for k, v in mapping(entry).items()}
         extended = False
         for combination, before in zip(combinations, original, strict=True):
             if before and all(before.get(k, v) == v for k, v in fields.items()):
@@ -323,8 +327,17 @@ def _matrix(job: dict[str, yaml.Node]) -> list[dict[str, str | None]]:
     return [c for c in combinations if c] or [{}]
 
 
-def _named(known: dict[str, str | None]) -> str:
-    return ", ".join(value or "?" for value in known.values())
+def _value(node: yaml.Node) -> Value:
+    """A matrix value as GitHub types it; a list or mapping: not known here."""
+    text = scalar(node)
+    return UNKNOWN if text is None else typed(text, getattr(node, "style", None) is None)
+
+
+def _named(known: dict[str, Value]) -> str:
+    return ", ".join(
+        value if isinstance(value, str) else "?" if value is UNKNOWN else str(value).lower()
+        for value in known.values()
+    )
 
 
 _MATRIX_REFERENCE = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
