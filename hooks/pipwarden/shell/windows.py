@@ -335,11 +335,13 @@ class _Reader:
         """`$env:PATH = "..."` (PowerShell), `set PATH=...` (cmd): a variable the later
         commands of the process inherit."""
         if self.pwsh:
-            if len(words) != 3 or not words[0].raw.lower().startswith("$env:"):
+            if len(words) < 3 or not words[0].raw.lower().startswith("$env:"):
                 return ()
-            if words[1].raw != "=":
+            if words[1].raw not in _ASSIGN:
                 return ()
             name, value = words[0].raw[len("$env:") :], words[2]
+            if len(words) > 3 or words[1].raw != "=":  # `"x;" + $env:PATH`: computed
+                value = value._replace(text=None, edit_span=None)
         else:
             if len(words) != 2 or words[0].raw.lower() != "set" or "=" not in words[1].raw:
                 return ()
@@ -350,6 +352,8 @@ class _Reader:
             text = word.text.strip('"').partition("=")[2] if word.text is not None else None
             value = Word(text, rest, word.span, None)
         span = words[0].span._replace(end=words[-1].span.end)
+        # Windows names variables case-blind: `$env:Path` is PATH.
+        name = "PATH" if name.upper() == "PATH" else name
         return (Assignment(name, value, span),)
 
     def _nested(self, command: Command, verbatim: list[tuple[int, int] | None]) -> Script | None:
