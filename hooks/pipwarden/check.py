@@ -32,10 +32,11 @@ def one_per_cause(rule_hits: Iterable[RuleHit]) -> list[RuleHit]:
     ones its related notes (a lost activation reported once, at the first command that needed
     it, not at every later line)."""
     kept: list[RuleHit] = []
-    first: dict[tuple[str, Span], int] = {}
+    first: dict[tuple[str, Span, bool], int] = {}
     for rule_hit in sorted(rule_hits, key=lambda h: h.hit.span.start):
         hit = rule_hit.hit
-        key = (rule_hit.rule.code, hit.cause) if hit.cause is not None else None
+        # A hit that holds only where the file is run by hand stays apart from the others.
+        key = (rule_hit.rule.code, hit.cause, hit.alone) if hit.cause is not None else None
         if key is None or key not in first:
             if key is not None:
                 first[key] = len(kept)
