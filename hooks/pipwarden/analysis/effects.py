@@ -108,10 +108,14 @@ def _persist(
     if command.program == "printf" and words:
         words = words[-1:]
     targets = [r.target.raw for r in command.redirects if r.operator in (">", ">>")]
+    written = None
     if windows and (command.program or "").lower() in _WRITE_CMDLETS:
         target, words = _cmdlet_file(command.words[1:])
         targets.append(target)
-    written = " ".join(_assigned_value(w.raw) for w in words)
+        if not words and command.stdin:  # `"$PWD\venv\Scripts" | Out-File $env:GITHUB_PATH`
+            written = _assigned_value(command.script.text[slice(*command.stdin)])
+    if written is None:
+        written = " ".join(_assigned_value(w.raw) for w in words)
     if windows:
         written = written.replace("\\", "/")
     for persist in persists:

@@ -260,7 +260,7 @@ def _os(labels: list[str]) -> str | None:
         for prefix, name in (("ubuntu", "Linux"), ("linux", "Linux"), ("windows", "Windows")):
             if lowered.startswith(prefix):
                 return name
-        if lowered.startswith(("macos", "macOS")):
+        if lowered.startswith("macos"):
             return "macOS"
     return None
 
@@ -299,8 +299,8 @@ def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
 def _matrix(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
     """Every combination of the job's matrix, as GitHub expands it (the product of its axes,
     less `exclude`, with `include` entries extending the combinations they do not contradict
-    or added as new ones), axis names lower-case, a value that is not a plain scalar None;
-    [{}] where the matrix is an expression or too large to list."""
+    or added as new ones), axis names lower-case, each value typed as GitHub reads it (a list
+    or mapping UNKNOWN); [{}] where the matrix is an expression or too large to list."""
     matrix = mapping(mapping(job.get("strategy")).get("matrix"))
     combinations: list[dict[str, Value]] = [{}]
     for name, node in matrix.items():

@@ -41,6 +41,10 @@ class _Reader:
         self.groups: list[tuple[int, int]] = []
         self.depth = depth  # how many groups this one is inside
         self.invoked = False  # PowerShell's `&` before the command: a program, not a value
+        # Where the words read so far stand in the text, and the value piped into the next
+        # command (a range of the text).
+        self.statement_start = self.statement_end = 0
+        self.piped: tuple[int, int] | None = None
         self.pwsh = script.shell == "pwsh"
         self.escape = "`" if self.pwsh else "^"
         self.commands: list[Ready] = []
@@ -108,7 +112,7 @@ class _Reader:
         if text[i] == "&" and self.pwsh and not self.words:
             self.invoked = True
             return i + 1  # the call operator
-        self._end()
+        self._end(piped=text[i] == "|")
         return i + 1
 
     def _comment_starts(self, i: int) -> bool:
@@ -256,6 +260,9 @@ class _Reader:
             value = value[1:]
         inner = (start + 1, end - 1) if quoted and raw[1:-1] == "".join(value) else None
         self.verbatim.append(inner)
+        if not self.words:
+            self.statement_start = start
+        self.statement_end = end
         self.words.append(
             Word(
                 "".join(value) if known else None,
@@ -285,7 +292,9 @@ class _Reader:
         line_end = text.find("\n", i, self.limit)
         return "%" in text[i + 1 : line_end if line_end != -1 else self.limit]
 
-    def _end(self) -> None:
+    def _end(self, piped: bool = False) -> None:
+        """The command read so far; `piped` where a `|` follows, so a value written before
+        it (`"$PWD\\venv\\Scripts" | Out-File $env:GITHUB_PATH`) is the next command's input."""
         if self.depth < _MAX_DEPTH:
             for start, limit in self.groups:
                 inner = _Reader(self.script, start, limit, self.depth + 1)
@@ -294,10 +303,15 @@ class _Reader:
         assignments = self._assignment(words)
         if assignments:
             words = []
+        stdin, self.piped = self.piped, None
         if words or assignments:
             span = words[0].span._replace(end=words[-1].span.end) if words else assignments[0].span
-            command = Command(tuple(words), assignments, tuple(self.redirects), self.script, span)
+            command = Command(
+                tuple(words), assignments, tuple(self.redirects), self.script, span, stdin=stdin
+            )
             self.commands.append(Ready(command, self._nested(command, verbatim)))
+        elif piped and self.words and self.pwsh:
+            self.piped = (self.statement_start, self.statement_end)
         self.words = []
         self.verbatim = []
         self.redirects = []
