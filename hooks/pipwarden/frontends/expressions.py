@@ -86,9 +86,12 @@ class _Parser:
         while self._peek() == "||":
             self._take()
             right = self.conjunction()
-            # `a || b` is a if a is truthy, else b; undecided where either is.
+            # `a || b` is a if a is truthy, else b; with a undecided, true only if b is.
             truth = _truth(value)
-            value = value if truth else right if truth is False else _either(value, right)
+            if truth is None:
+                value = True if _truth(right) else UNKNOWN
+            elif not truth:
+                value = right
         return value
 
     def conjunction(self) -> Value:
@@ -96,8 +99,12 @@ class _Parser:
         while self._peek() == "&&":
             self._take()
             right = self.comparison()
+            # `a && b` is b if a is truthy, else a; with a undecided, false only if b is.
             truth = _truth(value)
-            value = right if truth else value if truth is False else _both(value, right)
+            if truth is None:
+                value = False if _truth(right) is False else UNKNOWN
+            elif truth:
+                value = right
         return value
 
     def comparison(self) -> Value:
@@ -164,14 +171,6 @@ class _Parser:
                 return text.startswith(part)
             return text.endswith(part) if name == "endswith" else part in text
         return UNKNOWN  # success(), failure(), hashFiles(...), format(...)
-
-
-def _either(left: Value, right: Value) -> Value:
-    return True if _truth(right) else UNKNOWN
-
-
-def _both(left: Value, right: Value) -> Value:
-    return False if _truth(right) is False else UNKNOWN
 
 
 def _compare(operator: str, left: Value, right: Value) -> Value:
