@@ -237,3 +237,13 @@ def test_git_bash_on_windows_names_the_venvs_scripts_folder() -> None:
         "venv/Scripts/python -m pip",
         'echo "$PWD/venv/Scripts" >> "$GITHUB_PATH"',
     ]
+
+
+def test_circleci_windows_step_is_powershell_and_bash_env_is_not_offered() -> None:
+    found = findings("circleci/windows/.circleci/config.yml", "PW302")
+    (windows,) = [f for f in found if f.start.line == 19]
+    assert _help_commands(windows) == [".\\venv\\Scripts\\python -m pip"]
+    assert [(r.start.line, r.message) for r in windows.related][-1] == (
+        23,
+        "`pip` does not run in venv either",
+    )
