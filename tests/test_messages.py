@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
 from pipwarden.check import Checker
 from pipwarden.config import Settings
 from pipwarden.model import Finding
@@ -196,3 +201,65 @@ def test_after_an_action_that_puts_a_venv_on_path_pip_is_not_the_runners() -> No
     before, after = findings("github/action-venv/.github/workflows/tests.yml", "PW203")
     assert before.start.line == 12 and "the runner's Python" in before.message
     assert after.start.line == 20 and "whichever pip comes first on PATH" in after.message
+
+
+def _help_commands(finding: Finding) -> list[str]:
+    return re.findall(r"`([^`]+)`", finding.help)
+
+
+@pytest.mark.parametrize(("line", "shell"), [(18, "pwsh"), (37, "cmd")])
+def test_windows_lost_activation_is_one_finding_whose_help_its_own_shell_reads(
+    line: int, shell: str, project: Path
+) -> None:
+    """One PW302 per activation, the later commands its notes; each command the help gives,
+    run in a step of that shell instead of the activation, leaves nothing to report."""
+    workflow = CASES / "github/windows-activation/.github/workflows/windows.yml"
+    found = [f for f in findings(str(workflow.relative_to(CASES)), "PW302")]
+    (finding,) = [f for f in found if f.start.line == line]
+    if shell == "pwsh":
+        assert [(r.start.line, r.message) for r in finding.related] == [
+            (15, "activated here"),
+            (16, "the activation ends here (each workflow step runs in a new shell)"),
+            (19, "`pip` does not run in venv either"),
+            (20, "`pip` does not run in venv either"),
+            (22, "`python` does not run in venv either"),
+            (25, "`pip` does not run in venv either"),
+        ]
+    direct, persist = _help_commands(finding)[:2]
+    venv = "venv" if shell == "pwsh" else ".venv"
+    for fixed in (f"{direct} install tox", f"python -m venv {venv}\n          {persist}"):
+        text = (
+            f"on: push\njobs:\n  build:\n    runs-on: windows-latest\n"
+            f"    defaults:\n      run:\n        shell: {shell}\n    steps:\n"
+            f"      - run: |\n          python -m venv {venv}\n"
+            f"          {venv}\\Scripts\\activate\n"
+            f"      - run: |\n          {fixed}\n      - run: pip install tox\n"
+        )
+        if fixed.startswith("python"):
+            text = text.replace(f"          {venv}\\Scripts\\activate\n", "")
+        (project / ".github/workflows").mkdir(parents=True, exist_ok=True)
+        path = project / ".github/workflows/fixed.yml"
+        path.write_text(text)
+        report = CHECKER.check_path(str(path), explicit=True)
+        lines = [f.start.line for f in report.findings if f.code == "PW302"]
+        # The direct call needs no activation; the persisted PATH reaches the last step.
+        assert lines == ([] if fixed.startswith("python") else [14]), text
+
+
+def test_git_bash_on_windows_names_the_venvs_scripts_folder() -> None:
+    workflow = "github/windows-activation/.github/workflows/windows.yml"
+    (finding,) = [f for f in findings(workflow, "PW302") if f.start.line == 76]
+    assert _help_commands(finding)[:2] == [
+        "venv/Scripts/python -m pip",
+        'echo "$PWD/venv/Scripts" >> "$GITHUB_PATH"',
+    ]
+
+
+def test_circleci_windows_step_is_powershell_and_bash_env_is_not_offered() -> None:
+    found = findings("circleci/windows/.circleci/config.yml", "PW302")
+    (windows,) = [f for f in found if f.start.line == 19]
+    assert _help_commands(windows) == [".\\venv\\Scripts\\python -m pip"]
+    assert [(r.start.line, r.message) for r in windows.related][-1] == (
+        23,
+        "`pip` does not run in venv either",
+    )

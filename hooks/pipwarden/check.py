@@ -16,13 +16,40 @@ from pipwarden.discover import (
     included_by_gitlab_ci,
     may_be_ci_by_content,
 )
-from pipwarden.model import SAFE, Edit, FileReport, Finding, Fix, SourceText, Span
+from pipwarden.model import SAFE, Edit, FileReport, Finding, Fix, Related, SourceText, Span
 from pipwarden.reading import MAX_BYTES, decode, digest, frontend, mentions, shebang_kind
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pipwarden import suppress
     from pipwarden.follow import Library
-    from pipwarden.rules.base import Rule
+    from pipwarden.rules.base import Rule, RuleHit
+
+
+def one_per_cause(rule_hits: Iterable[RuleHit]) -> list[RuleHit]:
+    """One finding per rule and cause: the first hit of each (in the file's order), the later
+    ones its related notes (a lost activation reported once, at the first command that needed
+    it, not at every later line)."""
+    kept: list[RuleHit] = []
+    first: dict[tuple[str, Span, bool], int] = {}
+    for rule_hit in sorted(rule_hits, key=lambda h: h.hit.span.start):
+        hit = rule_hit.hit
+        # A hit that holds only where the file is run by hand stays apart from the others.
+        key = (rule_hit.rule.code, hit.cause, hit.alone) if hit.cause is not None else None
+        if key is None or key not in first:
+            if key is not None:
+                first[key] = len(kept)
+            kept.append(rule_hit)
+            continue
+        index = first[key]
+        earlier = kept[index].hit
+        if hit.span != earlier.span and all(r.span != hit.span for r in earlier.related):
+            note = Related(hit.span, hit.also or hit.message)
+            kept[index] = kept[index]._replace(
+                hit=earlier._replace(related=(*earlier.related, note))
+            )
+    return kept
 
 
 def _unsuppress(item: suppress.Suppression, idle: list[str], source: SourceText) -> Edit:
@@ -193,8 +220,8 @@ class Checker:
         ]
         follow = report is not None and self.settings.follow_calls
         foreign: list[Finding] = []
-        for rule_hit in analyse(
-            parsed.scopes, self.rules, calls if follow else None, os.path.abspath(path)
+        for rule_hit in one_per_cause(
+            analyse(parsed.scopes, self.rules, calls if follow else None, os.path.abspath(path))
         ):
             finding = calls.finding(rule_hit.rule, rule_hit.hit)
             (findings if finding.path == path else foreign).append(finding)

@@ -75,6 +75,14 @@ class Hit(NamedTuple):
     # Holds only where no file of the repository runs this one: on a machine the repository
     # does not control (a script run by hand), not in the CI job or image build that runs it.
     alone: bool = False
+    # The line whose effect the finding comes from (the activation a later shell lost): the
+    # hits of one rule with one cause are one finding, at the first, the others its related
+    # notes, each saying `also`.
+    cause: Span | None = None
+    also: str = ""
+    # The command fails here (pip refuses to install): a shell that stops at a failure
+    # (`set -e`, an `&&` chain) runs nothing after it.
+    fails: bool = False
 
 
 class RelatedLocation(NamedTuple):

@@ -15,7 +15,7 @@ from pipwarden.environments import Python
 from pipwarden.locate import expanded, joined
 from pipwarden.model import Span
 from pipwarden.rules.base import Venv
-from pipwarden.shell.command import Command
+from pipwarden.shell.command import Command, Word
 from pipwarden.shell.parse import program
 from pipwarden.shell.session import Persist, Scope, Script, SetPython
 
@@ -134,19 +134,60 @@ def assign(command: Command, path: Path, exported: bool) -> None:
 def _persist(
     command: Command, state: State, session: Session, persists: tuple[Persist, ...]
 ) -> None:
-    """`echo "$PWD/.venv/bin" >> "$GITHUB_PATH"` and the like: state for later Scripts."""
+    """`echo "$PWD/.venv/bin" >> "$GITHUB_PATH"` and the like: state for later Scripts. In
+    PowerShell and cmd also `Add-Content $env:GITHUB_PATH "$PWD\\venv\\Scripts"`, `echo
+    %CD%\\venv\\Scripts>> %GITHUB_PATH%`, `Write-Host "##vso[task.prependpath]..."`."""
+    windows = command.script.shell in ("pwsh", "cmd")
     words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
     if command.program == "printf" and words:
         words = words[-1:]
-    written = " ".join(_assigned_value(w.raw) for w in words)
     targets = [r.target.raw for r in command.redirects if r.operator in (">", ">>")]
+    written = None
+    if windows and (command.program or "").lower() in _WRITE_CMDLETS:
+        target, words = _cmdlet_file(command.words[1:])
+        targets.append(target)
+        if not words and command.stdin:  # `"$PWD\venv\Scripts" | Out-File $env:GITHUB_PATH`
+            written = _assigned_value(command.script.text[slice(*command.stdin)])
+    if written is None:
+        written = " ".join(_assigned_value(w.raw) for w in words)
+    if windows:
+        written = written.replace("\\", "/")
     for persist in persists:
         if persist.variable is not None:
-            if not any(re.search(rf"\$\{{?{persist.variable}\b", t) for t in targets):
+            variable = rf"(?:\$\{{?|\$env:|%){persist.variable}\b"
+            if not any(re.search(variable, t, re.IGNORECASE) for t in targets):
                 continue
             _apply_persisted(state, persist, written, command, session)
         elif persist.marker is not None and written.startswith(persist.marker):
             _apply_persisted(state, persist, written[len(persist.marker) :], command, session)
+
+
+def _cmdlet_file(words: tuple[Word, ...]) -> tuple[str, list[Word]]:
+    """`Add-Content -Path FILE -Value TEXT -Encoding utf8` (or FILE TEXT by position): the
+    file as written, and the words of the text."""
+    path: list[Word] = []
+    value: list[Word] = []
+    positional: list[Word] = []
+    index = 0
+    while index < len(words):
+        name = words[index].raw.lower()
+        following = words[index + 1 : index + 2]
+        if name in ("-path", "-filepath", "-literalpath"):
+            path, index = following, index + 2
+        elif name == "-value":
+            value, index = following, index + 2
+        elif name.startswith("-"):
+            # A switch (`-Append`) or a parameter with its value (`-Encoding utf8`).
+            index += 1 if name in _SWITCHES else 2
+        else:
+            positional.append(words[index])
+            index += 1
+    if not path and positional:
+        path, positional = positional[:1], positional[1:]
+    return (path[0].raw if path else ""), value or positional
+
+
+_SWITCHES = frozenset({"-append", "-force", "-nonewline", "-passthru", "-noclobber"})
 
 
 def _apply_persisted(
@@ -156,7 +197,7 @@ def _apply_persisted(
     active = session.venv
     if active is not None and active.path:
         # `echo "$VIRTUAL_ENV/bin" >> "$GITHUB_PATH"` after an activation names that venv.
-        written = re.sub(r"\$\{?VIRTUAL_ENV\}?", lambda _: active.path or "", written)
+        written = re.sub(r"\$(?:env:)?\{?VIRTUAL_ENV\}?", lambda _: active.path or "", written)
     if persist.kind == "path":
         venv = venv_from_variable(state, "PATH", written + ":$PATH", command.span)
     elif persist.kind == "env":
@@ -203,7 +244,9 @@ def apply(
     if commands.configures_break_system_packages(command):
         state.pip_config_breaks = command.span
         return
-    if program_name in _OUTPUT_COMMANDS:
+    if program_name in _OUTPUT_COMMANDS or (
+        command.script.shell in ("pwsh", "cmd") and (program_name or "").lower() in _WINDOWS_OUTPUT
+    ):
         _persist(command, state, session, scope.persist)
         return
     if program_name == "alias":
@@ -384,6 +427,9 @@ def _python_built(state: State, build: commands.PythonBuild, span: Span) -> None
 
 _DIRECTORY_COMMANDS = frozenset({"cd", "pushd", "popd"})
 _OUTPUT_COMMANDS = frozenset({"echo", "printf"})
+# What writes a line to a file or the job's log in PowerShell and cmd (names case-blind).
+_WRITE_CMDLETS = frozenset({"add-content", "ac", "set-content", "out-file"})
+_WINDOWS_OUTPUT = _WRITE_CMDLETS | {"echo", "write-output", "write-host"}
 
 
 def _assigned_value(raw: str) -> str:

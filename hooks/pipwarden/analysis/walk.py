@@ -308,6 +308,7 @@ class _Walk:
         session = Session(
             state.venv, state.venv_known, dict(state.env), cwd, script.shell != "bash"
         )
+        session.errexit = script.errexit
         entry = Path(state, session)
         self.current_script = script
         hits = self._env_items(script, entry)
@@ -649,6 +650,7 @@ class _Walk:
             found, paths = self._follow(called, command, path)
             return hits + found, paths
         effects.apply(command, pip, path, self.scope, self.here.script_dir)
+        path.failed = path.failed or any(rule_hit.hit.fails for rule_hit in hits)
         return hits, [path]
 
     def _context(

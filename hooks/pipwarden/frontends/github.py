@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pipwarden import environments
 from pipwarden.frontends import Parsed
+from pipwarden.frontends.expressions import UNKNOWN, Value, decide, references, typed
 from pipwarden.frontends.yamlci import (
     Document,
     env_items,
@@ -40,8 +41,15 @@ if TYPE_CHECKING:
 
 BOUNDARY = Boundary(
     reason="each workflow step runs in a new shell",
-    persist='put the venv on PATH for later steps with `echo "{venv}/bin" >> "$GITHUB_PATH"`',
+    persist='put the venv on PATH for later steps with `echo "{bin}" >> "$GITHUB_PATH"`',
     url="https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-system-path",
+    persist_in=(
+        (
+            "pwsh",
+            'put the venv on PATH for later steps with `Add-Content $env:GITHUB_PATH "{bin}"`',
+        ),
+        ("cmd", "put the venv on PATH for later steps with `echo {bin}>> %GITHUB_PATH%`"),
+    ),
 )
 PERSIST = (Persist("path", variable="GITHUB_PATH"), Persist("env", variable="GITHUB_ENV"))
 EXPRESSIONS = placeholders(r"\$\{\{.*?\}\}")
@@ -63,7 +71,6 @@ def parse(document: Document, path: str) -> Parsed:
     top = mapping(document.root)
     root = _checkout(path)
     workflow_env = env_items(document, top.get("env"))
-    workflow_shell = scalar(mapping(mapping(top.get("defaults")).get("run")).get("shell"))
     scopes = []
     dependencies: list[str] = []
     runs = mapping(top.get("runs"))
@@ -74,36 +81,12 @@ def parse(document: Document, path: str) -> Parsed:
         )
     for job_id, job_node in mapping(top.get("jobs")).items():
         job = mapping(job_node)
-        items: list[ScopeItem] = []
-        runner = _runner(job, document)
-        windows = runner is not None and runner.windows
-        if runner is not None:
-            items.append(runner)
-        container = job.get("container")
-        image = scalar(container) or scalar(mapping(container).get("image"))
-        if container is not None:
-            items.extend(_container(image, document.span(container), root, dependencies))
-        items.extend(workflow_env)
-        items.extend(env_items(document, job.get("env")))
-        shell = (
-            scalar(mapping(mapping(job.get("defaults")).get("run")).get("shell")) or workflow_shell
-        )
-        default = shell or ("pwsh" if windows else "bash")
-        directory = scalar(
-            mapping(mapping(job.get("defaults")).get("run")).get("working-directory")
-        ) or scalar(mapping(mapping(top.get("defaults")).get("run")).get("working-directory"))
-        items.extend(_steps(document, sequence(job.get("steps")), default, root, directory))
-        scopes.append(
-            Scope(
-                job_id,
-                tuple(items),
-                BOUNDARY,
-                runs_in_image=container is not None,
-                persist=PERSIST,
-                directory=root,
-                host="ci",
-            )
-        )
+        if decide(scalar(job.get("if")) or "true", {}) is False:
+            continue  # `if: false`: a job switched off
+        combinations = _combinations(job)
+        for known in combinations:
+            name = job_id if len(combinations) == 1 else f"{job_id} ({_named(known)})"
+            scopes.append(_job(document, top, job, name, known, root, workflow_env, dependencies))
     return Parsed(scopes, dependencies=dependencies)
 
 
@@ -120,6 +103,57 @@ def _container(
         if dockerfile is not None:
             return built_image(dockerfile, where)
     return [Image(ref, where)]
+
+
+def _job(
+    document: Document,
+    top: dict[str, yaml.Node],
+    job: dict[str, yaml.Node],
+    name: str,
+    known: dict[str, Value],
+    root: str | None,
+    workflow_env: list[SetEnv],
+    dependencies: list[str],
+) -> Scope:
+    """One job as it runs where `known` decides the matrix values and the runner's OS: only
+    the steps whose `if:` may hold there."""
+    items: list[ScopeItem] = []
+    runner = _runner(job, document, known)
+    windows = (
+        known.get("runner.os") == "Windows"
+        if "runner.os" in known
+        else bool(runner and runner.windows)
+    )
+    if runner is not None:
+        items.append(runner._replace(windows=windows) if "runner.os" in known else runner)
+    container = job.get("container")
+    image = scalar(container) or scalar(mapping(container).get("image"))
+    if container is not None:
+        items.extend(_container(image, document.span(container), root, dependencies))
+    items.extend(workflow_env)
+    items.extend(env_items(document, job.get("env")))
+    shell = scalar(mapping(mapping(job.get("defaults")).get("run")).get("shell")) or scalar(
+        mapping(mapping(top.get("defaults")).get("run")).get("shell")
+    )
+    default = shell or ("pwsh" if windows else "bash")
+    directory = scalar(
+        mapping(mapping(job.get("defaults")).get("run")).get("working-directory")
+    ) or scalar(mapping(mapping(top.get("defaults")).get("run")).get("working-directory"))
+    steps = [
+        step
+        for step in sequence(job.get("steps"))
+        if decide(scalar(mapping(step).get("if")) or "true", known) is not False
+    ]
+    items.extend(_steps(document, steps, default, root, directory))
+    return Scope(
+        name,
+        tuple(items),
+        BOUNDARY,
+        runs_in_image=container is not None,
+        persist=PERSIST,
+        directory=root,
+        host="ci",
+    )
 
 
 def _checkout(path: str) -> str | None:
@@ -175,15 +209,17 @@ def _steps(
         run = step.get("run")
         if scalar(run) is None:
             continue
-        written = scalar(step.get("shell")) or default_shell
-        shell = _shell(written)
+        named = scalar(step.get("shell")) or default_shell
+        shell = _shell(named)
         if shell is None:
             continue  # `shell: python` and the like: not shell text
-        if conda is not None and (shell not in ("bash", "sh") or _login(written)):
+        if conda is not None and (shell not in ("bash", "sh") or _login(named)):
             items.append(conda)
             conda = None
         env: tuple[SetEnv, ...] = tuple(env_items(document, step.get("env")))
         script = script_from(document, [run], shell, env=env, rewrite=EXPRESSIONS)
+        if script is not None and _stops_at_failure(named):
+            script = script._replace(errexit=True)
         cwd = scalar(step.get("working-directory")) or directory
         if script is not None:
             items.append(script._replace(cwd=cwd) if cwd and "${{" not in cwd else script)
@@ -207,28 +243,143 @@ def _shell(shell: str) -> str | None:
     return None
 
 
-def _runner(job: dict[str, yaml.Node], document: Document) -> Runner | None:
+def _stops_at_failure(shell: str) -> bool:
+    """GitHub runs `bash` as `bash --noprofile --norc -eo pipefail {0}` (and an unnamed shell
+    as `bash -e {0}`), `sh` as `sh -e {0}`; a template of its own (`bash -l {0}`) only with
+    `-e`. PowerShell does not stop at a native command that fails, nor does cmd.
+    https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#defaultsrunshell"""
+    words = shell.split()
+    if not words or words[0].rsplit("/", 1)[-1] not in ("bash", "sh"):
+        return False
+    flags = [w for w in words[1:] if w.startswith("-") and not w.startswith("--")]
+    return len(words) == 1 or any("e" in flag for flag in flags)
+
+
+def _runner(
+    job: dict[str, yaml.Node], document: Document, known: dict[str, Value]
+) -> Runner | None:
     """The hosted runner `runs-on` names (one label, a list of labels, `labels:` of a
-    group); for a matrix or an expression, an unknown runner that may be Windows, with the
-    labels `${{ matrix.NAME }}` can take."""
+    group), with `${{ matrix.NAME }}` as `known` decides it; for a matrix or an expression
+    it does not decide, an unknown runner that may be Windows, with the labels
+    `${{ matrix.NAME }}` can take."""
     runs_on = job.get("runs-on")
     if runs_on is None:
         return None
-    labels = [scalar(runs_on)] + [scalar(n) for n in sequence(runs_on)]
-    labels += [scalar(n) for n in sequence(mapping(runs_on).get("labels"))]
-    known = [label for label in labels if label]
+    known_labels = _labels(runs_on, known)
     span = document.span(runs_on)
-    if any("${{" in label for label in known):
-        matrix = any("matrix" in label for label in known)
+    if any("${{" in label for label in known_labels):
+        matrix = any("matrix" in label for label in known_labels)
         values = _matrix_values(job) if matrix else []
-        axis = _MATRIX_REFERENCE.fullmatch(known[0]) if len(known) == 1 else None
+        axis = _MATRIX_REFERENCE.fullmatch(known_labels[0]) if len(known_labels) == 1 else None
         choices = _matrix_axis(job, axis.group(1)) if axis else ()
         windows = any(v.lower().startswith("windows") for v in values)
         return Runner(None, span, windows, choices)
-    if len(known) == 1:
-        return Runner(known[0], span, known[0].lower().startswith("windows"))
+    if len(known_labels) == 1:
+        return Runner(known_labels[0], span, known_labels[0].lower().startswith("windows"))
     # Several labels pick a self-hosted machine (`[self-hosted, linux]`): unknown.
-    return Runner(None, span, any(label.lower() == "windows" for label in known))
+    return Runner(None, span, any(label.lower() == "windows" for label in known_labels))
+
+
+def _labels(runs_on: yaml.Node, known: dict[str, Value]) -> list[str]:
+    """The labels of `runs-on`, each `${{ matrix.NAME }}` that `known` decides replaced."""
+    labels = [scalar(runs_on)] + [scalar(n) for n in sequence(runs_on)]
+    labels += [scalar(n) for n in sequence(mapping(runs_on).get("labels"))]
+    found = []
+    for label in labels:
+        reference = _MATRIX_REFERENCE.fullmatch(label or "")
+        value = known.get(f"matrix.{reference.group(1).lower()}") if reference else None
+        if isinstance(value, str) and value:
+            found.append(value)
+        elif label:
+            found.append(label)
+    return found
+
+
+def _os(labels: list[str]) -> str | None:
+    """`runner.os` on the runner these labels pick: Linux, Windows or macOS, where they say."""
+    for label in labels:
+        lowered = label.lower()
+        for prefix, name in (("ubuntu", "Linux"), ("linux", "Linux"), ("windows", "Windows")):
+            if lowered.startswith(prefix):
+                return name
+        if lowered.startswith("macos"):
+            return "macOS"
+    return None
+
+
+_MAX_COMBINATIONS = 64
+
+
+def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
+    """The combinations of the job's matrix that its runner and step conditions tell apart,
+    each as the values it decides (`matrix.os`, `runner.os`); [{}] where nothing is decided.
+    Where `runner.os` is read but no label decides it, each OS is a combination of its own:
+    steps that exclude each other still never meet."""
+    conditions = [scalar(mapping(step).get("if")) or "" for step in sequence(job.get("steps"))]
+    runs_on = job.get("runs-on")
+    texts = [*conditions, *(scalar(n) or "" for n in [runs_on, *sequence(runs_on)])]
+    axes = set().union(*(references(text) for text in texts))
+    combinations = []
+    for entry in _matrix(job) if axes else [{}]:
+        # Listed, a combination without the name has it null; a matrix not listed: unknown.
+        missing = None if entry else UNKNOWN
+        projected = {f"matrix.{name}": entry.get(name, missing) for name in sorted(axes)}
+        if projected not in combinations:
+            combinations.append(projected)
+    if len(combinations) > _MAX_COMBINATIONS:
+        combinations = [{}]
+    if not any("runner.os" in condition for condition in conditions):
+        return combinations
+    decided = []
+    for known in combinations:
+        system = _os(_labels(runs_on, known)) if runs_on is not None else None
+        for name in [system] if system else ["Linux", "Windows", "macOS"]:
+            decided.append({**known, "runner.os": name})
+    return decided
+
+
+def _matrix(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
+    """Every combination of the job's matrix, as GitHub expands it (the product of its axes,
+    less `exclude`, with `include` entries extending the combinations they do not contradict
+    or added as new ones), axis names lower-case, each value typed as GitHub reads it (a list
+    or mapping UNKNOWN); [{}] where the matrix is an expression or too large to list."""
+    matrix = mapping(mapping(job.get("strategy")).get("matrix"))
+    combinations: list[dict[str, Value]] = [{}]
+    for name, node in matrix.items():
+        if name in ("include", "exclude"):
+            continue
+        values = sequence(node)
+        if not values or len(combinations) * len(values) > _MAX_COMBINATIONS * 4:
+            return [{}]
+        combinations = [{**c, name.lower(): _value(v)} for c in combinations for v in values]
+    for entry in sequence(matrix.get("exclude")):
+        excluded = {k.lower(): _value(v) for k, v in mapping(entry).items()}
+        combinations = [c for c in combinations if any(c.get(k) != v for k, v in excluded.items())]
+    original = [dict(c) for c in combinations]
+    for entry in sequence(matrix.get("include")):
+        fields = {k.lower(): _value(v) for k, v in mapping(entry).items()}
+        extended = False
+        for combination, before in zip(combinations, original, strict=True):
+            if before and all(before.get(k, v) == v for k, v in fields.items()):
+                combination.update(fields)
+                extended = True
+        if not extended:
+            combinations.append(fields)
+            original.append({})
+    return [c for c in combinations if c] or [{}]
+
+
+def _value(node: yaml.Node) -> Value:
+    """A matrix value as GitHub types it; a list or mapping: not known here."""
+    text = scalar(node)
+    return UNKNOWN if text is None else typed(text, getattr(node, "style", None) is None)
+
+
+def _named(known: dict[str, Value]) -> str:
+    return ", ".join(
+        value if isinstance(value, str) else "?" if value is UNKNOWN else str(value).lower()
+        for value in known.values()
+    )
 
 
 _MATRIX_REFERENCE = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")

@@ -27,6 +27,10 @@ BOUNDARY = Boundary(
     reason="each `sh` step runs in a shell of its own",
     persist="run the steps in one `sh` block, or call `{venv}/bin/python` directly",
     url="https://www.jenkins.io/doc/pipeline/steps/workflow-durable-task-step/",
+    persist_in=(
+        ("pwsh", "run the steps in one `powershell` block"),
+        ("cmd", "run the steps in one `bat` block"),
+    ),
 )
 _STEP = re.compile(
     r"""(?<![\w.])(sh|bat|powershell|pwsh)\s*(?:\(\s*(?:script\s*:\s*)?)?('''|\"\"\"|'|")"""

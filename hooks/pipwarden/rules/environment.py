@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from pipwarden import commands
 from pipwarden.commands import PipCall
@@ -142,6 +143,28 @@ class PipOutsideVenv(Rule):
         )
 
 
+class _Layout(NamedTuple):
+    python: str  # the venv's interpreter, as a command of this shell
+    anchored: str  # the venv from anywhere: later shells may start elsewhere
+    bin: str  # the anchored venv's folder of programs
+
+
+def _venv_layout(venv: str, shell: str, windows: bool) -> _Layout:
+    """How `shell` names the venv's programs: `.\\venv\\Scripts\\python` in PowerShell,
+    `venv\\Scripts\\python` in cmd, `venv/Scripts/python` in Git Bash on Windows,
+    `venv/bin/python` elsewhere."""
+    absolute = venv.startswith(("/", "$", "~", "%")) or venv[1:3] in (":\\", ":/")
+    if shell in ("pwsh", "cmd"):
+        native = venv.replace("/", "\\")
+        here = "$PWD" if shell == "pwsh" else "%CD%"
+        anchored = native if absolute else f"{here}\\{native}"
+        local = native if absolute or shell == "cmd" else f".\\{native}"
+        return _Layout(f"{local}\\Scripts\\python", anchored, f"{anchored}\\Scripts")
+    folder = "Scripts" if windows else "bin"
+    anchored = venv if absolute else f"$PWD/{venv}"
+    return _Layout(f"{venv}/{folder}/python", anchored, f"{anchored}/{folder}")
+
+
 class ActivationNotPersisted(Rule):
     """
     ## What it finds
@@ -210,10 +233,13 @@ class ActivationNotPersisted(Rule):
         venv = lost.path or "the venv"
         boundary = context.boundary
         reason = boundary.reason if boundary else "this runs in a new shell"
-        # Later shells may start elsewhere: a venv put on PATH needs an absolute path.
-        anchored = venv if venv.startswith(("/", "$", "~")) else f"$PWD/{venv}"
-        persist = boundary.persist.format(venv=anchored) if boundary else ""
-        help_text = f"call `{venv}/bin/python -m pip` directly"
+        shell = command.script.shell
+        layout = _venv_layout(lost.path or "VENV", shell, context.windows)
+        persist = ""
+        if boundary:
+            persist = dict(boundary.persist_in).get(shell, boundary.persist)
+            persist = persist.format(venv=layout.anchored, bin=layout.bin)
+        help_text = f"call `{layout.python} -m pip` directly"
         if persist:
             help_text += f", or {persist}"
         if boundary:
@@ -227,6 +253,8 @@ class ActivationNotPersisted(Rule):
             f"{what} does not run in {venv}: {reason}, so the activation made earlier is gone here",
             help_text,
             related=related,
+            cause=lost.span,
+            also=f"{what} does not run in {venv} either",
         )
 
 
@@ -453,6 +481,7 @@ class ExternallyManaged(Rule):
                     "the distro's Python is installed here",
                 ),
             ),
+            fails=True,
         )
 
 

@@ -257,6 +257,9 @@ class Script(NamedTuple):
     # `PYTHON ?= python3`): the spelling (`$(PYTHON)`) and the value, for remedies and fixes
     # in the file's own terms.
     python_variable: tuple[str, str] | None = None
+    # The shell stops at the first command that fails, as if run with `set -e` (GitHub's
+    # `bash -e {0}`).
+    errexit: bool = False
 
 
 def joined(first: Script, second: Script) -> Script:
@@ -404,11 +407,14 @@ class Persist(NamedTuple):
 
 class Boundary(NamedTuple):
     """Why shell state does not carry from one Script of a Scope to the next, and how a venv is
-    made to carry over in this format. `persist` may use {venv} for the venv's path."""
+    made to carry over in this format. `persist` may use {venv} for the venv's path and {bin}
+    for its folder of programs (`bin`, `Scripts` on Windows)."""
 
     reason: str
     persist: str
     url: str
+    # `persist` in the words of another shell of the format, by its name ("pwsh", "cmd").
+    persist_in: tuple[tuple[str, str], ...] = ()
 
 
 class MakeRule(NamedTuple):
