@@ -916,13 +916,16 @@ class _Walk:
             Related(item.span, "runs this action in the job"),
             trail=(*self.here.trail, item.path),
         )
+        # An action's Scopes are alternatives (one per system its steps tell apart, where
+        # they do): each starts from the job's state, and the job goes on from all of them.
         hits: Hits = []
+        left: list[State] = []
         for scope in scopes:
-            walk = _Walk(
-                self._callee(scope), self.rules, self.state, self.calls, inner, self.budget
-            )
+            entry = self.state.copy() if len(scopes) > 1 else self.state
+            walk = _Walk(self._callee(scope), self.rules, entry, self.calls, inner, self.budget)
             hits.extend(walk._called(walk.run()))
-            self.state = walk.state
+            left.append(walk.state)
+        self.state = left[0].merged(left[1:]) if len(left) > 1 else left[0]
         return hits
 
     def _built_image(self, item: BuiltImage) -> None:

@@ -75,10 +75,23 @@ def parse(document: Document, path: str) -> Parsed:
     dependencies: list[str] = []
     runs = mapping(top.get("runs"))
     if scalar(runs.get("using")) == "composite":
-        items = _steps(document, sequence(runs.get("steps")), "bash", root, None)
-        scopes.append(
-            Scope("action", tuple(items), BOUNDARY, persist=PERSIST, directory=root, host="ci")
-        )
+        # Steps that exclude each other by `runner.os` never meet here either: one Scope per
+        # system, each the action as it runs there (a caller walks them as alternatives).
+        steps = sequence(runs.get("steps"))
+        conditions = [scalar(mapping(step).get("if")) or "" for step in steps]
+        systems = _SYSTEMS if any("runner.os" in c for c in conditions) else (None,)
+        for system in systems:
+            known: dict[str, Value] = {"runner.os": system} if system else {}
+            chosen = [
+                s
+                for s, c in zip(steps, conditions, strict=True)
+                if decide(c or "true", known) is not False
+            ]
+            items = _steps(document, chosen, "bash", root, None)
+            name = f"action ({system})" if system else "action"
+            scopes.append(
+                Scope(name, tuple(items), BOUNDARY, persist=PERSIST, directory=root, host="ci")
+            )
     for job_id, job_node in mapping(top.get("jobs")).items():
         job = mapping(job_node)
         if decide(scalar(job.get("if")) or "true", {}) is False:
@@ -308,6 +321,8 @@ def _os(labels: list[str]) -> str | None:
 
 
 _MAX_COMBINATIONS = 64
+# What `runner.os` can be on GitHub's runners.
+_SYSTEMS = ("Linux", "Windows", "macOS")
 
 
 def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
@@ -333,7 +348,7 @@ def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
     decided = []
     for known in combinations:
         system = _os(_labels(runs_on, known)) if runs_on is not None else None
-        for name in [system] if system else ["Linux", "Windows", "macOS"]:
+        for name in [system] if system else _SYSTEMS:
             decided.append({**known, "runner.os": name})
     return decided
 
