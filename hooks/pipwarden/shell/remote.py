@@ -225,18 +225,29 @@ def _parallel(texts: list[str | None], short_values: frozenset[str]) -> Payload 
 
 def _switch_user(texts: list[str | None]) -> Payload | None:
     """`su -c 'text' [user]`, `su [-] user -c 'text'`, `runuser -l user -c 'text'`: the
-    text runs on this machine as the user (root where none is named)."""
+    text runs on this machine as the user (root where none is named), in the shell `-s`
+    names, else the user's login shell from /etc/passwd (su(1)), which the file does not
+    show: bash for a user made with `useradd -s /bin/bash` (dev container images), so not
+    /bin/sh's rules."""
     user: str | None = None
+    shell = ""
     index: int | None = None
     i = 1
     while i < len(texts):
         text = texts[i]
+        if text == "--" and i + 1 < len(texts):
+            # `runuser -u app -- sh -c 'text'`: the program after `--` runs the text.
+            shell = (texts[i + 1] or "").rsplit("/", 1)[-1]
+            i += 2
+            continue
         if text in ("-c", "--command") and i + 1 < len(texts):
             index = i + 1
             i += 2
             continue
         if text in ("-u", "--user", "-s", "--shell", "-g", "--group", "-w") and i + 1 < len(texts):
             user = texts[i + 1] if text in ("-u", "--user") else user
+            if text in ("-s", "--shell"):
+                shell = (texts[i + 1] or "").rsplit("/", 1)[-1]
             i += 2
             continue
         if text is None:
@@ -246,4 +257,4 @@ def _switch_user(texts: list[str | None]) -> Payload | None:
         i += 1
     if index is None:
         return None
-    return Payload(index, "sh", None, user or "root", elsewhere=False)
+    return Payload(index, shell, None, user or "root", elsewhere=False)
