@@ -300,3 +300,31 @@ def test_a_library_of_functions_calling_each_other_is_walked_with_bounded_work(
     assert [f.split(" ")[:2] for f in findings if " PW303 " in f] == [
         [f"{text.count(chr(10))}:13:", "PW303"]
     ]
+
+
+def test_a_helper_called_from_many_states_is_walked_once_per_state_it_can_see(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper called 200 times, each time after the script set a variable the helper
+    never reads, is walked once: the calls reuse its effect (the commands walked grow with
+    the script, not with calls times body), and the variables it does not touch come out of
+    each call as the caller had them."""
+    from pipwarden.analysis import walk as analysis
+
+    helper = "log() {\n" + "".join(f'  echo "step {i}: $1" >&2\n' for i in range(30)) + "}\n"
+    calls = "".join(f"STEP={i}\nlog {i}\n" for i in range(200))
+    after = 'python3 -m venv "$VENV"\n. "$VENV/bin/activate"\npip install --user x\n'
+    text = "#!/bin/bash\nVENV=/srv/venv\n" + helper + calls + after
+    budgets: list[analysis._Budget] = []
+    budget = analysis._Budget
+
+    def recorded() -> analysis._Budget:
+        budgets.append(budget())
+        return budgets[-1]
+
+    monkeypatch.setattr(analysis, "_Budget", recorded)
+    findings = _check(tmp_path, "steps.sh", text)
+    assert sum(b.walked for b in budgets) < 2 * (200 * 2 + 30)
+    assert [f.split(" ")[:2] for f in findings if " PW303 " in f] == [
+        [f"{text.count(chr(10))}:13:", "PW303"]
+    ]
