@@ -287,8 +287,8 @@ def test_a_library_of_functions_calling_each_other_is_walked_with_bounded_work(
     budgets: list[analysis._Budget] = []
     budget = analysis._Budget
 
-    def recorded() -> analysis._Budget:
-        budgets.append(budget())
+    def recorded(cut: list[str] | None = None) -> analysis._Budget:
+        budgets.append(budget(cut))
         return budgets[-1]
 
     monkeypatch.setattr(analysis, "_Budget", recorded)
@@ -318,8 +318,8 @@ def test_a_helper_called_from_many_states_is_walked_once_per_state_it_can_see(
     budgets: list[analysis._Budget] = []
     budget = analysis._Budget
 
-    def recorded() -> analysis._Budget:
-        budgets.append(budget())
+    def recorded(cut: list[str] | None = None) -> analysis._Budget:
+        budgets.append(budget(cut))
         return budgets[-1]
 
     monkeypatch.setattr(analysis, "_Budget", recorded)
@@ -328,3 +328,30 @@ def test_a_helper_called_from_many_states_is_walked_once_per_state_it_can_see(
     assert [f.split(" ")[:2] for f in findings if " PW303 " in f] == [
         [f"{text.count(chr(10))}:13:", "PW303"]
     ]
+
+
+def test_a_file_whose_walk_was_cut_is_named_as_not_fully_checked(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where the bound on work stops a walk, the default output says which file was not
+    fully followed and why, as it does for Python it could not read, and counts it."""
+    from pipwarden.analysis import walk as analysis
+
+    functions = [
+        f"step{i}() {{\n  cd d{i}\n"
+        + "".join(f"  step{j}\n" for j in range(i + 1, min(i + 9, 40)))
+        + "}\n"
+        for i in range(40)
+    ]
+    text = "#!/bin/bash\ncd /srv\n" + "".join(functions) + "step0\npip install x\n"
+    write(project, {"lib.sh": text})
+    assert main(["check", "--no-cache", "lib.sh"]) == 0
+    out, err = capsys.readouterr()
+    assert err == (
+        f"pipwarden: warning: lib.sh: not fully checked: {analysis.MAX_COMMANDS_WALKED} "
+        "commands walked: the functions and files it calls after that were not followed "
+        "(their effects are unknown)\n"
+    )
+    assert "1 file not fully checked" in out
+    assert main(["check", "lib.sh"]) == 0  # and from the cache
+    assert capsys.readouterr().err == err

@@ -161,7 +161,7 @@ class Checker:
         parsed = parse(text, path)
         if report is not None:
             report.dependencies.extend(parsed.dependencies)
-            report.unread = parsed.unread
+            report.unread = list(parsed.unread)
         if not parsed.scopes and not parsed.problems:
             return self._filter([], path, text, kind, held, report)  # suppressions may be stale
         from pipwarden.analysis import analyse
@@ -176,8 +176,9 @@ class Checker:
         ]
         follow = report is not None and self.settings.follow_calls
         foreign: list[Finding] = []
+        cut = report.unread if report is not None else None
         for rule_hit in analyse(
-            parsed.scopes, self.rules, calls if follow else None, os.path.abspath(path)
+            parsed.scopes, self.rules, calls if follow else None, os.path.abspath(path), cut
         ):
             finding = calls.finding(rule_hit.rule, rule_hit.hit)
             (findings if finding.path == path else foreign).append(finding)

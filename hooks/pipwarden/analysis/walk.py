@@ -81,9 +81,10 @@ MAX_ROUNDS = 4
 class _Budget:
     """The commands walked so far, shared by the walks of one analysis."""
 
-    def __init__(self) -> None:
+    def __init__(self, cut: list[str] | None = None) -> None:
         self.walked = 0
         self.noted = False
+        self.cut = cut if cut is not None else []
         # Files followed and text handed to other shells so far: a function whose walk does
         # either can depend on any variable (`opaque`); the names each function's text has.
         self.opened = 0
@@ -123,11 +124,13 @@ def analyse(
     rules: Sequence[Rule],
     loader: Loader | None = None,
     path: str | None = None,
+    cut: list[str] | None = None,
 ) -> Iterator[RuleHit]:
     """The rule hits in `scopes`, read from the file `path`; with a `loader`, the repository
-    files its Scripts run are analysed in the state they run in."""
+    files its Scripts run are analysed in the state they run in. Where a bound stopped the
+    walk, `cut` gets what was not followed."""
     calls = _Calls(loader) if loader is not None else None
-    budget = _Budget()
+    budget = _Budget(cut)
     finished: dict[str, State] = {}
     found: Hits = []
     for scope in scopes:
@@ -655,13 +658,13 @@ class _Walk:
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
 
     def _over_budget(self) -> None:
-        """Say once that calls are no longer followed, for --verbose."""
-        if self.calls is not None and not self.budget.noted:
+        """Say once that calls are no longer followed: the run warns that the file was not
+        fully checked."""
+        if not self.budget.noted:
             self.budget.noted = True
-            self.calls.loader.note(
-                f"{self.here.trail[0] if self.here.trail else self.here.path}: "
-                f"{MAX_COMMANDS_WALKED} commands walked: the functions and "
-                "files it calls after that are not followed (their effects are unknown)"
+            self.budget.cut.append(
+                f"{MAX_COMMANDS_WALKED} commands walked: the functions and files it calls "
+                "after that were not followed (their effects are unknown)"
             )
 
     def _container(self, container: Container) -> tuple[State, Session]:
