@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from pipwarden.analysis.summary import implicit
+from pipwarden.analysis.summary import implicit_among
 from pipwarden.environments import UNKNOWN, Environment, Python
 from pipwarden.model import Span
 from pipwarden.shell.expand import Values
@@ -255,11 +255,14 @@ class Session:
             self.exported.add(name)
 
     def copy(self) -> Session:
-        """The session of a subshell: everything, unexported variables and functions too."""
+        """The session of a subshell: everything, unexported variables and functions too
+        (the functions shared until one side defines another: most sessions never do)."""
         copied = Session.__new__(Session)
         for name in self.__slots__:
             value = getattr(self, name)
-            setattr(copied, name, value.copy() if isinstance(value, (dict, set)) else value)
+            if name != "functions" and isinstance(value, (dict, set)):
+                value = value.copy()
+            setattr(copied, name, value)
         return copied
 
     def child(self, clean: bool = False) -> Session:
@@ -277,7 +280,7 @@ class Session:
         return child
 
     def define(self, function: Function) -> None:
-        self.functions[function.name] = function
+        self.functions = {**self.functions, function.name: function}
         self.functions_key = None
 
     def key(self, values: bool = True, functions: bool = True) -> tuple[object, ...]:
@@ -298,9 +301,9 @@ class Session:
             self.runs_as,
         )
 
-    def implicit_names(self) -> set[str]:
+    def implicit_names(self) -> frozenset[str]:
         """The variables the analysis and the rules read without a command naming them."""
-        return {n for n in self.values.keys() | self.env.keys() if implicit(n)}
+        return implicit_among(self.values.keys() | self.env.keys())
 
     def variables_of(self, names: frozenset[str]) -> tuple[object, ...]:
         """What the variables `names` hold: with `key(values=False)`, all a function's walk
@@ -332,6 +335,13 @@ class Session:
             self.env[name] = text
         if exported:
             self.exported.add(name)
+
+    def keep_only(self, names: frozenset[str]) -> None:
+        """Only the variables `names`: a function's summary, whose other variables come
+        from each caller (`passed_through`)."""
+        self.values = {n: self.values[n] for n in self.values.keys() & names}
+        self.env = {n: self.env[n] for n in self.env.keys() & names}
+        self.exported = self.exported & names
 
     def passed_through(self, caller: Session, names: frozenset[str]) -> None:
         """This session (where a function's walk left it) with the variables outside `names`
@@ -370,8 +380,12 @@ class Session:
                     values[name] = tuple(dict.fromkeys((*ours, *held)))
         if any(s.functions_key != self.functions_key for s in others):
             result.functions_key = None
+        functions = [s.functions for s in others if s.functions is not self.functions]
+        if functions:
+            result.functions = {**self.functions}
+            for more in functions:
+                result.functions.update(more)
         for session in others:
-            result.functions.update(session.functions)
             result.exported |= session.exported
         result.aliases = {
             name: value

@@ -19,17 +19,17 @@ _NAME = re.compile(r"[A-Za-z_]\w*")
 # Read by the analysis and the rules whatever the text says (the venv on PATH, pip's and
 # uv's environment settings, pyenv's version, `$PWD`).
 _IMPLICIT = frozenset({"PATH", "PWD", "OLDPWD", "HOME", "VIRTUAL_ENV", "CONDA_PREFIX"})
-_IMPLICIT_PREFIXES = ("PIP_", "UV_", "PYENV", "PYTHON", "CONDA", "VIRTUALENV")
+_IMPLICIT_NAME = re.compile(
+    r"^(?:PATH|PWD|OLDPWD|HOME|(?:PIP_|UV_|PYENV|PYTHON|CONDA|VIRTUAL_ENV|VIRTUALENV)\w*)$",
+    re.MULTILINE,
+)
 
 
-_implicit: dict[str, bool] = {}
-
-
-def implicit(name: str) -> bool:
-    found = _implicit.get(name)
-    if found is None:
-        found = _implicit[name] = name in _IMPLICIT or name.startswith(_IMPLICIT_PREFIXES)
-    return found
+def implicit_among(names: Iterable[str]) -> frozenset[str]:
+    """Those of `names` the analysis and the rules read whatever the text says (the venv on
+    PATH, pip's and uv's settings, pyenv's version, `$PWD`); one regex pass over them all, as a
+    session may hold a thousand variables."""
+    return frozenset(_IMPLICIT_NAME.findall("\n".join(names)))
 
 
 def _names(function: Function, read: dict[int, frozenset[str]]) -> frozenset[str]:

@@ -103,6 +103,16 @@ class _Calls:
     def __init__(self, loader: Loader) -> None:
         self.loader = loader
         self.seen: set[tuple[object, ...]] = set()
+        self.scripts: dict[tuple[int, str], tuple[Script, Script]] = {}
+
+    def as_run(self, script: Script, shell: str) -> Script:
+        """A called file's Script as the shell `shell` runs it: the same object each time, so
+        its Program is built once (`program` keeps them by identity), not once per call."""
+        key = (id(script), shell)
+        held = self.scripts.get(key)
+        if held is None or held[0] is not script:
+            held = self.scripts[key] = (script, script._replace(shell=shell, container=None))
+        return held[1]
 
 
 class _Here(NamedTuple):
@@ -603,7 +613,12 @@ class _Walk:
         session = path.session
         names: frozenset[str] | None = None
         if id(function) in self.budget.opaque:
-            entered: tuple[object, ...] = (id(function), len(self.function_stack), path.key())
+            entered: tuple[object, ...] = (
+                id(function),
+                id(self.uncalled),
+                len(self.function_stack),
+                path.key(),
+            )
         else:
             aliases = [a.value for a in session.aliases.values()]
             names, reached = touched(function, session.functions, aliases, self.budget.names)
@@ -611,6 +626,7 @@ class _Walk:
             depth = len(self.function_stack)
             entered = (
                 id(function),
+                id(self.uncalled),  # what the rules see of the interpreters the file runs
                 # Where it cannot reach MAX_CALL_DEPTH, how deep it is called does not matter.
                 depth if depth + len(reached) >= MAX_CALL_DEPTH else -1,
                 names.intersection(self.function_stack),
@@ -654,7 +670,11 @@ class _Walk:
         if self.budget.opened != opened:
             self.budget.opaque.add(id(function))  # keyed on the whole state from now on
         if names is None or self.budget.opened == opened:
-            self.calls_walked[entered] = ([way.resumed(()) for way in paths], hits)
+            kept = [way.resumed(()) for way in paths]
+            if names is not None:  # the rest comes from the caller where it is reused
+                for way in kept:
+                    way.session.keep_only(names)
+            self.calls_walked[entered] = (kept, hits)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
 
     def _over_budget(self) -> None:
@@ -892,10 +912,9 @@ class _Walk:
             for item in scope.items:
                 if not isinstance(item, Script):
                     continue
-                shell = call.shell or item.shell or command.script.shell
-                script = item._replace(shell=shell, container=command.script.container)
-                if script.container is not None:
+                if command.script.container is not None:
                     continue  # text run elsewhere by the callee; its own file says where
+                script = calls.as_run(item, call.shell or item.shell or command.script.shell)
                 walk.current_script = script
                 found, paths = walk._walk(program(script).body, paths)
                 hits.extend(walk._called(found))
