@@ -130,14 +130,20 @@ def _locals(node: ProgramNode) -> Iterator[str]:
         if texts and texts[0] in ("local", "declare", "typeset") and "-g" not in texts:
             yield from (a.name for a in node.assignments)
             yield from (t for t in texts[1:] if t and _NAME.fullmatch(t))
-    elif isinstance(node, Seq):
-        for item in node.items:
-            yield from _locals(item)
-    elif isinstance(node, Fork):
-        for arm in node.arms:
-            yield from _locals(arm)
-    elif isinstance(node, Chain):
-        for part in (node.first, *(p for _, p, _ in node.rest)):
+    elif not isinstance(node, (Function, Child)):  # their own locals, their own shell
+        for part in parts(node):
             yield from _locals(part)
-    elif isinstance(node, Loop):
-        yield from _locals(node.body)
+
+
+def parts(node: ProgramNode) -> tuple[ProgramNode, ...]:
+    """The nodes directly inside `node`: a sequence's items, the arms of a fork, the parts
+    of a chain, the body of a loop, subshell or function."""
+    if isinstance(node, Seq):
+        return node.items
+    if isinstance(node, Fork):
+        return node.arms
+    if isinstance(node, Chain):
+        return (node.first, *(p for _, p, _ in node.rest))
+    if isinstance(node, (Loop, Child, Function)):
+        return (node.body,)
+    return ()

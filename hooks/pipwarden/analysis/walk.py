@@ -24,7 +24,7 @@ from pipwarden import commands, environments
 from pipwarden.analysis import effects
 from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
-from pipwarden.analysis.summary import local_names, touched
+from pipwarden.analysis.summary import local_names, parts, touched
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, joined
@@ -1005,18 +1005,8 @@ def _functions(node: ProgramNode) -> Iterator[Function]:
     """The function definitions anywhere in a program."""
     if isinstance(node, Function):
         yield node
-        yield from _functions(node.body)
-    elif isinstance(node, Seq):
-        for item in node.items:
-            yield from _functions(item)
-    elif isinstance(node, Fork):
-        for arm in node.arms:
-            yield from _functions(arm)
-    elif isinstance(node, Chain):
-        for part in (node.first, *(p for _, p, _ in node.rest)):
-            yield from _functions(part)
-    elif isinstance(node, (Loop, Child)):
-        yield from _functions(node.body)
+    for part in parts(node):
+        yield from _functions(part)
 
 
 def _first_span(node: ProgramNode) -> Span | None:
