@@ -8,11 +8,15 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pipwarden.check import Checker
 from pipwarden.cli import main
+
+if TYPE_CHECKING:
+    from pipwarden.analysis.walk import _Budget
 from pipwarden.config import Settings
 from pipwarden.discover import Kind
 from pipwarden.reading import MAX_BYTES
@@ -267,6 +271,21 @@ def test_the_summary_counts_files_that_could_not_be_checked(
     assert "missing.sh" in err
 
 
+def _budgets(monkeypatch: pytest.MonkeyPatch) -> list[_Budget]:
+    """The work budgets of the analyses that run, each kept to be read after."""
+    from pipwarden.analysis import walk as analysis
+
+    budgets: list[_Budget] = []
+    budget = analysis._Budget
+
+    def recorded(cut: list[str] | None = None) -> _Budget:
+        budgets.append(budget(cut))
+        return budgets[-1]
+
+    monkeypatch.setattr(analysis, "_Budget", recorded)
+    return budgets
+
+
 def test_a_library_of_functions_calling_each_other_is_walked_with_bounded_work(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -284,14 +303,7 @@ def test_a_library_of_functions_calling_each_other_is_walked_with_bounded_work(
     ]
     after = "step0\npython3 -m venv /srv/venv\n. /srv/venv/bin/activate\npip install --user x\n"
     text = "#!/bin/bash\ncd /srv\n" + "".join(functions) + after
-    budgets: list[analysis._Budget] = []
-    budget = analysis._Budget
-
-    def recorded() -> analysis._Budget:
-        budgets.append(budget())
-        return budgets[-1]
-
-    monkeypatch.setattr(analysis, "_Budget", recorded)
+    budgets = _budgets(monkeypatch)
     start = time.perf_counter()
     findings = _check(tmp_path, "lib.sh", text)
     assert time.perf_counter() - start < 10
@@ -300,3 +312,50 @@ def test_a_library_of_functions_calling_each_other_is_walked_with_bounded_work(
     assert [f.split(" ")[:2] for f in findings if " PW303 " in f] == [
         [f"{text.count(chr(10))}:13:", "PW303"]
     ]
+
+
+def test_a_helper_called_from_many_states_is_walked_once_per_state_it_can_see(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper called 200 times, each time after the script set a variable the helper
+    never reads, is walked once: the calls reuse its effect (the commands walked grow with
+    the script, not with calls times body), and the variables it does not touch come out of
+    each call as the caller had them."""
+
+    helper = "log() {\n" + "".join(f'  echo "step {i}: $1" >&2\n' for i in range(30)) + "}\n"
+    calls = "".join(f"STEP={i}\nlog {i}\n" for i in range(200))
+    after = 'python3 -m venv "$VENV"\n. "$VENV/bin/activate"\npip install --user x\n'
+    text = "#!/bin/bash\nVENV=/srv/venv\n" + helper + calls + after
+    budgets = _budgets(monkeypatch)
+    findings = _check(tmp_path, "steps.sh", text)
+    assert sum(b.walked for b in budgets) < 2 * (200 * 2 + 30)
+    assert [f.split(" ")[:2] for f in findings if " PW303 " in f] == [
+        [f"{text.count(chr(10))}:13:", "PW303"]
+    ]
+
+
+def test_a_file_whose_walk_was_cut_is_named_as_not_fully_checked(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where the bound on work stops a walk, the default output says which file was not
+    fully followed and why, as it does for Python it could not read, and counts it."""
+    from pipwarden.analysis import walk as analysis
+
+    functions = [
+        f"step{i}() {{\n  cd d{i}\n"
+        + "".join(f"  step{j}\n" for j in range(i + 1, min(i + 9, 40)))
+        + "}\n"
+        for i in range(40)
+    ]
+    text = "#!/bin/bash\ncd /srv\n" + "".join(functions) + "step0\npip install x\n"
+    write(project, {"lib.sh": text})
+    assert main(["check", "--no-cache", "lib.sh"]) == 0
+    out, err = capsys.readouterr()
+    assert err == (
+        f"pipwarden: warning: lib.sh: not fully checked: {analysis.MAX_COMMANDS_WALKED} "
+        "commands walked: the functions and files it calls after that were not followed "
+        "(their effects are unknown)\n"
+    )
+    assert "1 file not fully checked" in out
+    assert main(["check", "lib.sh"]) == 0  # and from the cache
+    assert capsys.readouterr().err == err

@@ -601,3 +601,35 @@ def test_redirects_in_lists_belong_where_the_shell_puts_them(tmp_path: Path, she
     written = {path.read_text().strip(): path.name for path in tmp_path.iterdir()}
     assert model == written
     assert len(written) == 6
+
+
+LOCALS = [
+    ". .venv/bin/activate\nPIP=pip\nstep() {\n  local PIP=venv-b/bin/pip\n  $PIP install --no-index ./site-1\n}\n"
+    "step\n$PIP install --no-index ./site-2\n",
+    '. .venv/bin/activate\nstep() {\n  local PATH="$PWD/venv-b/bin:$PATH"\n  pip install --no-index ./site-1\n}\n'
+    "step\npip install --no-index ./site-2\n",
+    ". .venv/bin/activate\nPIP=pip\nouter() {\n  local PIP\n  PIP=venv-b/bin/pip\n  inner\n}\n"
+    "inner() { $PIP install --no-index ./site-1; }\nouter\nouter\n$PIP install --no-index ./site-2\n",
+]
+
+
+@pytest.mark.parametrize("shell", ["bash", "dash"])
+def test_local_variables_end_with_their_function(world: Path, shell: str) -> None:
+    """A function's `local` variables get their caller's values back when it returns, a
+    local PATH its venv: the calls after it run the caller's pip."""
+    _needs(shell)
+    cases = [Case(f"local-{n}", f"#!/bin/sh\n{text}", True, ()) for n, text in enumerate(LOCALS)]
+    check_cases(world, cases, [shell], Kind.SHELL, "case.sh", least_known=0.9)
+
+
+@pytest.mark.parametrize("shell", ["bash", "dash"])
+def test_a_loop_is_walked_until_its_state_settles(world: Path, shell: str) -> None:
+    """Each round moves a variable on a stage: the third round activates another venv,
+    which a walk of two rounds would not see."""
+    _needs(shell)
+    text = (
+        "#!/bin/sh\n. .venv/bin/activate\nSTAGE=one\nfor round in 1 2 3; do\n"
+        "  case $STAGE in\n    one) STAGE=two ;;\n    two) STAGE=three ;;\n"
+        "    three) . venv-b/bin/activate ;;\n  esac\n  pip install --no-index ./site-1\ndone\n"
+    )
+    check_cases(world, [Case("rounds", text, False, ())], [shell], Kind.SHELL, "case.sh")

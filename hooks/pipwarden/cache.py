@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import time
+import zlib
 from typing import Any
 
 from pipwarden import __version__
@@ -56,7 +57,10 @@ def _settings_key(settings: Settings) -> str:
             sorted(settings.hidden),
         ]
     )
-    return digest(described.encode())
+    # Two 32-bit checksums, not a hash: hashlib (OpenSSL) costs a cached run 3 ms to import,
+    # and a settings key needs no cryptography.
+    data = described.encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def _stat(path: str) -> tuple[int, int] | None:

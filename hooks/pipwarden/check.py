@@ -205,7 +205,7 @@ class Checker:
         parsed = parse(text, path)
         if report is not None:
             report.dependencies.extend(parsed.dependencies)
-            report.unread = parsed.unread
+            report.unread = list(parsed.unread)
         if not parsed.scopes and not parsed.problems:
             return self._filter([], path, text, kind, held, report)  # suppressions may be stale
         from pipwarden.analysis import analyse
@@ -220,8 +220,11 @@ class Checker:
         ]
         follow = report is not None and self.settings.follow_calls
         foreign: list[Finding] = []
+        cut = report.unread if report is not None else None
         for rule_hit in one_per_cause(
-            analyse(parsed.scopes, self.rules, calls if follow else None, os.path.abspath(path))
+            analyse(
+                parsed.scopes, self.rules, calls if follow else None, os.path.abspath(path), cut
+            )
         ):
             finding = calls.finding(rule_hit.rule, rule_hit.hit)
             (findings if finding.path == path else foreign).append(finding)

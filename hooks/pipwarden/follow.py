@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pipwarden.discover import SHEBANG, Kind, classify_name, repository_root
-from pipwarden.locate import within
 from pipwarden.model import LINE_REF, Edit, Finding, Fix, RelatedLocation, SourceText, Span
 from pipwarden.reading import MAX_BYTES, decode, frontend, mentions, shebang_kind
 
@@ -166,6 +165,8 @@ class Calls:
         self._depend(absolute)
         # A link to a script in the repository is that script: its findings are reported
         # once, where it is.
+        from pipwarden.locate import within  # with the analysis, not on a cached run
+
         real = os.path.realpath(absolute)
         if real != absolute and within(real, self.root):
             absolute = real

@@ -1,8 +1,12 @@
 """The ways through a shell script: each branch of an `if`, `case`, `&&` or `||` (and each
-value a variable may hold where it is read) starts from the state before it, and after it
-the states are all kept, as paths, each with the events that made it what it is. Paths that
-end alike are one; past MAX_PATHS they are merged into one whose differences are unknown,
-so a rule that needs them stays silent.
+value a variable may hold where it is read) starts from the state before it. Where the ways
+meet again their states are joined, as an abstract interpreter joins them: ways that differ
+only in what variables hold become one whose variables hold each value (a command reading
+one is read once per value); ways that differ in what a rule needs (the venv, the user, the
+directory, the machine) are kept apart, as paths, each with the events that made it what it
+is, up to MAX_PATHS, past which they are merged into one whose differences are unknown, so
+a rule that needs them stays silent. The work is the script's size times at most MAX_PATHS,
+not the number of its paths.
 
 A finding that holds on some paths only says which: the events of the paths that make it,
 less those every path shares ("when PIP_SUDO is `sudo -H` (line 7)").
@@ -67,33 +71,23 @@ class Path:
         self.events = (*kept, event)
         return self
 
-    def key(self, values: bool = True) -> tuple[object, ...]:
-        return (self.state.key(), self.session.key(values), self.done)
+    def key(self, values: bool = True, functions: bool = True) -> tuple[object, ...]:
+        return (self.state.key(), self.session.key(values, functions), self.done)
 
 
 def distinct(paths: Iterable[Path]) -> list[Path]:
-    """Paths that end alike are one (keeping the events they share); more than MAX_PATHS are
-    merged into one."""
+    """Where ways meet: those that differ only in what variables hold are joined (a variable
+    of the joined path holds each value, which a command reading it is run with, one reading
+    each), keeping the events they share; venvs, users and directories stay told apart. More
+    than MAX_PATHS are merged into one."""
     if not isinstance(paths, list):
         paths = list(paths)
     if len(paths) < 2:
         return paths
-    kept: dict[tuple[object, ...], Path] = {}
+    alike: dict[tuple[object, ...], list[Path]] = {}
     for path in paths:
-        key = path.key()
-        if key in kept:
-            same = kept[key]
-            same.events = tuple(e for e in same.events if e in path.events)
-        else:
-            kept[key] = path
-    found = list(kept.values())
-    if len(found) > MAX_PATHS:
-        # First the paths that differ only in what variables hold (a variable of the merged
-        # path holds each value): venvs, users and directories stay told apart.
-        alike: dict[tuple[object, ...], list[Path]] = {}
-        for path in found:
-            alike.setdefault(path.key(values=False), []).append(path)
-        found = [merged(group) for group in alike.values()]
+        alike.setdefault(path.key(values=False), []).append(path)
+    found = [merged(group) for group in alike.values()]
     if len(found) > MAX_PATHS:
         return [merged(found)]
     return found

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from pipwarden.analysis.summary import implicit_among
 from pipwarden.environments import UNKNOWN, Environment, Python
 from pipwarden.model import Span
 from pipwarden.shell.expand import Values
@@ -48,8 +49,13 @@ def _agreed(values: Sequence[object], otherwise: object = None) -> object:
 
 
 def _merged_env(envs: Sequence[dict[str, str | None]]) -> dict[str, str | None]:
-    names = {name for env in envs for name in env}
-    return {name: _agreed([env.get(name) for env in envs]) for name in names}  # type: ignore[misc]
+    """What every environment agrees a variable holds, else None (unknown)."""
+    first = envs[0]
+    result = dict(first)
+    for env in envs[1:]:
+        for name, _ in first.items() ^ env.items():  # only where they differ
+            result[name] = None
+    return result
 
 
 class State:
@@ -255,11 +261,14 @@ class Session:
             self.exported.add(name)
 
     def copy(self) -> Session:
-        """The session of a subshell: everything, unexported variables and functions too."""
+        """The session of a subshell: everything, unexported variables and functions too
+        (the functions shared until one side defines another: most sessions never do)."""
         copied = Session.__new__(Session)
         for name in self.__slots__:
             value = getattr(self, name)
-            setattr(copied, name, value.copy() if isinstance(value, (dict, set)) else value)
+            if name != "functions" and isinstance(value, (dict, set)):
+                value = value.copy()
+            setattr(copied, name, value)
         return copied
 
     def child(self, clean: bool = False) -> Session:
@@ -277,11 +286,11 @@ class Session:
         return child
 
     def define(self, function: Function) -> None:
-        self.functions[function.name] = function
+        self.functions = {**self.functions, function.name: function}
         self.functions_key = None
 
-    def key(self, values: bool = True) -> tuple[object, ...]:
-        if self.functions_key is None:  # computed once per set of functions, not per path
+    def key(self, values: bool = True, functions: bool = True) -> tuple[object, ...]:
+        if functions and self.functions_key is None:  # once per set of functions, not per path
             self.functions_key = frozenset((n, id(f)) for n, f in self.functions.items())
         return (
             self.venv,
@@ -292,11 +301,65 @@ class Session:
             self.errexit,
             self.maybe_activated,
             frozenset(self.values.items()) if values else (),
-            self.functions_key,
+            self.functions_key if functions else (),
             frozenset(self.aliases.items()),
             self.expand_aliases,
             self.runs_as,
         )
+
+    def implicit_names(self) -> frozenset[str]:
+        """The variables the analysis and the rules read without a command naming them."""
+        return implicit_among(self.values.keys() | self.env.keys())
+
+    def variables_of(self, names: frozenset[str]) -> tuple[object, ...]:
+        """What the variables `names` hold: with `key(values=False)`, all a function's walk
+        can depend on."""
+        held = (self.values.keys() | self.env.keys()) & names
+        return tuple(
+            (n, self.values.get(n), self.env.get(n), n in self.exported) for n in sorted(held)
+        )
+
+    def held(self, name: str) -> tuple[bool, Values | None, bool, str | None, bool]:
+        """All this session has of `name`, for `restore`."""
+        return (
+            name in self.values,
+            self.values.get(name),
+            name in self.env,
+            self.env.get(name),
+            name in self.exported,
+        )
+
+    def restore(self, name: str, held: tuple[bool, Values | None, bool, str | None, bool]) -> None:
+        """`name` as `held` found it, as a function's `local` ends."""
+        in_values, values, in_env, text, exported = held
+        self.values.pop(name, None)
+        self.env.pop(name, None)
+        self.exported.discard(name)
+        if in_values:
+            self.values[name] = values
+        if in_env:
+            self.env[name] = text
+        if exported:
+            self.exported.add(name)
+
+    def keep_only(self, names: frozenset[str]) -> None:
+        """Only the variables `names`: a function's summary, whose other variables come
+        from each caller (`passed_through`)."""
+        self.values = {n: self.values[n] for n in self.values.keys() & names}
+        self.env = {n: self.env[n] for n in self.env.keys() & names}
+        self.exported = self.exported & names
+
+    def passed_through(self, caller: Session, names: frozenset[str]) -> None:
+        """This session (where a function's walk left it) with the variables outside `names`
+        as the caller holds them: the function neither read nor changed those."""
+        for own, theirs in ((self.values, caller.values), (self.env, caller.env)):
+            kept = {n: own[n] for n in own.keys() & names}
+            own.clear()
+            own.update(theirs)
+            for name in theirs.keys() & names:
+                del own[name]
+            own.update(kept)
+        self.exported = (self.exported & names) | (caller.exported - names)
 
     def merged(self, others: Sequence[Session]) -> Session:
         """One Session for several ways through a script: a variable holds the values of all,
@@ -312,17 +375,23 @@ class Session:
             (s.maybe_activated for s in sessions if s.maybe_activated), None
         )
         result.env = _merged_env([s.env for s in sessions])
-        names = {name for s in sessions for name in s.values}
-        result.values = {}
-        for name in names:
-            found = [s.values.get(name) for s in sessions]
-            if any(v is None for v in found):
-                result.values[name] = None
-            else:
-                result.values[name] = tuple(dict.fromkeys(v for vs in found for v in vs or ()))
-        result.functions_key = None
+        values = result.values
         for session in others:
-            result.functions.update(session.functions)
+            theirs = session.values
+            for name, _ in self.values.items() ^ theirs.items():  # only where they differ
+                ours, held = values.get(name), theirs.get(name)
+                if ours is None or held is None or name not in self.values:
+                    values[name] = None  # unknown, or set on one way only
+                elif ours != held:
+                    values[name] = tuple(dict.fromkeys((*ours, *held)))
+        if any(s.functions_key != self.functions_key for s in others):
+            result.functions_key = None
+        functions = [s.functions for s in others if s.functions is not self.functions]
+        if functions:
+            result.functions = {**self.functions}
+            for more in functions:
+                result.functions.update(more)
+        for session in others:
             result.exported |= session.exported
         result.aliases = {
             name: value

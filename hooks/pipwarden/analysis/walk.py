@@ -1,8 +1,10 @@
 """Walks a Scope in order, keeps the environment state, and hands each command (and each
 variable or user change) to the rules.
 
-Within a Script the walk follows the shell: each branch of an `if`, `case`, `&&` or `||`
-starts from the state before it and the states after it are all kept (`paths`); a subshell,
+Within a Script the walk follows the shell once per entry state: each branch of an `if`,
+`case`, `&&` or `||` starts from the state before it and where the branches meet their states
+are joined (`paths`); a loop's body is walked until its state settles; a function's effect is
+computed once per state it can see and reused at every call (`summary`); a subshell,
 a pipeline's parts and `$( ... )` start from the shell's state and hand back only what they
 do to the machine (installed packages, created venvs), not to the shell; a function's body
 runs where it is called, in the caller's state; a child process (`bash x.sh`, `sh -c`) gets
@@ -22,6 +24,7 @@ from pipwarden import commands, environments
 from pipwarden.analysis import effects
 from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
+from pipwarden.analysis.summary import local_names, parts, touched
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
@@ -72,14 +75,23 @@ MAX_CALL_DEPTH = 8
 # them, searxng's utils) is otherwise walked for minutes. Whole repositories' largest
 # install scripts stay far below it (see bench/).
 MAX_COMMANDS_WALKED = 20_000
+# Rounds of a loop's body walked before its state is taken as it is: the states a round
+# leaves are joined with those before, so most loops settle in two.
+MAX_ROUNDS = 4
 
 
 class _Budget:
     """The commands walked so far, shared by the walks of one analysis."""
 
-    def __init__(self) -> None:
+    def __init__(self, cut: list[str] | None = None) -> None:
         self.walked = 0
         self.noted = False
+        self.cut = cut if cut is not None else []
+        # Files followed and text handed to other shells so far: a function whose walk does
+        # either can depend on any variable (`opaque`); the names each function's text has.
+        self.opened = 0
+        self.opaque: set[int] = set()
+        self.names: dict[int, frozenset[str]] = {}
 
     @property
     def spent(self) -> bool:
@@ -93,6 +105,16 @@ class _Calls:
     def __init__(self, loader: Loader) -> None:
         self.loader = loader
         self.seen: set[tuple[object, ...]] = set()
+        self.scripts: dict[tuple[int, str], tuple[Script, Script]] = {}
+
+    def as_run(self, script: Script, shell: str) -> Script:
+        """A called file's Script as the shell `shell` runs it: the same object each time, so
+        its Program is built once (`program` keeps them by identity), not once per call."""
+        key = (id(script), shell)
+        held = self.scripts.get(key)
+        if held is None or held[0] is not script:
+            held = self.scripts[key] = (script, script._replace(shell=shell, container=None))
+        return held[1]
 
 
 class _Here(NamedTuple):
@@ -114,11 +136,13 @@ def analyse(
     rules: Sequence[Rule],
     loader: Loader | None = None,
     path: str | None = None,
+    cut: list[str] | None = None,
 ) -> Iterator[RuleHit]:
     """The rule hits in `scopes`, read from the file `path`; with a `loader`, the repository
-    files its Scripts run are analysed in the state they run in."""
+    files its Scripts run are analysed in the state they run in. Where a bound stopped the
+    walk, `cut` gets what was not followed."""
     calls = _Calls(loader) if loader is not None else None
-    budget = _Budget()
+    budget = _Budget(cut)
     finished: dict[str, State] = {}
     found: Hits = []
     for scope in scopes:
@@ -199,7 +223,7 @@ class _Walk:
         # Calls already walked, by the function and the state they entered in: the states
         # they left. A helper called from every branch of a long script (`err_msg`,
         # `info_msg`) is walked once per state, not once per call.
-        self.calls_walked: dict[tuple[object, ...], list[Path]] = {}
+        self.calls_walked: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
         self.uncalled: Function | None = None
         # The Script whose commands are being walked.
         self.current_script = Script("", OffsetMap([]))
@@ -383,14 +407,7 @@ class _Walk:
         elif isinstance(node, Chain):
             hits, after = self._chain(node, active)
         elif isinstance(node, Loop):
-            # The body from the entry state, then once more from the state a round leaves
-            # (a second round sees what the first did); later rounds are not told apart.
-            entry = active if node.at_least_once else [p.fork() for p in active]
-            hits, once = self._walk(node.body, entry)
-            again = [p.fork() for p in once if not p.done]
-            more, twice = self._walk(node.body, again) if again else ([], [])
-            hits.extend(h for h in more if h not in hits)
-            after = distinct([*([] if node.at_least_once else active), *once, *twice])
+            hits, after = self._loop(node, active)
         elif isinstance(node, Child):
             hits = []
             for path in active:
@@ -404,6 +421,24 @@ class _Walk:
                 path.session.define(node)
             hits, after = [], active
         return hits, after + ended
+
+    def _loop(self, loop: Loop, paths: list[Path]) -> tuple[Hits, list[Path]]:
+        """The body from the entry state, then again from the states each round leaves that
+        no round started from, to a fixed point (at most MAX_ROUNDS rounds: a variable that
+        grows each round does not converge); after it, the state of any round."""
+        entry = paths if loop.at_least_once else [p.fork() for p in paths]
+        seen = {p.key() for p in entry}
+        hits, rounds = self._walk(loop.body, entry)
+        left = [] if loop.at_least_once else list(paths)
+        for _ in range(MAX_ROUNDS - 1):
+            left = distinct([*left, *rounds])
+            again = [p.fork() for p in rounds if not p.done and p.key() not in seen]
+            if not again:
+                return hits, left
+            seen.update(p.key() for p in again)
+            more, rounds = self._walk(loop.body, again)
+            hits.extend(h for h in more if h not in hits)
+        return hits, distinct([*left, *rounds])
 
     def _fork(self, fork: Fork, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """Each arm from each path; where the `if` tests a variable a path knows, only the arm
@@ -479,16 +514,19 @@ class _Walk:
         for path in paths:
             session = path.session
             aliases = session.aliases_at(self.current_script, simple.span.start)
-            found = readings(simple, self.current_script, session.lookup, aliases)
-            if not found:  # `$SUDO` read as `sudo` alone: nothing runs on this path
-                outcomes.append((path.events, []))
+            empty: list[tuple[tuple[str, str, Span | None], ...]] = []
+            found = readings(simple, self.current_script, session.lookup, aliases, empty)
+            # `$SUDO` read as `sudo` alone: nothing runs with those values
+            outcomes.extend(
+                ((*path.events, *(_assumed(a, simple) for a in assumed)), []) for assumed in empty
+            )
+            if not found:
                 after.append(path)
                 continue
             ways = [path] if len(found) == 1 else [path.fork() for _ in found]
             for (command, assumptions), way in zip(found, ways, strict=True):
-                for name, value, span in assumptions:
-                    said = f"{name} is `{value}`" if value else f"{name} is empty"
-                    way.with_event(Event("set", name, said, span or simple.span))
+                for assumed in assumptions:
+                    way.with_event(_assumed(assumed, simple))
                 events = way.events
                 hits, out = self._run(command, way)
                 outcomes.append((events, hits))
@@ -511,6 +549,7 @@ class _Walk:
         container = command.script.container
         if container is not None:
             # Text run in a container or on another host: that environment, not this shell's.
+            self.budget.opened += 1
             outer = self.state
             state, session = self._container(container)
             self.state = state
@@ -542,6 +581,7 @@ class _Walk:
         """Shell text a command hands to another shell: a child process (in a container or
         on another host, in that environment; as another user, with that user)."""
         script, user = nested.script, nested.user
+        self.budget.opened += 1
         outer_script, outer_state = self.current_script, self.state
         self.current_script = script
         try:
@@ -573,16 +613,50 @@ class _Walk:
             path.session.maybe_activated = path.session.maybe_activated or command.span
             return [], [path]
         self.functions_called.add(id(function))
-        entered = (id(function), len(self.function_stack), path.key())
+        call = (function.name, command.span)
+        # The function's summary: the states it leaves and its hits, by what its walk can
+        # depend on (all of the state where it runs files or hands text to other shells).
+        session = path.session
+        names: frozenset[str] | None = None
+        if id(function) in self.budget.opaque:
+            entered: tuple[object, ...] = (
+                id(function),
+                id(self.uncalled),
+                len(self.function_stack),
+                path.key(),
+            )
+        else:
+            aliases = [a.value for a in session.aliases.values()]
+            names, reached = touched(function, session.functions, aliases, self.budget.names)
+            names |= session.implicit_names()
+            depth = len(self.function_stack)
+            entered = (
+                id(function),
+                id(self.uncalled),  # what the rules see of the interpreters the file runs
+                # Where it cannot reach MAX_CALL_DEPTH, how deep it is called does not matter.
+                depth if depth + len(reached) >= MAX_CALL_DEPTH else -1,
+                names.intersection(self.function_stack),
+                reached,
+                path.key(values=False, functions=False),
+                session.variables_of(names),
+            )
         left = self.calls_walked.get(entered)
         if left is not None:
-            # The same body from the same state: the same states after it, and no hit that
-            # the first walk did not report.
-            return [], [way.resumed(path.events) for way in left]
+            ways, found = left
+            paths = [way.resumed(path.events) for way in ways]
+            if names is not None:
+                for way in paths:
+                    way.session.passed_through(session, names)
+            return [h._replace(functions=(call, *h.functions)) for h in found], paths
         entry = path.fork() if function.subshell else path
         self.function_stack.append(function.name)
         caller = self.current_script
         self.current_script = function.script
+        opened = self.budget.opened
+        locals_ = frozenset() if function.subshell else local_names(function)
+        saved = [session.held(name) for name in locals_]
+        # A local PATH or VIRTUAL_ENV: what the function activates ends with it.
+        venv = (session.venv, session.venv_known) if {"PATH", "VIRTUAL_ENV"} & locals_ else None
         try:
             hits, paths = self._walk(function.body, [entry])
         finally:
@@ -591,22 +665,32 @@ class _Walk:
         for way in paths:
             if way.done == "return":
                 way.done = ""
+            for name, held in zip(locals_, saved, strict=True):
+                way.session.restore(name, held)
+            if venv is not None:
+                way.session.venv, way.session.venv_known = venv
         if function.subshell:
             path.state = merged(paths).state
             path.failed = all(way.done == "failed" for way in paths)
             paths = [path]
-        self.calls_walked[entered] = [way.resumed(()) for way in paths]
-        call = (function.name, command.span)
+        if self.budget.opened != opened:
+            self.budget.opaque.add(id(function))  # keyed on the whole state from now on
+        if names is None or self.budget.opened == opened:
+            kept = [way.resumed(()) for way in paths]
+            if names is not None:  # the rest comes from the caller where it is reused
+                for way in kept:
+                    way.session.keep_only(names)
+            self.calls_walked[entered] = (kept, hits)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
 
     def _over_budget(self) -> None:
-        """Say once that calls are no longer followed, for --verbose."""
-        if self.calls is not None and not self.budget.noted:
+        """Say once that calls are no longer followed: the run warns that the file was not
+        fully checked."""
+        if not self.budget.noted:
             self.budget.noted = True
-            self.calls.loader.note(
-                f"{self.here.trail[0] if self.here.trail else self.here.path}: "
-                f"{MAX_COMMANDS_WALKED} commands walked: the functions and "
-                "files it calls after that are not followed (their effects are unknown)"
+            self.budget.cut.append(
+                f"{MAX_COMMANDS_WALKED} commands walked: the functions and files it calls "
+                "after that were not followed (their effects are unknown)"
             )
 
     def _container(self, container: Container) -> tuple[State, Session]:
@@ -829,6 +913,7 @@ class _Walk:
             if call.sourced:
                 path.session.maybe_activated = path.session.maybe_activated or command.span
             return [], [path]
+        self.budget.opened += 1
         state, session = path.state, path.session
         user, origin = effects.user_of(command, self.state, session)
         if not call.sourced:
@@ -875,12 +960,11 @@ class _Walk:
             for item in scope.items:
                 if not isinstance(item, Script):
                     continue
-                shell = call.shell or item.shell or command.script.shell
-                script = item._replace(shell=shell, container=command.script.container)
-                if script.container is not None:
+                if command.script.container is not None:
                     continue  # text run elsewhere by the callee; its own file says where
                 if called.shells_in is not None:
                     paths = [self._own_shell(paths, started, called.shells_in)]
+                script = calls.as_run(item, call.shell or item.shell or command.script.shell)
                 walk.current_script = script
                 found, paths = walk._walk(program(script).body, paths)
                 hits.extend(walk._called(found))
@@ -992,22 +1076,19 @@ def _decided(outcome: str, test: Test | None, path: Path) -> str:
     return "either" if verdict is None else ("ok" if verdict else "fail")
 
 
+def _assumed(assumed: tuple[str, str, Span | None], simple: Simple) -> Event:
+    """A reading's value of a variable, as what sets its path apart."""
+    name, value, span = assumed
+    said = f"{name} is `{value}`" if value else f"{name} is empty"
+    return Event("set", name, said, span or simple.span)
+
+
 def _functions(node: ProgramNode) -> Iterator[Function]:
     """The function definitions anywhere in a program."""
     if isinstance(node, Function):
         yield node
-        yield from _functions(node.body)
-    elif isinstance(node, Seq):
-        for item in node.items:
-            yield from _functions(item)
-    elif isinstance(node, Fork):
-        for arm in node.arms:
-            yield from _functions(arm)
-    elif isinstance(node, Chain):
-        for part in (node.first, *(p for _, p, _ in node.rest)):
-            yield from _functions(part)
-    elif isinstance(node, (Loop, Child)):
-        yield from _functions(node.body)
+    for part in parts(node):
+        yield from _functions(part)
 
 
 def _first_span(node: ProgramNode) -> Span | None:

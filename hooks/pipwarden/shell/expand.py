@@ -50,11 +50,13 @@ def readings(
     script: Script,
     values: Callable[[str], Values | None],
     aliases: Mapping[str, tuple[str, Span]] | None = None,
+    empty: list[Assumptions] | None = None,
 ) -> list[tuple[Command, Assumptions]]:
     """The Commands `simple` is, once each word that is one unquoted `$NAME` is read with each
     value the variable may hold (word-split, as an unquoted expansion is) and an alias in
     first place replaced by its text; a command whose variables have a single value each is
-    read once, with no assumptions."""
+    read once, with no assumptions. The assumptions of readings that run nothing (`$SUDO`
+    read as `sudo` alone) go to `empty`."""
     words = simple.words
     if not words:
         return [(Command((), simple.assignments, simple.redirects, script, simple.span), ())]
@@ -88,6 +90,8 @@ def readings(
         command = _command(variant, simple, script)
         if command is not None:
             commands.append((command, assumptions))
+        elif empty is not None:
+            empty.append(assumptions)
     return commands
 
 

@@ -1,0 +1,149 @@
+"""What a shell function's walk can depend on, so that its effect is computed once per entry
+state and reused at every call: the variables its text names (read, assigned, tested,
+exported; through the functions it calls too), and those the analysis reads without the
+text naming them (PATH, VIRTUAL_ENV, pip's and uv's settings). Two calls that agree on
+these, and on everything else the walk keeps (venv, user, directory, functions, aliases,
+the machine), walk alike; a variable outside them passes through the call unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+
+from pipwarden.shell.command import Command, Ready, Word
+from pipwarden.shell.expand import Simple
+from pipwarden.shell.parse import Chain, Child, Fork, Function, Loop, ProgramNode, Seq
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
+# Read by the analysis and the rules whatever the text says (the venv on PATH, pip's and
+# uv's environment settings, pyenv's version, `$PWD`).
+_IMPLICIT = frozenset({"PATH", "PWD", "OLDPWD", "HOME", "VIRTUAL_ENV", "CONDA_PREFIX"})
+_IMPLICIT_NAME = re.compile(
+    r"^(?:PATH|PWD|OLDPWD|HOME|(?:PIP_|UV_|PYENV|PYTHON|CONDA|VIRTUAL_ENV|VIRTUALENV)\w*)$",
+    re.MULTILINE,
+)
+
+
+def implicit_among(names: Iterable[str]) -> frozenset[str]:
+    """Those of `names` the analysis and the rules read whatever the text says (the venv on
+    PATH, pip's and uv's settings, pyenv's version, `$PWD`); one regex pass over them all, as a
+    session may hold a thousand variables."""
+    return frozenset(_IMPLICIT_NAME.findall("\n".join(names)))
+
+
+def _names(function: Function, read: dict[int, frozenset[str]]) -> frozenset[str]:
+    """Every name the function's own text has (a superset of the variables it touches and
+    the functions it calls), read once per function (`read`: by id, for one analysis)."""
+    found = read.get(id(function))
+    if found is None:
+        text = function.script.text
+        found = frozenset(_NAME.findall(" ".join(_texts(function.body, text))))
+        read[id(function)] = found
+    return found
+
+
+def touched(
+    function: Function,
+    functions: Mapping[str, Function],
+    aliases: Iterable[str],
+    read: dict[int, frozenset[str]],
+) -> tuple[frozenset[str], frozenset[tuple[str, int]]]:
+    """The names a call of `function` may read or change, with the functions it may call
+    (`functions`: those the calling shell has) followed, and the aliases' text; and the
+    functions it may reach, by name and identity."""
+    names: set[str] = set()
+    reached: dict[str, Function] = {}
+    pending = [function]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        own = _names(current, read)
+        names |= own
+        for name in own & functions.keys():
+            reached[name] = functions[name]
+            pending.append(functions[name])
+    for alias in aliases:
+        names.update(_NAME.findall(alias))
+    return frozenset(names | _IMPLICIT), frozenset((n, id(f)) for n, f in reached.items())
+
+
+def _texts(node: ProgramNode, script_text: str) -> Iterator[str]:
+    if isinstance(node, Simple):
+        yield from _words(node.words)
+        for assignment in node.assignments:
+            yield assignment.name
+            if assignment.value is not None:
+                yield assignment.value.raw
+        yield from _words(r.target for r in node.redirects)
+        if node.stdin is not None:
+            yield script_text[node.stdin[0] : node.stdin[1]]
+    elif isinstance(node, Ready):
+        yield from _command(node.command)
+        if node.handed is not None:
+            yield node.handed.text
+    elif isinstance(node, Seq):
+        for item in node.items:
+            yield from _texts(item, script_text)
+    elif isinstance(node, Fork):
+        if node.test is not None:
+            yield node.test.name
+        if node.subject is not None:
+            yield node.subject
+        for arm in node.arms:
+            yield from _texts(arm, script_text)
+    elif isinstance(node, Chain):
+        yield from (t.name for t in node.tests if t is not None)
+        for part in (node.first, *(p for _, p, _ in node.rest)):
+            yield from _texts(part, script_text)
+    elif isinstance(node, (Loop, Child, Function)):
+        if isinstance(node, Function):
+            yield node.name
+        yield from _texts(node.body, script_text)
+
+
+def _command(command: Command) -> Iterator[str]:
+    yield from _words(command.words)
+    for assignment in command.assignments:
+        yield assignment.name
+        if assignment.value is not None:
+            yield assignment.value.raw
+
+
+def _words(words: Iterable[Word]) -> Iterator[str]:
+    for word in words:
+        yield word.raw
+
+
+def local_names(function: Function) -> frozenset[str]:
+    """The variables the function declares `local` (or `declare`/`typeset` without `-g`, in
+    bash): the shell gives them back their caller's values when it returns."""
+    return frozenset(_locals(function.body))
+
+
+def _locals(node: ProgramNode) -> Iterator[str]:
+    if isinstance(node, Simple):
+        texts = [w.text for w in node.words]
+        if texts and texts[0] in ("local", "declare", "typeset") and "-g" not in texts:
+            yield from (a.name for a in node.assignments)
+            yield from (t for t in texts[1:] if t and _NAME.fullmatch(t))
+    elif not isinstance(node, (Function, Child)):  # their own locals, their own shell
+        for part in parts(node):
+            yield from _locals(part)
+
+
+def parts(node: ProgramNode) -> tuple[ProgramNode, ...]:
+    """The nodes directly inside `node`: a sequence's items, the arms of a fork, the parts
+    of a chain, the body of a loop, subshell or function."""
+    if isinstance(node, Seq):
+        return node.items
+    if isinstance(node, Fork):
+        return node.arms
+    if isinstance(node, Chain):
+        return (node.first, *(p for _, p, _ in node.rest))
+    if isinstance(node, (Loop, Child, Function)):
+        return (node.body,)
+    return ()
