@@ -414,7 +414,7 @@ class _Walk:
                 found, inside = self._walk(node.body, [path.fork()])
                 hits.extend(found)
                 path.state = merged(inside).state  # the machine keeps what it did
-                path.failed = all(way.done == "failed" for way in inside)
+                path.failed = _subshell_failed(node.body, inside)
             after = active
         else:  # a function definition
             for path in active:
@@ -671,7 +671,7 @@ class _Walk:
                 way.session.venv, way.session.venv_known = venv
         if function.subshell:
             path.state = merged(paths).state
-            path.failed = all(way.done == "failed" for way in paths)
+            path.failed = _subshell_failed(function.body, paths)
             paths = [path]
         if self.budget.opened != opened:
             self.budget.opaque.add(id(function))  # keyed on the whole state from now on
@@ -1074,6 +1074,15 @@ def _decided(outcome: str, test: Test | None, path: Path) -> str:
         return outcome
     verdict = test.verdict(path.session.lookup(test.name))
     return "either" if verdict is None else ("ok" if verdict else "fail")
+
+
+def _subshell_failed(body: ProgramNode, ways: list[Path]) -> bool:
+    """Whether a subshell is known to fail: on every way it ended with a failure (`set -e`),
+    or with a last command or list known to fail, whose status is the subshell's (under
+    `set -e` that ends the script too, as bash and dash do with `(cd sub && source x)`)."""
+    last = body.items[-1] if isinstance(body, Seq) and body.items else body
+    status = isinstance(last, (Simple, Ready, Child, Chain))
+    return all(way.done == "failed" or (status and not way.done and way.failed) for way in ways)
 
 
 def _assumed(assumed: tuple[str, str, Span | None], simple: Simple) -> Event:
