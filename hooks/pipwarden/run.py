@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pipwarden.check import Checker
 from pipwarden.config import Settings
-from pipwarden.discover import Candidate, discover, gitlab_includes
+from pipwarden.discover import Candidate, discover, gitlab_includes, unrun_workflow
 from pipwarden.model import UNSAFE, FileReport, Finding, SourceText
 from pipwarden.reading import MAX_BYTES, decode
 from pipwarden.rules.catalog import STRICT
@@ -95,7 +95,9 @@ def run(
     for found in discover(paths):
         if isinstance(found, OSError):
             result.errors.append(f"{found.filename}: {found.strerror}")
-        elif (found.explicit and not force_exclude) or not settings.excluded(found.path):
+        elif (found.explicit and not force_exclude) or not (
+            settings.excluded(found.path) or unrun_workflow(found.path)
+        ):
             candidates.append(found)
     store = None
     if cache:
