@@ -399,3 +399,53 @@ def test_tracked_build_directories_are_read(
     assert {line.split(":")[0] for line in out.splitlines() if " PW" in line} == {
         "build/docker/Dockerfile"
     }
+
+
+# Bare pip on a runner: a strict PW203 wherever a workflow is read.
+BARE_PIP_WORKFLOW = (
+    "on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
+    "      - run: pip install requests\n"
+)
+
+
+@pytest.mark.parametrize("git", [True, False], ids=["work-tree", "plain-directory"])
+def test_only_the_top_github_workflows_directory_is_read(
+    project: Path, capsys: pytest.CaptureFixture[str], git: bool
+) -> None:
+    """GitHub runs the workflows of the repository's top `.github/workflows` only: a vendored
+    project's or a documentation example's are not read when walking, nor with
+    --force-exclude (pre-commit names them), but are when named."""
+    if git:
+        subprocess.run(["git", "init", "-q", str(project)], check=True)
+    nested = "vendor/lib/.github/workflows/ci.yml"
+    write(
+        project,
+        {
+            ".github/workflows/ci.yml": BARE_PIP_WORKFLOW,
+            nested: BARE_PIP_WORKFLOW,
+            "docs/.github/workflows/release.yaml": BARE_PIP_WORKFLOW,
+            "vendor/lib/.github/actions/setup/action.yml": (
+                "runs:\n  using: composite\n  steps:\n"
+                "    - run: pip install requests\n      shell: bash\n"
+            ),
+        },
+    )
+    assert _files_with_findings(capsys, ".") == [
+        ".github/workflows/ci.yml:6:14:",
+        "vendor/lib/.github/actions/setup/action.yml:4:12:",
+    ]
+    # From elsewhere, the top is the work tree, or outside one the directory named.
+    (project / "elsewhere").mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project / "elsewhere")
+        assert len(_files_with_findings(capsys, str(project))) == 2
+        assert len(_files_with_findings(capsys, str(project / "docs"))) == (0 if git else 1)
+    assert _files_with_findings(capsys, "--force-exclude", nested) == (
+        [] if git else [f"{nested}:6:14:"]
+    )
+    assert _files_with_findings(capsys, nested) == [f"{nested}:6:14:"]
+
+
+def _files_with_findings(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    out = run(capsys, "check", "--select", "ALL", "--output-format", "concise", *args)[1]
+    return sorted(line.split(" ")[0] for line in out.splitlines() if " PW" in line)

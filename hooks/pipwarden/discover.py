@@ -230,11 +230,14 @@ class Candidate(NamedTuple):
 
 def discover(paths: list[str]) -> Iterator[Candidate | OSError]:
     """Candidate files under `paths`, in a stable order; an OSError for a path that does not
-    exist."""
+    exist. Workflows GitHub does not run (see `unrun_workflow`) are not candidates."""
     for path in paths:
         if os.path.isdir(path):
+            absolute = os.path.abspath(path)
+            root = work_tree(absolute) or absolute
             for found in sorted(_list_directory(path)):
-                yield Candidate(found, explicit=False)
+                if not unrun_workflow(found, root):
+                    yield Candidate(found, explicit=False)
         elif os.path.lexists(path):
             yield Candidate(path, explicit=True)
         else:
@@ -278,6 +281,23 @@ def work_tree(directory: str) -> str | None:
             return None
         probe = parent
     return probe
+
+
+def unrun_workflow(path: str, root: str | None = None) -> bool:
+    """Whether `path` is a workflow in a `.github/workflows` directory below the top of the
+    repository `root` (by default the work tree the file is in): GitHub runs only the top's,
+    so a vendored project's, a documentation example's or a test fixture's workflow never
+    runs.
+    https://docs.github.com/en/actions/using-workflows/triggering-a-workflow (the root:
+    github/docs#32458)"""
+    if "/.github/workflows/" not in "/" + path.replace("\\", "/"):
+        return False
+    absolute = os.path.abspath(path)
+    owner = absolute[: absolute.replace(os.sep, "/").rfind("/.github/workflows/")]
+    top = root or work_tree(owner) or owner
+    return os.path.basename(path) not in ("action.yml", "action.yaml") and owner.startswith(
+        os.path.join(top, "")
+    )
 
 
 def repository_root(directory: str) -> str:

@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pipwarden.config import Settings
-from pipwarden.discover import Candidate, discover, gitlab_includes, kind_by_name
+from pipwarden.discover import (
+    Candidate,
+    discover,
+    gitlab_includes,
+    kind_by_name,
+    unrun_workflow,
+)
 from pipwarden.model import UNSAFE, FileReport, Finding, SourceText
 from pipwarden.reading import MAX_BYTES, decode
 from pipwarden.rules.catalog import STRICT
@@ -103,7 +109,9 @@ def run(
             result.errors.append(f"{found.filename}: {found.strerror}")
         elif found.explicit and kind_by_name(found.path) is None:
             continue  # not a file pipwarden reads (plain YAML pre-commit names)
-        elif (found.explicit and not force_exclude) or not settings.excluded(found.path):
+        elif (found.explicit and not force_exclude) or not (
+            settings.excluded(found.path) or unrun_workflow(found.path)
+        ):
             candidates.append(found)
     store = None
     if cache:

@@ -40,7 +40,8 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
     is still whichever PATH finds (checked by running bash and dash)."""
     if value is None or name != "PATH":
         return None
-    for entry in value.split(":"):
+    # Windows separates PATH entries with `;` (and a drive's colon is no separator).
+    for entry in value.split(";" if ";" in value else ":"):
         directory = commands.venv_of_bin_dir(entry.strip("\"'"))
         if directory is None or directory in ("/usr", "/usr/local", "", "/"):
             continue
@@ -249,6 +250,9 @@ def apply(
     ):
         _persist(command, state, session, scope.persist)
         return
+    if command.script.shell in ("pwsh", "cmd") and (program_name or "").lower() == "setx":
+        _setx(command, state)
+        return
     if program_name == "alias":
         for word in command.words[1:]:
             name, has_value, value = (word.text or "").partition("=")
@@ -430,6 +434,18 @@ _OUTPUT_COMMANDS = frozenset({"echo", "printf"})
 # What writes a line to a file or the job's log in PowerShell and cmd (names case-blind).
 _WRITE_CMDLETS = frozenset({"add-content", "ac", "set-content", "out-file"})
 _WINDOWS_OUTPUT = _WRITE_CMDLETS | {"echo", "write-output", "write-host"}
+
+
+def _setx(command: Command, state: State) -> None:
+    """`setx /M PATH "C:\\venv\\Scripts;%PATH%"`: Windows keeps the value for the processes
+    started later (a Windows image's next RUN), not for this shell.
+    https://learn.microsoft.com/windows-server/administration/windows-commands/setx"""
+    words = [_assigned_value(w.raw) for w in command.words[1:] if not w.raw.startswith("/")]
+    if len(words) == 2 and words[0].upper() == "PATH":
+        venv = venv_from_variable(state, "PATH", words[1].replace("\\", "/"), command.span)
+        if venv is not None:
+            state.venv = venv
+            state.lost_activation = None
 
 
 def _assigned_value(raw: str) -> str:

@@ -236,7 +236,14 @@ def spelled(python: str, context: Context) -> str:
 def venv_remedy(context: Context) -> str:
     """Installing into a venv, in the terms of the file the command is in: an image build
     puts it on PATH for every later instruction; a Makefile names its own Python; Windows
-    has the `py` launcher and the venv's `Scripts` folder."""
+    has the `py` launcher and the venv's `Scripts` folder; a Windows image keeps PATH in
+    the registry, which `setx /M` writes."""
+    if context.windows and context.host == "build":
+        path = "$env:PATH" if context.command.script.shell == "pwsh" else "%PATH%"
+        return (
+            "install into a venv on PATH: `RUN python -m venv C:\\venv`, "
+            f'`RUN setx /M PATH "C:\\venv\\Scripts;{path}"`, then `RUN python -m pip install ...`'
+        )
     if context.windows:
         return (
             "create a venv and install with its own interpreter: `py -m venv .venv`, then "
