@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 CASES = Path(__file__).parent / "cases"
+# Fixtures are files pipwarden reads, never tests pytest runs (a test_*.py case would install).
+collect_ignore = ["cases"]
 
 
 @pytest.fixture(autouse=True)

@@ -745,7 +745,9 @@ class PipInternalApi(Rule):
     Python code calling pip in-process: `pip.main([...])`, `from pip._internal import main`,
     `from pip._internal.cli.main import main`, any import from `pip._internal`: one finding
     per statement. Never in pip's own code (a project named `pip`, or pip's package
-    directory with its `_internal`), where those imports are how pip is written.
+    directory with its `_internal`), where those imports are how pip is written, nor in a
+    module that puts directories on `sys.path` itself (get-pip.py's bootstrap inserts the pip
+    wheel it carries, then imports it): the pip it imports is the one it brings.
 
     ## Why it breaks
     pip has no Python API. `pip.main` was removed in pip 10 (`AttributeError: module 'pip' has
