@@ -16,7 +16,6 @@ guess.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -299,7 +298,7 @@ class _Walk:
 
     def _set_env(self, item: SetEnv) -> Hits:
         state = self.state
-        value = _expand(item.value, state.env) if item.value is not None else None
+        value = effects.expand_known(item.value, state.env) if item.value is not None else None
         state.env[item.name] = value
         venv = effects.venv_from_variable(self.state, item.name, value, item.span)
         if venv is not None:
@@ -745,7 +744,7 @@ class _Walk:
         user, user_origin = effects.user_of(command, self.state, session)
         if command.env_reset:  # sudo's secure PATH: not the venv's pip or python
             session = session.child(clean=True)
-        own_path = effects.prefix_venv(command, self.state)
+        own_path = effects.prefix_venv(command, self.state, session)
         if own_path is not None:  # `PATH=.venv/bin:$PATH pip ...`: found on that PATH
             session = session.copy()
             session.venv = own_path
@@ -1129,20 +1128,6 @@ def _python_kind(environment: Environment | None) -> str | None:
     if environment.hosted:
         return "runner"
     return environment.python
-
-
-_REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
-
-
-def _expand(value: str, env: dict[str, str | None]) -> str:
-    """Docker-style `$VAR`/`${VAR}` substitution with what is known; unknown ones stay."""
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(2)
-        known = env.get(name)
-        return known if known is not None else match.group(0)
-
-    return _REFERENCE.sub(substitute, value)
 
 
 def _user_name(user: str | None) -> str | None:
