@@ -341,10 +341,12 @@ def parse(text: str, path: str) -> Parsed:
     for stage_ in stages:
         # A container of the stage runs its init system's scripts, then its command, after
         # the build, in the state the build left.
-        stage_.items.extend(_started_by_init(stage_.items, dependencies))
+        stage_.items.extend(
+            s._replace(at_start=True) for s in _started_by_init(stage_.items, dependencies)
+        )
         started = stage_.at_start()
         if started is not None:
-            stage_.items.append(started)
+            stage_.items.append(started._replace(at_start=True))
     scopes = [
         Scope(
             s.name,
