@@ -334,3 +334,20 @@ def test_python_code_gets_the_venv_remedy_in_python_terms() -> None:
         'install for the interpreter running this code, `[sys.executable, "-m", "pip", '
         '"install", ...]`, and run the code from a virtual environment'
     )
+
+
+def test_one_break_system_packages_finding_per_cause() -> None:
+    found = findings("dockerfile/break-forms/Dockerfile", "PW304")
+    # The global ARG both stages take (not each stage's `ARG NAME`), get-pip.py's option
+    # (handed to the pip install it runs), pip's configuration set to break them.
+    assert [(f.start.line, f.start.column) for f in found] == [(2, 5), (8, 33), (14, 5)]
+    assert "PIP_BREAK_SYSTEM_PACKAGES" in found[0].message
+    assert found[1].message.startswith("`--break-system-packages` lets pip overwrite")
+    assert found[2].message.startswith("pip's configuration told to break system packages")
+    assert found[2].help.startswith("remove it and install into a venv on PATH: add `python3-venv`")
+    (conf,) = [
+        f
+        for f in findings("github/pip-conf-break/.github/workflows/docs.yml", "PW304")
+        if f.start.line == 9
+    ]
+    assert conf.start.column == 11

@@ -295,6 +295,9 @@ def parse(text: str, path: str) -> Parsed:
     lexer = _Lexer(text)
     stages: list[_Stage] = []
     global_args: dict[str, str | None] = {}
+    # Where each global ARG with a default is: the one line that sets what each stage's
+    # `ARG NAME` takes, named as where the variable is set.
+    global_spans: dict[str, Span] = {}
     stage: _Stage | None = None
     for instruction in lexer.instructions():
         keyword = instruction.keyword
@@ -303,8 +306,10 @@ def parse(text: str, path: str) -> Parsed:
             stages.append(stage)
         elif stage is None:
             if keyword == "ARG":
-                for name, value, _ in _assignments(instruction, lexer.escape, legacy=False):
+                for name, value, span in _assignments(instruction, lexer.escape, legacy=False):
                     global_args[name] = value
+                    if value is not None:
+                        global_spans[name] = span
         elif keyword == "RUN":
             stage.items.extend(_mounted(instruction, contexts))
             stage.items.extend(_run(instruction, stage.shell, lexer))
@@ -329,6 +334,7 @@ def parse(text: str, path: str) -> Parsed:
                     # `ARG NAME` in a stage takes the default of a global `ARG NAME=value`;
                     # either way RUN sees it as an environment variable.
                     value = global_args.get(name)
+                    span = global_spans.get(name, span) if value is not None else span
                 stage.items.append(SetEnv(name, value, span))
         elif keyword == "USER":
             user = instruction.args.split()[0] if instruction.args.split() else ""
