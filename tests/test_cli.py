@@ -285,6 +285,39 @@ def test_skipped_directories(project: Path, capsys: pytest.CaptureFixture[str]) 
     assert run(capsys, "check", ".")[0] == 0
 
 
+def test_vendored_trees_are_excluded_by_default(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        project,
+        {
+            "install.sh": SUDO_SCRIPT,
+            "src/pkg/_vendor/tool/install.sh": SUDO_SCRIPT,
+            "src/pkg/_vendored/install.sh": SUDO_SCRIPT,
+            "third_party/vendored/setup.sh": SUDO_SCRIPT,
+            # git-subrepo marks the top of a subtree it brought in.
+            "lib/upstream/.gitrepo": "[subrepo]\n\tremote = https://example.org/upstream.git\n",
+            "lib/upstream/scripts/install.sh": SUDO_SCRIPT,
+        },
+    )
+
+    def reported() -> list[str]:
+        out = run(capsys, "check", "--no-cache", "--output-format", "concise", ".")[1]
+        return [line.split(":")[0] for line in out.splitlines() if " PW" in line]
+
+    assert reported() == ["install.sh"]
+    # `extend-exclude` adds to the default list.
+    write(project, {".pipwarden.toml": 'extend-exclude = ["install.sh"]\n'})
+    assert reported() == []
+    # `exclude` replaces it, as in ruff.
+    write(project, {".pipwarden.toml": 'exclude = ["src/"]\n'})
+    assert reported() == [
+        "install.sh",
+        "lib/upstream/scripts/install.sh",
+        "third_party/vendored/setup.sh",
+    ]
+
+
 def test_rule_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rule", "PW302")
     assert code == 0

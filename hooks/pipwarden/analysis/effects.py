@@ -257,6 +257,7 @@ def apply(
         words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
         named = expanded(words[0], session.env, script_dir) if words else None
         session.cwd = joined(session.cwd, named) if program_name != "popd" and named else None
+        session.moved = session.cwd is None
         return
     if commands.configures_break_system_packages(command):
         state.pip_config_breaks = command.span
@@ -356,6 +357,9 @@ def apply(
         return
     if state.apt_installs is None and commands.installs_with_apt(command):
         state.apt_installs = command.span
+    without_venv = commands.apt_pip_without_venv(command)
+    if without_venv is not None:
+        state.pip_without_venv = (state.pip_without_venv or command.span) if without_venv else None
     if state.environment is not None and "sudo" in commands.packages_installed(command):
         state.environment = state.environment._replace(sudo=True)
     if _own_environment(command, state, session):

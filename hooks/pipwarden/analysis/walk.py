@@ -125,6 +125,7 @@ class _Here(NamedTuple):
     sourced: bool = False  # run in the caller's own shell
     sudo: Span | None = None  # the sudo a caller runs it with (`sudo ./install.sh`)
     trail: tuple[str, ...] = ()  # the files on the way here, this one last, for cycles
+    at_start: bool = False  # run when a container starts, not in the build
 
 
 Hits = list[RuleHit]
@@ -214,6 +215,7 @@ class _Walk:
         self.interpreter_runs: tuple[InterpreterRun, ...] | None = None
         self.activated: list[str | None] | None = None
         self.apt_scanned: tuple[Span | None] | None = None
+        self.venv_packages: set[bool | None] | None = None  # apt installs' pip and venv
         self.tool_runs: list[tuple[str, Span]] | None = None
         # The functions being run (for recursion) and those called at least once; the one
         # nothing calls being judged on its own.
@@ -781,6 +783,8 @@ class _Walk:
             or command.script.shell in ("pwsh", "cmd"),
             env=env,
             apt_installs=lambda: state.apt_installs or self._apt_in_scope(),
+            venv_package_missing=self._venv_package_missing,
+            at_start=command.script.at_start or self.here.at_start,
             pip_config_breaks=state.pip_config_breaks,
             own_environment=lambda: self._own_environment(command, session),
         )
@@ -846,6 +850,14 @@ class _Walk:
             self.apt_scanned = (next(found, None),)
         return self.apt_scanned[0]
 
+    def _venv_package_missing(self) -> bool:
+        """apt installed the distro's pip (here or before this file was run), and nothing
+        in the Scope brings venv."""
+        if self.venv_packages is None:
+            self.venv_packages = {commands.apt_pip_without_venv(c) for c in self._scope_commands()}
+        found = self.venv_packages
+        return (self.state.pip_without_venv is not None or True in found) and False not in found
+
     def _scope_commands(self) -> Iterator[Command]:
         for item in self.scope.items:
             if isinstance(item, Script) and item.container is None:
@@ -893,6 +905,7 @@ class _Walk:
             session.env,
             self.here.script_dir,
             self.state.files if self.scope.image_paths else None,
+            session.moved,
         )
         loader = self.calls.loader
         return called_file(command, where, loader) or called_makefile(command, where, loader)
@@ -942,6 +955,7 @@ class _Walk:
             call.sourced,
             command.elevated_by or here.sudo,
             (*here.trail, called.disk),
+            command.script.at_start or here.at_start,
         )
         if call.sourced:
             paths = [path]
