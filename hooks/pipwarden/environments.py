@@ -85,6 +85,9 @@ class Environment(NamedTuple):
     shell: tuple[str, ...] | None = None
     # Whether a `sudo` command is installed; None: not known.
     sudo: bool | None = None
+    # Users for whom a pip that cannot write site-packages falling back to a user install is
+    # the image's own way: their home exists and their shells put ~/.local/bin on PATH.
+    user_installs: tuple[str, ...] = ()
 
     @property
     def externally_managed(self) -> bool | None:
@@ -547,6 +550,10 @@ _VENDOR_ALIASES = {"nvcr.io/nvidia/cuda": "nvidia/cuda"}
 # "none": the official image's root-owned CPython, with the image's `vscode` user given sudo
 # (devcontainers/images@bed3eb26 src/python/.devcontainer/Dockerfile and devcontainer.json;
 # the archived microsoft/vscode-dev-containers containers/python-3/base.Dockerfile alike).
+# Their `vscode` user installs with `pip3 install --user` (the template devcontainer.json's
+# postCreateCommand), and common-utils appends to /etc/bash.bashrc a line that puts
+# ~/.local/bin on PATH (devcontainers/features@765e8ebd src/common-utils/main.sh and
+# scripts/rc_snippet.sh; vscode-dev-containers script-library/common-debian.sh alike).
 _DEVCONTAINER_PYTHON = {
     "mcr.microsoft.com/devcontainers/python": "https://github.com/devcontainers/images/tree/main/src/python",
     "mcr.microsoft.com/vscode/devcontainers/python": "https://github.com/microsoft/vscode-dev-containers/tree/main/containers/python-3",
@@ -558,7 +565,12 @@ def _devcontainer_python(name: str, tag: str) -> Environment:
     (the leading image version is the dev container's own)."""
     variant = re.sub(r"^(?:\d+|dev)-(?=\d)", "", tag)
     official = _official("python", "3-trixie" if variant == "latest" else variant)
-    return official._replace(name=f"{name}:{tag}", source=_DEVCONTAINER_PYTHON[name], sudo=True)
+    return official._replace(
+        name=f"{name}:{tag}",
+        source=_DEVCONTAINER_PYTHON[name],
+        sudo=True,
+        user_installs=("vscode",),
+    )
 
 
 def _vendor_image(name: str, tag: str) -> Environment | None:
