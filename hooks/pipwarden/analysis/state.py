@@ -76,6 +76,7 @@ class State:
         "python_origin",
         "pythons",
         "root_user_installs",
+        "shared",
         "user",
         "user_origin",
         "users",
@@ -121,13 +122,25 @@ class State:
         # The project tools that made an environment of their own (`poetry install`), with
         # where; None for one told to make none.
         self.own_environments: dict[str, Span | None] = {}
+        # Whether the dicts and lists above may be another State's too (`copy`).
+        self.shared = False
 
     def copy(self) -> State:
-        copied = State()
+        """A copy that shares the dicts and lists until one side writes (`writable`): most
+        ways through a script change none of them."""
+        copied = State.__new__(State)
         for name in self.__slots__:
-            value = getattr(self, name)
-            setattr(copied, name, value.copy() if isinstance(value, (dict, list)) else value)
+            setattr(copied, name, getattr(self, name))
+        self.shared = copied.shared = True
         return copied
+
+    def writable(self) -> State:
+        """This State with dicts and lists of its own, to change them."""
+        if self.shared:
+            self.shared = False
+            for name in _STATE_MAPS:
+                setattr(self, name, getattr(self, name).copy())
+        return self
 
     def key(self) -> tuple[object, ...]:
         return (
@@ -152,7 +165,7 @@ class State:
     def merged(self, others: Sequence[State]) -> State:
         """One State for several ways through a script: what they agree on, else unknown."""
         states = [self, *others]
-        result = self.copy()
+        result = self.copy().writable()
         for name in ("environment", "user", "python", "cwd", "lost_activation", "user_origin"):
             setattr(result, name, _agreed([getattr(s, name) for s in states]))
         if not _same([s.pythons for s in states]):
@@ -178,6 +191,16 @@ class State:
         return result
 
 
+_STATE_MAPS = (
+    "env",
+    "files",
+    "own_environments",
+    "root_user_installs",
+    "users",
+    "venvs_created",
+)
+
+
 class Session:
     """What one shell process knows; starts from the Scope's inherited state."""
 
@@ -194,6 +217,7 @@ class Session:
         "functions_key",
         "maybe_activated",
         "runs_as",
+        "shared",
         "values",
         "venv",
         "venv_known",
@@ -234,6 +258,8 @@ class Session:
         # The user this process runs as where it is not the Scope's (`su app -c '...'`), with
         # the command that switched.
         self.runs_as: tuple[str | None, Span | None] | None = None
+        # Whether the variable maps and aliases may be another Session's too (`copy`).
+        self.shared = False
 
     def aliases_at(self, script: Script, offset: int) -> dict[str, tuple[str, Span]]:
         """The aliases the shell expands in the command it reads at `offset` of `script`."""
@@ -255,6 +281,7 @@ class Session:
         return found
 
     def set(self, name: str, text: str | None, span: Span | None, exported: bool = False) -> None:
+        self.writable()
         self.env[name] = text
         self.values[name] = None if text is None else ((text, span),)
         if exported:
@@ -262,14 +289,21 @@ class Session:
 
     def copy(self) -> Session:
         """The session of a subshell: everything, unexported variables and functions too
-        (the functions shared until one side defines another: most sessions never do)."""
+        (the variables and aliases shared until one side writes, `writable`; the functions
+        until one side defines another: most ways through a script do neither)."""
         copied = Session.__new__(Session)
         for name in self.__slots__:
-            value = getattr(self, name)
-            if name != "functions" and isinstance(value, (dict, set)):
-                value = value.copy()
-            setattr(copied, name, value)
+            setattr(copied, name, getattr(self, name))
+        self.shared = copied.shared = True
         return copied
+
+    def writable(self) -> Session:
+        """This Session with variable maps and aliases of its own, to change them."""
+        if self.shared:
+            self.shared = False
+            self.env, self.values = dict(self.env), dict(self.values)
+            self.exported, self.aliases = set(self.exported), dict(self.aliases)
+        return self
 
     def child(self, clean: bool = False) -> Session:
         """The session of a child process: the exported variables (an activation exports
@@ -332,6 +366,7 @@ class Session:
     def restore(self, name: str, held: tuple[bool, Values | None, bool, str | None, bool]) -> None:
         """`name` as `held` found it, as a function's `local` ends."""
         in_values, values, in_env, text, exported = held
+        self.writable()
         self.values.pop(name, None)
         self.env.pop(name, None)
         self.exported.discard(name)
@@ -345,6 +380,7 @@ class Session:
     def keep_only(self, names: frozenset[str]) -> None:
         """Only the variables `names`: a function's summary, whose other variables come
         from each caller (`passed_through`)."""
+        self.writable()
         self.values = {n: self.values[n] for n in self.values.keys() & names}
         self.env = {n: self.env[n] for n in self.env.keys() & names}
         self.exported = self.exported & names
@@ -352,6 +388,7 @@ class Session:
     def passed_through(self, caller: Session, names: frozenset[str]) -> None:
         """This session (where a function's walk left it) with the variables outside `names`
         as the caller holds them: the function neither read nor changed those."""
+        self.writable()
         for own, theirs in ((self.values, caller.values), (self.env, caller.env)):
             kept = {n: own[n] for n in own.keys() & names}
             own.clear()
@@ -365,7 +402,7 @@ class Session:
         """One Session for several ways through a script: a variable holds the values of all,
         anything else they disagree on is unknown."""
         sessions = [self, *others]
-        result = self.copy()
+        result = self.copy().writable()
         if not _same([s.venv for s in sessions]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in sessions)

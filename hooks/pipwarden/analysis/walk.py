@@ -238,7 +238,7 @@ class _Walk:
             elif isinstance(item, Files):
                 target = joined(self.state.cwd, item.target)
                 if target is not None:
-                    self.state.files.insert(0, item._replace(target=target))
+                    self.state.writable().files.insert(0, item._replace(target=target))
             elif isinstance(item, Call):
                 hits.extend(self._call_item(item))
             elif isinstance(item, BuiltImage):
@@ -300,7 +300,7 @@ class _Walk:
     def _set_env(self, item: SetEnv) -> Hits:
         state = self.state
         value = _expand(item.value, state.env) if item.value is not None else None
-        state.env[item.name] = value
+        state.writable().env[item.name] = value
         venv = effects.venv_from_variable(self.state, item.name, value, item.span)
         if venv is not None:
             state.venv = venv
@@ -319,7 +319,7 @@ class _Walk:
         if previous == "root" and user not in ("root", None) and state.root_user_installs:
             switch = UserSwitch(user, item.span, tuple(state.root_user_installs))
             hits = [RuleHit(r, hit) for r in self.rules for hit in r.on_user_switch(switch)]
-            state.root_user_installs.clear()
+            state.writable().root_user_installs.clear()
         return hits
 
     # Shell processes ------------------------------------------------------------------------
