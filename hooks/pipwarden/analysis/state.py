@@ -6,7 +6,7 @@ value. (Plain classes with slots: importing dataclasses costs a pre-commit run 8
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pipwarden.analysis.summary import implicit_among
 from pipwarden.environments import UNKNOWN, Environment, Python
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from pipwarden.rules.base import Venv
     from pipwarden.shell.parse import Function
     from pipwarden.shell.session import Script
+
+
+_V = TypeVar("_V")
 
 
 class Read(NamedTuple):
@@ -49,12 +52,42 @@ def _agreed(values: Sequence[object], otherwise: object = None) -> object:
 
 
 def _merged_env(envs: Sequence[dict[str, str | None]]) -> dict[str, str | None]:
-    """What every environment agrees a variable holds, else None (unknown)."""
+    """What every environment agrees a variable holds, else None (unknown); the first itself
+    where they all agree (most joins: ways that share it, or set nothing different)."""
     first = envs[0]
-    result = dict(first)
+    result = None
     for env in envs[1:]:
+        if env is first:
+            continue
         for name, _ in first.items() ^ env.items():  # only where they differ
+            if result is None:
+                result = dict(first)
             result[name] = None
+    return first if result is None else result
+
+
+def _joined(maps: Sequence[dict[str, _V]]) -> dict[str, _V]:
+    """The entries of all `maps`, a later one's winning; the first itself where the others
+    are it."""
+    first = maps[0]
+    more = [m for m in maps[1:] if m is not first]
+    if not more:
+        return first
+    result = dict(first)
+    for other in more:
+        result.update(other)
+    return result
+
+
+def _listed(lists: Sequence[list[_V]]) -> list[_V]:
+    """The items of all `lists`, each once, in order; the first itself where the others are it."""
+    first = lists[0]
+    more = [m for m in lists[1:] if m is not first]
+    if not more:
+        return first
+    result = list(first)
+    for other in more:
+        result.extend(item for item in other if item not in result)
     return result
 
 
@@ -165,7 +198,7 @@ class State:
     def merged(self, others: Sequence[State]) -> State:
         """One State for several ways through a script: what they agree on, else unknown."""
         states = [self, *others]
-        result = self.copy().writable()
+        result = self.copy()  # sharing what every way shares; the rest joined afresh
         for name in ("environment", "user", "python", "cwd", "lost_activation", "user_origin"):
             setattr(result, name, _agreed([getattr(s, name) for s in states]))
         if not _same([s.pythons for s in states]):
@@ -179,14 +212,11 @@ class State:
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in states)
         result.env = _merged_env([s.env for s in states])
-        for state in others:
-            result.own_environments.update(state.own_environments)
-            result.users.update(state.users)
-            result.venvs_created.update(state.venvs_created)
-            result.root_user_installs.extend(
-                p for p in state.root_user_installs if p not in result.root_user_installs
-            )
-            result.files.extend(f for f in state.files if f not in result.files)
+        result.own_environments = _joined([s.own_environments for s in states])
+        result.users = _joined([s.users for s in states])
+        result.venvs_created = _joined([s.venvs_created for s in states])
+        result.root_user_installs = _listed([s.root_user_installs for s in states])
+        result.files = _listed([s.files for s in states])
         result.windows = any(s.windows for s in states)
         return result
 
@@ -402,7 +432,7 @@ class Session:
         """One Session for several ways through a script: a variable holds the values of all,
         anything else they disagree on is unknown."""
         sessions = [self, *others]
-        result = self.copy().writable()
+        result = self.copy()  # sharing what every way shares; the rest joined afresh
         if not _same([s.venv for s in sessions]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in sessions)
@@ -412,15 +442,16 @@ class Session:
             (s.maybe_activated for s in sessions if s.maybe_activated), None
         )
         result.env = _merged_env([s.env for s in sessions])
-        values = result.values
-        for session in others:
-            theirs = session.values
-            for name, _ in self.values.items() ^ theirs.items():  # only where they differ
-                ours, held = values.get(name), theirs.get(name)
-                if ours is None or held is None or name not in self.values:
-                    values[name] = None  # unknown, or set on one way only
-                elif ours != held:
-                    values[name] = tuple(dict.fromkeys((*ours, *held)))
+        differing = [s.values for s in others if s.values is not self.values]
+        if differing:
+            values = result.values = dict(self.values)
+            for theirs in differing:
+                for name, _ in self.values.items() ^ theirs.items():  # only where they differ
+                    ours, held = values.get(name), theirs.get(name)
+                    if ours is None or held is None or name not in self.values:
+                        values[name] = None  # unknown, or set on one way only
+                    elif ours != held:
+                        values[name] = tuple(dict.fromkeys((*ours, *held)))
         if any(s.functions_key != self.functions_key for s in others):
             result.functions_key = None
         functions = [s.functions for s in others if s.functions is not self.functions]
@@ -428,12 +459,14 @@ class Session:
             result.functions = {**self.functions}
             for more in functions:
                 result.functions.update(more)
-        for session in others:
-            result.exported |= session.exported
-        result.aliases = {
-            name: value
-            for name, value in self.aliases.items()
-            if all(s.aliases.get(name) == value for s in others)
-        }
+        exported = [s.exported for s in others if s.exported is not self.exported]
+        if exported:
+            result.exported = self.exported.union(*exported)
+        if any(s.aliases is not self.aliases for s in others):
+            result.aliases = {
+                name: value
+                for name, value in self.aliases.items()
+                if all(s.aliases.get(name) == value for s in others)
+            }
         result.expand_aliases = _agreed([s.expand_aliases for s in sessions])  # type: ignore[assignment]
         return result
