@@ -75,7 +75,7 @@ def _own_environment(command: Command, state: State, session: Session) -> bool:
     none; with a venv active, Poetry, Pipenv and PDM install into that one."""
     off = commands.environment_creation_off(command)
     if off is not None:
-        state.own_environments[off] = None
+        state.writable().own_environments[off] = None
         return True
     tool = commands.environment_made(command)
     if tool is None:
@@ -88,7 +88,7 @@ def _own_environment(command: Command, state: State, session: Session) -> bool:
         if meaning is None or value is None or value.lower() in meaning:
             return True  # maybe no environment of its own: not known to be one
     if session.venv is None and state.own_environments.get(tool, command.span) is not None:
-        state.own_environments.setdefault(tool, command.span)
+        state.writable().own_environments.setdefault(tool, command.span)
     return True
 
 
@@ -138,7 +138,7 @@ def assign(command: Command, path: Path, exported: bool) -> None:
         text = assignment.value.text if assignment.value else ""
         session.set(assignment.name, value if text is None else text, assignment.span, exported)
         if text is None:
-            session.values[assignment.name] = None
+            session.writable().values[assignment.name] = None
         else:
             said = f"{assignment.name} is `{text}`" if text else f"{assignment.name} is empty"
             path.with_event(Event("set", assignment.name, said, assignment.span))
@@ -220,7 +220,7 @@ def _apply_persisted(
     elif persist.kind == "env":
         name, _, value = written.partition("=")
         name = name.strip()
-        state.env[name] = value
+        state.writable().env[name] = value
         venv = venv_from_variable(state, name, value, command.span)
         # `echo "PATH=$PATH" >> "$GITHUB_ENV"`: the PATH the activation made, venv first.
         if venv is None and active and name == "PATH" and re.search(r"\$\{?PATH\b", value):
@@ -251,7 +251,7 @@ def apply(
         exported = program_name == "export" or any(w.text == "-x" for w in command.words[1:])
         assign(command, path, exported)
         if exported:  # `export NAME`: a variable set before is now exported
-            session.exported.update(w.text for w in command.words[1:] if w.text)
+            session.writable().exported.update(w.text for w in command.words[1:] if w.text)
         return
     if program_name in _DIRECTORY_COMMANDS:
         words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
@@ -274,11 +274,11 @@ def apply(
         for word in command.words[1:]:
             name, has_value, value = (word.text or "").partition("=")
             if has_value:
-                session.aliases[name] = Alias(value, word.span, _read_after(command))
+                session.writable().aliases[name] = Alias(value, word.span, _read_after(command))
         return
     if program_name == "unalias":
         for word in command.words[1:]:
-            session.aliases.pop(word.text or "", None)
+            session.writable().aliases.pop(word.text or "", None)
         return
     if program_name == "set":
         _set_options(command, session)
@@ -296,7 +296,7 @@ def apply(
     # is the venv `PATH="$HOME/.venvs/x/bin:$PATH"` puts first.
     if created is not None:
         made = created.text or expand_known(_assigned_value(created.raw), session.env)
-        state.venvs_created[made.rstrip("/")] = created.span
+        state.writable().venvs_created[made.rstrip("/")] = created.span
         _on_path_already(state, session, created.span)
         if made.startswith("/") and session.venv is None and _env_unknown(state):
             # A base image whose ENV is not known may have put this venv's bin first on
@@ -343,14 +343,14 @@ def apply(
     if program_name == "unset":
         for word in command.words[1:]:
             if word.text:
-                session.env.pop(word.text, None)
+                session.writable().env.pop(word.text, None)
                 session.values.pop(word.text, None)
         return
     user = commands.user_created(command)
     if user is not None:
         for key in (user.name, user.uid):
             if key:
-                state.users[key] = user
+                state.writable().users[key] = user
         return
     if commands.removes_marker(command):
         state.pythons = tuple(p._replace(marker_overridden=True) for p in state.pythons)
@@ -392,7 +392,7 @@ def apply(
         return
     user_name, _ = user_of(command, state, session)
     if pip is not None and pip.installs and pip.has("--user") and user_name == "root":
-        state.root_user_installs.append(pip)
+        state.writable().root_user_installs.append(pip)
 
 
 def _distro_python(state: State, packages: tuple[str, ...], span: Span) -> None:

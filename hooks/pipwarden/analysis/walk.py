@@ -91,6 +91,10 @@ class _Budget:
         self.opened = 0
         self.opaque: set[int] = set()
         self.names: dict[int, frozenset[str]] = {}
+        # The summaries of the functions that do neither, by where they run and the state
+        # they entered in: a library's helpers are walked once per state for every file
+        # and Scope of the analysis that calls them the same way, not once per walk.
+        self.summaries: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
 
     @property
     def spent(self) -> bool:
@@ -223,8 +227,26 @@ class _Walk:
         self.functions_called: set[int] = set()
         # Calls already walked, by the function and the state they entered in: the states
         # they left. A helper called from every branch of a long script (`err_msg`,
-        # `info_msg`) is walked once per state, not once per call.
+        # `info_msg`) is walked once per state, not once per call. Here those that follow
+        # files or hand text to other shells (`opaque`), which depend on this walk's own
+        # calls and containers; the others are the analysis's (`_Budget.summaries`).
         self.calls_walked: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
+        # What a function's hits depend on besides its entry state: the Scope's settings and
+        # commands, the file and how it is run.
+        self.place = (
+            id(scope.items),
+            scope.name,
+            scope.boundary,
+            scope.runs_in_image,
+            scope.persist,
+            scope.directory,
+            scope.image_paths,
+            scope.host,
+            here.path,
+            here.script_dir,
+            here.sudo,
+            here.trail,
+        )
         self.uncalled: Function | None = None
         # The Script whose commands are being walked.
         self.current_script = Script("", OffsetMap([]))
@@ -239,7 +261,7 @@ class _Walk:
             elif isinstance(item, Files):
                 target = joined(self.state.cwd, item.target)
                 if target is not None:
-                    self.state.files.insert(0, item._replace(target=target))
+                    self.state.writable().files.insert(0, item._replace(target=target))
             elif isinstance(item, Call):
                 hits.extend(self._call_item(item))
             elif isinstance(item, BuiltImage):
@@ -301,7 +323,7 @@ class _Walk:
     def _set_env(self, item: SetEnv) -> Hits:
         state = self.state
         value = effects.expand_known(item.value, state.env) if item.value is not None else None
-        state.env[item.name] = value
+        state.writable().env[item.name] = value
         venv = effects.venv_from_variable(self.state, item.name, value, item.span)
         if venv is not None:
             state.venv = venv
@@ -320,7 +342,7 @@ class _Walk:
         if previous == "root" and user not in ("root", None) and state.root_user_installs:
             switch = UserSwitch(user, item.span, tuple(state.root_user_installs))
             hits = [RuleHit(r, hit) for r in self.rules for hit in r.on_user_switch(switch)]
-            state.root_user_installs.clear()
+            state.writable().root_user_installs.clear()
         return hits
 
     # Shell processes ------------------------------------------------------------------------
@@ -641,7 +663,10 @@ class _Walk:
                 path.key(values=False, functions=False),
                 session.variables_of(names),
             )
-        left = self.calls_walked.get(entered)
+        summaries = self.calls_walked if names is None else self.budget.summaries
+        if names is not None:
+            entered = (self.place, *entered)
+        left = summaries.get(entered)
         if left is not None:
             ways, found = left
             paths = [way.resumed(path.events) for way in ways]
@@ -681,7 +706,7 @@ class _Walk:
             if names is not None:  # the rest comes from the caller where it is reused
                 for way in kept:
                     way.session.keep_only(names)
-            self.calls_walked[entered] = (kept, hits)
+            summaries[entered] = (kept, hits)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
 
     def _over_budget(self) -> None:
