@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pipwarden.config import Settings
-from pipwarden.discover import Candidate, discover, gitlab_includes, kind_by_name
+from pipwarden.discover import Candidate, discover, gitlab_includes, kind_by_name, work_tree
 from pipwarden.model import UNSAFE, FileReport, Finding, SourceText
 from pipwarden.reading import MAX_BYTES, decode
 from pipwarden.rules.catalog import STRICT
@@ -96,20 +96,23 @@ def run(
     passes, since pre-commit names every file). With `cache`, unchanged files give back their
     earlier results (see `cache`)."""
     result = RunResult()
-    gitlab_includes.cache_clear()  # a run reads the repository as it is now
+    # A run reads the repository as it is now.
+    gitlab_includes.cache_clear()
+    work_tree.cache_clear()
+    store = None
+    if cache:
+        from pipwarden.cache import Cache
+
+        store = Cache(settings.cache_dir, settings)
     candidates: list[Candidate] = []
-    for found in discover(paths):
+    for found in discover(paths, store.walks if store else None):
         if isinstance(found, OSError):
             result.errors.append(f"{found.filename}: {found.strerror}")
         elif found.explicit and kind_by_name(found.path) is None:
             continue  # not a file pipwarden reads (plain YAML pre-commit names)
         elif (found.explicit and not force_exclude) or not settings.excluded(found.path):
             candidates.append(found)
-    store = None
-    if cache:
-        from pipwarden.cache import Cache
-
-        store = Cache(settings.cache_dir, settings)
+    if store is not None:
         candidates = [c for c in candidates if not store.holds(c.path)]
     known = {c.path: store.lookup(c.path) for c in candidates} if store else {}
     todo = [c for c in candidates if known.get(c.path) is None]
