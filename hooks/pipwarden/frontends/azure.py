@@ -131,7 +131,8 @@ def _runs(
         run = (entry, variables[reference.group(1).lower()] if reference else image, known)
         if all(run[1:] != other[1:] for other in runs):
             runs.append(run)
-    runs = runs or [("", image, {})]
+    if not runs or len(runs) > _MAX_RUNS:
+        runs = [("", image, {})]  # too many to judge apart: one job, its image unknown
     if "agent.os" not in read:
         return runs
     decided = []
@@ -144,6 +145,7 @@ def _runs(
 
 
 _VARIABLE = re.compile(r"\$\(\s*([A-Za-z_][\w]*)\s*\)")
+_MAX_RUNS = 64
 
 
 def _job(
