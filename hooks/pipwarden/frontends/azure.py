@@ -214,11 +214,27 @@ def _target(inputs: dict[str, yaml.Node]) -> str:
 
 
 def _run_file(document: Document, path: yaml.Node) -> Script:
-    """Bash@3 with `filePath`: bash runs that file (from the repository's checkout, where
-    the pipeline's steps start), a call as `bash PATH` in a step would be."""
+    """Bash@3 with `filePath`: bash runs that file, a call as `bash PATH` in a step would
+    be. A path from the checkout's root (`$(Build.SourcesDirectory)/ci/test.sh`) is that
+    file of the repository."""
     builder = ScriptBuilder()
     start = document.offset(path.start_mark)
     builder.add_opaque("bash ", start, start)
-    add_scalar(document, path, builder)
+    root = _CHECKOUT.match(path.value)
+    at = document.text.find(path.value, start) if root and "\n" not in path.value else -1
+    if root and at != -1:
+        builder.add_opaque(".", at, at + root.end())
+        builder.add(path.value[root.end() :], at + root.end())
+    else:
+        add_scalar(document, path, builder)
     script = builder.script("bash")
     return script._replace(text=MACROS(script.text))
+
+
+# The checkout of the pipeline's repository, as a path's first part (predefined variables:
+# learn.microsoft.com/azure/devops/pipelines/build/variables).
+_CHECKOUT = re.compile(
+    r"\$\(\s*(?:Build\.SourcesDirectory|System\.DefaultWorkingDirectory"
+    r"|Build\.Repository\.LocalPath)\s*\)(?=[/\\])",
+    re.IGNORECASE,
+)
