@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -270,3 +271,83 @@ def test_the_count_a_default_run_ends_with_is_what_the_strict_run_adds(
     assert added > 0
     noun = "finding" if added == 1 else "findings"
     assert default[-1].startswith(f"{added} more {noun} in the strict tier")
+
+
+def test_the_pipx_remedy_keeps_what_the_pip_command_asked_for() -> None:
+    found = findings("dockerfile/cli-tools/Dockerfile", "PW501")
+    assert [(f.start.line, f.start.column) for f in found] == [(6, 5), (7, 5), (8, 5)]
+    # Extras stay (quoted for the shell); ansible's commands are ansible-core's.
+    assert found[0].help.startswith(
+        "use `pipx install 'black[d]'` and `pipx install --include-deps ansible`"
+    )
+    # Plugins installed beside a tool go into its venv.
+    assert found[1].help.startswith(
+        "use `pipx install mkdocs` and `pipx inject mkdocs mkdocs-material mkdocs-redirects`"
+    )
+    assert found[2].help.startswith(
+        "use `pipx install poetry==1.8.3` and `pipx inject poetry poetry-plugin-export`"
+    )
+
+
+def reported(case: str, project: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    """What `pipwarden check --strict` reports on a copy of a case, files run by others in
+    their callers' state, as JSON."""
+    import shutil
+
+    shutil.copytree(CASES / case, project / "repo", symlinks=True)
+    main(["check", "--no-cache", "--strict", "--output-format", "json", "repo"])
+    found: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    return found
+
+
+def test_the_venv_remedy_names_python3_venv_where_apt_brought_only_pip() -> None:
+    (without,) = findings("dockerfile/apt-pip-no-venv/Dockerfile", "PW304")
+    assert (without.start.line, without.start.column) == (7, 18)
+    assert without.help.startswith(
+        "install into a venv on PATH: add `python3-venv` to the apt install of python3-pip, "
+        "then `RUN python3 -m venv /opt/venv`"
+    )
+    (brought,) = findings("dockerfile/apt-pip-no-venv/Dockerfile.venv", "PW304")
+    assert brought.help.startswith("install into a venv on PATH: `RUN python3 -m venv /opt/venv`")
+
+
+def test_a_script_a_container_runs_at_start_gets_the_venv_in_the_script(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (found,) = reported("calls/entrypoint-install", project, capsys)
+    assert (found["code"], Path(found["filename"]).name, found["location"]) == (
+        "PW305",
+        "docker-entrypoint.sh",
+        {"row": 5, "column": 5},
+    )
+    assert found["help"] == (
+        "create a venv and install with its own interpreter: add `python3-venv` to the apt "
+        "install of python3-pip, then `python3 -m venv .venv && .venv/bin/python -m pip "
+        "install ...`"
+    )
+
+
+def test_python_code_gets_the_venv_remedy_in_python_terms() -> None:
+    (found,) = findings("python/break-system-subprocess/convert_model.py", "PW304")
+    assert (found.start.line, found.start.column) == (14, 13)
+    assert found.help.startswith(
+        'install for the interpreter running this code, `[sys.executable, "-m", "pip", '
+        '"install", ...]`, and run the code from a virtual environment'
+    )
+
+
+def test_one_break_system_packages_finding_per_cause() -> None:
+    found = findings("dockerfile/break-forms/Dockerfile", "PW304")
+    # The global ARG both stages take (not each stage's `ARG NAME`), get-pip.py's option
+    # (handed to the pip install it runs), pip's configuration set to break them.
+    assert [(f.start.line, f.start.column) for f in found] == [(2, 5), (8, 33), (14, 5)]
+    assert "PIP_BREAK_SYSTEM_PACKAGES" in found[0].message
+    assert found[1].message.startswith("`--break-system-packages` lets pip overwrite")
+    assert found[2].message.startswith("pip's configuration told to break system packages")
+    assert found[2].help.startswith("remove it and install into a venv on PATH: add `python3-venv`")
+    (conf,) = [
+        f
+        for f in findings("github/pip-conf-break/.github/workflows/docs.yml", "PW304")
+        if f.start.line == 9
+    ]
+    assert conf.start.column == 11

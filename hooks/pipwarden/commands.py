@@ -839,6 +839,18 @@ def distro_python_packages(command: Command) -> tuple[str, ...]:
     )
 
 
+def apt_pip_without_venv(command: Command) -> bool | None:
+    """For an apt install: True where it installs the distro's pip but no package that
+    brings `python3 -m venv` (Debian and Ubuntu ship venv's ensurepip apart, in python3-venv,
+    python3.X-venv or python3-full), False where it installs one; None for anything else."""
+    if not installs_with_apt(command):
+        return None
+    packages = distro_python_packages(command)
+    if any(p.endswith(("-venv", "-full")) for p in packages):
+        return False
+    return True if any(p.endswith("-pip") for p in packages) else None
+
+
 class InterpreterRun(NamedTuple):
     """A Python interpreter run to execute code: `python3 app.py`, `python3.11 -m flask`,
     `python -c "import yaml"` (not pip, venv, ensurepip or a version query). `name` is the

@@ -48,6 +48,7 @@ class Where(NamedTuple):
     env: Mapping[str, str | None]  # the variables it holds
     script_dir: str | None  # `$(dirname "$0")` of the running script, where it is a file
     image_files: Sequence[Files] | None  # in an image build, what COPY put where (newest first)
+    moved: bool = False  # it went to a directory that cannot be known
 
 
 def called_file(command: Command, where: Where, loader: Loader) -> Called | None:
@@ -125,7 +126,7 @@ def _locate(
     root = loader.root
     if named.startswith("/") or where.cwd is not None:
         candidates = [posixpath.normpath(posixpath.join(where.cwd or "/", named))]
-    elif where.script_dir is not None:
+    elif where.script_dir is not None and not where.moved:
         # A script's directory is unknown to the script itself; the usual ones are its
         # own and the repository's root.
         candidates = [posixpath.normpath(posixpath.join(where.script_dir, named))]

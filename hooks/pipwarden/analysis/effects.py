@@ -105,20 +105,36 @@ def user_of(command: Command, state: State, session: Session) -> tuple[str | Non
     return state.user, state.user_origin
 
 
-def prefix_venv(command: Command, state: State) -> Venv | None:
+def prefix_venv(command: Command, state: State, session: Session) -> Venv | None:
     """The venv a PATH set for this command alone puts first: the shell finds the command
     itself on that PATH (checked by running bash and dash)."""
     for assignment in command.assignments:
         if assignment.name == "PATH" and assignment.value is not None:
-            value = _assigned_value(assignment.value.raw)
+            value = expand_known(_assigned_value(assignment.value.raw), session.env)
             return venv_from_variable(state, "PATH", value, assignment.span)
     return None
+
+
+_REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
+
+
+def expand_known(value: str, env: dict[str, str | None]) -> str:
+    """`$VAR`/`${VAR}` replaced where its value is known; unknown ones stay as written
+    (`PATH=$VENV/bin:$PATH` names the venv `VENV=/opt/venv` made)."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        known = env.get(name)
+        return known if known is not None else match.group(0)
+
+    return _REFERENCE.sub(substitute, value)
 
 
 def assign(command: Command, path: Path, exported: bool) -> None:
     session = path.session
     for assignment in command.assignments:
-        value = _assigned_value(assignment.value.raw if assignment.value else "")
+        raw = _assigned_value(assignment.value.raw if assignment.value else "")
+        value = expand_known(raw, session.env) if assignment.name == "PATH" else raw
         text = assignment.value.text if assignment.value else ""
         session.set(assignment.name, value if text is None else text, assignment.span, exported)
         if text is None:
@@ -241,6 +257,7 @@ def apply(
         words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
         named = expanded(words[0], session.env, script_dir) if words else None
         session.cwd = joined(session.cwd, named) if program_name != "popd" and named else None
+        session.moved = session.cwd is None
         return
     if commands.configures_break_system_packages(command):
         state.pip_config_breaks = command.span
@@ -275,10 +292,13 @@ def apply(
                 session.set(word.text, None, word.span)
         return
     created = commands.venv_created(command)
-    if created is not None and created.text is not None:
-        state.venvs_created[created.text.rstrip("/")] = created.span
+    # A directory whose value is not known is named by its words: `uv venv "$HOME/.venvs/x"`
+    # is the venv `PATH="$HOME/.venvs/x/bin:$PATH"` puts first.
+    if created is not None:
+        made = created.text or expand_known(_assigned_value(created.raw), session.env)
+        state.venvs_created[made.rstrip("/")] = created.span
         _on_path_already(state, session, created.span)
-        if created.text.startswith("/") and session.venv is None and _env_unknown(state):
+        if made.startswith("/") and session.venv is None and _env_unknown(state):
             # A base image whose ENV is not known may have put this venv's bin first on
             # PATH already (linuxserver's set VIRTUAL_ENV=/lsiopy, PATH=/lsiopy/bin:$PATH
             # for the `python3 -m venv /lsiopy` of the images built on them).
@@ -337,6 +357,9 @@ def apply(
         return
     if state.apt_installs is None and commands.installs_with_apt(command):
         state.apt_installs = command.span
+    without_venv = commands.apt_pip_without_venv(command)
+    if without_venv is not None:
+        state.pip_without_venv = (state.pip_without_venv or command.span) if without_venv else None
     if state.environment is not None and "sudo" in commands.packages_installed(command):
         state.environment = state.environment._replace(sudo=True)
     if _own_environment(command, state, session):

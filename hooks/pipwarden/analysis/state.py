@@ -72,6 +72,7 @@ class State:
         "lost_boundary",
         "own_environments",
         "pip_config_breaks",
+        "pip_without_venv",
         "python",
         "python_origin",
         "pythons",
@@ -118,6 +119,8 @@ class State:
         self.pip_config_breaks: Span | None = None
         # Where the Scripts first install with apt: the machine is Debian's or Ubuntu's.
         self.apt_installs: Span | None = None
+        # Where apt installed the distro's pip and, so far, nothing that brings venv.
+        self.pip_without_venv: Span | None = None
         # The project tools that made an environment of their own (`poetry install`), with
         # where; None for one told to make none.
         self.own_environments: dict[str, Span | None] = {}
@@ -146,6 +149,7 @@ class State:
             self.windows,
             self.pip_config_breaks,
             self.apt_installs,
+            self.pip_without_venv,
             frozenset(self.own_environments.items()),
         )
 
@@ -162,6 +166,7 @@ class State:
             (s.pip_config_breaks for s in states if s.pip_config_breaks), None
         )
         result.apt_installs = next((s.apt_installs for s in states if s.apt_installs), None)
+        result.pip_without_venv = _agreed([s.pip_without_venv for s in states])  # type: ignore[assignment]
         if not _same([s.venv for s in states]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in states)
@@ -193,6 +198,7 @@ class Session:
         "functions",
         "functions_key",
         "maybe_activated",
+        "moved",
         "runs_as",
         "values",
         "venv",
@@ -218,6 +224,9 @@ class Session:
         }
         self.exported: set[str] = set(env)
         self.cwd = cwd  # the working directory, where known
+        # The shell went to a directory that cannot be known (`cd "$1"`, `pushd $archive`): a
+        # relative name no longer names a file beside the script or at the repository's root.
+        self.moved = False
         self.activated: Venv | None = None  # an activation this process made
         # Where this shell has the `deactivate` function an activate script defines: the venv
         # state it restores (PATH as it was before the first activation). A child process
@@ -283,6 +292,7 @@ class Session:
             child = Session(self.venv, self.venv_known, env, self.cwd)
             child.values = {name: self.values.get(name) for name in env}
         child.runs_as = self.runs_as
+        child.moved = self.moved
         return child
 
     def define(self, function: Function) -> None:
@@ -296,6 +306,7 @@ class Session:
             self.venv,
             self.venv_known,
             self.cwd,
+            self.moved,
             self.activated,
             self.before_activation,
             self.errexit,
@@ -371,6 +382,7 @@ class Session:
         result.venv_known = result.venv_known and all(s.venv_known for s in sessions)
         for name in ("cwd", "activated", "runs_as", "before_activation", "errexit"):
             setattr(result, name, _agreed([getattr(s, name) for s in sessions]))
+        result.moved = any(s.moved for s in sessions)
         result.maybe_activated = next(
             (s.maybe_activated for s in sessions if s.maybe_activated), None
         )

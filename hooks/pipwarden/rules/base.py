@@ -99,6 +99,10 @@ class Context(NamedTuple):
     # Where no venv is active: a project tool's environment made before this command that
     # the Scope runs the project in after it; read when asked.
     own_environment: Callable[[], OwnEnvironment | None] = lambda: None
+    # The Scope installs the distro's pip with apt but not python3-venv; read when asked.
+    venv_package_missing: Callable[[], bool] = lambda: False
+    # The command runs when a container starts (an ENTRYPOINT script), not in the build.
+    at_start: bool = False
 
     def checks_marker(self, pip: PipCall) -> bool:
         """Whether pip checks the system Python's PEP 668 marker for this command: an install
@@ -234,10 +238,17 @@ def spelled(python: str, context: Context) -> str:
 
 
 def venv_remedy(context: Context) -> str:
-    """Installing into a venv, in the terms of the file the command is in: an image build
-    puts it on PATH for every later instruction; a Makefile names its own Python; Windows
-    has the `py` launcher and the venv's `Scripts` folder; a Windows image keeps PATH in
-    the registry, which `setx /M` writes."""
+    """Installing into a venv, in the terms of the file the command is in: Python code
+    names the interpreter running it; an image build puts the venv on PATH for every later
+    instruction (a script run when the container starts makes its own); a Makefile names its
+    own Python; Windows has the `py` launcher and the venv's `Scripts` folder, and a Windows
+    image keeps PATH in the registry, which `setx /M` writes. Debian and Ubuntu need
+    python3-venv for `python3 -m venv` where apt installed only python3-pip."""
+    if context.command.script.origin.startswith("python-"):
+        return (
+            'install for the interpreter running this code, `[sys.executable, "-m", "pip", '
+            '"install", ...]`, and run the code from a virtual environment'
+        )
     if context.windows and context.host == "build":
         path = "$env:PATH" if context.command.script.shell == "pwsh" else "%PATH%"
         return (
@@ -249,14 +260,19 @@ def venv_remedy(context: Context) -> str:
             "create a venv and install with its own interpreter: `py -m venv .venv`, then "
             "`.venv\\Scripts\\python -m pip install ...`"
         )
-    if context.host == "build":
+    venv_package = (
+        "add `python3-venv` to the apt install of python3-pip, then "
+        if context.venv_package_missing()
+        else ""
+    )
+    if context.host == "build" and not context.at_start:
         return (
-            "install into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
+            f"install into a venv on PATH: {venv_package}`RUN python3 -m venv /opt/venv`, "
             "`ENV PATH=/opt/venv/bin:$PATH`, then `RUN python -m pip install ...`"
         )
     return (
-        f"create a venv and install with its own interpreter: `{spelled('python3', context)} "
-        "-m venv .venv && .venv/bin/python -m pip install ...`"
+        f"create a venv and install with its own interpreter: {venv_package}"
+        f"`{spelled('python3', context)} -m venv .venv && .venv/bin/python -m pip install ...`"
     )
 
 

@@ -327,9 +327,12 @@ class BreakSystemPackages(Rule):
     `--break-system-pack`, as pip's parser allows; on any branch), or
     `PIP_BREAK_SYSTEM_PACKAGES` / `UV_BREAK_SYSTEM_PACKAGES` set to a true value (a shell
     `export` or prefix, a Dockerfile `ENV`/`ARG`, a CI job's or step's `env:`, GitLab
-    `variables:`, a Makefile recipe, a justfile), in every kind of file: in a script run by
-    hand it breaks a machine nobody chose to break, and in a CI job or an image build it
-    keeps the habit the remedy replaces. Reported at the line that sets it. Not with
+    `variables:`, a Makefile recipe, a justfile), pip's configuration told so (`pip config
+    set global.break-system-packages true`, a pip.conf that says it), and get-pip.py given
+    the flag, in every kind of file: in a script run by hand it breaks a machine nobody chose
+    to break, and in a CI job or an image build it keeps the habit the remedy replaces.
+    Reported once, at the line that sets it (a Dockerfile's global `ARG`, not each stage
+    that takes it). Not with
     `--target`, `--prefix` or `--root`, where pip skips the PEP 668 check and the flag does
     nothing.
 
@@ -364,10 +367,23 @@ class BreakSystemPackages(Rule):
     caller_dependent = False  # decided by the file's own text
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        pip = context.pip
-        if pip is None or pip.has("--target", "--prefix", "--root"):
+        command, pip = context.command, context.pip
+        if commands.configures_break_system_packages(command):
+            yield Hit(
+                command.span,
+                "pip's configuration told to break system packages switches off the PEP 668 "
+                "guard for every later pip command: pip may overwrite packages the system "
+                "package manager owns",
+                f"remove it and {venv_remedy(context)}",
+            )
+            return
+        if pip is None and commands.bootstraps_pip(command):
+            # get-pip.py hands its options to the `pip install` it runs.
+            option = next((w for w in command.words if _breaks_system(w.text)), None)
+        elif pip is None or pip.has("--target", "--prefix", "--root"):
             return  # pip skips the PEP 668 check there: the flag does nothing
-        option = pip.option_words.get("--break-system-packages")
+        else:
+            option = pip.option_words.get("--break-system-packages")
         if option is None:
             return
         yield Hit(
@@ -393,6 +409,15 @@ class BreakSystemPackages(Rule):
                 else "remove it and install into a virtual environment (or use `pipx install`)"
             ),
         )
+
+
+def _breaks_system(option: str | None) -> bool:
+    """`--break-system-packages`, or a prefix of it pip's parser takes for it."""
+    return (
+        option is not None
+        and option.startswith("--br")
+        and "--break-system-packages".startswith(option)
+    )
 
 
 class ExternallyManaged(Rule):

@@ -270,13 +270,13 @@ class SudoPipAnywhere(Rule):
 
 def _without_root(context: Context) -> str:
     """The remedy for sudo running pip, in the terms of the file it is written in."""
-    origin = context.command.script.origin
-    if origin in ("python-shell", "python-argv"):
-        return (
-            "drop `sudo` and install for the interpreter running this code: `[sys.executable, "
-            '"-m", "pip", "install", ...]`, run from a virtual environment'
-        )
-    if context.host == "build" and context.shell_user not in (None, "root"):
+    if context.command.script.origin.startswith("python-"):
+        return f"drop `sudo` and {venv_remedy(context)}"
+    if (
+        context.host == "build"
+        and not context.at_start
+        and context.shell_user not in (None, "root")
+    ):
         return (
             "install before the USER line (the build runs as root there, no sudo needed), "
             "into a venv on PATH: `RUN python3 -m venv /opt/venv`, "

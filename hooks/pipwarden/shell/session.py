@@ -257,6 +257,9 @@ class Script(NamedTuple):
     # `PYTHON ?= python3`): the spelling (`$(PYTHON)`) and the value, for remedies and fixes
     # in the file's own terms.
     python_variable: tuple[str, str] | None = None
+    # Run when a container of the image starts (ENTRYPOINT, CMD, its init system's scripts),
+    # not in the build: what it installs, it installs at every start.
+    at_start: bool = False
     # The shell stops at the first command that fails, as if run with `set -e` (GitHub's
     # `bash -e {0}`).
     errexit: bool = False
@@ -372,7 +375,8 @@ class BuiltImage(NamedTuple):
 
 class PythonUse(NamedTuple):
     """Python code using a name of the `pip` package (`pip.main`, `pip._internal`);
-    `in_pip` when the code is pip's own (its package, or a project named pip)."""
+    `in_pip` when the pip it names is the code's own: pip's package, a project named pip, or a
+    module that puts the pip it brings on `sys.path` (get-pip.py's bootstrap)."""
 
     name: str
     span: Span
