@@ -638,7 +638,7 @@ def image(ref: str) -> Environment | None:
         return _official(name, tag)
     if name in _DISTRO_IMAGES:
         return distro_release(_DISTRO_IMAGES[name], tag)
-    if name.removesuffix("/insider") in _WINDOWS_BASE_IMAGES:
+    if name.removesuffix("/insider").removesuffix("-insider") in _WINDOWS_BASE_IMAGES:
         return Environment(
             f"{name}:{tag}", "windows", None, (), None, None, True, source=_WINDOWS_BASE_SOURCE
         )

@@ -167,6 +167,8 @@ def _persist(
             written = _assigned_value(command.script.text[slice(*command.stdin)])
     if written is None:
         written = " ".join(_assigned_value(w.raw) for w in words)
+    # `echo "${CONDA_PREFIX}/Scripts" >> "$GITHUB_PATH"` names the directory the variable holds.
+    written = expand_known(written, session.env)
     if windows:
         written = written.replace("\\", "/")
     for persist in persists:

@@ -131,7 +131,8 @@ def _runs(
         run = (entry, variables[reference.group(1).lower()] if reference else image, known)
         if all(run[1:] != other[1:] for other in runs):
             runs.append(run)
-    runs = runs or [("", image, {})]
+    if not runs or len(runs) > _MAX_RUNS:
+        runs = [("", image, {})]  # too many to judge apart: one job, its image unknown
     if "agent.os" not in read:
         return runs
     decided = []
@@ -144,6 +145,7 @@ def _runs(
 
 
 _VARIABLE = re.compile(r"\$\(\s*([A-Za-z_][\w]*)\s*\)")
+_MAX_RUNS = 64
 
 
 def _job(
@@ -212,11 +214,27 @@ def _target(inputs: dict[str, yaml.Node]) -> str:
 
 
 def _run_file(document: Document, path: yaml.Node) -> Script:
-    """Bash@3 with `filePath`: bash runs that file (from the repository's checkout, where
-    the pipeline's steps start), a call as `bash PATH` in a step would be."""
+    """Bash@3 with `filePath`: bash runs that file, a call as `bash PATH` in a step would
+    be. A path from the checkout's root (`$(Build.SourcesDirectory)/ci/test.sh`) is that
+    file of the repository."""
     builder = ScriptBuilder()
     start = document.offset(path.start_mark)
     builder.add_opaque("bash ", start, start)
-    add_scalar(document, path, builder)
+    root = _CHECKOUT.match(path.value)
+    at = document.text.find(path.value, start) if root and "\n" not in path.value else -1
+    if root and at != -1:
+        builder.add_opaque(".", at, at + root.end())
+        builder.add(path.value[root.end() :], at + root.end())
+    else:
+        add_scalar(document, path, builder)
     script = builder.script("bash")
     return script._replace(text=MACROS(script.text))
+
+
+# The checkout of the pipeline's repository, as a path's first part (predefined variables:
+# learn.microsoft.com/azure/devops/pipelines/build/variables).
+_CHECKOUT = re.compile(
+    r"\$\(\s*(?:Build\.SourcesDirectory|System\.DefaultWorkingDirectory"
+    r"|Build\.Repository\.LocalPath)\s*\)(?=[/\\])",
+    re.IGNORECASE,
+)
