@@ -456,14 +456,30 @@ class _Walk:
                 # A path that goes one way only is that way itself, not a copy.
                 last = number == len(indices) - 1 and not passes
                 way = path if last else path.fork()
+                self._release_checked(fork, index, way)
                 span = _first_span(fork.arms[index]) or fork.span
                 entering[index].append(way.with_event(Event("branch", "", "", span)))
+        for way in passing:
+            self._release_checked(fork, -1, way)
         for arm, entered in zip(fork.arms, entering, strict=True):
             if entered:
                 found, out = self._walk(arm, entered)
                 hits.extend(found)
                 after.extend(out)
         return hits, distinct(after + passing)
+
+    def _release_checked(self, fork: Fork, index: int, way: Path) -> None:
+        """On a machine nothing else describes, the Debian or Ubuntu release the script checks
+        for on the way it takes (`if [ "$VERSION_CODENAME" = noble ]`, `case $(lsb_release -rs)`
+        arms, `[ "$VERSION_ID" != 22.04 ] && exit`): from there on, that release's facts."""
+        if way.state.environment is not None or self.scope.host not in ("unknown", "developer"):
+            return
+        environment = effects.release_checked(fork, index, way.session)
+        if environment is not None:
+            # That release as installed: its Pythons are those the script puts there.
+            way.state = way.state.copy()
+            way.state.environment, way.state.image_origin = environment, fork.span
+            way.state.pythons = tuple(p for p in way.state.pythons if p is not environments.UNKNOWN)
 
     def _chain(self, chain: Chain, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """`a && b || c`: each part runs on the paths where what ran before succeeded (`&&`)

@@ -425,6 +425,9 @@ _ALWAYS = frozenset(
         "read",
         "eval",
         "set",
+        # They end the way through the script (or function) they are on.
+        "exit",
+        "return",
     }
 )
 
