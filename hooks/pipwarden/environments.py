@@ -327,6 +327,22 @@ def distro_release(name: str, tag: str) -> Environment | None:
     )
 
 
+def release_named(text: str) -> Environment | None:
+    """The Debian or Ubuntu release a script's own check names (`/etc/os-release`'s
+    VERSION_ID or VERSION_CODENAME, `lsb_release -rs` or `-cs`): a codename (`noble`,
+    `bookworm`) or a number (`24.04` is Ubuntu's, `12` Debian's)."""
+    name = text.lower()
+    for distro in ("ubuntu", "debian"):
+        codenames = DISTROS[distro].codenames
+        if name in codenames and codenames[name] != _NEWEST:
+            return distro_release(distro, name)
+    if re.fullmatch(r"\d{2}\.(?:04|10)", name):
+        return distro_release("ubuntu", name)
+    if re.fullmatch(r"\d{1,2}(?:\.\d+)?", name) and int(name.split(".")[0]) < 20:
+        return distro_release("debian", name)
+    return None
+
+
 def _distro_in(text: str) -> Environment | None:
     """The distro a tag or an image name states: `20-bookworm`, `1.22-alpine3.20`,
     `12.6.2-runtime-ubuntu24.04`, `ubuntu2404`, `debian12`."""

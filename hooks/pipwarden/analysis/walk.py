@@ -30,7 +30,7 @@ from pipwarden.locate import Called, Loader, Where, called_file, called_makefile
 from pipwarden.model import Related, Span, line_ref
 from pipwarden.rules.base import Context, EnvContext, OwnEnvironment, Rule, RuleHit, UserSwitch
 from pipwarden.rules.catalog import STRICT
-from pipwarden.shell.command import Command, Ready
+from pipwarden.shell.command import Command, Ready, Word
 from pipwarden.shell.expand import Handed, Simple, handed, readings
 from pipwarden.shell.parse import (
     Chain,
@@ -480,14 +480,30 @@ class _Walk:
                 # A path that goes one way only is that way itself, not a copy.
                 last = number == len(indices) - 1 and not passes
                 way = path if last else path.fork()
+                self._release_checked(fork, index, way)
                 span = _first_span(fork.arms[index]) or fork.span
                 entering[index].append(way.with_event(Event("branch", "", "", span)))
+        for way in passing:
+            self._release_checked(fork, -1, way)
         for arm, entered in zip(fork.arms, entering, strict=True):
             if entered:
                 found, out = self._walk(arm, entered)
                 hits.extend(found)
                 after.extend(out)
         return hits, distinct(after + passing)
+
+    def _release_checked(self, fork: Fork, index: int, way: Path) -> None:
+        """On a machine nothing else describes, the Debian or Ubuntu release the script checks
+        for on the way it takes (`if [ "$VERSION_CODENAME" = noble ]`, `case $(lsb_release -rs)`
+        arms, `[ "$VERSION_ID" != 22.04 ] && exit`): from there on, that release's facts."""
+        if way.state.environment is not None or self.scope.host not in ("unknown", "developer"):
+            return
+        environment = effects.release_checked(fork, index, way.session)
+        if environment is not None:
+            # That release as installed: its Pythons are those the script puts there.
+            way.state = way.state.copy()
+            way.state.environment, way.state.image_origin = environment, fork.span
+            way.state.pythons = tuple(p for p in way.state.pythons if p is not environments.UNKNOWN)
 
     def _chain(self, chain: Chain, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """`a && b || c`: each part runs on the paths where what ran before succeeded (`&&`)
@@ -628,7 +644,19 @@ class _Walk:
         self, function: Function, command: Command, path: Path
     ) -> tuple[Hits, list[Path]]:
         """A function's body, run where it is called: in the caller's shell (a body in
-        parentheses, in a subshell of it), its hits naming the call."""
+        parentheses, in a subshell of it), its hits naming the call. Its `$1`... are its
+        own, not followed (so one summary serves every call): the caller's come back after."""
+        held = [(name, path.session.held(name)) for name in effects.POSITIONAL]
+        effects.set_positional(path.session, None)
+        hits, paths = self._function_body(function, command, path)
+        for way in (path, *paths):
+            for name, value in held:
+                way.session.restore(name, value)
+        return hits, paths
+
+    def _function_body(
+        self, function: Function, command: Command, path: Path
+    ) -> tuple[Hits, list[Path]]:
         if function.name in self.function_stack or len(self.function_stack) >= MAX_CALL_DEPTH:
             return [], [path]
         if self.budget.spent:
@@ -953,6 +981,7 @@ class _Walk:
         self.budget.opened += 1
         state, session = path.state, path.session
         user, origin = effects.user_of(command, self.state, session)
+        arguments = _arguments(command, call.path)
         if not call.sourced:
             entry = (
                 called.disk,
@@ -966,6 +995,7 @@ class _Walk:
                 session.cwd,
                 state.windows,
                 tuple(scope.name for scope in called.scopes),  # a Makefile's goals
+                tuple(w.text for w in arguments) if arguments is not None else None,
             )
             if entry in calls.seen:
                 return [], [path]
@@ -987,6 +1017,7 @@ class _Walk:
         else:
             child = path.fork()
             child.session = session.child(clean=command.env_reset)
+            effects.set_positional(child.session, arguments)
             if user != state.user:
                 child.session.runs_as = (user, origin)
             paths = [child]
@@ -1101,6 +1132,15 @@ class _Walk:
                 )
             )
         return result
+
+
+def _arguments(command: Command, script: Word) -> tuple[Word, ...] | None:
+    """The words a command hands the script it runs (`bash x.sh yara` → `yara`); None where
+    the script's word is not among the command's (read through a variable)."""
+    for index, word in enumerate(command.words):
+        if word.span == script.span:
+            return command.words[index + 1 :]
+    return None
 
 
 def _decided(outcome: str, test: Test | None, path: Path) -> str:

@@ -430,7 +430,11 @@ class ExternallyManaged(Rule):
       openSUSE Tumbleweed, for example `FROM ubuntu:24.04`, `apt-get install python3-pip`,
       then `pip3 install requests`, in a Dockerfile, a CI job's image or `docker run IMAGE sh
       -c '...'`. Images are classified by the distro their reference names, official or not
-      (`nvidia/cuda:12.6.2-runtime-ubuntu24.04`, `mirror.gcr.io/library/debian:12`);
+      (`nvidia/cuda:12.6.2-runtime-ubuntu24.04`, `mirror.gcr.io/library/debian:12`); in a
+      script, on the way where it checks the release it runs on (`/etc/os-release`'s
+      `VERSION_CODENAME` or `VERSION_ID`, `lsb_release -rs`/`-cs` in a variable, compared in
+      an `if` or named in a `case` arm; past `[ "$VERSION_ID" != 22.04 ] && exit 1`, the
+      release it allows);
     - the `python3` of GitHub's and Azure's hosted macOS runners (`macos-latest`,
       `macos-14`, `macOS-latest`), Homebrew's, marked since 2023, in the job's steps and the
       composite actions it runs, unless `actions/setup-python` or `UsePythonVersion` put
@@ -493,11 +497,13 @@ class ExternallyManaged(Rule):
         start, end = pip.span_through_subcommand
         whose = _MARKED_BY.get(python.origin, "the distro")
         environment = context.environment
-        where = (
-            f"the runner, whose {code('python3')} is {whose}'s, externally managed"
-            if environment is not None and environment.hosted
-            else f"the image, whose Python is {whose}'s, externally managed"
-        )
+        if environment is not None and environment.hosted:
+            where = f"the runner, whose {code('python3')} is {whose}'s, externally managed"
+        elif environment is not None and context.host in ("unknown", "developer"):
+            release = environment.name.replace(":", " ").capitalize()
+            where = f"the script checks that it runs on {release}"
+        else:
+            where = f"the image, whose Python is {whose}'s, externally managed"
         yield Hit(
             Span(start, end),
             f"{whose} marks this Python as externally managed (PEP 668): pip stops with "

@@ -443,6 +443,9 @@ _ALWAYS = frozenset(
         "read",
         "eval",
         "set",
+        # They end the way through the script (or function) they are on.
+        "exit",
+        "return",
     }
 )
 
@@ -901,9 +904,12 @@ class _Builder:
             tree = _parser().parse(line_source.data)
             builder = _Builder(line_source, self.defined)
             if not tree.root_node.has_error:
-                yield from builder.program(tree.root_node)
+                nodes = builder.program(tree.root_node)
             else:
-                yield from builder._scan_tokens()
+                nodes = builder._scan_tokens()
+            # A line read alone has lost the `if` or function around it: its `exit` or
+            # `return` need not end the way through the script.
+            yield from (n for n in nodes if not _ends_the_way(n))
 
     def _scan_tokens(self) -> Iterator[ProgramNode]:
         """Plain words between separators: a conservative reading of a line tree-sitter cannot
@@ -922,6 +928,13 @@ class _Builder:
             words.append(Word(raw if plain else None, raw, span, edit_span))
         if words:
             yield _scanned(words)
+
+
+_ENDS = frozenset({"exit", "return"})
+
+
+def _ends_the_way(node: ProgramNode) -> bool:
+    return isinstance(node, Simple) and bool(node.words) and node.words[0].text in _ENDS
 
 
 def _scanned(words: list[Word]) -> Simple:
