@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from pipwarden.analysis.summary import implicit_among
 from pipwarden.environments import UNKNOWN, Environment, Python
 from pipwarden.model import Span
+from pipwarden.shell.command import Word
 from pipwarden.shell.expand import Values
 from pipwarden.shell.session import Files
 
@@ -193,6 +194,8 @@ class Session:
         "functions",
         "functions_key",
         "maybe_activated",
+        "positional",
+        "root_only",
         "runs_as",
         "values",
         "venv",
@@ -234,6 +237,12 @@ class Session:
         # The user this process runs as where it is not the Scope's (`su app -c '...'`), with
         # the command that switched.
         self.runs_as: tuple[str | None, Span | None] | None = None
+        # The positional parameters (`"$@"`) inside a function: the words of its call, at
+        # the call's place; None where they are not known (a script's own arguments).
+        self.positional: tuple[Word, ...] | None = None
+        # Where the script tested that it runs as root and stopped otherwise (`[ "$(id -u)"
+        # -ne 0 ] && exit 1`): from there on it runs as root, with nothing saying sudo.
+        self.root_only: Span | None = None
 
     def aliases_at(self, script: Script, offset: int) -> dict[str, tuple[str, Span]]:
         """The aliases the shell expands in the command it reads at `offset` of `script`."""
@@ -247,6 +256,8 @@ class Session:
         }
 
     def lookup(self, name: str) -> Values | None:
+        if name in ("EUID", "UID") and self.root_only is not None and name not in self.values:
+            return (("0", self.root_only),)
         found = self.values.get(name)
         if found is None and name == "PWD" and name not in self.values:
             # The directory, or where it is not known, a stand-in that still reads as a
@@ -283,6 +294,7 @@ class Session:
             child = Session(self.venv, self.venv_known, env, self.cwd)
             child.values = {name: self.values.get(name) for name in env}
         child.runs_as = self.runs_as
+        child.root_only = self.root_only
         return child
 
     def define(self, function: Function) -> None:
@@ -305,6 +317,8 @@ class Session:
             frozenset(self.aliases.items()),
             self.expand_aliases,
             self.runs_as,
+            self.positional if values else (),  # a function's walk keys on its own arguments
+            self.root_only,
         )
 
     def implicit_names(self) -> frozenset[str]:
@@ -369,7 +383,15 @@ class Session:
         if not _same([s.venv for s in sessions]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in sessions)
-        for name in ("cwd", "activated", "runs_as", "before_activation", "errexit"):
+        for name in (
+            "cwd",
+            "activated",
+            "runs_as",
+            "before_activation",
+            "errexit",
+            "positional",
+            "root_only",
+        ):
             setattr(result, name, _agreed([getattr(s, name) for s in sessions]))
         result.maybe_activated = next(
             (s.maybe_activated for s in sessions if s.maybe_activated), None

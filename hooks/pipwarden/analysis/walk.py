@@ -24,7 +24,7 @@ from pipwarden import commands, environments
 from pipwarden.analysis import effects
 from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
-from pipwarden.analysis.summary import local_names, parts, touched
+from pipwarden.analysis.summary import local_names, parts, reads_arguments, touched
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
@@ -34,6 +34,7 @@ from pipwarden.rules.catalog import STRICT
 from pipwarden.shell.command import Command, Ready
 from pipwarden.shell.expand import Handed, Simple, handed, readings
 from pipwarden.shell.parse import (
+    ROOT_TEST,
     Chain,
     Child,
     Fork,
@@ -92,6 +93,7 @@ class _Budget:
         self.opened = 0
         self.opaque: set[int] = set()
         self.names: dict[int, frozenset[str]] = {}
+        self.arguments: dict[int, bool] = {}  # whether each function reads its arguments
 
     @property
     def spent(self) -> bool:
@@ -227,6 +229,10 @@ class _Walk:
         self.uncalled: Function | None = None
         # The Script whose commands are being walked.
         self.current_script = Script("", OffsetMap([]))
+        # The commands (by identity) whose failure the script ignores, and whether the one
+        # being walked is one.
+        self.failure_ignored: set[int] = set()
+        self.ignoring = False
 
     def run(self) -> Hits:
         hits: Hits = []
@@ -458,40 +464,53 @@ class _Walk:
                 last = number == len(indices) - 1 and not passes
                 way = path if last else path.fork()
                 span = _first_span(fork.arms[index]) or fork.span
+                if arms is None:
+                    _learned(way, fork.test, passed=index == 0)
                 entering[index].append(way.with_event(Event("branch", "", "", span)))
+            if passes and arms is None:
+                _learned(path, fork.test, passed=False)
         for arm, entered in zip(fork.arms, entering, strict=True):
             if entered:
                 found, out = self._walk(arm, entered)
                 hits.extend(found)
                 after.extend(out)
-        return hits, distinct(after + passing)
+        return hits, distinct(_root_only(fork.test, after + passing))
 
     def _chain(self, chain: Chain, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """`a && b || c`: each part runs on the paths where what ran before succeeded (`&&`)
         or failed (`||`); after a test, whose answer is not known, both ways are kept."""
         for path in paths:
             path.failed = False  # a first part with no command in it (a test) has not failed
+        # Commands whose failure the script ignores (`cmd || true`).
+        parts = (chain.first, *(part for _, part, _ in chain.rest))
+        for part, (operator, _, outcome) in zip(parts, chain.rest, strict=False):
+            if isinstance(part, Simple) and operator == "||" and outcome == "ok":
+                self.failure_ignored.add(id(part))
         hits, after = self._walk(chain.first, paths)
         tests = chain.tests or (None,) * (1 + len(chain.rest))
-        ways = [(path, _decided(chain.outcome, tests[0], path)) for path in after]
+        # Each way with its status and the test that gave it, where one did.
+        ways = [(path, _decided(chain.outcome, tests[0], path), tests[0]) for path in after]
         test_span = _first_span(chain.first)
         for (operator, part, outcome), test in zip(chain.rest, tests[1:], strict=True):
             span = _first_span(part)
-            going: list[tuple[Path, str]] = []
+            going: list[tuple[Path, str, Test | None]] = []
             running: list[Path] = []
-            for path, status in ways:
+            for path, status, asked in ways:
                 # A job done is taken to succeed, but a fallback after it may run.
                 known = {"act": "ok" if operator == "&&" else "either"}.get(status, status)
                 wanted = "ok" if operator == "&&" else "fail"
                 if path.done or known not in (wanted, "either"):
-                    going.append((path, known))
+                    going.append((path, known, None))
                     continue
                 if known == "either":
                     skipped = path.fork()
                     if status == "either" and test_span is not None:
                         said = "the test fails" if operator == "&&" else "the test succeeds"
                         skipped.with_event(Event("branch", "", said, test_span))
-                    going.append((skipped, "fail" if operator == "&&" else "ok"))
+                    if status == "either":
+                        _learned(skipped, asked, passed=operator == "||")
+                        _learned(path, asked, passed=operator == "&&")
+                    going.append((skipped, "fail" if operator == "&&" else "ok", None))
                     if span is not None:
                         path = path.with_event(Event("branch", "", "", span))
                 running.append(path)
@@ -500,10 +519,13 @@ class _Walk:
                     path.failed = False
                 found, ran = self._walk(part, running)
                 hits.extend(found)
-                going.extend((path, _decided(outcome, test, path)) for path in ran)
+                going.extend((path, _decided(outcome, test, path), test) for path in ran)
             ways = going
             test_span = span
-        return hits, distinct([path for path, _ in ways])
+        paths = [path for path, _, _ in ways]
+        for test in chain.tests:
+            paths = _root_only(test, paths)
+        return hits, distinct(paths)
 
     def _simple(self, simple: Simple, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """A command on each path: read with each value its variables may hold there (a
@@ -511,11 +533,14 @@ class _Walk:
         outcomes: list[tuple[tuple[Event, ...], Hits]] = []
         after: list[Path] = []
         self.budget.walked += len(paths)
+        self.ignoring = id(simple) in self.failure_ignored
         for path in paths:
             session = path.session
             aliases = session.aliases_at(self.current_script, simple.span.start)
             empty: list[tuple[tuple[str, str, Span | None], ...]] = []
-            found = readings(simple, self.current_script, session.lookup, aliases, empty)
+            found = readings(
+                simple, self.current_script, session.lookup, aliases, empty, session.positional
+            )
             # `$SUDO` read as `sudo` alone: nothing runs with those values
             outcomes.extend(
                 ((*path.events, *(_assumed(a, simple) for a in assumed)), []) for assumed in empty
@@ -531,7 +556,7 @@ class _Walk:
                 hits, out = self._run(command, way)
                 outcomes.append((events, hits))
                 after.extend(out)
-        return labelled(outcomes), distinct(after)
+        return _one_per_command(labelled(outcomes)), distinct(after)
 
     def _ready(self, ready: Ready, paths: list[Path]) -> tuple[Hits, list[Path]]:
         outcomes: list[tuple[tuple[Event, ...], Hits]] = []
@@ -540,7 +565,7 @@ class _Walk:
             hits, out = self._run(ready.command, path, ready.handed)
             outcomes.append((path.events, hits))
             after.extend(out)
-        return labelled(outcomes), distinct(after)
+        return _one_per_command(labelled(outcomes)), distinct(after)
 
     def _run(
         self, command: Command, path: Path, handed_script: Script | None = None
@@ -567,6 +592,12 @@ class _Walk:
         if program_name == "return" and self.function_stack:
             path.done = "return"
             return [], [path]
+        if program_name == "shift" and path.session.positional is not None:
+            count = command.words[1].text if len(command.words) > 1 else "1"
+            path.session.positional = (
+                path.session.positional[int(count) :] if count and count.isdigit() else None
+            )
+            return [], [path]
         function = path.session.functions.get(command.name or "") if command.words else None
         if function is not None and not command.wrappers:
             return self._call_function(function, command, path)
@@ -575,6 +606,9 @@ class _Walk:
         if nested is not None:
             for way in paths:
                 hits.extend(self._handed(nested, command, way))
+        if any(wrapper.text == "exec" for wrapper in command.wrappers):
+            for way in paths:
+                way.done = "exit"  # the shell is replaced: nothing after it runs
         return hits, paths
 
     def _handed(self, nested: Handed, command: Command, path: Path) -> Hits:
@@ -639,16 +673,21 @@ class _Walk:
                 reached,
                 path.key(values=False, functions=False),
                 session.variables_of(names),
+                # A function that reads its arguments: walked once per call's words.
+                command.words[1:] if self._reads_arguments(function) else None,
             )
         left = self.calls_walked.get(entered)
         if left is not None:
             ways, found = left
             paths = [way.resumed(path.events) for way in ways]
-            if names is not None:
-                for way in paths:
+            for way in paths:
+                way.session.positional = session.positional
+                if names is not None:
                     way.session.passed_through(session, names)
             return [h._replace(functions=(call, *h.functions)) for h in found], paths
         entry = path.fork() if function.subshell else path
+        arguments = session.positional
+        entry.session.positional = command.words[1:]
         self.function_stack.append(function.name)
         caller = self.current_script
         self.current_script = function.script
@@ -665,6 +704,7 @@ class _Walk:
         for way in paths:
             if way.done == "return":
                 way.done = ""
+            way.session.positional = arguments
             for name, held in zip(locals_, saved, strict=True):
                 way.session.restore(name, held)
             if venv is not None:
@@ -682,6 +722,13 @@ class _Walk:
                     way.session.keep_only(names)
             self.calls_walked[entered] = (kept, hits)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
+
+    def _reads_arguments(self, function: Function) -> bool:
+        """Whether the function's own text reads its positional parameters (`"$@"`, `$1`)."""
+        found = self.budget.arguments.get(id(function))
+        if found is None:
+            found = self.budget.arguments[id(function)] = reads_arguments(function)
+        return found
 
     def _over_budget(self) -> None:
         """Say once that calls are no longer followed: the run warns that the file was not
@@ -765,6 +812,11 @@ class _Walk:
             user=user,
             user_origin=user_origin,
             run_by_sudo=self.here.sudo if command.elevated_by is None else None,
+            root_only=(
+                session.root_only
+                if command.elevated_by is None and user in (None, "root")
+                else None
+            ),
             image_origin=state.image_origin,
             shell_user=session.runs_as[0] if session.runs_as else state.user,
             user_home=self._home(user),
@@ -783,6 +835,7 @@ class _Walk:
             env=env,
             apt_installs=lambda: state.apt_installs or self._apt_in_scope(),
             pip_config_breaks=state.pip_config_breaks,
+            failure_ignored=self.ignoring,
             own_environment=lambda: self._own_environment(command, session),
         )
 
@@ -929,6 +982,7 @@ class _Walk:
                 session.cwd,
                 state.windows,
                 tuple(scope.name for scope in called.scopes),  # a Makefile's goals
+                called.variables,  # and the variables make is run with
             )
             if entry in calls.seen:
                 return [], [path]
@@ -1074,6 +1128,38 @@ def _decided(outcome: str, test: Test | None, path: Path) -> str:
         return outcome
     verdict = test.verdict(path.session.lookup(test.name))
     return "either" if verdict is None else ("ok" if verdict else "fail")
+
+
+def _one_per_command(hits: Hits) -> Hits:
+    """A command's hits on all the paths that reach it: where a default rule speaks for it on
+    one path (`sudo pip` refused where the script installs with apt), the strict tier adds
+    nothing on it from another."""
+    proven = {h.hit.span for h in hits if h.rule.code not in STRICT}
+    return [h for h in hits if h.rule.code not in STRICT or h.hit.span not in proven]
+
+
+def _learned(path: Path, test: Test | None, passed: bool) -> None:
+    """What a way through a test of who runs the shell knows after it: where it says the
+    shell runs as root, it does from here on (`[ "$(id -u)" -ne 0 ] && exit 1` goes on as
+    root)."""
+    if test is None or test.name != ROOT_TEST or test.span is None:
+        return
+    if passed == (test.operator == "=="):
+        path.session.root_only = test.span
+
+
+def _root_only(test: Test | None, paths: list[Path]) -> list[Path]:
+    """After a test of who runs the shell: where every way that goes on runs as root (the
+    others exited), the script runs only as root from here on; where one goes on as someone
+    else (`SUDO=sudo` when not root), it may run as anyone."""
+    if test is None or test.name != ROOT_TEST:
+        return paths
+    going = [p.session for p in paths if not p.done]
+    if not all(session.root_only is not None for session in going):
+        for session in going:
+            if session.root_only == test.span:
+                session.root_only = None
+    return paths
 
 
 def _assumed(assumed: tuple[str, str, Span | None], simple: Simple) -> Event:
