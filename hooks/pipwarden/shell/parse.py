@@ -199,6 +199,12 @@ def _bash_language() -> object:
     return tree_sitter_bash.language()
 
 
+# `cat > x << EOF;`: bash and dash end the heredoc at `EOF` and take the `;` as a separator;
+# tree-sitter-bash waits for `EOF;` and swallows the rest of the file (mail-in-a-box's
+# start.sh). It is given a space there, which keeps every offset.
+_HEREDOC_SEPARATOR = re.compile(rb"(<<-?[ \t]*['\"]?[A-Za-z_][\w-]*['\"]?);(?=[ \t]*\r?\n)")
+
+
 class _Source:
     """A Script's text as tree-sitter sees it (UTF-8 bytes) with byte → character offsets."""
 
@@ -206,6 +212,8 @@ class _Source:
         self.script = script
         self.text = script.text
         self.data = script.text.encode("utf-8", "surrogateescape")
+        if b"<<" in self.data:
+            self.data = _HEREDOC_SEPARATOR.sub(rb"\1 ", self.data)
         self._chars: list[int] | None = None
         if len(self.data) != len(self.text):
             chars = []
