@@ -482,10 +482,10 @@ class _Walk:
         for path in paths:
             path.failed = False  # a first part with no command in it (a test) has not failed
         # Commands whose failure the script ignores (`cmd || true`).
-        parts = (chain.first, *(part for _, part, _ in chain.rest))
-        for part, (operator, _, outcome) in zip(parts, chain.rest, strict=False):
-            if isinstance(part, Simple) and operator == "||" and outcome == "ok":
-                self.failure_ignored.add(id(part))
+        pieces = (chain.first, *(part for _, part, _ in chain.rest))
+        for piece, (operator, _, outcome) in zip(pieces, chain.rest, strict=False):
+            if isinstance(piece, (Simple, Ready)) and operator == "||" and outcome == "ok":
+                self.failure_ignored.add(id(piece))
         hits, after = self._walk(chain.first, paths)
         tests = chain.tests or (None,) * (1 + len(chain.rest))
         # Each way with its status and the test that gave it, where one did.
@@ -561,6 +561,7 @@ class _Walk:
     def _ready(self, ready: Ready, paths: list[Path]) -> tuple[Hits, list[Path]]:
         outcomes: list[tuple[tuple[Event, ...], Hits]] = []
         after: list[Path] = []
+        self.ignoring = id(ready) in self.failure_ignored
         for path in paths:
             hits, out = self._run(ready.command, path, ready.handed)
             outcomes.append((path.events, hits))
@@ -724,7 +725,7 @@ class _Walk:
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
 
     def _reads_arguments(self, function: Function) -> bool:
-        """Whether the function's own text reads its positional parameters (`"$@"`, `$1`)."""
+        """Whether the function's own text runs its arguments (`"$@"`) or shifts them."""
         found = self.budget.arguments.get(id(function))
         if found is None:
             found = self.budget.arguments[id(function)] = reads_arguments(function)
