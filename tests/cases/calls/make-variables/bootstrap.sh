@@ -7,6 +7,6 @@ make install
 make install PIP=pip3
 sudo make deps VENV=/usr
 VENV=/usr make deps
-env PYTHON=.venv/bin/python make -C docs
-make docs PYTHON=.venv/bin/python
+sudo env PYTHON=.venv/bin/python make -C docs
+sudo make docs PYTHON=.venv/bin/python
 sudo PYTHON=python3 make -C docs
