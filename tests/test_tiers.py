@@ -35,6 +35,16 @@ from .test_precision import default_findings
         # PEP 668 refuses the sudo pip of a script that installs with apt: PW101 speaks for
         # the command, the strict tier adds nothing on it (its expected.txt has no PW102 there).
         ("shell/sudo-pip", ["install.sh:3: PW101"]),
+        # Scripts that stop unless run as root run their pip as root: PW101 where they
+        # install with apt (Debian 12+ and Ubuntu 23.04+ refuse), strict PW102 elsewhere.
+        ("shell/root-only", ["mail-setup.sh:30: PW101", "workstation.sh:26: PW101"]),
+        # `sudo pip uninstall -y x || true`: a refusal the script ignores changes nothing.
+        (
+            "shell/sudo-uninstall-ignored",
+            ["replace-bindings.sh:6: PW101", "replace-bindings.sh:7: PW101"],
+        ),
+        ("makefile/sudo-python-variable", ["Makefile:7: PW101"]),
+        ("calls/make-variables", ["Makefile:15: PW101", "docs/Makefile:5: PW101"]),
     ],
 )
 def test_the_default_tier_of_the_strict_shapes(case: str, default: list[str]) -> None:
@@ -351,3 +361,54 @@ def test_one_break_system_packages_finding_per_cause() -> None:
         if f.start.line == 9
     ]
     assert conf.start.column == 11
+
+
+def test_a_script_that_runs_only_as_root_runs_its_pip_as_root() -> None:
+    default = only("shell/root-only/workstation.sh", "PW101")
+    assert (default.start.line, default.start.column) == (26, 9)  # `retry 3 pip3 install`
+    assert default.message.startswith(
+        "`pip3` runs as root (the script stops on line 5 unless it is root)"
+    )
+    assert [(r.start.line, r.start.column, r.message) for r in default.related][1:3] == [
+        (5, 4, "the script stops here unless it runs as root"),
+        (25, 5, "apt installs here"),
+    ]
+    assert default.fix is None  # no sudo to drop
+    # Failure ignored: the strict tier's; `--user` goes to root's own site, not the system's.
+    ignored = only("shell/root-only/workstation.sh", "PW102")
+    assert (ignored.start.line, ignored.start.column) == (27, 1)
+    assert ignored.help.startswith("create a venv")
+    assert not findings("shell/root-only/workstation.sh", "PW102")[1:]
+    # `(( EUID != 0 ))` then `exec sudo bash "$0" "$@"`; a check in a function, by whoami.
+    assert [
+        (f.start.line, f.start.column) for f in findings("shell/root-only/reexec.sh", "PW102")
+    ] == [(9, 1)]
+    assert [
+        (f.start.line, f.start.column) for f in findings("shell/root-only/whoami.sh", "PW102")
+    ] == [(9, 1)]
+    # A venv's own pip, through the same wrapper: not the system Python's.
+    assert [
+        (f.start.line, f.start.column) for f in findings("shell/root-only/mail-setup.sh", "PW101")
+    ] == [(30, 13)]
+    # A test of root that goes on either way (`SUDO=sudo` otherwise) makes no one root.
+    assert {f.start.line for f in findings("shell/sudo-pip-forms/install.sh", "PW102")} == {
+        11,
+        12,
+        13,
+        14,
+    }
+
+
+def test_a_failure_the_script_ignores_is_no_default_finding() -> None:
+    (strict,) = findings("shell/sudo-uninstall-ignored/replace-bindings.sh", "PW102")
+    assert (strict.start.line, strict.start.column) == (5, 1)
+    assert strict.help.startswith("drop `sudo` and create a venv")
+
+
+def test_the_venv_remedy_names_the_makefiles_python_and_python2s_virtualenv() -> None:
+    sudo = only("makefile/sudo-python-variable/Makefile", "PW101")
+    assert (sudo.start.line, sudo.start.column) == (7, 2)
+    assert "`$(PYTHON) -m venv .venv && .venv/bin/python -m pip install ...`" in sudo.help
+    python2 = only("makefile/sudo-python-variable/Makefile", "PW102")
+    assert (python2.start.line, python2.start.column) == (10, 2)
+    assert "`virtualenv -p python2 .venv && .venv/bin/python -m pip install ...`" in python2.help

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from pipwarden.analysis.summary import implicit_among
 from pipwarden.environments import UNKNOWN, Environment, Python
 from pipwarden.model import Span
+from pipwarden.shell.command import Word
 from pipwarden.shell.expand import Values
 from pipwarden.shell.session import Files
 
@@ -252,6 +253,8 @@ class Session:
         "functions_key",
         "maybe_activated",
         "moved",
+        "positional",
+        "root_only",
         "runs_as",
         "shared",
         "values",
@@ -299,6 +302,12 @@ class Session:
         self.runs_as: tuple[str | None, Span | None] | None = None
         # Whether the variable maps and aliases may be another Session's too (`copy`).
         self.shared = False
+        # The positional parameters (`"$@"`) inside a function: the words of its call, at
+        # the call's place; None where they are not known (a script's own arguments).
+        self.positional: tuple[Word, ...] | None = None
+        # Where the script tested that it runs as root and stopped otherwise (`[ "$(id -u)"
+        # -ne 0 ] && exit 1`): from there on it runs as root, with nothing saying sudo.
+        self.root_only: Span | None = None
 
     def aliases_at(self, script: Script, offset: int) -> dict[str, tuple[str, Span]]:
         """The aliases the shell expands in the command it reads at `offset` of `script`."""
@@ -312,6 +321,8 @@ class Session:
         }
 
     def lookup(self, name: str) -> Values | None:
+        if name in ("EUID", "UID") and self.root_only is not None and name not in self.values:
+            return (("0", self.root_only),)
         found = self.values.get(name)
         if found is None and name == "PWD" and name not in self.values:
             # The directory, or where it is not known, a stand-in that still reads as a
@@ -357,6 +368,7 @@ class Session:
             child.values = {name: self.values.get(name) for name in env}
         child.runs_as = self.runs_as
         child.moved = self.moved
+        child.root_only = self.root_only
         return child
 
     def define(self, function: Function) -> None:
@@ -380,6 +392,8 @@ class Session:
             frozenset(self.aliases.items()),
             self.expand_aliases,
             self.runs_as,
+            self.positional if values else (),  # a function's walk keys on its own arguments
+            self.root_only,
         )
 
     def implicit_names(self) -> frozenset[str]:
@@ -447,7 +461,15 @@ class Session:
         if not _same([s.venv for s in sessions]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in sessions)
-        for name in ("cwd", "activated", "runs_as", "before_activation", "errexit"):
+        for name in (
+            "cwd",
+            "activated",
+            "runs_as",
+            "before_activation",
+            "errexit",
+            "positional",
+            "root_only",
+        ):
             setattr(result, name, _agreed([getattr(s, name) for s in sessions]))
         result.moved = any(s.moved for s in sessions)
         result.maybe_activated = next(

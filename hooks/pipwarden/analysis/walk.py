@@ -23,7 +23,7 @@ from pipwarden import commands, environments
 from pipwarden.analysis import effects
 from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
-from pipwarden.analysis.summary import local_names, parts, touched
+from pipwarden.analysis.summary import local_names, parts, reads_arguments, touched
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
@@ -33,6 +33,7 @@ from pipwarden.rules.catalog import STRICT
 from pipwarden.shell.command import Command, Ready, Word
 from pipwarden.shell.expand import Handed, Simple, handed, readings
 from pipwarden.shell.parse import (
+    ROOT_TEST,
     Chain,
     Child,
     Fork,
@@ -95,6 +96,7 @@ class _Budget:
         # they entered in: a library's helpers are walked once per state for every file
         # and Scope of the analysis that calls them the same way, not once per walk.
         self.summaries: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
+        self.arguments: dict[int, bool] = {}  # whether each function reads its arguments
 
     @property
     def spent(self) -> bool:
@@ -250,6 +252,10 @@ class _Walk:
         self.uncalled: Function | None = None
         # The Script whose commands are being walked.
         self.current_script = Script("", OffsetMap([]))
+        # The commands (by identity) whose failure the script ignores, and whether the one
+        # being walked is one.
+        self.failure_ignored: set[int] = set()
+        self.ignoring = False
 
     def run(self) -> Hits:
         hits: Hits = []
@@ -482,7 +488,11 @@ class _Walk:
                 way = path if last else path.fork()
                 self._release_checked(fork, index, way)
                 span = _first_span(fork.arms[index]) or fork.span
+                if arms is None:
+                    _learned(way, fork.test, passed=index == 0)
                 entering[index].append(way.with_event(Event("branch", "", "", span)))
+            if passes and arms is None:
+                _learned(path, fork.test, passed=False)
         for way in passing:
             self._release_checked(fork, -1, way)
         for arm, entered in zip(fork.arms, entering, strict=True):
@@ -490,7 +500,7 @@ class _Walk:
                 found, out = self._walk(arm, entered)
                 hits.extend(found)
                 after.extend(out)
-        return hits, distinct(after + passing)
+        return hits, distinct(_root_only(fork.test, after + passing))
 
     def _release_checked(self, fork: Fork, index: int, way: Path) -> None:
         """On a machine nothing else describes, the Debian or Ubuntu release the script checks
@@ -510,27 +520,36 @@ class _Walk:
         or failed (`||`); after a test, whose answer is not known, both ways are kept."""
         for path in paths:
             path.failed = False  # a first part with no command in it (a test) has not failed
+        # Commands whose failure the script ignores (`cmd || true`).
+        pieces = (chain.first, *(part for _, part, _ in chain.rest))
+        for piece, (operator, _, outcome) in zip(pieces, chain.rest, strict=False):
+            if isinstance(piece, (Simple, Ready)) and operator == "||" and outcome == "ok":
+                self.failure_ignored.add(id(piece))
         hits, after = self._walk(chain.first, paths)
         tests = chain.tests or (None,) * (1 + len(chain.rest))
-        ways = [(path, _decided(chain.outcome, tests[0], path)) for path in after]
+        # Each way with its status and the test that gave it, where one did.
+        ways = [(path, _decided(chain.outcome, tests[0], path), tests[0]) for path in after]
         test_span = _first_span(chain.first)
         for (operator, part, outcome), test in zip(chain.rest, tests[1:], strict=True):
             span = _first_span(part)
-            going: list[tuple[Path, str]] = []
+            going: list[tuple[Path, str, Test | None]] = []
             running: list[Path] = []
-            for path, status in ways:
+            for path, status, asked in ways:
                 # A job done is taken to succeed, but a fallback after it may run.
                 known = {"act": "ok" if operator == "&&" else "either"}.get(status, status)
                 wanted = "ok" if operator == "&&" else "fail"
                 if path.done or known not in (wanted, "either"):
-                    going.append((path, known))
+                    going.append((path, known, None))
                     continue
                 if known == "either":
                     skipped = path.fork()
                     if status == "either" and test_span is not None:
                         said = "the test fails" if operator == "&&" else "the test succeeds"
                         skipped.with_event(Event("branch", "", said, test_span))
-                    going.append((skipped, "fail" if operator == "&&" else "ok"))
+                    if status == "either":
+                        _learned(skipped, asked, passed=operator == "||")
+                        _learned(path, asked, passed=operator == "&&")
+                    going.append((skipped, "fail" if operator == "&&" else "ok", None))
                     if span is not None:
                         path = path.with_event(Event("branch", "", "", span))
                 running.append(path)
@@ -539,10 +558,13 @@ class _Walk:
                     path.failed = False
                 found, ran = self._walk(part, running)
                 hits.extend(found)
-                going.extend((path, _decided(outcome, test, path)) for path in ran)
+                going.extend((path, _decided(outcome, test, path), test) for path in ran)
             ways = going
             test_span = span
-        return hits, distinct([path for path, _ in ways])
+        paths = [path for path, _, _ in ways]
+        for test in chain.tests:
+            paths = _root_only(test, paths)
+        return hits, distinct(paths)
 
     def _simple(self, simple: Simple, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """A command on each path: read with each value its variables may hold there (a
@@ -550,11 +572,14 @@ class _Walk:
         outcomes: list[tuple[tuple[Event, ...], Hits]] = []
         after: list[Path] = []
         self.budget.walked += len(paths)
+        self.ignoring = id(simple) in self.failure_ignored
         for path in paths:
             session = path.session
             aliases = session.aliases_at(self.current_script, simple.span.start)
             empty: list[tuple[tuple[str, str, Span | None], ...]] = []
-            found = readings(simple, self.current_script, session.lookup, aliases, empty)
+            found = readings(
+                simple, self.current_script, session.lookup, aliases, empty, session.positional
+            )
             # `$SUDO` read as `sudo` alone: nothing runs with those values
             outcomes.extend(
                 ((*path.events, *(_assumed(a, simple) for a in assumed)), []) for assumed in empty
@@ -570,16 +595,17 @@ class _Walk:
                 hits, out = self._run(command, way)
                 outcomes.append((events, hits))
                 after.extend(out)
-        return labelled(outcomes), distinct(after)
+        return _one_per_command(labelled(outcomes)), distinct(after)
 
     def _ready(self, ready: Ready, paths: list[Path]) -> tuple[Hits, list[Path]]:
         outcomes: list[tuple[tuple[Event, ...], Hits]] = []
         after: list[Path] = []
+        self.ignoring = id(ready) in self.failure_ignored
         for path in paths:
             hits, out = self._run(ready.command, path, ready.handed)
             outcomes.append((path.events, hits))
             after.extend(out)
-        return labelled(outcomes), distinct(after)
+        return _one_per_command(labelled(outcomes)), distinct(after)
 
     def _run(
         self, command: Command, path: Path, handed_script: Script | None = None
@@ -606,6 +632,12 @@ class _Walk:
         if program_name == "return" and self.function_stack:
             path.done = "return"
             return [], [path]
+        if program_name == "shift" and path.session.positional is not None:
+            count = command.words[1].text if len(command.words) > 1 else "1"
+            path.session.positional = (
+                path.session.positional[int(count) :] if count and count.isdigit() else None
+            )
+            return [], [path]
         function = path.session.functions.get(command.name or "") if command.words else None
         if function is not None and not command.wrappers:
             return self._call_function(function, command, path)
@@ -614,6 +646,9 @@ class _Walk:
         if nested is not None:
             for way in paths:
                 hits.extend(self._handed(nested, command, way))
+        if any(wrapper.text == "exec" for wrapper in command.wrappers):
+            for way in paths:
+                way.done = "exit"  # the shell is replaced: nothing after it runs
         return hits, paths
 
     def _handed(self, nested: Handed, command: Command, path: Path) -> Hits:
@@ -690,6 +725,8 @@ class _Walk:
                 reached,
                 path.key(values=False, functions=False),
                 session.variables_of(names),
+                # A function that reads its arguments: walked once per call's words.
+                command.words[1:] if self._reads_arguments(function) else None,
             )
         summaries = self.calls_walked if names is None else self.budget.summaries
         if names is not None:
@@ -698,11 +735,14 @@ class _Walk:
         if left is not None:
             ways, found = left
             paths = [way.resumed(path.events) for way in ways]
-            if names is not None:
-                for way in paths:
+            for way in paths:
+                way.session.positional = session.positional
+                if names is not None:
                     way.session.passed_through(session, names)
             return [h._replace(functions=(call, *h.functions)) for h in found], paths
         entry = path.fork() if function.subshell else path
+        arguments = session.positional
+        entry.session.positional = command.words[1:]
         self.function_stack.append(function.name)
         caller = self.current_script
         self.current_script = function.script
@@ -719,6 +759,7 @@ class _Walk:
         for way in paths:
             if way.done == "return":
                 way.done = ""
+            way.session.positional = arguments
             for name, held in zip(locals_, saved, strict=True):
                 way.session.restore(name, held)
             if venv is not None:
@@ -736,6 +777,13 @@ class _Walk:
                     way.session.keep_only(names)
             summaries[entered] = (kept, hits)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
+
+    def _reads_arguments(self, function: Function) -> bool:
+        """Whether the function's own text runs its arguments (`"$@"`) or shifts them."""
+        found = self.budget.arguments.get(id(function))
+        if found is None:
+            found = self.budget.arguments[id(function)] = reads_arguments(function)
+        return found
 
     def _over_budget(self) -> None:
         """Say once that calls are no longer followed: the run warns that the file was not
@@ -819,6 +867,11 @@ class _Walk:
             user=user,
             user_origin=user_origin,
             run_by_sudo=self.here.sudo if command.elevated_by is None else None,
+            root_only=(
+                session.root_only
+                if command.elevated_by is None and user in (None, "root")
+                else None
+            ),
             image_origin=state.image_origin,
             shell_user=session.runs_as[0] if session.runs_as else state.user,
             user_home=self._home(user),
@@ -839,6 +892,7 @@ class _Walk:
             venv_package_missing=self._venv_package_missing,
             at_start=command.script.at_start or self.here.at_start,
             pip_config_breaks=state.pip_config_breaks,
+            failure_ignored=self.ignoring,
             own_environment=lambda: self._own_environment(command, session),
         )
 
@@ -996,6 +1050,7 @@ class _Walk:
                 state.windows,
                 tuple(scope.name for scope in called.scopes),  # a Makefile's goals
                 tuple(w.text for w in arguments) if arguments is not None else None,
+                called.variables,  # and the variables make is run with
             )
             if entry in calls.seen:
                 return [], [path]
@@ -1161,6 +1216,38 @@ def _subshell_failed(body: ProgramNode, ways: list[Path]) -> bool:
     last = body.items[-1] if isinstance(body, Seq) and body.items else body
     status = isinstance(last, (Simple, Ready, Child, Chain))
     return all(way.done == "failed" or (status and not way.done and way.failed) for way in ways)
+
+
+def _one_per_command(hits: Hits) -> Hits:
+    """A command's hits on all the paths that reach it: where a default rule speaks for it on
+    one path (`sudo pip` refused where the script installs with apt), the strict tier adds
+    nothing on it from another."""
+    proven = {h.hit.span for h in hits if h.rule.code not in STRICT}
+    return [h for h in hits if h.rule.code not in STRICT or h.hit.span not in proven]
+
+
+def _learned(path: Path, test: Test | None, passed: bool) -> None:
+    """What a way through a test of who runs the shell knows after it: where it says the
+    shell runs as root, it does from here on (`[ "$(id -u)" -ne 0 ] && exit 1` goes on as
+    root)."""
+    if test is None or test.name != ROOT_TEST or test.span is None:
+        return
+    if passed == (test.operator == "=="):
+        path.session.root_only = test.span
+
+
+def _root_only(test: Test | None, paths: list[Path]) -> list[Path]:
+    """After a test of who runs the shell: where every way that goes on runs as root (the
+    others exited), the script runs only as root from here on; where one goes on as someone
+    else (`SUDO=sudo` when not root), it may run as anyone."""
+    if test is None or test.name != ROOT_TEST:
+        return paths
+    going = [p.session for p in paths if not p.done]
+    if not all(session.root_only is not None for session in going):
+        for session in going:
+            if session.root_only == test.span:
+                session.root_only = None
+    return paths
 
 
 def _assumed(assumed: tuple[str, str, Span | None], simple: Simple) -> Event:

@@ -66,6 +66,9 @@ class Context(NamedTuple):
     # The sudo that runs the script this command is in, in the file that calls it
     # (`sudo ./install.sh`): the command runs as root, though nothing here says sudo.
     run_by_sudo: Span | None
+    # Where the script stopped unless it runs as root (`[ "$(id -u)" -ne 0 ] && exit 1`), for
+    # a command nothing else elevates: it runs as root, though nothing here says sudo.
+    root_only: Span | None
     # The FROM or `image:` of the image the command runs in, if any.
     image_origin: Span | None
     shell_user: str | None
@@ -96,6 +99,8 @@ class Context(NamedTuple):
     apt_installs: Callable[[], Span | None] = lambda: None
     # Where a pip configuration file was told to break system packages, if it was.
     pip_config_breaks: Span | None = None
+    # The script goes on whatever this command gives (`cmd || true`).
+    failure_ignored: bool = False
     # Where no venv is active: a project tool's environment made before this command that
     # the Scope runs the project in after it; read when asked.
     own_environment: Callable[[], OwnEnvironment | None] = lambda: None
@@ -272,8 +277,19 @@ def venv_remedy(context: Context) -> str:
         )
     return (
         f"create a venv and install with its own interpreter: {venv_package}"
-        f"`{spelled('python3', context)} -m venv .venv && .venv/bin/python -m pip install ...`"
+        f"{venv_commands(context)}"
     )
+
+
+def venv_commands(context: Context) -> str:
+    """Making a venv and installing with its interpreter, on a POSIX machine, in the file's
+    own terms: its `$(PYTHON)`; for Python 2's pip, virtualenv (Python 2 has no venv)."""
+    pip = context.pip
+    if pip is not None and pip.program.rsplit("/", 1)[-1].startswith(("pip2", "python2")):
+        made = "virtualenv -p python2 .venv"
+    else:
+        made = f"{spelled('python3', context)} -m venv .venv"
+    return f"`{made} && .venv/bin/python -m pip install ...`"
 
 
 def code(text: str) -> str:
