@@ -166,6 +166,12 @@ FIXED = {
             ("RUN sudo pip install gunicorn", "RUN pip install gunicorn"),
         ],
     ),
+    # A pip a make variable names is rewritten at the variable's assignment, once for all
+    # its uses, in the Makefile's terms.
+    "GNUmakefile": (
+        CASES / "makefile/pip-variable/Makefile",
+        [("PIP ?= pip\n", "PIP ?= $(PYTHON) -m pip\n")],
+    ),
     "Makefile": (
         CASES / "makefile/python-variable/Makefile",
         [
@@ -351,3 +357,31 @@ def test_one_break_system_packages_finding_per_cause() -> None:
         if f.start.line == 9
     ]
     assert conf.start.column == 11
+
+
+def test_a_make_variable_is_fixed_where_it_is_assigned() -> None:
+    found = findings("makefile/pip-variable/Makefile", "PW203")
+    assert [(f.start.line, f.start.column) for f in found] == [(7, 2), (10, 2)]
+    assert all(
+        f.help == "use `$(PYTHON) -m pip` as the value of the variable assigned on line 2"
+        for f in found
+    )
+
+
+@pytest.mark.parametrize(
+    ("relative", "lines", "system"),
+    [
+        ("shell/sudo-pip-forms/install.sh", range(29, 34), ("PW102", "PW304")),
+        ("dockerfile/install-dirs/Dockerfile", range(5, 9), ("PW301", "PW304")),
+    ],
+)
+def test_installs_into_a_directory_of_their_own_are_no_system_install(
+    relative: str, lines: range, system: tuple[str, ...]
+) -> None:
+    # `-t DIR`, `-tDIR`, `--target="$X"`, `--prefix`, `--root=`: pip writes there, not into
+    # the system's site-packages, and skips the PEP 668 check.
+    for rule in system:
+        assert not {f.start.line for f in findings(relative, rule)} & set(lines)
+    assert [f.start.line for f in findings(relative, "PW203")][-len(lines) :] == list(lines)
+    # The same file's plain system install is reported: the rules are live here.
+    assert findings(relative, system[0])
