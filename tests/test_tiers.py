@@ -5,6 +5,7 @@ command across them; a default run says how many more the strict tier holds."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ def test_remedies_speak_the_files_own_terms() -> None:
     pip3, versioned = findings("github/windows-pip-names/.github/workflows/windows.yml", "PW203")
     assert (pip3.help, versioned.help) == ("use `python -m pip`", "use `py -3.12 -m pip`")
     (windows,) = findings("github/windows-pip-names/.github/workflows/windows.yml", "PW304")
-    assert "`py -m venv .venv`, then `.venv\\Scripts\\python -m pip install ...`" in windows.help
+    assert "`py -m venv .venv; .\\.venv\\Scripts\\python -m pip install ...`" in windows.help
 
 
 def test_a_function_that_hands_its_parameter_to_a_shell_is_read_where_it_is_called() -> None:
@@ -385,3 +386,54 @@ def test_installs_into_a_directory_of_their_own_are_no_system_install(
     assert [f.start.line for f in findings(relative, "PW203")][-len(lines) :] == list(lines)
     # The same file's plain system install is reported: the rules are live here.
     assert findings(relative, system[0])
+
+
+# The Windows help of each step of github/windows-remedies, with the shell that step runs.
+WINDOWS_HELP = [
+    (
+        10,
+        "PW304",
+        "pwsh",
+        [
+            "py | -m | venv | .venv",
+            ".\\.venv\\Scripts\\python | -m | pip | install | ...",
+            "pipx | install",
+        ],
+    ),
+    (
+        11,
+        "PW304",
+        "cmd",
+        [
+            "py | -m | venv | .venv",
+            ".venv\\Scripts\\python | -m | pip | install | ...",
+            "pipx | install",
+        ],
+    ),
+    (19, "PW302", "cmd", ["venv\\Scripts\\python | -m | pip", "echo | ? >> %GITHUB_PATH%"]),
+    (24, "PW302", "pwsh", [".\\.venv\\Scripts\\python | -m | pip", "Add-Content | ? | ?"]),
+]
+
+
+@pytest.mark.parametrize(("line", "rule", "shell", "commands"), WINDOWS_HELP)
+def test_windows_help_reads_back_in_the_steps_own_shell(
+    line: int, rule: str, shell: str, commands: list[str]
+) -> None:
+    from pipwarden.shell.session import OffsetMap, Script
+    from pipwarden.shell.windows import read
+
+    from .test_windows_reader import _reading
+
+    found = findings("github/windows-remedies/.github/workflows/package.yml", rule)
+    (help_,) = [f.help for f in found if f.start.line == line]
+    read_back = []
+    for snippet in re.findall(r"`([^`]+)`", help_):
+        script = Script(snippet, OffsetMap.identity(0, len(snippet)), shell)
+        read_back.extend(_reading(ready.command) for ready in read(script))
+    assert read_back == commands
+
+
+def test_git_bash_on_windows_gets_forward_slashes() -> None:
+    found = findings("github/windows-remedies/.github/workflows/package.yml", "PW304")
+    (bash,) = [f for f in found if f.start.line == 13]
+    assert "`py -m venv .venv && .venv/Scripts/python -m pip install ...`" in bash.help
