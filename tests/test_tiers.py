@@ -337,7 +337,7 @@ def test_a_script_a_container_runs_at_start_gets_the_venv_in_the_script(
 def test_python_code_gets_the_venv_remedy_in_python_terms() -> None:
     (found,) = findings("python/break-system-subprocess/convert_model.py", "PW304")
     assert (found.start.line, found.start.column) == (14, 13)
-    assert found.help.startswith(
+    assert found.help == (
         'install for the interpreter running this code, `[sys.executable, "-m", "pip", '
         '"install", ...]`, and run the code from a virtual environment'
     )

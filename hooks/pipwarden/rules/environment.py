@@ -360,11 +360,17 @@ class BreakSystemPackages(Rule):
             option = pip.option_words.get("--break-system-packages")
         if option is None:
             return
+        # Python code installs what it imports: no command-line tool for pipx.
+        tools = (
+            ""
+            if command.script.origin.startswith("python-")
+            else ", or use `pipx install` for tools"
+        )
         yield Hit(
             option.span,
             f"{code('--break-system-packages')} lets pip overwrite the packages the system "
             "package manager owns (PEP 668), which can break system tools",
-            venv_remedy(context) + ", or use `pipx install` for tools",
+            venv_remedy(context) + tools,
         )
 
     def on_env(self, env: EnvContext) -> Iterable[Hit]:
