@@ -9,6 +9,12 @@ from pathlib import Path
 import pytest
 
 CASES = Path(__file__).parent / "cases"
+# Fixtures are files pipwarden reads, never tests pytest runs (a test_*.py case would install).
+collect_ignore = ["cases"]
+
+# Fixtures are files shaped like real ones; a `test_*.py` or `setup.py` among them must never be
+# collected, since running one could `pip install` into the machine's Python.
+collect_ignore = ["cases"]
 
 
 @pytest.fixture(autouse=True)

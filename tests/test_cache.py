@@ -12,7 +12,7 @@ import pytest
 from pipwarden.check import Checker
 from pipwarden.cli import main
 
-from .conftest import write
+from .conftest import modules_loaded, write
 
 SCRIPT = "#!/bin/sh\nsudo pip install requests\nsudo apt-get install -y git\n"
 
@@ -158,3 +158,56 @@ def test_a_dependency_that_does_not_exist_yet_is_remembered(
         assert concise(capsys, ".") == (0, "All checks passed!\n")  # a stat, no read
     write(project, {".gitlab-ci.yml": "include:\n  - local: ci/jobs.yml\n"})
     assert concise(capsys, ".")[1].startswith("ci/jobs.yml:4:7: PW101")
+
+
+def test_another_version_checks_every_file_again(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project, {"install.sh": SCRIPT, "Dockerfile": "FROM python:3.12\nRUN pip install x\n"})
+    for name in ("install.sh", "Dockerfile"):
+        age(project / name)
+    first = concise(capsys, ".")
+    checked: list[str] = []
+    check_path = Checker.check_path
+
+    def spy(self: Checker, path: str, *, explicit: bool = False) -> object:
+        checked.append(path)
+        return check_path(self, path, explicit=explicit)
+
+    monkeypatch.setattr(Checker, "check_path", spy)
+    assert concise(capsys, ".") == first
+    assert checked == []
+    # An upgraded pipwarden may judge the same file otherwise: nothing of the old one holds.
+    monkeypatch.setattr("pipwarden.cache.__version__", "99.0")
+    assert concise(capsys, ".") == first
+    assert checked == ["Dockerfile", "install.sh"]
+
+
+def test_a_rerun_of_an_unchanged_tree_loads_no_reader(project: Path) -> None:
+    write(
+        project,
+        {
+            "install.sh": SCRIPT,
+            "Dockerfile": "FROM ubuntu:24.04\nRUN apt-get install -y python3-pip\nRUN pip install x\n",
+            "Makefile": "deps:\n\tsudo pip install -r requirements.txt\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: sudo pip install tox\n",
+            "tools/bootstrap.py": "import subprocess\nsubprocess.run(['pip', 'install', 'x'])\n",
+            "docs/mkdocs.yml": "site_name: x\n",
+        },
+    )
+    for path in project.rglob("*"):
+        age(path)
+    readers = (
+        "pipwarden.check",
+        "pipwarden.analysis",
+        "pipwarden.frontends",
+        "yaml",
+        "tree_sitter",
+    )
+    first = modules_loaded(project, ["check", "--select", "ALL", "."], readers)
+    assert first[0] == 1 and "yaml" in first[1]
+    assert modules_loaded(project, ["check", "--select", "ALL", "."], readers) == (1, [])
+    # As pre-commit names them, plain YAML among them.
+    named = ["check", "--select", "ALL", "install.sh", "docs/mkdocs.yml", "Dockerfile"]
+    assert modules_loaded(project, named, readers) == (1, [])

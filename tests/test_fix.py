@@ -137,6 +137,24 @@ def test_unsafe_fixes_only_when_asked(project: Path, capsys: pytest.CaptureFixtu
     ).read_text() == "#!/bin/bash\npip install x\napt-get install -y git\n"
 
 
+def test_fixes_land_after_characters_wider_than_a_byte(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tree-sitter counts bytes, an edit characters: "→", "完成" and "🐍" before a fix on
+    the same line must not move it."""
+    write(
+        project,
+        {
+            "setup.sh": '#!/bin/sh\necho "→ 完成 🐍" && source venv/bin/activate; '
+            'echo "✔"; source .venv/bin/activate\n'
+        },
+    )
+    assert fix(capsys, "setup.sh")[0] == 0
+    assert (project / "setup.sh").read_text() == (
+        '#!/bin/sh\necho "→ 完成 🐍" && . venv/bin/activate; echo "✔"; . .venv/bin/activate\n'
+    )
+
+
 def test_diff_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(project, {"d.sh": "#!/bin/sh\nsource venv/bin/activate\n"})
     assert main(["check", "--diff", "d.sh"]) == 1

@@ -71,13 +71,21 @@ def _stat(path: str) -> tuple[int, int] | None:
     return status.st_size, status.st_mtime_ns
 
 
+# Kinds by their names, without a call of the enum for each file.
+_KINDS = {kind.value: kind for kind in Kind}
+
+
 class Cache:
     def __init__(self, directory: str, settings: Settings) -> None:
         self.directory = directory
         self.file = os.path.join(directory, f"{_settings_key(settings)}.json")
         self.entries: dict[str, list[Any]] = {}
         self.changed = False
-        self.cwd = os.getcwd()
+        self.cwd = os.path.join(os.getcwd(), "")
+        self.inside = os.path.join(directory, "")
+        # The files many results depend on (the Makefiles a `make` may run), each looked at
+        # once a run.
+        self.seen: dict[str, list[int]] = {}
         try:
             with open(self.file, encoding="utf-8") as handle:
                 loaded = json.load(handle)
@@ -88,7 +96,17 @@ class Cache:
 
     def _key(self, path: str) -> str:
         # Discovery yields normalised paths: joining them is abspath without a getcwd each.
-        return path if os.path.isabs(path) else os.path.join(self.cwd, path)
+        return path if os.path.isabs(path) else self.cwd + path
+
+    def holds(self, path: str) -> bool:
+        """Whether `path` is one of the cache's own files."""
+        return self._key(path).startswith(self.inside)
+
+    def _dependency(self, path: str) -> list[int]:
+        found = self.seen.get(path)
+        if found is None:
+            found = self.seen[path] = list(_stat(path) or ())
+        return found
 
     def lookup(self, path: str) -> FileReport | None:
         key = self._key(path)
@@ -133,10 +151,10 @@ class Cache:
                 entry[1] = found[1]
                 self.changed = True
         for dependency, expected in dependencies:
-            if list(_stat(dependency) or ()) != expected:
+            if self._dependency(dependency) != expected:
                 return None
         report = FileReport(path, checked=checked)
-        report.kind = Kind(kind) if kind else None
+        report.kind = _KINDS[kind] if kind else None
         report.bom = bool(bom)
         report.notes = notes
         if deferred:

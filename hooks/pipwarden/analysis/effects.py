@@ -40,7 +40,8 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
     is still whichever PATH finds (checked by running bash and dash)."""
     if value is None or name != "PATH":
         return None
-    for entry in value.split(":"):
+    # Windows separates PATH entries with `;` (and a drive's colon is no separator).
+    for entry in value.split(";" if ";" in value else ":"):
         directory = commands.venv_of_bin_dir(entry.strip("\"'"))
         if directory is None or directory in ("/usr", "/usr/local", "", "/"):
             continue
@@ -104,20 +105,36 @@ def user_of(command: Command, state: State, session: Session) -> tuple[str | Non
     return state.user, state.user_origin
 
 
-def prefix_venv(command: Command, state: State) -> Venv | None:
+def prefix_venv(command: Command, state: State, session: Session) -> Venv | None:
     """The venv a PATH set for this command alone puts first: the shell finds the command
     itself on that PATH (checked by running bash and dash)."""
     for assignment in command.assignments:
         if assignment.name == "PATH" and assignment.value is not None:
-            value = _assigned_value(assignment.value.raw)
+            value = expand_known(_assigned_value(assignment.value.raw), session.env)
             return venv_from_variable(state, "PATH", value, assignment.span)
     return None
+
+
+_REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
+
+
+def expand_known(value: str, env: dict[str, str | None]) -> str:
+    """`$VAR`/`${VAR}` replaced where its value is known; unknown ones stay as written
+    (`PATH=$VENV/bin:$PATH` names the venv `VENV=/opt/venv` made)."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        known = env.get(name)
+        return known if known is not None else match.group(0)
+
+    return _REFERENCE.sub(substitute, value)
 
 
 def assign(command: Command, path: Path, exported: bool) -> None:
     session = path.session
     for assignment in command.assignments:
-        value = _assigned_value(assignment.value.raw if assignment.value else "")
+        raw = _assigned_value(assignment.value.raw if assignment.value else "")
+        value = expand_known(raw, session.env) if assignment.name == "PATH" else raw
         text = assignment.value.text if assignment.value else ""
         session.set(assignment.name, value if text is None else text, assignment.span, exported)
         if text is None:
@@ -250,6 +267,9 @@ def apply(
     ):
         _persist(command, state, session, scope.persist)
         return
+    if command.script.shell in ("pwsh", "cmd") and (program_name or "").lower() == "setx":
+        _setx(command, state)
+        return
     if program_name == "alias":
         for word in command.words[1:]:
             name, has_value, value = (word.text or "").partition("=")
@@ -272,10 +292,13 @@ def apply(
                 session.set(word.text, None, word.span)
         return
     created = commands.venv_created(command)
-    if created is not None and created.text is not None:
-        state.venvs_created[created.text.rstrip("/")] = created.span
+    # A directory whose value is not known is named by its words: `uv venv "$HOME/.venvs/x"`
+    # is the venv `PATH="$HOME/.venvs/x/bin:$PATH"` puts first.
+    if created is not None:
+        made = created.text or expand_known(_assigned_value(created.raw), session.env)
+        state.venvs_created[made.rstrip("/")] = created.span
         _on_path_already(state, session, created.span)
-        if created.text.startswith("/") and session.venv is None and _env_unknown(state):
+        if made.startswith("/") and session.venv is None and _env_unknown(state):
             # A base image whose ENV is not known may have put this venv's bin first on
             # PATH already (linuxserver's set VIRTUAL_ENV=/lsiopy, PATH=/lsiopy/bin:$PATH
             # for the `python3 -m venv /lsiopy` of the images built on them).
@@ -434,6 +457,18 @@ _OUTPUT_COMMANDS = frozenset({"echo", "printf"})
 # What writes a line to a file or the job's log in PowerShell and cmd (names case-blind).
 _WRITE_CMDLETS = frozenset({"add-content", "ac", "set-content", "out-file"})
 _WINDOWS_OUTPUT = _WRITE_CMDLETS | {"echo", "write-output", "write-host"}
+
+
+def _setx(command: Command, state: State) -> None:
+    """`setx /M PATH "C:\\venv\\Scripts;%PATH%"`: Windows keeps the value for the processes
+    started later (a Windows image's next RUN), not for this shell.
+    https://learn.microsoft.com/windows-server/administration/windows-commands/setx"""
+    words = [_assigned_value(w.raw) for w in command.words[1:] if not w.raw.startswith("/")]
+    if len(words) == 2 and words[0].upper() == "PATH":
+        venv = venv_from_variable(state, "PATH", words[1].replace("\\", "/"), command.span)
+        if venv is not None:
+            state.venv = venv
+            state.lost_activation = None
 
 
 def _assigned_value(raw: str) -> str:

@@ -16,7 +16,6 @@ guess.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -301,7 +300,7 @@ class _Walk:
 
     def _set_env(self, item: SetEnv) -> Hits:
         state = self.state
-        value = _expand(item.value, state.env) if item.value is not None else None
+        value = effects.expand_known(item.value, state.env) if item.value is not None else None
         state.env[item.name] = value
         venv = effects.venv_from_variable(self.state, item.name, value, item.span)
         if venv is not None:
@@ -416,7 +415,7 @@ class _Walk:
                 found, inside = self._walk(node.body, [path.fork()])
                 hits.extend(found)
                 path.state = merged(inside).state  # the machine keeps what it did
-                path.failed = all(way.done == "failed" for way in inside)
+                path.failed = _subshell_failed(node.body, inside)
             after = active
         else:  # a function definition
             for path in active:
@@ -673,7 +672,7 @@ class _Walk:
                 way.session.venv, way.session.venv_known = venv
         if function.subshell:
             path.state = merged(paths).state
-            path.failed = all(way.done == "failed" for way in paths)
+            path.failed = _subshell_failed(function.body, paths)
             paths = [path]
         if self.budget.opened != opened:
             self.budget.opaque.add(id(function))  # keyed on the whole state from now on
@@ -747,7 +746,7 @@ class _Walk:
         user, user_origin = effects.user_of(command, self.state, session)
         if command.env_reset:  # sudo's secure PATH: not the venv's pip or python
             session = session.child(clean=True)
-        own_path = effects.prefix_venv(command, self.state)
+        own_path = effects.prefix_venv(command, self.state, session)
         if own_path is not None:  # `PATH=.venv/bin:$PATH pip ...`: found on that PATH
             session = session.copy()
             session.venv = own_path
@@ -1090,6 +1089,15 @@ def _decided(outcome: str, test: Test | None, path: Path) -> str:
     return "either" if verdict is None else ("ok" if verdict else "fail")
 
 
+def _subshell_failed(body: ProgramNode, ways: list[Path]) -> bool:
+    """Whether a subshell is known to fail: on every way it ended with a failure (`set -e`),
+    or with a last command or list known to fail, whose status is the subshell's (under
+    `set -e` that ends the script too, as bash and dash do with `(cd sub && source x)`)."""
+    last = body.items[-1] if isinstance(body, Seq) and body.items else body
+    status = isinstance(last, (Simple, Ready, Child, Chain))
+    return all(way.done == "failed" or (status and not way.done and way.failed) for way in ways)
+
+
 def _assumed(assumed: tuple[str, str, Span | None], simple: Simple) -> Event:
     """A reading's value of a variable, as what sets its path apart."""
     name, value, span = assumed
@@ -1134,20 +1142,6 @@ def _python_kind(environment: Environment | None) -> str | None:
     if environment.hosted:
         return "runner"
     return environment.python
-
-
-_REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
-
-
-def _expand(value: str, env: dict[str, str | None]) -> str:
-    """Docker-style `$VAR`/`${VAR}` substitution with what is known; unknown ones stay."""
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(2)
-        known = env.get(name)
-        return known if known is not None else match.group(0)
-
-    return _REFERENCE.sub(substitute, value)
 
 
 def _user_name(user: str | None) -> str | None:

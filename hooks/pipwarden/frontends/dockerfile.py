@@ -53,6 +53,12 @@ BOUNDARY = Boundary(
     reason="each RUN instruction starts a new shell",
     persist='make it last with `ENV PATH="{venv}/bin:$PATH"` after creating it',
     url="https://docs.docker.com/reference/dockerfile/#env",
+    # A Windows image keeps PATH in the registry, not in its config's ENV (where `$PATH` is
+    # empty): `setx /M` writes the machine PATH that later RUNs start with.
+    persist_in=(
+        ("cmd", 'make it last with `RUN setx /M PATH "{bin};%PATH%"` after creating it'),
+        ("pwsh", 'make it last with `RUN setx /M PATH "{bin};$env:PATH"` after creating it'),
+    ),
 )
 
 # Parser directives as BuildKit reads them (parser/directives.go): the first lines, leading

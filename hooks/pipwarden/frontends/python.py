@@ -125,7 +125,7 @@ def parse(text: str, path: str) -> Parsed:
     if module is None:
         return Parsed(unread=unread or ["Python this interpreter cannot parse"])
     pip_itself, project_file = _pip_itself(path)
-    finder = _Finder(text, parse_text, module, pip_itself)
+    finder = _Finder(text, parse_text, module, pip_itself or _changes_sys_path(module))
     try:
         items = list(finder.items())
     except RecursionError:
@@ -173,10 +173,13 @@ def _parsed(text: str, path: str) -> tuple[ast.Module | None, list[int]]:
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement, nested ones too, without looking into expressions."""
+    """Every statement, nested ones too, without looking into expressions; not the tests a
+    decorator always skips, whose code never runs."""
     pending = list(reversed(body))
     while pending:
         statement = pending.pop()
+        if _always_skipped(statement):
+            continue
         yield statement
         nested: list[ast.stmt] = []
         for field in ("body", "orelse", "finalbody"):
@@ -189,6 +192,40 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 
 _BODIES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+# Decorators that skip a test (pytest's marks, unittest's), by the names they are written
+# with, and for the conditional ones the condition that skips.
+_SKIP = {"mark.skip": None, "unittest.skip": None}
+_SKIP_IF = {"mark.skipif": True, "unittest.skipIf": True, "unittest.skipUnless": False}
+
+
+def _always_skipped(statement: ast.stmt) -> bool:
+    """A test function or class that `@pytest.mark.skip`, `@unittest.skip(...)` or a
+    `skipif(True)` always skips (a condition in a string, as pytest allows, is not known)."""
+    if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return False
+    for decorator in statement.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        name = _dotted(call.func if call else decorator)
+        for written, skips in (*_SKIP.items(), *_SKIP_IF.items()):
+            if name != written and not name.endswith("." + written):
+                continue
+            if skips is None:
+                return True
+            condition = call.args[0] if call and call.args else None
+            if isinstance(condition, ast.Constant) and condition.value is skips:
+                return True
+    return False
+
+
+def _dotted(node: ast.expr) -> str:
+    """`a.b.c` as written; "" for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
 
 
 def _own_parts(statement: ast.stmt) -> Iterator[ast.AST]:
@@ -285,6 +322,38 @@ def _pip_itself(path: str) -> tuple[bool, str | None]:
             return True, None
     project_file, name = _project(directory)
     return name == "pip", project_file
+
+
+_SYS_PATH_CHANGES = frozenset({"insert", "append", "extend"})
+
+
+def _changes_sys_path(module: ast.Module) -> bool:
+    """Whether the module puts directories on `sys.path` itself (`sys.path.insert(0,
+    pip_zip)`, `sys.path[:0] = [...]`, `site.addsitedir(...)`), as get-pip.py and its kin do
+    before importing the pip they bring: the pip it imports is then its own, not the
+    machine's, so how its API changes between releases does not reach it."""
+
+    def is_sys_path(node: ast.AST) -> bool:
+        while isinstance(node, ast.Subscript):
+            node = node.value
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr == "path"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "sys"
+        )
+
+    for node in ast.walk(module):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in _SYS_PATH_CHANGES and is_sys_path(node.func.value):
+                return True
+            if node.func.attr == "addsitedir":
+                return True
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(is_sys_path(t) for t in targets):
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------------------------

@@ -263,12 +263,19 @@ def venv_remedy(context: Context) -> str:
     """Installing into a venv, in the terms of the file the command is in: Python code
     names the interpreter running it; an image build puts the venv on PATH for every later
     instruction (a script run when the container starts makes its own); a Makefile names its
-    own Python; Windows has the `py` launcher and the venv's `Scripts` folder. Debian and
-    Ubuntu need python3-venv for `python3 -m venv` where apt installed only python3-pip."""
+    own Python; Windows has the `py` launcher and the venv's `Scripts` folder, and a Windows
+    image keeps PATH in the registry, which `setx /M` writes. Debian and Ubuntu need
+    python3-venv for `python3 -m venv` where apt installed only python3-pip."""
     if context.command.script.origin.startswith("python-"):
         return (
             'install for the interpreter running this code, `[sys.executable, "-m", "pip", '
             '"install", ...]`, and run the code from a virtual environment'
+        )
+    if context.windows and context.host == "build" and not context.at_start:
+        path = "$env:PATH" if context.command.script.shell == "pwsh" else "%PATH%"
+        return (
+            "install into a venv on PATH: `RUN python -m venv C:\\venv`, "
+            f'`RUN setx /M PATH "C:\\venv\\Scripts;{path}"`, then `RUN python -m pip install ...`'
         )
     if context.windows:  # in the step's own shell: PowerShell, cmd, or Git Bash
         shell = context.command.script.shell

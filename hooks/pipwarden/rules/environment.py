@@ -167,8 +167,11 @@ class ActivationNotPersisted(Rule):
 
     ## Use instead
     Call the venv's interpreter by its path, or make the activation persist the way the format
-    allows (Dockerfile `ENV PATH=/opt/venv/bin:$PATH`, GitHub Actions `$GITHUB_PATH`, one
-    Makefile recipe line joined with `&&` or `.ONESHELL:`):
+    allows (Dockerfile `ENV PATH=/opt/venv/bin:$PATH`, on a Windows image `RUN setx /M PATH
+    "C:\\venv\\Scripts;%PATH%"`, GitHub Actions `$GITHUB_PATH`, Azure
+    `##vso[task.prependpath]`, one Makefile recipe line joined with `&&` or `.ONESHELL:`).
+    The help speaks the shell the command runs in: `.\\venv\\Scripts\\python` in PowerShell,
+    `venv\\Scripts\\python` in cmd (a Windows image's RUN, a Windows `script` step):
     ```dockerfile
     RUN python3 -m venv /opt/venv
     ENV PATH=/opt/venv/bin:$PATH
@@ -323,7 +326,8 @@ class BreakSystemPackages(Rule):
 
     ## Use instead
     A virtual environment (`python3 -m venv /opt/venv`), or `pipx install` for command-line
-    tools.
+    tools. On a Windows image, `RUN python -m venv C:\\venv` and `RUN setx /M PATH
+    "C:\\venv\\Scripts;%PATH%"` put the venv first on the PATH later RUNs start with.
 
     ## Fix safety
     No automatic fix.

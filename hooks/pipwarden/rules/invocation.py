@@ -222,7 +222,8 @@ class BarePip(Rule):
       `virtualenvs.create false`), `pipenv install`, `pdm install`, `hatch env create` or
       `uv sync` made one, a bare pip outside any venv installs into the Python on PATH while
       `poetry run` (`uv run`, `pipenv run`, ...) later runs the project in the tool's
-      environment, which never sees it. Installs of tools alone (`pip install -U pip
+      environment, which never sees it; `uv pip install --system` there too, which installs
+      into the Python on PATH as bare pip does. Installs of tools alone (`pip install -U pip
       poetry`) are not reported.
 
     Every other bare pip (an image or runner with one Python, an active venv or conda env,
@@ -250,7 +251,7 @@ class BarePip(Rule):
     ```
 
     After `poetry install`: `poetry run python -m pip install ...`, or `poetry add ...`
-    (`uv pip install` or `uv add` after `uv sync`).
+    (`uv pip install` without `--system`, or `uv add`, after `uv sync`).
 
     ## Fix safety
     The fix names the interpreter the file runs (`python3.11 -m pip`, `python -m pip`), safe
@@ -273,13 +274,19 @@ class BarePip(Rule):
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         pip = context.pip
-        if pip is None or not pip.bare_pip or not pip.modifies or pip.has("--python"):
+        if pip is None or not pip.modifies or pip.has("--python"):
+            return
+        # `uv pip install --system` installs into the Python on PATH as bare pip does.
+        system_uv = pip.kind == "uv pip" and pip.has("--system")
+        if not (pip.bare_pip or system_uv):
             return
         if context.venv_active or context.maybe_activated or context.python in ("pyenv", "conda"):
             return
         own = context.own_environment() if pip.installs else None
         if own is not None and not _tools_only(pip):
             yield _outside_own_environment(pip, own)
+            return
+        if system_uv:
             return
         mismatch = _other_interpreter(pip, context)
         if mismatch is None:
@@ -364,12 +371,18 @@ def _outside_own_environment(pip: PipCall, own: OwnEnvironment) -> Hit:
     """A bare pip between a project tool making its environment and running the project in
     it: what pip installs goes to another Python."""
     tool, name = code(f"{own.tool} run"), _TOOL_NAMES[own.tool]
+    system_uv = pip.kind == "uv pip"
+    installer = code("uv pip install --system") if system_uv else code(pip.program)
+    remedy = _INTO_OWN_ENVIRONMENT[own.tool]
+    if system_uv and own.tool == "uv":
+        remedy = "`uv pip install ...` without `--system` (into the project's .venv), or "
+        remedy += "declare it with `uv add ...`"
     return Hit(
         pip.launcher[0].span,
-        f"{code(pip.program)} installs into the Python on PATH, not into the environment "
+        f"{installer} installs into the Python on PATH, not into the environment "
         f"{name} made on line {line_ref(own.made.start)}, where {tool} on line "
         f"{line_ref(own.run.start)} runs the project: it never sees what this installs",
-        f"install into {name}'s environment: {_INTO_OWN_ENVIRONMENT[own.tool]}",
+        f"install into {name}'s environment: {remedy}",
         related=(
             Related(own.made, f"{name} makes its own environment here"),
             Related(own.run, f"{tool} runs the project in it here"),
@@ -756,7 +769,9 @@ class PipInternalApi(Rule):
     Python code calling pip in-process: `pip.main([...])`, `from pip._internal import main`,
     `from pip._internal.cli.main import main`, any import from `pip._internal`: one finding
     per statement. Never in pip's own code (a project named `pip`, or pip's package
-    directory with its `_internal`), where those imports are how pip is written.
+    directory with its `_internal`), where those imports are how pip is written, nor in a
+    module that puts directories on `sys.path` itself (get-pip.py's bootstrap inserts the pip
+    wheel it carries, then imports it): the pip it imports is the one it brings.
 
     ## Why it breaks
     pip has no Python API. `pip.main` was removed in pip 10 (`AttributeError: module 'pip' has

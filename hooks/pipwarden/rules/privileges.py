@@ -335,6 +335,10 @@ class NonrootSystemInstall(Rule):
     made with `useradd` without `-m` on Debian), the install fails with
     `ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied`.
 
+    Not reported for the `vscode` user of the dev container Python images
+    (`mcr.microsoft.com/devcontainers/python`): user installs are those images' own way, and
+    their shells put `~/.local/bin` on PATH.
+
     ## Example
     ```dockerfile
     FROM python:3.12-slim
@@ -381,6 +385,8 @@ class NonrootSystemInstall(Rule):
             return
         if pip.has("--user") and context.user_home is not False:
             return  # a deliberate user install: it fails only where there is no home
+        if context.environment and user in context.environment.user_installs:
+            return  # the image's user, whose user installs its shells find
         home = f"/home/{user}" if not user.isdigit() else "~"
         if context.user_home:
             outcome = (

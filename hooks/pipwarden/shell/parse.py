@@ -198,6 +198,9 @@ def _bash_language() -> object:
     return tree_sitter_bash.language()
 
 
+_WIDE = re.compile(r"[^\x00-\x7f]")
+
+
 class _Source:
     """A Script's text as tree-sitter sees it (UTF-8 bytes) with byte → character offsets."""
 
@@ -205,16 +208,31 @@ class _Source:
         self.script = script
         self.text = script.text
         self.data = script.text.encode("utf-8", "surrogateescape")
-        self._chars: list[int] | None = None
+        # The characters wider than a byte, by where their bytes start, with how many bytes
+        # each takes and how many more than one byte each the characters before it took: a
+        # lookup is a bisection, and building it costs nothing on ASCII text (most scripts).
+        self._starts: list[int] = []
+        self._widths: list[int] = []
+        self._extra: list[int] = []
         if len(self.data) != len(self.text):
-            chars = []
-            for i, ch in enumerate(self.text):
-                chars.extend([i] * len(ch.encode("utf-8", "surrogateescape")))
-            chars.append(len(self.text))
-            self._chars = chars
+            extra = 0
+            for match in _WIDE.finditer(self.text):
+                width = len(match.group().encode("utf-8", "surrogateescape"))
+                self._starts.append(match.start() + extra)
+                self._widths.append(width)
+                self._extra.append(extra)
+                extra += width - 1
 
     def char(self, byte_offset: int) -> int:
-        return byte_offset if self._chars is None else self._chars[byte_offset]
+        if not self._starts:
+            return byte_offset
+        index = bisect.bisect_right(self._starts, byte_offset) - 1
+        if index < 0:
+            return byte_offset
+        start, extra = self._starts[index], self._extra[index]
+        if byte_offset < start + self._widths[index]:  # within the character
+            return start - extra
+        return byte_offset - extra - self._widths[index] + 1
 
     def node_text(self, node: TreeNode) -> str:
         return self.text[self.char(node.start_byte) : self.char(node.end_byte)]

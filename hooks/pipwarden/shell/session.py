@@ -375,7 +375,8 @@ class BuiltImage(NamedTuple):
 
 class PythonUse(NamedTuple):
     """Python code using a name of the `pip` package (`pip.main`, `pip._internal`);
-    `in_pip` when the code is pip's own (its package, or a project named pip)."""
+    `in_pip` when the pip it names is the code's own: pip's package, a project named pip, or a
+    module that puts the pip it brings on `sys.path` (get-pip.py's bootstrap)."""
 
     name: str
     span: Span
