@@ -349,8 +349,10 @@ def world() -> Iterator[Path]:
     shutil.rmtree(root)
 
 
-def run_real(world: Path, case: Case, argv: list[str], file_name: str) -> dict[int, set[State]]:
-    """Run one case; the states its pip calls recorded, by site."""
+def run_real(
+    world: Path, case: Case, argv: list[str], file_name: str, arguments: tuple[str, ...] = ()
+) -> dict[int, set[State]]:
+    """Run one case (a script with `arguments`); the states its pip calls recorded, by site."""
     path = world / file_name
     path.write_text(case.text)
     log = world / "logs" / f"{case.name}.log"
@@ -367,7 +369,7 @@ def run_real(world: Path, case: Case, argv: list[str], file_name: str) -> dict[i
     }
     try:
         subprocess.run(
-            [*argv, str(path)] if argv[0] != "make" else [*argv, "-f", str(path)],
+            [*argv, str(path), *arguments] if argv[0] != "make" else [*argv, "-f", str(path)],
             cwd=world,
             env=environment,
             stdin=subprocess.DEVNULL,
@@ -656,3 +658,65 @@ def test_a_failing_subshell_ends_a_set_e_script(world: Path, shell: str) -> None
     start = f'{shebang}\nset -e\n"$PWD/venv-b/bin/pip" install --no-index ./site-9\n'
     cases = [Case(f"subshell-{n}", start + text, True, ()) for n, text in enumerate(SUBSHELLS)]
     check_cases(world, cases, [shell], Kind.SHELL, "case.sh", least_known=0.9)
+
+
+# Branches on a variable the script does not know (its argument), tested again later: a
+# later test takes each way's own arm, with what that way set, never another's. `True`: the
+# model must also know no call the shell never made.
+CORRELATED = [
+    (
+        True,
+        'MODE=${1:-"latest"}\n'
+        'if [ ${MODE} = "one" ] || [ ${MODE} = "two" ]; then\n  PIP=venv-b/bin/pip\n'
+        "else\n  PIP=.venv/bin/pip\nfi\n"
+        'if [ ${MODE} != "one" ] && [ ${MODE} != "two" ]; then\n'
+        "  $PIP install --no-index ./site-1\nfi\n"
+        'case "$MODE" in\n  one | two) ;;\n  *) $PIP install --no-index ./site-2 ;;\nesac\n',
+    ),
+    (
+        True,
+        'MODE=$1\nif [ "$MODE" = one ]; then\n  PIP=venv-b/bin/pip\n'
+        'elif [ "$MODE" = two ]; then\n  PIP=.venv/bin/pip\nelse\n  PIP=pip\nfi\n'
+        'if [ "$MODE" = two ]; then\n  $PIP install --no-index ./site-1\nfi\n'
+        'if [ "$MODE" != one ]; then\n  $PIP install --no-index ./site-2\nfi\n',
+    ),
+    (
+        True,
+        'MODE=$1\nif [ "$MODE" = one ]; then\n  PIP=venv-b/bin/pip\n  MODE=two\n'
+        "else\n  PIP=.venv/bin/pip\nfi\n"
+        'if [ "$MODE" = two ]; then\n  $PIP install --no-index ./site-1\nfi\n',
+    ),
+    (
+        False,
+        'MODE=$1\nif [ "${MODE:-one}" = one ]; then\n  PIP=venv-b/bin/pip\n'
+        "else\n  PIP=.venv/bin/pip\nfi\n"
+        'if [ -z "$MODE" ]; then\n  $PIP install --no-index ./site-1\nfi\n'
+        'if [ "$MODE" = one ]; then\n  $PIP install --no-index ./site-2\nfi\n',
+    ),
+    (
+        False,
+        'MODE=$1\ncase "$MODE" in\n  o*) PIP=venv-b/bin/pip ;;\n'
+        "  two) PIP=.venv/bin/pip ;;\n  *) PIP=pip ;;\nesac\n"
+        'case "$MODE" in\n  two) $PIP install --no-index ./site-1 ;;\n'
+        "  one) $PIP install --no-index ./site-2 ;;\nesac\n",
+    ),
+]
+
+
+@pytest.mark.parametrize("shell", ["bash", "dash"])
+def test_a_later_test_takes_each_ways_own_arm(world: Path, shell: str) -> None:
+    """Run with each argument, the shell makes the union of the calls; the model, which
+    does not know the argument, must admit each and (where its tests decide) know no other:
+    `$PIP` set on the way `MODE` is `one` is not read where a later test says it is not."""
+    _needs(shell)
+    failures = []
+    for number, (decided, text) in enumerate(CORRELATED):
+        case = Case(f"correlated-{number}", f"#!/bin/sh\n{text}", decided, ())
+        real: dict[int, set[State]] = {}
+        for argument in ("one", "two", "three", ""):
+            for site, states in run_real(world, case, [shell], "case.sh", (argument,)).items():
+                real.setdefault(site, set()).update(states)
+        problems = disagreements(case, real, run_model(case, Kind.SHELL, "case.sh"))
+        if problems:
+            failures.append(f"--- {case.name}\n{case.text}" + "\n".join(problems))
+    assert not failures, "\n\n".join(failures)

@@ -295,7 +295,8 @@ def _resolve_abbreviation(name: str, table: dict[str, bool]) -> str:
     return matches[0] if len(matches) == 1 else name
 
 
-_RELEVANT = frozenset(
+# Programs that install into, run or choose a Python environment.
+_PYTHON_TOOLS = frozenset(
     [
         ".",
         "source",
@@ -304,15 +305,24 @@ _RELEVANT = frozenset(
         "mamba",
         "micromamba",
         "deactivate",
+        "uv",
+        "virtualenv",
+        "pyenv",
+        "poetry",
+        "pipenv",
+        "pdm",
+        "hatch",
+    ]
+)
+# And those that change which one runs, who runs it, or what the machine has.
+_RELEVANT = _PYTHON_TOOLS | frozenset(
+    [
         "export",
         "declare",
         "typeset",
         "local",
         "readonly",
         "unset",
-        "uv",
-        "virtualenv",
-        "pyenv",
         "useradd",
         "adduser",
         "apt",
@@ -328,10 +338,6 @@ _RELEVANT = frozenset(
         "chmod",
         "chgrp",
         "make",
-        "poetry",
-        "pipenv",
-        "pdm",
-        "hatch",
     ]
 )
 
@@ -341,8 +347,18 @@ def relevant_program(name: str) -> bool:
     environments: an installer, an interpreter, or something that changes which one runs or
     who runs it."""
     program = name.rsplit("/", 1)[-1]
+    return program in _RELEVANT or _python_program(program)
+
+
+def python_program(name: str) -> bool:
+    """Whether a command run by `name` installs into, runs or chooses a Python environment:
+    pip, an interpreter, an activation, a venv or project tool (not a package manager)."""
+    return _python_program(name.rsplit("/", 1)[-1])
+
+
+def _python_program(program: str) -> bool:
     return (
-        program in _RELEVANT
+        program in _PYTHON_TOOLS
         or program.startswith("easy_install")
         or _PIP_PROGRAM.fullmatch(program) is not None
         or _PYTHON_PROGRAM.fullmatch(program) is not None

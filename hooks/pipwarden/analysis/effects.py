@@ -163,7 +163,6 @@ _RELEASE_NAMES = frozenset(
 _LSB_RELEASE = re.compile(
     r"\$\(\s*lsb_release\s+-(?:s[rc]|[rc]s?)\s*\)|`lsb_release -(?:s[rc]|[rc]s?)`"
 )
-_GLOB = re.compile(r"[*?\[]")
 
 
 def release_checked(fork: Fork, index: int, session: Session) -> environments.Environment | None:
@@ -177,16 +176,8 @@ def release_checked(fork: Fork, index: int, session: Session) -> environments.En
     assigned = session.env.get(name)
     if name not in _RELEASE_NAMES and not (assigned and _LSB_RELEASE.fullmatch(assigned)):
         return None
-    if fork.test is not None:
-        test = fork.test
-        holds = index == 0
-        compared = test.operator in ("=", "==", "!=")
-        equal = holds == (test.operator != "!=")
-        names = (test.value.strip("\"'"),) if compared and equal else ()
-    else:
-        patterns = fork.patterns[index] if 0 <= index < len(fork.patterns) else None
-        names = patterns if patterns and not any(_GLOB.search(p) for p in patterns) else ()
-    found = [environments.release_named(n) for n in names]
+    names = fork.admitted(index, None) or ()
+    found = [environments.release_named(n) for n, _ in names]
     if not found or None in found:
         return None
     if len({e.externally_managed for e in found if e is not None}) != 1:

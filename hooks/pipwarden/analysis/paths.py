@@ -8,6 +8,12 @@ is, up to MAX_PATHS, past which they are merged into one whose differences are u
 a rule that needs them stays silent. The work is the script's size times at most MAX_PATHS,
 not the number of its paths.
 
+A join must not make a later test see values together that no way had together: where an
+arm's test narrowed a variable and the arm set another that pip or Python commands read
+(`if [ "$V" = system ]; then PY=/usr/bin/python3`), ways that differ in both stay apart (up
+to MAX_APART of them), so a later test of it (`if [ "$V" != system ]; then $PY -m pip ...`)
+takes each way's own arm, with its own values.
+
 A finding that holds on some paths only says which: the events of the paths that make it,
 less those every path shares ("when PIP_SUDO is `sudo -H` (line 7)").
 """
@@ -24,6 +30,7 @@ if TYPE_CHECKING:
     from pipwarden.rules.base import RuleHit
 
 MAX_PATHS = 8
+MAX_APART = 4
 
 
 class Event(NamedTuple):
@@ -87,10 +94,38 @@ def distinct(paths: Iterable[Path]) -> list[Path]:
     alike: dict[tuple[object, ...], list[Path]] = {}
     for path in paths:
         alike.setdefault(path.key(values=False), []).append(path)
-    found = [merged(group) for group in alike.values()]
+    found = [merged(part) for group in alike.values() for part in _apart(group)]
+    if len(found) > MAX_PATHS and len(alike) < len(found):
+        found = [merged(group) for group in alike.values()]  # the values' ways first
     if len(found) > MAX_PATHS:
         return [merged(found)]
     return found
+
+
+def _apart(group: list[Path]) -> list[list[Path]]:
+    """Ways that differ only in what variables hold, in parts by the values of the variables
+    tests narrowed, where they also differ in one the narrowing branches assigned; one part
+    where they do not (joining them loses nothing a later test could tell apart), or past
+    MAX_APART parts."""
+    if len(group) < 2:
+        return [group]
+    narrowed: frozenset[str] = frozenset().union(*(p.session.narrowed for p in group))
+    if not narrowed:
+        return [group]
+    first = group[0].session.values
+    differing: set[str] = set()
+    for path in group[1:]:
+        if path.session.values is not first:
+            differing.update(name for name, _ in first.items() ^ path.session.values.items())
+    correlated: frozenset[str] = frozenset().union(*(p.session.correlated for p in group))
+    if not differing & narrowed or (differing - narrowed).isdisjoint(correlated):
+        return [group]
+    names = sorted(differing & narrowed)
+    parts: dict[tuple[object, ...], list[Path]] = {}
+    for path in group:
+        values = path.session.values
+        parts.setdefault(tuple(values.get(name) for name in names), []).append(path)
+    return list(parts.values()) if len(parts) <= MAX_APART else [group]
 
 
 def merged(paths: Sequence[Path]) -> Path:

@@ -244,6 +244,7 @@ class Session:
         "activated",
         "aliases",
         "before_activation",
+        "correlated",
         "cwd",
         "env",
         "errexit",
@@ -253,6 +254,7 @@ class Session:
         "functions_key",
         "maybe_activated",
         "moved",
+        "narrowed",
         "positional",
         "root_only",
         "runs_as",
@@ -308,6 +310,11 @@ class Session:
         # Where the script tested that it runs as root and stopped otherwise (`[ "$(id -u)"
         # -ne 0 ] && exit 1`): from there on it runs as root, with nothing saying sudo.
         self.root_only: Span | None = None
+        # The variables whose values a test cut down on this way (`if [ "$X" = a ]`) where its
+        # branches assign others a rule may read (`correlated`): where ways meet, ways that
+        # differ in both stay apart (`paths.distinct`).
+        self.narrowed: frozenset[str] = frozenset()
+        self.correlated: frozenset[str] = frozenset()
 
     def aliases_at(self, script: Script, offset: int) -> dict[str, tuple[str, Span]]:
         """The aliases the shell expands in the command it reads at `offset` of `script`."""
@@ -336,6 +343,18 @@ class Session:
         self.values[name] = None if text is None else ((text, span),)
         if exported:
             self.exported.add(name)
+        if name in self.narrowed:
+            self.narrowed = self.narrowed - {name}
+
+    def narrow(self, name: str, values: Values, correlated: frozenset[str]) -> None:
+        """`name` holds only `values` from here on: a test said so, in a branch that assigns
+        `correlated`."""
+        self.writable()
+        self.env[name] = values[0][0] if len(values) == 1 else None
+        self.values[name] = values
+        if correlated:
+            self.narrowed = self.narrowed | {name}
+            self.correlated = self.correlated | correlated
 
     def copy(self) -> Session:
         """The session of a subshell: everything, unexported variables and functions too
@@ -472,6 +491,8 @@ class Session:
         ):
             setattr(result, name, _agreed([getattr(s, name) for s in sessions]))
         result.moved = any(s.moved for s in sessions)
+        result.narrowed = self.narrowed.union(*(s.narrowed for s in others))
+        result.correlated = self.correlated.union(*(s.correlated for s in others))
         result.maybe_activated = next(
             (s.maybe_activated for s in sessions if s.maybe_activated), None
         )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
-from pipwarden.shell.command import Command, Ready, Word
+from pipwarden.commands import python_program
+from pipwarden.shell.command import WRAPPERS, Command, Ready, Word
 from pipwarden.shell.expand import Simple
 from pipwarden.shell.parse import Chain, Child, Fork, Function, Loop, ProgramNode, Seq
 
@@ -145,6 +146,56 @@ def _locals(node: ProgramNode) -> Iterator[str]:
     elif not isinstance(node, (Function, Child)):  # their own locals, their own shell
         for part in parts(node):
             yield from _locals(part)
+
+
+_READ = re.compile(r"\$\{?([A-Za-z_]\w*)")
+
+
+def correlations(body: ProgramNode) -> dict[int, frozenset[str]]:
+    """The forks of `body` (by identity) whose arms assign variables a command running pip,
+    Python or a venv reads (`if [ "$V" = system ]; then PREFIX=/usr` ... `$PREFIX/bin/python3
+    -m pip`), with those variables. A variable counts as read there through the assignments
+    that give it to another (`PATH=$PREFIX/bin:$PATH`), and those the analysis reads whatever
+    the text says always do."""
+    read: set[str] = set()
+    given: dict[str, set[str]] = {}
+    forks: dict[int, set[str]] = {}
+    _assigned(body, read, given, forks)
+    read |= implicit_among(given)
+    pending = list(read)
+    while pending:
+        for name in given.get(pending.pop(), ()):
+            if name not in read:
+                read.add(name)
+                pending.append(name)
+    return {key: frozenset(names & read) for key, names in forks.items() if names & read}
+
+
+def _assigned(
+    node: ProgramNode, read: set[str], given: dict[str, set[str]], forks: dict[int, set[str]]
+) -> set[str]:
+    """The variables `node` assigns; what its Python commands read goes to `read`, what each
+    assignment reads to `given`, what each fork's arms assign to `forks`."""
+    if isinstance(node, (Simple, Ready)):
+        words, assignments = (
+            (node.words, node.assignments)
+            if isinstance(node, Simple)
+            else (node.command.words, node.command.assignments)
+        )
+        first = words[0].text if words else ""
+        if first is None or first in WRAPPERS or python_program(first):
+            read.update(name for word in words for name in _READ.findall(word.raw))
+        for assignment in assignments:
+            if assignment.value is not None:
+                found = _READ.findall(assignment.value.raw)
+                given.setdefault(assignment.name, set()).update(found)
+        return {assignment.name for assignment in assignments}
+    names: set[str] = set()
+    for part in parts(node):
+        names |= _assigned(part, read, given, forks)
+    if isinstance(node, Fork):
+        forks[id(node)] = names
+    return names
 
 
 def parts(node: ProgramNode) -> tuple[ProgramNode, ...]:

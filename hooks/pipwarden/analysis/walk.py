@@ -23,7 +23,13 @@ from pipwarden import commands, environments
 from pipwarden.analysis import effects
 from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
-from pipwarden.analysis.summary import local_names, parts, reads_arguments, touched
+from pipwarden.analysis.summary import (
+    correlations,
+    local_names,
+    parts,
+    reads_arguments,
+    touched,
+)
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
@@ -97,6 +103,8 @@ class _Budget:
         # and Scope of the analysis that calls them the same way, not once per walk.
         self.summaries: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
         self.arguments: dict[int, bool] = {}  # whether each function reads its arguments
+        # What each program's forks correlate (`_correlating`).
+        self.correlations: dict[int, tuple[Seq, dict[int, frozenset[str]]]] = {}
 
     @property
     def spent(self) -> bool:
@@ -471,11 +479,12 @@ class _Walk:
 
     def _fork(self, fork: Fork, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """Each arm from each path; where the `if` tests a variable a path knows, only the arm
-        its answer takes."""
+        its answer takes, and in each arm the variable holds what the arm admits."""
         hits: Hits = []
         after: list[Path] = []
         entering: list[list[Path]] = [[] for _ in fork.arms]
         passing: list[Path] = []
+        apart = self._correlating(fork)
         for path in paths:
             arms = fork.arms_taken(path.session.lookup)
             indices = [i for i in range(len(fork.arms)) if arms is None or i in arms]
@@ -487,6 +496,7 @@ class _Walk:
                 last = number == len(indices) - 1 and not passes
                 way = path if last else path.fork()
                 self._release_checked(fork, index, way)
+                _narrowed(fork, index, way, apart)
                 span = _first_span(fork.arms[index]) or fork.span
                 if arms is None:
                     _learned(way, fork.test, passed=index == 0)
@@ -495,12 +505,23 @@ class _Walk:
                 _learned(path, fork.test, passed=False)
         for way in passing:
             self._release_checked(fork, -1, way)
+            _narrowed(fork, -1, way, apart)
         for arm, entered in zip(fork.arms, entering, strict=True):
             if entered:
                 found, out = self._walk(arm, entered)
                 hits.extend(found)
                 after.extend(out)
         return hits, distinct(_root_only(fork.test, after + passing))
+
+    def _correlating(self, fork: Fork) -> frozenset[str]:
+        """The variables the arms of `fork` assign that a command running pip or Python reads
+        (`if [ "$V" = system ]; then PREFIX=/usr`): what they hold with what the fork's test
+        narrows keeps ways apart."""
+        body = program(self.current_script).body
+        held = self.budget.correlations.get(id(body))
+        if held is None or held[0] is not body:
+            held = self.budget.correlations[id(body)] = (body, correlations(body))
+        return held[1].get(id(fork), frozenset())
 
     def _release_checked(self, fork: Fork, index: int, way: Path) -> None:
         """On a machine nothing else describes, the Debian or Ubuntu release the script checks
@@ -1234,6 +1255,19 @@ def _learned(path: Path, test: Test | None, passed: bool) -> None:
         return
     if passed == (test.operator == "=="):
         path.session.root_only = test.span
+
+
+def _narrowed(fork: Fork, index: int, way: Path, apart: frozenset[str]) -> None:
+    """A way through arm `index` of `fork` (-1: none) with the variable the fork looks at
+    holding only what takes that way: a later test of it is decided where the way's values
+    are (`if [ "$V" = system ]; then P=/usr; fi` ... `if [ "$V" != system ]; then $P/bin/pip`
+    never runs with /usr). Who runs the shell is `_learned`'s."""
+    name = fork.test.name if fork.test else fork.subject
+    if name is None or name == ROOT_TEST:
+        return
+    admitted = fork.admitted(index, way.session.lookup(name))
+    if admitted is not None:
+        way.session.narrow(name, admitted, apart)
 
 
 def _root_only(test: Test | None, paths: list[Path]) -> list[Path]:

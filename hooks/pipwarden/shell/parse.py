@@ -42,20 +42,44 @@ class Seq(NamedTuple):
 
 class Test(NamedTuple):
     """A test of one variable the analysis may know: `[ "$X" == "1" ]` (`=`, `!=`), `[ -n
-    "$X" ]`, `[ -z "${X:-}" ]`; `default` is what `${X:-default}` gives when X is unset."""
+    "$X" ]`, `[ -z "${X:-}" ]`; `default` is what `${X:-default}` gives when X is unset.
+    `also`: the tests of the same variable an `if` joins to it with `&&` and `||`, left to
+    right as the shell runs them (`[ "$X" = a ] || [ "$X" = b ]`)."""
 
     name: str
     operator: str
     value: str
     default: str | None = None
     span: Span | None = None  # where it stands (kept for the tests of who runs the script)
+    also: tuple[tuple[str, Test], ...] = ()
 
     def verdict(self, values: tuple[tuple[str, object], ...] | None) -> bool | None:
         """Whether the test passes with the values the variable may hold; None: not known."""
         if values is None:
             return None
-        answers = {self._passes(value) for value, _ in values}
+        answers = {self.passes(value) for value, _ in values}
         return answers.pop() if len(answers) == 1 else None
+
+    def passes(self, value: str) -> bool:
+        """Whether the test passes where the variable holds `value`."""
+        passed = self._passes(value)
+        for operator, test in self.also:
+            if passed == (operator == "&&"):  # `&&` goes on after a success, `||` after a failure
+                passed = test._passes(value)
+        return passed
+
+    def admitted(self, passed: bool) -> tuple[str, ...] | None:
+        """The values the variable holds where the test gives `passed`, where they are a few
+        words (`[ "$X" = a ] || [ "$X" = b ]` passing: a or b); None where they are not (any
+        value but those, or an unset variable)."""
+        words = dict.fromkeys(
+            t.value for t in (self, *(t for _, t in self.also)) if t.operator in ("=", "==", "!=")
+        )
+        # Every value the tests do not name answers as NUL does; an empty or unset variable
+        # stays unknown.
+        if self.passes("\0") == passed or self.passes("") == passed:
+            return None
+        return tuple(word for word in words if self.passes(word) == passed) or None
 
     def _passes(self, value: str) -> bool:
         if not value and self.default is not None:
@@ -106,6 +130,38 @@ class Fork(NamedTuple):
             else:
                 taken.add(-1)
         return taken
+
+    def admitted(self, index: int, values: Values | None) -> Values | None:
+        """What the variable the fork looks at holds on the way through arm `index` (-1: no
+        arm runs): those of `values` that take that way; where they are not known, the words
+        that alone take it (`if [ "$X" = a ] || [ "$X" = b ]`: a or b; a `case` arm of
+        words). None: nothing narrower than `values`."""
+        if self.constant is not None:
+            return None
+        if values is not None:
+            kept = tuple(v for v in values if self._arm(v[0]) in (index, None))
+            return kept if kept and len(kept) < len(values) else None
+        if self.test is not None:
+            words = self.test.admitted(passed=index == 0)
+        elif 0 <= index < len(self.patterns):
+            words = self.patterns[index]
+            if words is None or not all(_PLAIN_WORD.fullmatch(w) for w in words):
+                return None  # an expansion or a glob: any number of values
+            words = tuple(w for w in dict.fromkeys(words) if self._arm(w) in (index, None))
+        else:
+            return None
+        return tuple((word, None) for word in words) if words else None
+
+    def _arm(self, value: str) -> int | None:
+        """The arm `value` takes (-1: none); None where a pattern before it is not known."""
+        if self.test is not None:
+            return 0 if self.test.passes(value) else (1 if len(self.arms) > 1 else -1)
+        for index, patterns in enumerate(self.patterns):
+            if patterns is None:
+                return None
+            if any(fnmatch.fnmatchcase(value, pattern) for pattern in patterns):
+                return index
+        return -1
 
 
 class Chain(NamedTuple):
@@ -629,9 +685,35 @@ class _Builder:
         return before_then[0] if len(before_then) == 1 else None
 
     def _condition_test(self, tree: TreeNode) -> Test | None:
-        """The test an `if` or `elif` asks, where its condition is one test of a variable."""
+        """The test an `if` or `elif` asks, where its condition is one test of a variable, or
+        tests of one variable joined by `&&` and `||`."""
         condition = self._condition(tree)
-        return self._test(condition) if condition is not None else None
+        if condition is None:
+            return None
+        if condition.type != "list":
+            return self._test(condition)
+        joined: list[tuple[str, Test | None]] = []
+        self._joined_tests(condition, "", joined)
+        first, also = joined[0][1], []
+        for operator, test in joined[1:]:
+            if first is None or test is None or test.name != first.name:
+                return None
+            also.append((operator, test))
+        if first is None or first.name == ROOT_TEST:
+            return None
+        return first._replace(also=tuple(also))
+
+    def _joined_tests(
+        self, tree: TreeNode, operator: str, joined: list[tuple[str, Test | None]]
+    ) -> None:
+        """The parts of a list as tests, left to right, each with the operator before it."""
+        for child in tree.children:
+            if child.type in ("&&", "||"):
+                operator = child.type
+            elif child.type == "list":
+                self._joined_tests(child, operator, joined)
+            elif child.is_named:
+                joined.append((operator, self._test(child)))
 
     def _clause(
         self, tree: TreeNode
