@@ -107,11 +107,9 @@ def _apart(group: list[Path]) -> list[list[Path]]:
     tests narrowed, where they also differ in one the narrowing branches assigned; one part
     where they do not (joining them loses nothing a later test could tell apart), or past
     MAX_APART parts."""
-    if len(group) < 2:
+    if len(group) < 2 or not any(p.session.narrowed for p in group):
         return [group]
     narrowed: frozenset[str] = frozenset().union(*(p.session.narrowed for p in group))
-    if not narrowed:
-        return [group]
     first = group[0].session.values
     differing: set[str] = set()
     for path in group[1:]:

@@ -160,7 +160,7 @@ def correlations(body: ProgramNode) -> dict[int, frozenset[str]]:
     read: set[str] = set()
     given: dict[str, set[str]] = {}
     forks: dict[int, set[str]] = {}
-    _assigned(body, read, given, forks)
+    _assigned(body, read, given, forks, [])
     read |= implicit_among(given)
     pending = list(read)
     while pending:
@@ -172,10 +172,14 @@ def correlations(body: ProgramNode) -> dict[int, frozenset[str]]:
 
 
 def _assigned(
-    node: ProgramNode, read: set[str], given: dict[str, set[str]], forks: dict[int, set[str]]
-) -> set[str]:
-    """The variables `node` assigns; what its Python commands read goes to `read`, what each
-    assignment reads to `given`, what each fork's arms assign to `forks`."""
+    node: ProgramNode,
+    read: set[str],
+    given: dict[str, set[str]],
+    forks: dict[int, set[str]],
+    inside: list[set[str]],
+) -> None:
+    """What the Python commands in `node` read goes to `read`, what each assignment reads to
+    `given`, and the variables it assigns to each fork it is `inside` (in `forks`)."""
     if isinstance(node, (Simple, Ready)):
         words, assignments = (
             (node.words, node.assignments)
@@ -189,13 +193,15 @@ def _assigned(
             if assignment.value is not None:
                 found = _READ.findall(assignment.value.raw)
                 given.setdefault(assignment.name, set()).update(found)
-        return {assignment.name for assignment in assignments}
-    names: set[str] = set()
-    for part in parts(node):
-        names |= _assigned(part, read, given, forks)
+            for names in inside:
+                names.add(assignment.name)
+        return
     if isinstance(node, Fork):
-        forks[id(node)] = names
-    return names
+        inside.append(forks.setdefault(id(node), set()))
+    for part in parts(node):
+        _assigned(part, read, given, forks, inside)
+    if isinstance(node, Fork):
+        inside.pop()
 
 
 def parts(node: ProgramNode) -> tuple[ProgramNode, ...]:

@@ -484,7 +484,6 @@ class _Walk:
         after: list[Path] = []
         entering: list[list[Path]] = [[] for _ in fork.arms]
         passing: list[Path] = []
-        apart = self._correlating(fork)
         for path in paths:
             arms = fork.arms_taken(path.session.lookup)
             indices = [i for i in range(len(fork.arms)) if arms is None or i in arms]
@@ -496,7 +495,7 @@ class _Walk:
                 last = number == len(indices) - 1 and not passes
                 way = path if last else path.fork()
                 self._release_checked(fork, index, way)
-                _narrowed(fork, index, way, apart)
+                self._narrowed(fork, index, way)
                 span = _first_span(fork.arms[index]) or fork.span
                 if arms is None:
                     _learned(way, fork.test, passed=index == 0)
@@ -505,13 +504,26 @@ class _Walk:
                 _learned(path, fork.test, passed=False)
         for way in passing:
             self._release_checked(fork, -1, way)
-            _narrowed(fork, -1, way, apart)
+            self._narrowed(fork, -1, way)
         for arm, entered in zip(fork.arms, entering, strict=True):
             if entered:
                 found, out = self._walk(arm, entered)
                 hits.extend(found)
                 after.extend(out)
         return hits, distinct(_root_only(fork.test, after + passing))
+
+    def _narrowed(self, fork: Fork, index: int, way: Path) -> None:
+        """A way through arm `index` of `fork` (-1: none) with the variable the fork looks at
+        holding only what takes that way: a later test of it is decided where the way's
+        values are (`if [ "$V" = system ]; then PY=/usr/bin/python3; fi` ... `if [ "$V" !=
+        system ]; then $PY -m pip` never runs /usr/bin/python3). Who runs the shell is
+        `_learned`'s."""
+        name = fork.test.name if fork.test else fork.subject
+        if name is None or name == ROOT_TEST:
+            return
+        admitted = fork.admitted(index, way.session.lookup(name))
+        if admitted is not None:
+            way.session.narrow(name, admitted, self._correlating(fork))
 
     def _correlating(self, fork: Fork) -> frozenset[str]:
         """The variables the arms of `fork` assign that a command running pip or Python reads
@@ -1255,19 +1267,6 @@ def _learned(path: Path, test: Test | None, passed: bool) -> None:
         return
     if passed == (test.operator == "=="):
         path.session.root_only = test.span
-
-
-def _narrowed(fork: Fork, index: int, way: Path, apart: frozenset[str]) -> None:
-    """A way through arm `index` of `fork` (-1: none) with the variable the fork looks at
-    holding only what takes that way: a later test of it is decided where the way's values
-    are (`if [ "$V" = system ]; then P=/usr; fi` ... `if [ "$V" != system ]; then $P/bin/pip`
-    never runs with /usr). Who runs the shell is `_learned`'s."""
-    name = fork.test.name if fork.test else fork.subject
-    if name is None or name == ROOT_TEST:
-        return
-    admitted = fork.admitted(index, way.session.lookup(name))
-    if admitted is not None:
-        way.session.narrow(name, admitted, apart)
 
 
 def _root_only(test: Test | None, paths: list[Path]) -> list[Path]:
