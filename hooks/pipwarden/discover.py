@@ -284,20 +284,22 @@ def work_tree(directory: str) -> str | None:
 
 
 def unrun_workflow(path: str, root: str | None = None) -> bool:
-    """Whether `path` is a workflow in a `.github/workflows` directory below the top of the
-    repository `root` (by default the work tree the file is in): GitHub runs only the top's,
-    so a vendored project's, a documentation example's or a test fixture's workflow never
-    runs.
+    """Whether `path` is a workflow GitHub never runs: one in a `.github/workflows` directory
+    below the top of the repository `root` (by default the work tree the file is in), as a
+    vendored project's, a documentation example's or a test fixture's is, or in a folder
+    inside `.github/workflows`, which GitHub does not read either.
     https://docs.github.com/en/actions/using-workflows/triggering-a-workflow (the root:
-    github/docs#32458)"""
+    github/docs#32458; no subfolders: actions/runner#2102)"""
     if "/.github/workflows/" not in "/" + path.replace("\\", "/"):
         return False
+    if os.path.basename(path) in ("action.yml", "action.yaml"):
+        return False  # a composite action runs wherever a step's `uses:` names it
     absolute = os.path.abspath(path)
-    owner = absolute[: absolute.replace(os.sep, "/").rfind("/.github/workflows/")]
+    at = absolute.replace(os.sep, "/").rfind("/.github/workflows/")
+    owner = absolute[:at]
+    inside = absolute[at + len("/.github/workflows/") :]
     top = root or work_tree(owner) or owner
-    return os.path.basename(path) not in ("action.yml", "action.yaml") and owner.startswith(
-        os.path.join(top, "")
-    )
+    return os.sep in inside or owner.startswith(os.path.join(top, ""))
 
 
 def repository_root(directory: str) -> str:
