@@ -5,6 +5,7 @@ again; a corrupt cache is ignored; --no-cache and PIPWARDEN_NO_CACHE switch it o
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,66 @@ def test_a_rerun_of_an_unchanged_tree_loads_no_reader(project: Path) -> None:
     # As pre-commit names them, plain YAML among them.
     named = ["check", "--select", "ALL", "install.sh", "docs/mkdocs.yml", "Dockerfile"]
     assert modules_loaded(project, named, readers) == (1, [])
+
+
+def forbid_walking(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(directory: str, marks: object = None) -> None:
+        raise AssertionError(f"{directory} was walked again")
+
+    monkeypatch.setattr("pipwarden.discover._walk", fail)
+
+
+def test_a_tree_outside_git_is_walked_again_only_where_it_changed(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The tree was written a moment ago: its walk would not be kept ("racy").
+    monkeypatch.setattr("pipwarden.discover.RACY_SECONDS", -60.0)
+    write(
+        project,
+        {
+            "install.sh": SCRIPT,
+            "ci/deploy.sh": SCRIPT,
+            "jobs.yml": "test:\n  image: ubuntu:22.04\n  script:\n    - sudo pip install x\n",
+            ".gitignore": "# nothing yet\n",
+            ".gitlab-ci.yml": "stages: [test]\n",
+        },
+    )
+
+    def read() -> list[str]:
+        """The files with findings."""
+        out = concise(capsys, ".")[1]
+        return [line.split(":")[0] for line in out.splitlines() if ": PW" in line]
+
+    assert read() == ["ci/deploy.sh", "install.sh"]
+    assert read() == ["ci/deploy.sh", "install.sh"]  # a walk that saw no cache directory yet
+    with monkeypatch.context() as patched:
+        forbid_walking(patched)
+        assert read() == ["ci/deploy.sh", "install.sh"]
+    write(project, {"ci/new.sh": SCRIPT})  # a name added in a directory
+    assert read() == ["ci/deploy.sh", "ci/new.sh", "install.sh"]
+    (project / "install.sh").unlink()
+    assert read() == ["ci/deploy.sh", "ci/new.sh"]
+    # Files rewritten in place, which no directory's times show.
+    (project / ".gitignore").write_text("ci/\n")
+    assert read() == []
+    (project / ".gitlab-ci.yml").write_text("include:\n  - local: jobs.yml\n")
+    assert read() == ["jobs.yml"]
+    # Inside a git work tree, git lists the files (and reads ci/.gitignore too).
+    write(project, {".gitignore": "", "ci/.gitignore": "new.sh\n"})
+    assert read() == ["ci/deploy.sh", "ci/new.sh", "jobs.yml"]
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    assert read() == ["ci/deploy.sh", "jobs.yml"]
+
+
+def test_a_cache_inside_the_tree_does_not_make_it_walked_again(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pipwarden.discover.RACY_SECONDS", -60.0)
+    write(project, {"install.sh": SCRIPT})
+    first = concise(capsys, "--cache-dir", "results", ".")
+    write(project, {"other.sh": SCRIPT})
+    second = concise(capsys, "--cache-dir", "results", ".")
+    assert second[1].count("PW101") == 2
+    forbid_walking(monkeypatch)
+    assert concise(capsys, "--cache-dir", "results", ".") == second
+    assert first[1].count("PW101") == 1

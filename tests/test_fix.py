@@ -203,3 +203,25 @@ def test_json_and_text_mark_fixable_findings(
         "Found 1 finding (1 error).",
         "[*] 1 fixable with `--fix`.",
     ]
+
+
+def test_a_wrapper_calls_pip_is_fixed_at_the_call(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run pip install six` runs that pip through `"$@"`: the fix rewrites the call's words,
+    not the wrapper's body, and a second `--fix` changes nothing."""
+    script = (
+        '#!/bin/bash\nrun() {\n    echo "+ $*"\n    "$@"\n}\n'
+        "run pip install six\nrun pip3 install --upgrade wheel\n"
+    )
+    write(project, {"setup.sh": script})
+    assert fix(capsys, "--select", "ALL", "--unsafe-fixes", "setup.sh")[2] == "Fixed 2 findings.\n"
+    fixed = script.replace("run pip install", "run python3 -m pip install").replace(
+        "run pip3 install", "run python3 -m pip install"
+    )
+    assert (project / "setup.sh").read_text() == fixed
+    assert fix(capsys, "--select", "ALL", "--unsafe-fixes", "setup.sh")[:2] == (
+        0,
+        "All checks passed!\n",
+    )
+    assert (project / "setup.sh").read_text() == fixed

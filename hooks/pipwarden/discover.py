@@ -2,7 +2,8 @@
 
 Directories are listed by git where they are inside a work tree (so .gitignore is honoured
 exactly as git does it); elsewhere they are walked, with `pathspec` reading a top-level
-.gitignore. Symlinks met while walking are not followed.
+.gitignore, and the walk is kept in the cache until a directory it listed changes. Symlinks met
+while walking are not followed.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import functools
 import os
 import re
 import stat
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 SKIPPED_DIRS = frozenset(
     {
@@ -228,14 +230,15 @@ class Candidate(NamedTuple):
     explicit: bool  # named on the command line (errors reading it are reported)
 
 
-def discover(paths: list[str]) -> Iterator[Candidate | OSError]:
+def discover(paths: list[str], walks: Walks | None = None) -> Iterator[Candidate | OSError]:
     """Candidate files under `paths`, in a stable order; an OSError for a path that does not
-    exist. Workflows GitHub does not run (see `unrun_workflow`) are not candidates."""
+    exist. Workflows GitHub does not run (see `unrun_workflow`) are not candidates. With
+    `walks`, a directory outside git that is as it was is not walked again."""
     for path in paths:
         if os.path.isdir(path):
             absolute = os.path.abspath(path)
             root = work_tree(absolute) or absolute
-            for found in sorted(_list_directory(path)):
+            for found in walks.listing(path) if walks is not None else _listing(path):
                 if not unrun_workflow(found, root):
                     yield Candidate(found, explicit=False)
         elif os.path.lexists(path):
@@ -244,11 +247,11 @@ def discover(paths: list[str]) -> Iterator[Candidate | OSError]:
             yield FileNotFoundError(2, "No such file or directory", path)
 
 
-def _list_directory(directory: str) -> Iterator[str]:
+def _listing(directory: str, marks: list[list[Any]] | None = None) -> list[str]:
     listed = _git_files(directory)
     if listed is None:
-        yield from _walk(directory)
-        return
+        return sorted(_walk(directory, marks))
+    found = []
     for relative, tracked in listed:
         skipped = SKIPPED_DIRS.intersection(relative.split("/")[:-1])
         # A build directory the repository commits (generated files it ships) is its own.
@@ -256,7 +259,65 @@ def _list_directory(directory: str) -> Iterator[str]:
             continue
         full = os.path.join(directory, relative) if directory != "." else relative
         if kind_by_name(full) is not None and _regular_file(full):
-            yield full
+            found.append(full)
+    return sorted(found)
+
+
+class Walks:
+    """The walks of directories outside git, kept between runs (in the cache): one stands
+    while every directory it listed, the .gitignore it read and the .gitlab-ci.yml that says
+    which YAML is ours are as they were (a directory's times change with each name added,
+    removed or renamed in it), and gives the files it found without listing any directory.
+    `recorded` is JSON: the directory as given and the current one → [marks, files]."""
+
+    def __init__(self, recorded: dict[str, Any], own: str | None = None) -> None:
+        self.recorded = recorded
+        self.changed = False
+        # A directory (the cache's, ending in a separator) that changes at each save: its
+        # files are not ours to check, and its times do not count.
+        self.own = own
+
+    def listing(self, directory: str) -> list[str]:
+        if "GIT_DIR" in os.environ or work_tree(os.path.abspath(directory)) is not None:
+            return _listing(directory)  # git's answer depends on more than directories
+        here = os.getcwd()
+        key = f"{directory}\n{here}"  # the paths found are written as `directory` is
+        record = self.recorded.get(key)
+        if record is not None and all(_marks(path) == marks for path, marks in record[0]):
+            return list(record[1])
+        read = [os.path.join(directory, ".gitignore"), os.path.join(here, ".gitlab-ci.yml")]
+        marks = [[path, _marks(path)] for path in read]
+        listed: list[list[Any]] = []
+        found = _listing(directory, listed)
+        marks += [mark for mark in listed if not self._owned(mark[0])]
+        # A walk that saw a racy change is not kept.
+        recent = (time.time() - RACY_SECONDS) * 1e9
+        if all(max(mark[1:]) < recent for _, mark in marks if mark):
+            self.recorded[key] = [marks, found]
+        else:
+            self.recorded.pop(key, None)
+        self.changed = True
+        return found
+
+    def _owned(self, folder: str) -> bool:
+        return self.own is not None and os.path.join(os.path.abspath(folder), "").startswith(
+            self.own
+        )
+
+
+# A file or directory changed this close to now may change again within the file system's
+# clock resolution without its times moving ("racy git").
+RACY_SECONDS = 2.0
+
+
+def _marks(path: str) -> list[int]:
+    """What changes when a directory's names or a file's content change: its size, its
+    modification and its change times ([] where there is nothing)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return []
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns]
 
 
 def _regular_file(path: str) -> bool:
@@ -346,15 +407,20 @@ def _git_files(directory: str) -> list[tuple[str, bool]] | None:
     return list(listed.items())
 
 
-def _walk(directory: str) -> Iterator[str]:
+def _walk(directory: str, marks: list[list[Any]] | None = None) -> Iterator[str]:
+    """The files under `directory` that may be ours; with `marks`, each directory listed
+    and its `_marks` (taken before listing it, so a change while listing shows next time)."""
     ignore = _gitignore(directory)
     # Entries' paths start with `directory` and a separator: what follows is their path
     # relative to it, which a .gitignore matches.
     start = len(os.path.join(directory, ""))
     pending = [directory]
     while pending:
+        folder = pending.pop()
+        if marks is not None:
+            marks.append([folder, _marks(folder)])
         try:
-            with os.scandir(pending.pop()) as listing:
+            with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError:
             continue  # unreadable directory: nothing in it can be listed

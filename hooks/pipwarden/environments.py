@@ -85,6 +85,9 @@ class Environment(NamedTuple):
     shell: tuple[str, ...] | None = None
     # Whether a `sudo` command is installed; None: not known.
     sudo: bool | None = None
+    # Users for whom a pip that cannot write site-packages falling back to a user install is
+    # the image's own way: their home exists and their shells put ~/.local/bin on PATH.
+    user_installs: tuple[str, ...] = ()
 
     @property
     def externally_managed(self) -> bool | None:
@@ -324,6 +327,22 @@ def distro_release(name: str, tag: str) -> Environment | None:
     )
 
 
+def release_named(text: str) -> Environment | None:
+    """The Debian or Ubuntu release a script's own check names (`/etc/os-release`'s
+    VERSION_ID or VERSION_CODENAME, `lsb_release -rs` or `-cs`): a codename (`noble`,
+    `bookworm`) or a number (`24.04` is Ubuntu's, `12` Debian's)."""
+    name = text.lower()
+    for distro in ("ubuntu", "debian"):
+        codenames = DISTROS[distro].codenames
+        if name in codenames and codenames[name] != _NEWEST:
+            return distro_release(distro, name)
+    if re.fullmatch(r"\d{2}\.(?:04|10)", name):
+        return distro_release("ubuntu", name)
+    if re.fullmatch(r"\d{1,2}(?:\.\d+)?", name) and int(name.split(".")[0]) < 20:
+        return distro_release("debian", name)
+    return None
+
+
 def _distro_in(text: str) -> Environment | None:
     """The distro a tag or an image name states: `20-bookworm`, `1.22-alpine3.20`,
     `12.6.2-runtime-ubuntu24.04`, `ubuntu2404`, `debian12`."""
@@ -547,6 +566,10 @@ _VENDOR_ALIASES = {"nvcr.io/nvidia/cuda": "nvidia/cuda"}
 # "none": the official image's root-owned CPython, with the image's `vscode` user given sudo
 # (devcontainers/images@bed3eb26 src/python/.devcontainer/Dockerfile and devcontainer.json;
 # the archived microsoft/vscode-dev-containers containers/python-3/base.Dockerfile alike).
+# Their `vscode` user installs with `pip3 install --user` (the template devcontainer.json's
+# postCreateCommand), and common-utils appends to /etc/bash.bashrc a line that puts
+# ~/.local/bin on PATH (devcontainers/features@765e8ebd src/common-utils/main.sh and
+# scripts/rc_snippet.sh; vscode-dev-containers script-library/common-debian.sh alike).
 _DEVCONTAINER_PYTHON = {
     "mcr.microsoft.com/devcontainers/python": "https://github.com/devcontainers/images/tree/main/src/python",
     "mcr.microsoft.com/vscode/devcontainers/python": "https://github.com/microsoft/vscode-dev-containers/tree/main/containers/python-3",
@@ -558,7 +581,12 @@ def _devcontainer_python(name: str, tag: str) -> Environment:
     (the leading image version is the dev container's own)."""
     variant = re.sub(r"^(?:\d+|dev)-(?=\d)", "", tag)
     official = _official("python", "3-trixie" if variant == "latest" else variant)
-    return official._replace(name=f"{name}:{tag}", source=_DEVCONTAINER_PYTHON[name], sudo=True)
+    return official._replace(
+        name=f"{name}:{tag}",
+        source=_DEVCONTAINER_PYTHON[name],
+        sudo=True,
+        user_installs=("vscode",),
+    )
 
 
 def _vendor_image(name: str, tag: str) -> Environment | None:

@@ -14,6 +14,7 @@ from pipwarden.discover import (
     gitlab_includes,
     kind_by_name,
     unrun_workflow,
+    work_tree,
 )
 from pipwarden.model import UNSAFE, FileReport, Finding, SourceText
 from pipwarden.reading import MAX_BYTES, decode
@@ -102,9 +103,16 @@ def run(
     passes, since pre-commit names every file). With `cache`, unchanged files give back their
     earlier results (see `cache`)."""
     result = RunResult()
-    gitlab_includes.cache_clear()  # a run reads the repository as it is now
+    # A run reads the repository as it is now.
+    gitlab_includes.cache_clear()
+    work_tree.cache_clear()
+    store = None
+    if cache:
+        from pipwarden.cache import Cache
+
+        store = Cache(settings.cache_dir, settings)
     candidates: list[Candidate] = []
-    for found in discover(paths):
+    for found in discover(paths, store.walks if store else None):
         if isinstance(found, OSError):
             result.errors.append(f"{found.filename}: {found.strerror}")
         elif found.explicit and kind_by_name(found.path) is None:
@@ -113,11 +121,7 @@ def run(
             settings.excluded(found.path) or unrun_workflow(found.path)
         ):
             candidates.append(found)
-    store = None
-    if cache:
-        from pipwarden.cache import Cache
-
-        store = Cache(settings.cache_dir, settings)
+    if store is not None:
         candidates = [c for c in candidates if not store.holds(c.path)]
     known = {c.path: store.lookup(c.path) for c in candidates} if store else {}
     todo = [c for c in candidates if known.get(c.path) is None]

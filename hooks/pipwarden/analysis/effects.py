@@ -6,6 +6,7 @@ command installs or builds, the users it creates, the pip it bootstraps. The wal
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pipwarden import commands, environments
 from pipwarden.analysis.paths import Event, Path
@@ -16,7 +17,8 @@ from pipwarden.locate import expanded, joined
 from pipwarden.model import Span
 from pipwarden.rules.base import Venv
 from pipwarden.shell.command import Command, Word
-from pipwarden.shell.parse import program
+from pipwarden.shell.expand import Values
+from pipwarden.shell.parse import Fork, program
 from pipwarden.shell.session import Persist, Scope, Script, SetPython
 
 
@@ -75,7 +77,7 @@ def _own_environment(command: Command, state: State, session: Session) -> bool:
     none; with a venv active, Poetry, Pipenv and PDM install into that one."""
     off = commands.environment_creation_off(command)
     if off is not None:
-        state.own_environments[off] = None
+        state.writable().own_environments[off] = None
         return True
     tool = commands.environment_made(command)
     if tool is None:
@@ -88,7 +90,7 @@ def _own_environment(command: Command, state: State, session: Session) -> bool:
         if meaning is None or value is None or value.lower() in meaning:
             return True  # maybe no environment of its own: not known to be one
     if session.venv is None and state.own_environments.get(tool, command.span) is not None:
-        state.own_environments.setdefault(tool, command.span)
+        state.writable().own_environments.setdefault(tool, command.span)
     return True
 
 
@@ -130,6 +132,87 @@ def expand_known(value: str, env: dict[str, str | None]) -> str:
     return _REFERENCE.sub(substitute, value)
 
 
+# `$(echo "$1" | tr "{A-Z}" "{a-z}")`, `$(echo $X | tr '[:upper:]' '[:lower:]')`: a variable's
+# value in lower (or upper) case, as installers read their command word.
+_CASE_CHANGE = re.compile(
+    r"""\$\(\s*echo\s+"?\$\{?(\w+)\}?"?\s*\|\s*tr\s+(["']?)(\S+?)\2\s+(["']?)(\S+?)\4\s*\)"""
+)
+_UPPER = frozenset({"A-Z", "{A-Z}", "[A-Z]", "[:upper:]"})
+_LOWER = frozenset({"a-z", "{a-z}", "[a-z]", "[:lower:]"})
+
+
+def _case_changed(raw: str, session: Session, span: Span) -> Values | None:
+    """The values of a variable read through `echo | tr` to change its case, where known."""
+    found = _CASE_CHANGE.fullmatch(raw)
+    values = session.lookup(found.group(1)) if found else None
+    if found is None or values is None:
+        return None
+    sets = (found.group(3), found.group(5))
+    if sets[0] in _UPPER and sets[1] in _LOWER:
+        return tuple((value.lower(), span) for value, _ in values)
+    if sets[0] in _LOWER and sets[1] in _UPPER:
+        return tuple((value.upper(), span) for value, _ in values)
+    return None
+
+
+# Variables that hold the machine's release: /etc/os-release's and /etc/lsb-release's, and
+# one assigned from `lsb_release -rs` / `-cs`.
+_RELEASE_NAMES = frozenset(
+    {"VERSION_ID", "VERSION_CODENAME", "UBUNTU_CODENAME", "DISTRIB_RELEASE", "DISTRIB_CODENAME"}
+)
+_LSB_RELEASE = re.compile(
+    r"\$\(\s*lsb_release\s+-(?:s[rc]|[rc]s?)\s*\)|`lsb_release -(?:s[rc]|[rc]s?)`"
+)
+_GLOB = re.compile(r"[*?\[]")
+
+
+def release_checked(fork: Fork, index: int, session: Session) -> environments.Environment | None:
+    """The Debian or Ubuntu release a way through `fork` (`index`: its arm, -1 none) shows the
+    machine runs, where the fork tests a release variable: `[ "$VERSION_CODENAME" = noble ]`
+    holding, `[ "$VERSION_ID" != 22.04 ]` failing, a `case` arm of release names that agree
+    on PEP 668."""
+    name = fork.test.name if fork.test else fork.subject
+    if name is None:
+        return None
+    assigned = session.env.get(name)
+    if name not in _RELEASE_NAMES and not (assigned and _LSB_RELEASE.fullmatch(assigned)):
+        return None
+    if fork.test is not None:
+        test = fork.test
+        holds = index == 0
+        compared = test.operator in ("=", "==", "!=")
+        equal = holds == (test.operator != "!=")
+        names = (test.value.strip("\"'"),) if compared and equal else ()
+    else:
+        patterns = fork.patterns[index] if 0 <= index < len(fork.patterns) else None
+        names = patterns if patterns and not any(_GLOB.search(p) for p in patterns) else ()
+    found = [environments.release_named(n) for n in names]
+    if not found or None in found:
+        return None
+    if len({e.externally_managed for e in found if e is not None}) != 1:
+        return None
+    return found[0]
+
+
+POSITIONAL = ("#", *(str(n) for n in range(1, 10)))
+
+
+def set_positional(session: Session, words: Sequence[Word] | None) -> None:
+    """`$1`..`$9` and `$#` of a script run with `words` as its arguments: known where every
+    word is (an unset one reads as empty); None: not known (a script run by hand, a
+    function, whose arguments are not followed)."""
+    known = words is not None and all(word.text is not None for word in words)
+    for name in POSITIONAL:
+        session.set(name, None, None)
+    if not known:
+        return
+    assert words is not None
+    session.set("#", str(len(words)), None)
+    for number in range(1, 10):
+        text = words[number - 1].text if number <= len(words) else ""
+        session.set(str(number), text, words[number - 1].span if number <= len(words) else None)
+
+
 def assign(command: Command, path: Path, exported: bool) -> None:
     session = path.session
     for assignment in command.assignments:
@@ -138,7 +221,11 @@ def assign(command: Command, path: Path, exported: bool) -> None:
         text = assignment.value.text if assignment.value else ""
         session.set(assignment.name, value if text is None else text, assignment.span, exported)
         if text is None:
-            session.values[assignment.name] = None
+            changed = _case_changed(raw, session, assignment.span)
+            if changed is not None and len(changed) == 1:
+                session.set(assignment.name, changed[0][0], assignment.span, exported)
+            else:
+                session.writable().values[assignment.name] = changed
         else:
             said = f"{assignment.name} is `{text}`" if text else f"{assignment.name} is empty"
             path.with_event(Event("set", assignment.name, said, assignment.span))
@@ -222,7 +309,7 @@ def _apply_persisted(
     elif persist.kind == "env":
         name, _, value = written.partition("=")
         name = name.strip()
-        state.env[name] = value
+        state.writable().env[name] = value
         venv = venv_from_variable(state, name, value, command.span)
         # `echo "PATH=$PATH" >> "$GITHUB_ENV"`: the PATH the activation made, venv first.
         if venv is None and active and name == "PATH" and re.search(r"\$\{?PATH\b", value):
@@ -253,7 +340,7 @@ def apply(
         exported = program_name == "export" or any(w.text == "-x" for w in command.words[1:])
         assign(command, path, exported)
         if exported:  # `export NAME`: a variable set before is now exported
-            session.exported.update(w.text for w in command.words[1:] if w.text)
+            session.writable().exported.update(w.text for w in command.words[1:] if w.text)
         return
     if program_name in _DIRECTORY_COMMANDS:
         words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
@@ -276,11 +363,11 @@ def apply(
         for word in command.words[1:]:
             name, has_value, value = (word.text or "").partition("=")
             if has_value:
-                session.aliases[name] = Alias(value, word.span, _read_after(command))
+                session.writable().aliases[name] = Alias(value, word.span, _read_after(command))
         return
     if program_name == "unalias":
         for word in command.words[1:]:
-            session.aliases.pop(word.text or "", None)
+            session.writable().aliases.pop(word.text or "", None)
         return
     if program_name == "set":
         _set_options(command, session)
@@ -298,7 +385,7 @@ def apply(
     # is the venv `PATH="$HOME/.venvs/x/bin:$PATH"` puts first.
     if created is not None:
         made = created.text or expand_known(_assigned_value(created.raw), session.env)
-        state.venvs_created[made.rstrip("/")] = created.span
+        state.writable().venvs_created[made.rstrip("/")] = created.span
         _on_path_already(state, session, created.span)
         if made.startswith("/") and session.venv is None and _env_unknown(state):
             # A base image whose ENV is not known may have put this venv's bin first on
@@ -345,14 +432,14 @@ def apply(
     if program_name == "unset":
         for word in command.words[1:]:
             if word.text:
-                session.env.pop(word.text, None)
+                session.writable().env.pop(word.text, None)
                 session.values.pop(word.text, None)
         return
     user = commands.user_created(command)
     if user is not None:
         for key in (user.name, user.uid):
             if key:
-                state.users[key] = user
+                state.writable().users[key] = user
         return
     if commands.removes_marker(command):
         state.pythons = tuple(p._replace(marker_overridden=True) for p in state.pythons)
@@ -394,7 +481,7 @@ def apply(
         return
     user_name, _ = user_of(command, state, session)
     if pip is not None and pip.installs and pip.has("--user") and user_name == "root":
-        state.root_user_installs.append(pip)
+        state.writable().root_user_installs.append(pip)
 
 
 def _distro_python(state: State, packages: tuple[str, ...], span: Span) -> None:

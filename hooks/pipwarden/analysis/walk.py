@@ -23,16 +23,17 @@ from pipwarden import commands, environments
 from pipwarden.analysis import effects
 from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
-from pipwarden.analysis.summary import local_names, parts, touched
+from pipwarden.analysis.summary import local_names, parts, reads_arguments, touched
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
 from pipwarden.model import Related, Span, line_ref
 from pipwarden.rules.base import Context, EnvContext, OwnEnvironment, Rule, RuleHit, UserSwitch
 from pipwarden.rules.catalog import STRICT
-from pipwarden.shell.command import Command, Ready
+from pipwarden.shell.command import Command, Ready, Word
 from pipwarden.shell.expand import Handed, Simple, handed, readings
 from pipwarden.shell.parse import (
+    ROOT_TEST,
     Chain,
     Child,
     Fork,
@@ -91,6 +92,11 @@ class _Budget:
         self.opened = 0
         self.opaque: set[int] = set()
         self.names: dict[int, frozenset[str]] = {}
+        # The summaries of the functions that do neither, by where they run and the state
+        # they entered in: a library's helpers are walked once per state for every file
+        # and Scope of the analysis that calls them the same way, not once per walk.
+        self.summaries: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
+        self.arguments: dict[int, bool] = {}  # whether each function reads its arguments
 
     @property
     def spent(self) -> bool:
@@ -223,11 +229,33 @@ class _Walk:
         self.functions_called: set[int] = set()
         # Calls already walked, by the function and the state they entered in: the states
         # they left. A helper called from every branch of a long script (`err_msg`,
-        # `info_msg`) is walked once per state, not once per call.
+        # `info_msg`) is walked once per state, not once per call. Here those that follow
+        # files or hand text to other shells (`opaque`), which depend on this walk's own
+        # calls and containers; the others are the analysis's (`_Budget.summaries`).
         self.calls_walked: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
+        # What a function's hits depend on besides its entry state: the Scope's settings and
+        # commands, the file and how it is run.
+        self.place = (
+            id(scope.items),
+            scope.name,
+            scope.boundary,
+            scope.runs_in_image,
+            scope.persist,
+            scope.directory,
+            scope.image_paths,
+            scope.host,
+            here.path,
+            here.script_dir,
+            here.sudo,
+            here.trail,
+        )
         self.uncalled: Function | None = None
         # The Script whose commands are being walked.
         self.current_script = Script("", OffsetMap([]))
+        # The commands (by identity) whose failure the script ignores, and whether the one
+        # being walked is one.
+        self.failure_ignored: set[int] = set()
+        self.ignoring = False
 
     def run(self) -> Hits:
         hits: Hits = []
@@ -239,7 +267,7 @@ class _Walk:
             elif isinstance(item, Files):
                 target = joined(self.state.cwd, item.target)
                 if target is not None:
-                    self.state.files.insert(0, item._replace(target=target))
+                    self.state.writable().files.insert(0, item._replace(target=target))
             elif isinstance(item, Call):
                 hits.extend(self._call_item(item))
             elif isinstance(item, BuiltImage):
@@ -301,7 +329,7 @@ class _Walk:
     def _set_env(self, item: SetEnv) -> Hits:
         state = self.state
         value = effects.expand_known(item.value, state.env) if item.value is not None else None
-        state.env[item.name] = value
+        state.writable().env[item.name] = value
         venv = effects.venv_from_variable(self.state, item.name, value, item.span)
         if venv is not None:
             state.venv = venv
@@ -320,7 +348,7 @@ class _Walk:
         if previous == "root" and user not in ("root", None) and state.root_user_installs:
             switch = UserSwitch(user, item.span, tuple(state.root_user_installs))
             hits = [RuleHit(r, hit) for r in self.rules for hit in r.on_user_switch(switch)]
-            state.root_user_installs.clear()
+            state.writable().root_user_installs.clear()
         return hits
 
     # Shell processes ------------------------------------------------------------------------
@@ -458,41 +486,70 @@ class _Walk:
                 # A path that goes one way only is that way itself, not a copy.
                 last = number == len(indices) - 1 and not passes
                 way = path if last else path.fork()
+                self._release_checked(fork, index, way)
                 span = _first_span(fork.arms[index]) or fork.span
+                if arms is None:
+                    _learned(way, fork.test, passed=index == 0)
                 entering[index].append(way.with_event(Event("branch", "", "", span)))
+            if passes and arms is None:
+                _learned(path, fork.test, passed=False)
+        for way in passing:
+            self._release_checked(fork, -1, way)
         for arm, entered in zip(fork.arms, entering, strict=True):
             if entered:
                 found, out = self._walk(arm, entered)
                 hits.extend(found)
                 after.extend(out)
-        return hits, distinct(after + passing)
+        return hits, distinct(_root_only(fork.test, after + passing))
+
+    def _release_checked(self, fork: Fork, index: int, way: Path) -> None:
+        """On a machine nothing else describes, the Debian or Ubuntu release the script checks
+        for on the way it takes (`if [ "$VERSION_CODENAME" = noble ]`, `case $(lsb_release -rs)`
+        arms, `[ "$VERSION_ID" != 22.04 ] && exit`): from there on, that release's facts."""
+        if way.state.environment is not None or self.scope.host not in ("unknown", "developer"):
+            return
+        environment = effects.release_checked(fork, index, way.session)
+        if environment is not None:
+            # That release as installed: its Pythons are those the script puts there.
+            way.state = way.state.copy()
+            way.state.environment, way.state.image_origin = environment, fork.span
+            way.state.pythons = tuple(p for p in way.state.pythons if p is not environments.UNKNOWN)
 
     def _chain(self, chain: Chain, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """`a && b || c`: each part runs on the paths where what ran before succeeded (`&&`)
         or failed (`||`); after a test, whose answer is not known, both ways are kept."""
         for path in paths:
             path.failed = False  # a first part with no command in it (a test) has not failed
+        # Commands whose failure the script ignores (`cmd || true`).
+        pieces = (chain.first, *(part for _, part, _ in chain.rest))
+        for piece, (operator, _, outcome) in zip(pieces, chain.rest, strict=False):
+            if isinstance(piece, (Simple, Ready)) and operator == "||" and outcome == "ok":
+                self.failure_ignored.add(id(piece))
         hits, after = self._walk(chain.first, paths)
         tests = chain.tests or (None,) * (1 + len(chain.rest))
-        ways = [(path, _decided(chain.outcome, tests[0], path)) for path in after]
+        # Each way with its status and the test that gave it, where one did.
+        ways = [(path, _decided(chain.outcome, tests[0], path), tests[0]) for path in after]
         test_span = _first_span(chain.first)
         for (operator, part, outcome), test in zip(chain.rest, tests[1:], strict=True):
             span = _first_span(part)
-            going: list[tuple[Path, str]] = []
+            going: list[tuple[Path, str, Test | None]] = []
             running: list[Path] = []
-            for path, status in ways:
+            for path, status, asked in ways:
                 # A job done is taken to succeed, but a fallback after it may run.
                 known = {"act": "ok" if operator == "&&" else "either"}.get(status, status)
                 wanted = "ok" if operator == "&&" else "fail"
                 if path.done or known not in (wanted, "either"):
-                    going.append((path, known))
+                    going.append((path, known, None))
                     continue
                 if known == "either":
                     skipped = path.fork()
                     if status == "either" and test_span is not None:
                         said = "the test fails" if operator == "&&" else "the test succeeds"
                         skipped.with_event(Event("branch", "", said, test_span))
-                    going.append((skipped, "fail" if operator == "&&" else "ok"))
+                    if status == "either":
+                        _learned(skipped, asked, passed=operator == "||")
+                        _learned(path, asked, passed=operator == "&&")
+                    going.append((skipped, "fail" if operator == "&&" else "ok", None))
                     if span is not None:
                         path = path.with_event(Event("branch", "", "", span))
                 running.append(path)
@@ -501,10 +558,13 @@ class _Walk:
                     path.failed = False
                 found, ran = self._walk(part, running)
                 hits.extend(found)
-                going.extend((path, _decided(outcome, test, path)) for path in ran)
+                going.extend((path, _decided(outcome, test, path), test) for path in ran)
             ways = going
             test_span = span
-        return hits, distinct([path for path, _ in ways])
+        paths = [path for path, _, _ in ways]
+        for test in chain.tests:
+            paths = _root_only(test, paths)
+        return hits, distinct(paths)
 
     def _simple(self, simple: Simple, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """A command on each path: read with each value its variables may hold there (a
@@ -512,11 +572,14 @@ class _Walk:
         outcomes: list[tuple[tuple[Event, ...], Hits]] = []
         after: list[Path] = []
         self.budget.walked += len(paths)
+        self.ignoring = id(simple) in self.failure_ignored
         for path in paths:
             session = path.session
             aliases = session.aliases_at(self.current_script, simple.span.start)
             empty: list[tuple[tuple[str, str, Span | None], ...]] = []
-            found = readings(simple, self.current_script, session.lookup, aliases, empty)
+            found = readings(
+                simple, self.current_script, session.lookup, aliases, empty, session.positional
+            )
             # `$SUDO` read as `sudo` alone: nothing runs with those values
             outcomes.extend(
                 ((*path.events, *(_assumed(a, simple) for a in assumed)), []) for assumed in empty
@@ -532,16 +595,17 @@ class _Walk:
                 hits, out = self._run(command, way)
                 outcomes.append((events, hits))
                 after.extend(out)
-        return labelled(outcomes), distinct(after)
+        return _one_per_command(labelled(outcomes)), distinct(after)
 
     def _ready(self, ready: Ready, paths: list[Path]) -> tuple[Hits, list[Path]]:
         outcomes: list[tuple[tuple[Event, ...], Hits]] = []
         after: list[Path] = []
+        self.ignoring = id(ready) in self.failure_ignored
         for path in paths:
             hits, out = self._run(ready.command, path, ready.handed)
             outcomes.append((path.events, hits))
             after.extend(out)
-        return labelled(outcomes), distinct(after)
+        return _one_per_command(labelled(outcomes)), distinct(after)
 
     def _run(
         self, command: Command, path: Path, handed_script: Script | None = None
@@ -568,6 +632,12 @@ class _Walk:
         if program_name == "return" and self.function_stack:
             path.done = "return"
             return [], [path]
+        if program_name == "shift" and path.session.positional is not None:
+            count = command.words[1].text if len(command.words) > 1 else "1"
+            path.session.positional = (
+                path.session.positional[int(count) :] if count and count.isdigit() else None
+            )
+            return [], [path]
         function = path.session.functions.get(command.name or "") if command.words else None
         if function is not None and not command.wrappers:
             return self._call_function(function, command, path)
@@ -576,6 +646,9 @@ class _Walk:
         if nested is not None:
             for way in paths:
                 hits.extend(self._handed(nested, command, way))
+        if any(wrapper.text == "exec" for wrapper in command.wrappers):
+            for way in paths:
+                way.done = "exit"  # the shell is replaced: nothing after it runs
         return hits, paths
 
     def _handed(self, nested: Handed, command: Command, path: Path) -> Hits:
@@ -606,7 +679,19 @@ class _Walk:
         self, function: Function, command: Command, path: Path
     ) -> tuple[Hits, list[Path]]:
         """A function's body, run where it is called: in the caller's shell (a body in
-        parentheses, in a subshell of it), its hits naming the call."""
+        parentheses, in a subshell of it), its hits naming the call. Its `$1`... are its
+        own, not followed (so one summary serves every call): the caller's come back after."""
+        held = [(name, path.session.held(name)) for name in effects.POSITIONAL]
+        effects.set_positional(path.session, None)
+        hits, paths = self._function_body(function, command, path)
+        for way in (path, *paths):
+            for name, value in held:
+                way.session.restore(name, value)
+        return hits, paths
+
+    def _function_body(
+        self, function: Function, command: Command, path: Path
+    ) -> tuple[Hits, list[Path]]:
         if function.name in self.function_stack or len(self.function_stack) >= MAX_CALL_DEPTH:
             return [], [path]
         if self.budget.spent:
@@ -640,16 +725,24 @@ class _Walk:
                 reached,
                 path.key(values=False, functions=False),
                 session.variables_of(names),
+                # A function that reads its arguments: walked once per call's words.
+                command.words[1:] if self._reads_arguments(function) else None,
             )
-        left = self.calls_walked.get(entered)
+        summaries = self.calls_walked if names is None else self.budget.summaries
+        if names is not None:
+            entered = (self.place, *entered)
+        left = summaries.get(entered)
         if left is not None:
             ways, found = left
             paths = [way.resumed(path.events) for way in ways]
-            if names is not None:
-                for way in paths:
+            for way in paths:
+                way.session.positional = session.positional
+                if names is not None:
                     way.session.passed_through(session, names)
             return [h._replace(functions=(call, *h.functions)) for h in found], paths
         entry = path.fork() if function.subshell else path
+        arguments = session.positional
+        entry.session.positional = command.words[1:]
         self.function_stack.append(function.name)
         caller = self.current_script
         self.current_script = function.script
@@ -666,6 +759,7 @@ class _Walk:
         for way in paths:
             if way.done == "return":
                 way.done = ""
+            way.session.positional = arguments
             for name, held in zip(locals_, saved, strict=True):
                 way.session.restore(name, held)
             if venv is not None:
@@ -681,8 +775,15 @@ class _Walk:
             if names is not None:  # the rest comes from the caller where it is reused
                 for way in kept:
                     way.session.keep_only(names)
-            self.calls_walked[entered] = (kept, hits)
+            summaries[entered] = (kept, hits)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
+
+    def _reads_arguments(self, function: Function) -> bool:
+        """Whether the function's own text runs its arguments (`"$@"`) or shifts them."""
+        found = self.budget.arguments.get(id(function))
+        if found is None:
+            found = self.budget.arguments[id(function)] = reads_arguments(function)
+        return found
 
     def _over_budget(self) -> None:
         """Say once that calls are no longer followed: the run warns that the file was not
@@ -766,6 +867,11 @@ class _Walk:
             user=user,
             user_origin=user_origin,
             run_by_sudo=self.here.sudo if command.elevated_by is None else None,
+            root_only=(
+                session.root_only
+                if command.elevated_by is None and user in (None, "root")
+                else None
+            ),
             image_origin=state.image_origin,
             shell_user=session.runs_as[0] if session.runs_as else state.user,
             user_home=self._home(user),
@@ -786,6 +892,7 @@ class _Walk:
             venv_package_missing=self._venv_package_missing,
             at_start=command.script.at_start or self.here.at_start,
             pip_config_breaks=state.pip_config_breaks,
+            failure_ignored=self.ignoring,
             own_environment=lambda: self._own_environment(command, session),
         )
 
@@ -928,6 +1035,7 @@ class _Walk:
         self.budget.opened += 1
         state, session = path.state, path.session
         user, origin = effects.user_of(command, self.state, session)
+        arguments = _arguments(command, call.path)
         if not call.sourced:
             entry = (
                 called.disk,
@@ -941,6 +1049,8 @@ class _Walk:
                 session.cwd,
                 state.windows,
                 tuple(scope.name for scope in called.scopes),  # a Makefile's goals
+                tuple(w.text for w in arguments) if arguments is not None else None,
+                called.variables,  # and the variables make is run with
             )
             if entry in calls.seen:
                 return [], [path]
@@ -962,6 +1072,7 @@ class _Walk:
         else:
             child = path.fork()
             child.session = session.child(clean=command.env_reset)
+            effects.set_positional(child.session, arguments)
             if user != state.user:
                 child.session.runs_as = (user, origin)
             paths = [child]
@@ -1078,6 +1189,15 @@ class _Walk:
         return result
 
 
+def _arguments(command: Command, script: Word) -> tuple[Word, ...] | None:
+    """The words a command hands the script it runs (`bash x.sh yara` → `yara`); None where
+    the script's word is not among the command's (read through a variable)."""
+    for index, word in enumerate(command.words):
+        if word.span == script.span:
+            return command.words[index + 1 :]
+    return None
+
+
 def _decided(outcome: str, test: Test | None, path: Path) -> str:
     """A part's outcome on a path: a test of a variable the path knows is decided; a command
     the shell does not have fails."""
@@ -1096,6 +1216,38 @@ def _subshell_failed(body: ProgramNode, ways: list[Path]) -> bool:
     last = body.items[-1] if isinstance(body, Seq) and body.items else body
     status = isinstance(last, (Simple, Ready, Child, Chain))
     return all(way.done == "failed" or (status and not way.done and way.failed) for way in ways)
+
+
+def _one_per_command(hits: Hits) -> Hits:
+    """A command's hits on all the paths that reach it: where a default rule speaks for it on
+    one path (`sudo pip` refused where the script installs with apt), the strict tier adds
+    nothing on it from another."""
+    proven = {h.hit.span for h in hits if h.rule.code not in STRICT}
+    return [h for h in hits if h.rule.code not in STRICT or h.hit.span not in proven]
+
+
+def _learned(path: Path, test: Test | None, passed: bool) -> None:
+    """What a way through a test of who runs the shell knows after it: where it says the
+    shell runs as root, it does from here on (`[ "$(id -u)" -ne 0 ] && exit 1` goes on as
+    root)."""
+    if test is None or test.name != ROOT_TEST or test.span is None:
+        return
+    if passed == (test.operator == "=="):
+        path.session.root_only = test.span
+
+
+def _root_only(test: Test | None, paths: list[Path]) -> list[Path]:
+    """After a test of who runs the shell: where every way that goes on runs as root (the
+    others exited), the script runs only as root from here on; where one goes on as someone
+    else (`SUDO=sudo` when not root), it may run as anyone."""
+    if test is None or test.name != ROOT_TEST:
+        return paths
+    going = [p.session for p in paths if not p.done]
+    if not all(session.root_only is not None for session in going):
+        for session in going:
+            if session.root_only == test.span:
+                session.root_only = None
+    return paths
 
 
 def _assumed(assumed: tuple[str, str, Span | None], simple: Simple) -> Event:

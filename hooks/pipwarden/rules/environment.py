@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from pipwarden import commands
 from pipwarden.commands import PipCall
@@ -17,6 +16,7 @@ from pipwarden.rules.base import (
     Rule,
     code,
     evidence,
+    venv_layout,
     venv_remedy,
 )
 from pipwarden.shell.command import Word
@@ -143,28 +143,6 @@ class PipOutsideVenv(Rule):
         )
 
 
-class _Layout(NamedTuple):
-    python: str  # the venv's interpreter, as a command of this shell
-    anchored: str  # the venv from anywhere: later shells may start elsewhere
-    bin: str  # the anchored venv's folder of programs
-
-
-def _venv_layout(venv: str, shell: str, windows: bool) -> _Layout:
-    """How `shell` names the venv's programs: `.\\venv\\Scripts\\python` in PowerShell,
-    `venv\\Scripts\\python` in cmd, `venv/Scripts/python` in Git Bash on Windows,
-    `venv/bin/python` elsewhere."""
-    absolute = venv.startswith(("/", "$", "~", "%")) or venv[1:3] in (":\\", ":/")
-    if shell in ("pwsh", "cmd"):
-        native = venv.replace("/", "\\")
-        here = "$PWD" if shell == "pwsh" else "%CD%"
-        anchored = native if absolute else f"{here}\\{native}"
-        local = native if absolute or shell == "cmd" else f".\\{native}"
-        return _Layout(f"{local}\\Scripts\\python", anchored, f"{anchored}\\Scripts")
-    folder = "Scripts" if windows else "bin"
-    anchored = venv if absolute else f"$PWD/{venv}"
-    return _Layout(f"{venv}/{folder}/python", anchored, f"{anchored}/{folder}")
-
-
 class ActivationNotPersisted(Rule):
     """
     ## What it finds
@@ -237,7 +215,7 @@ class ActivationNotPersisted(Rule):
         boundary = context.boundary
         reason = boundary.reason if boundary else "this runs in a new shell"
         shell = command.script.shell
-        layout = _venv_layout(lost.path or "VENV", shell, context.windows)
+        layout = venv_layout(lost.path or "VENV", shell, context.windows)
         persist = ""
         if boundary:
             persist = dict(boundary.persist_in).get(shell, boundary.persist)
@@ -386,11 +364,17 @@ class BreakSystemPackages(Rule):
             option = pip.option_words.get("--break-system-packages")
         if option is None:
             return
+        # Python code installs what it imports: no command-line tool for pipx.
+        tools = (
+            ""
+            if command.script.origin.startswith("python-")
+            else ", or use `pipx install` for tools"
+        )
         yield Hit(
             option.span,
             f"{code('--break-system-packages')} lets pip overwrite the packages the system "
             "package manager owns (PEP 668), which can break system tools",
-            venv_remedy(context) + ", or use `pipx install` for tools",
+            venv_remedy(context) + tools,
         )
 
     def on_env(self, env: EnvContext) -> Iterable[Hit]:
@@ -430,7 +414,11 @@ class ExternallyManaged(Rule):
       openSUSE Tumbleweed, for example `FROM ubuntu:24.04`, `apt-get install python3-pip`,
       then `pip3 install requests`, in a Dockerfile, a CI job's image or `docker run IMAGE sh
       -c '...'`. Images are classified by the distro their reference names, official or not
-      (`nvidia/cuda:12.6.2-runtime-ubuntu24.04`, `mirror.gcr.io/library/debian:12`);
+      (`nvidia/cuda:12.6.2-runtime-ubuntu24.04`, `mirror.gcr.io/library/debian:12`); in a
+      script, on the way where it checks the release it runs on (`/etc/os-release`'s
+      `VERSION_CODENAME` or `VERSION_ID`, `lsb_release -rs`/`-cs` in a variable, compared in
+      an `if` or named in a `case` arm; past `[ "$VERSION_ID" != 22.04 ] && exit 1`, the
+      release it allows);
     - the `python3` of GitHub's and Azure's hosted macOS runners (`macos-latest`,
       `macos-14`, `macOS-latest`), Homebrew's, marked since 2023, in the job's steps and the
       composite actions it runs, unless `actions/setup-python` or `UsePythonVersion` put
@@ -493,11 +481,13 @@ class ExternallyManaged(Rule):
         start, end = pip.span_through_subcommand
         whose = _MARKED_BY.get(python.origin, "the distro")
         environment = context.environment
-        where = (
-            f"the runner, whose {code('python3')} is {whose}'s, externally managed"
-            if environment is not None and environment.hosted
-            else f"the image, whose Python is {whose}'s, externally managed"
-        )
+        if environment is not None and environment.hosted:
+            where = f"the runner, whose {code('python3')} is {whose}'s, externally managed"
+        elif environment is not None and context.host in ("unknown", "developer"):
+            release = environment.name.replace(":", " ").capitalize()
+            where = f"the script checks that it runs on {release}"
+        else:
+            where = f"the image, whose Python is {whose}'s, externally managed"
         yield Hit(
             Span(start, end),
             f"{whose} marks this Python as externally managed (PEP 668): pip stops with "

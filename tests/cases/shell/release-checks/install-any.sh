@@ -1,0 +1,4 @@
+#!/bin/bash
+set -e
+sudo apt-get install -y python3-pip
+sudo pip3 install pymongo
