@@ -966,7 +966,8 @@ class _Walk:
         self.budget.opened += 1
         state, session = path.state, path.session
         user, origin = effects.user_of(command, self.state, session)
-        arguments = _arguments(command, call.path)
+        # A Makefile's recipe shells get no arguments: what follows `make` are its goals.
+        arguments = _arguments(command, call.path) if called.shells_in is None else ()
         if not call.sourced:
             entry = (
                 called.disk,
