@@ -18,7 +18,7 @@ from pipwarden.model import Span
 from pipwarden.rules.base import Venv
 from pipwarden.shell.command import Command, Word
 from pipwarden.shell.expand import Values
-from pipwarden.shell.parse import Fork, program
+from pipwarden.shell.parse import program
 from pipwarden.shell.session import Persist, Scope, Script, SetPython
 
 
@@ -163,30 +163,18 @@ _RELEASE_NAMES = frozenset(
 _LSB_RELEASE = re.compile(
     r"\$\(\s*lsb_release\s+-(?:s[rc]|[rc]s?)\s*\)|`lsb_release -(?:s[rc]|[rc]s?)`"
 )
-_GLOB = re.compile(r"[*?\[]")
 
 
-def release_checked(fork: Fork, index: int, session: Session) -> environments.Environment | None:
-    """The Debian or Ubuntu release a way through `fork` (`index`: its arm, -1 none) shows the
-    machine runs, where the fork tests a release variable: `[ "$VERSION_CODENAME" = noble ]`
-    holding, `[ "$VERSION_ID" != 22.04 ]` failing, a `case` arm of release names that agree
-    on PEP 668."""
-    name = fork.test.name if fork.test else fork.subject
-    if name is None:
-        return None
+def release_checked(
+    name: str, values: tuple[str, ...], session: Session
+) -> environments.Environment | None:
+    """The Debian or Ubuntu release the machine runs where the release variable `name` holds
+    one of `values` (`noble`, `24.04`), which agree on PEP 668; None for any other
+    variable."""
     assigned = session.env.get(name)
     if name not in _RELEASE_NAMES and not (assigned and _LSB_RELEASE.fullmatch(assigned)):
         return None
-    if fork.test is not None:
-        test = fork.test
-        holds = index == 0
-        compared = test.operator in ("=", "==", "!=")
-        equal = holds == (test.operator != "!=")
-        names = (test.value.strip("\"'"),) if compared and equal else ()
-    else:
-        patterns = fork.patterns[index] if 0 <= index < len(fork.patterns) else None
-        names = patterns if patterns and not any(_GLOB.search(p) for p in patterns) else ()
-    found = [environments.release_named(n) for n in names]
+    found = [environments.release_named(value) for value in values]
     if not found or None in found:
         return None
     if len({e.externally_managed for e in found if e is not None}) != 1:

@@ -16,6 +16,7 @@ guess.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -503,16 +504,31 @@ class _Walk:
         return hits, distinct(_root_only(fork.test, after + passing))
 
     def _release_checked(self, fork: Fork, index: int, way: Path) -> None:
+        """An `if` or `case` arm (`index`; -1: none) taken on `way`, as `_release_known`."""
+        if fork.test is not None:
+            self._release_known(way, fork.test, index == 0, fork.span)
+        elif fork.subject is not None and 0 <= index < len(fork.patterns):
+            patterns = fork.patterns[index] or ()
+            if not any(_GLOB.search(p) for p in patterns):
+                self._release_said(way, fork.subject, patterns, fork.span)
+
+    def _release_known(self, way: Path, test: Test, holds: bool, span: Span) -> None:
+        """A test of a variable's value that holds (or fails) on `way`."""
+        if test.operator in ("=", "==", "!=") and holds == (test.operator != "!="):
+            self._release_said(way, test.name, (test.value.strip("\"'"),), span)
+
+    def _release_said(self, way: Path, name: str, values: tuple[str, ...], span: Span) -> None:
         """On a machine nothing else describes, the Debian or Ubuntu release the script checks
-        for on the way it takes (`if [ "$VERSION_CODENAME" = noble ]`, `case $(lsb_release -rs)`
-        arms, `[ "$VERSION_ID" != 22.04 ] && exit`): from there on, that release's facts."""
+        for on the way it takes (`if [ "$VERSION_CODENAME" = noble ]`, a `case` arm of
+        `$(lsb_release -cs)`'s names, past `[ "$VERSION_ID" != 22.04 ] && exit 1`): from there
+        on, that release's facts."""
         if way.state.environment is not None or self.scope.host not in ("unknown", "developer"):
             return
-        environment = effects.release_checked(fork, index, way.session)
+        environment = effects.release_checked(name, values, way.session)
         if environment is not None:
             # That release as installed: its Pythons are those the script puts there.
             way.state = way.state.copy()
-            way.state.environment, way.state.image_origin = environment, fork.span
+            way.state.environment, way.state.image_origin = environment, span
             way.state.pythons = tuple(p for p in way.state.pythons if p is not environments.UNKNOWN)
 
     def _chain(self, chain: Chain, paths: list[Path]) -> tuple[Hits, list[Path]]:
@@ -530,7 +546,9 @@ class _Walk:
         # Each way with its status and the test that gave it, where one did.
         ways = [(path, _decided(chain.outcome, tests[0], path), tests[0]) for path in after]
         test_span = _first_span(chain.first)
-        for (operator, part, outcome), test in zip(chain.rest, tests[1:], strict=True):
+        for (operator, part, outcome), test, before in zip(
+            chain.rest, tests[1:], tests[:-1], strict=True
+        ):
             span = _first_span(part)
             going: list[tuple[Path, str, Test | None]] = []
             running: list[Path] = []
@@ -549,6 +567,11 @@ class _Walk:
                     if status == "either":
                         _learned(skipped, asked, passed=operator == "||")
                         _learned(path, asked, passed=operator == "&&")
+                    checked = test_span or span
+                    if status == "either" and before is not None and checked is not None:
+                        # `[ "$VERSION_ID" != 22.04 ] && exit 1`
+                        self._release_known(skipped, before, operator == "||", checked)
+                        self._release_known(path, before, operator == "&&", checked)
                     going.append((skipped, "fail" if operator == "&&" else "ok", None))
                     if span is not None:
                         path = path.with_event(Event("branch", "", "", span))
@@ -1035,7 +1058,8 @@ class _Walk:
         self.budget.opened += 1
         state, session = path.state, path.session
         user, origin = effects.user_of(command, self.state, session)
-        arguments = _arguments(command, call.path)
+        # A Makefile's recipe shells get no arguments: what follows `make` are its goals.
+        arguments = _arguments(command, call.path) if called.shells_in is None else ()
         if not call.sourced:
             entry = (
                 called.disk,
@@ -1187,6 +1211,9 @@ class _Walk:
                 )
             )
         return result
+
+
+_GLOB = re.compile(r"[*?\[]")
 
 
 def _arguments(command: Command, script: Word) -> tuple[Word, ...] | None:
