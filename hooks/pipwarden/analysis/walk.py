@@ -115,7 +115,11 @@ class _Calls:
 
     def as_run(self, script: Script, shell: str) -> Script:
         """A called file's Script as the shell `shell` runs it: the same object each time, so
-        its Program is built once (`program` keeps them by identity), not once per call."""
+        its Program is built once (`program` keeps them by identity), not once per call;
+        the loaded Script itself where it already is that, so that every analysis of the
+        run that calls the file shares its Program."""
+        if shell == script.shell and script.container is None:
+            return script
         key = (id(script), shell)
         held = self.scripts.get(key)
         if held is None or held[0] is not script:
