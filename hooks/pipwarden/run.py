@@ -8,7 +8,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pipwarden.config import Settings
-from pipwarden.discover import Candidate, discover, gitlab_includes, kind_by_name, work_tree
+from pipwarden.discover import (
+    Candidate,
+    discover,
+    gitlab_includes,
+    kind_by_name,
+    repository_root,
+    work_tree,
+)
 from pipwarden.model import UNSAFE, FileReport, Finding, SourceText
 from pipwarden.reading import MAX_BYTES, decode
 from pipwarden.rules.catalog import STRICT
@@ -112,9 +119,10 @@ def run(
             continue  # not a file pipwarden reads (plain YAML pre-commit names)
         elif (found.explicit and not force_exclude) or not settings.excluded(found.path):
             candidates.append(found)
+    known: dict[str, FileReport | None] = {}
     if store is not None:
-        candidates = [c for c in candidates if not store.holds(c.path)]
-    known = {c.path: store.lookup(c.path) for c in candidates} if store else {}
+        known = store.lookup([c.path for c in candidates])
+        candidates = [c for c in candidates if c.path in known]
     todo = [c for c in candidates if known.get(c.path) is None]
     for report in _check(todo, settings, fingerprint=store is not None):
         known[report.path] = report
@@ -141,8 +149,6 @@ def run(
 def _whole_repository(paths: list[str]) -> bool:
     """Whether the run reads a whole repository (a directory at or above its work tree's
     root), so that every file that may call a script is already in it."""
-    from pipwarden.follow import repository_root
-
     for path in paths:
         absolute = os.path.abspath(path)
         if os.path.isdir(absolute) and repository_root(absolute) == absolute:
@@ -284,7 +290,7 @@ def callers_outside(absolute: str, seen: set[str], settings: Settings) -> Iterat
 
 def may_call(absolute: str, seen: set[str]) -> Iterator[str]:
     """The repository's files outside `seen` that name the script at `absolute`."""
-    from pipwarden.follow import called_as, repository_root
+    from pipwarden.follow import called_as
 
     needle = called_as(absolute).encode()
     for candidate in discover([repository_root(os.path.dirname(absolute))]):
