@@ -29,6 +29,7 @@ from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
 from pipwarden.model import Related, Span, line_ref
+from pipwarden.patterns import lazy
 from pipwarden.rules.base import Context, EnvContext, OwnEnvironment, Rule, RuleHit, UserSwitch
 from pipwarden.rules.catalog import STRICT
 from pipwarden.shell.command import Command, Ready
@@ -1122,7 +1123,7 @@ def _python_kind(environment: Environment | None) -> str | None:
     return environment.python
 
 
-_REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
+_REFERENCE = lazy(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
 
 
 def _expand(value: str, env: dict[str, str | None]) -> str:

@@ -3,7 +3,6 @@ a Script of its own; `##vso[task.prependpath]` carries a directory to later step
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from pipwarden.frontends import Parsed
@@ -16,6 +15,7 @@ from pipwarden.frontends.yamlci import (
     script_from,
     sequence,
 )
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import Boundary, Persist, Runner, Scope, ScopeItem, SetPython
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def _matrix_images(job: dict[str, yaml.Node], image: str) -> list[tuple[str, str
     return found
 
 
-_VARIABLE = re.compile(r"\$\(\s*([A-Za-z_][\w]*)\s*\)")
+_VARIABLE = lazy(r"\$\(\s*([A-Za-z_][\w]*)\s*\)")
 
 
 def _job(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from pipwarden.model import Hit, Severity, Span
+from pipwarden.patterns import lazy
 from pipwarden.rules.base import Context, Rule, code
 from pipwarden.rules.environment import is_system_install
 
@@ -44,7 +44,7 @@ CLI_APPLICATIONS = frozenset(
         "youtube-dl",
     ]
 )
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_NAME = lazy(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def _distribution(requirement: str) -> str | None:

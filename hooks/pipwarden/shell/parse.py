@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pipwarden.commands import relevant_program, runs_file
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.command import WRAPPERS, Assignment, Command, Ready, Redirect, Word
 from pipwarden.shell.expand import Simple, Values, readings
 from pipwarden.shell.session import OffsetMap, Script
@@ -234,8 +235,8 @@ class _Source:
 # Words
 
 
-_ESCAPED_IN_DOUBLE_QUOTES = re.compile(r"\\([$`\"\\\n])")
-_UNQUOTED_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ESCAPED_IN_DOUBLE_QUOTES = lazy(r"\\([$`\"\\\n])")
+_UNQUOTED_ESCAPE = lazy(r"\\(.)", re.DOTALL)
 
 
 def _unescape_unquoted(raw: str) -> str:
@@ -278,7 +279,7 @@ def _static_value(node: TreeNode, source: _Source) -> str | None:
 
 # A lookup, with fallbacks to others (`command -v pip3 || command -v pip`): the first.
 _FOUND = r"(?:command\s+-v|which|type\s+-P)\s+([\w.+-]+)(?:\s*\|\|\s*(?:command\s+-v|which|type\s+-P)\s+[\w.+-]+)*"
-_LOOKUP = re.compile(rf"\$\(\s*{_FOUND}\s*\)|`\s*{_FOUND}\s*`")
+_LOOKUP = lazy(rf"\$\(\s*{_FOUND}\s*\)|`\s*{_FOUND}\s*`")
 
 
 def _word(node: TreeNode, source: _Source) -> Word:
@@ -337,10 +338,10 @@ def _read_ends(source: _Source, root: TreeNode) -> tuple[int, ...]:
     return tuple(sorted(set(ends)))
 
 
-_SOURCES = re.compile(r"(?:^|[\s;&|(])(?:source|\.)[ \t]+[^\s;&|]")
+_SOURCES = lazy(r"(?:^|[\s;&|(])(?:source|\.)[ \t]+[^\s;&|]")
 # `name() {`, `function name`, `alias name=`: names that may run something other than the
 # program they name.
-_DEFINITION = re.compile(
+_DEFINITION = lazy(
     r"(?m)^[ \t]*(?:function[ \t]+)?([\w.:-]+)[ \t]*\(\s*\)|\bfunction[ \t]+([\w.:-]+)"
     r"|\balias[ \t]+([\w.:-]+)="
 )
@@ -915,14 +916,14 @@ _SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
 _Tail = tuple[tuple[Redirect, ...], tuple[int, int] | None]
 _OUTPUT = frozenset({"echo", "printf"})
 # What PEP 668's refusal depends on: its marker file, pip's configuration files.
-_CHANGES_PIP_SETUP = re.compile(r"EXTERNALLY-MANAGED|pip\.(?:conf|ini)")
-_VARIABLE_WORD = re.compile(r"\"?\$\{?(\w+)\}?\"?")
+_CHANGES_PIP_SETUP = lazy(r"EXTERNALLY-MANAGED|pip\.(?:conf|ini)")
+_VARIABLE_WORD = lazy(r"\"?\$\{?(\w+)\}?\"?")
 # `[ "$X" == "1" ]`, `[[ ${X:-} != yes ]]`, `test "$X" = 1`; `[ -n "$X" ]`, `[ -z "$X" ]`.
 _VARIABLE = r"\"?\$\{?(?P<name>\w+)(?::?-(?P<default>[^}\"]*))?\}?\"?"
-_COMPARISON = re.compile(
+_COMPARISON = lazy(
     rf"(?:\[\[?|test) {_VARIABLE} (?P<op>==?|!=) (?P<value>\"[^\"]*\"|'[^']*'|[\w./@:+-]*)(?: \]\]?)?"
 )
-_EMPTINESS = re.compile(rf"(?:\[\[?|test) (?P<op>-[nz]) {_VARIABLE}(?: \]\]?)?")
+_EMPTINESS = lazy(rf"(?:\[\[?|test) (?P<op>-[nz]) {_VARIABLE}(?: \]\]?)?")
 # Commands that ask a question (`[ -d venv ] && . venv/bin/activate`): their answer decides
 # what runs after `&&` or `||`.
 _TESTS = frozenset(
@@ -930,8 +931,8 @@ _TESTS = frozenset(
 )
 
 
-_TOKEN = re.compile(r"(?P<sep>&&|\|\||[;|&()`{}\n]|\$\()|(?P<word>[^\s;&|()`<>{}]+)")
-_PLAIN_WORD = re.compile(r"[A-Za-z0-9_./+=:,@%^~-]+")
+_TOKEN = lazy(r"(?P<sep>&&|\|\||[;|&()`{}\n]|\$\()|(?P<word>[^\s;&|()`<>{}]+)")
+_PLAIN_WORD = lazy(r"[A-Za-z0-9_./+=:,@%^~-]+")
 
 
 def _logical_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
