@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from pipwarden.patterns import lazy
+
 SKIPPED_DIRS = frozenset(
     {
         ".git",
@@ -131,7 +133,7 @@ def _ci_kind(path: str, name: str) -> Kind | None:
     return None
 
 
-_INCLUDE_ENTRY = re.compile(r"""^\s*(?:-\s*)?(?:local:\s*)?['"]?(/?[\w./*-]+\.ya?ml)['"]?\s*$""")
+_INCLUDE_ENTRY = lazy(r"""^\s*(?:-\s*)?(?:local:\s*)?['"]?(/?[\w./*-]+\.ya?ml)['"]?\s*$""")
 
 
 @functools.cache
@@ -185,7 +187,7 @@ def kind_by_name(path: str, dependencies: list[str] | None = None) -> Kind | str
 
 
 _CONTENT_DIRS = frozenset({"examples", "example", "ci", ".ci", "templates", "template"})
-_CONTENT_NAME = re.compile(r".*(workflow|pipeline).*\.ya?ml", re.IGNORECASE)
+_CONTENT_NAME = lazy(r".*(workflow|pipeline).*\.ya?ml", re.IGNORECASE)
 
 
 def may_be_ci_by_content(path: str) -> bool:
@@ -480,7 +482,7 @@ class IgnoreRules:
 _ANY_DIRECTORY = "^(?:.+/)?"
 # pathspec's ending of a pattern that names a file or a directory, its group renamed.
 _DIRECTORY_OR_END = "(?:(?:/)|$)"
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_NAMED_GROUP = lazy(r"\(\?P<\w+>")
 
 
 def _joined(patterns: Sequence[object]) -> re.Pattern[str] | None:

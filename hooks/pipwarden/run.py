@@ -13,6 +13,7 @@ from pipwarden.discover import (
     discover,
     gitlab_includes,
     kind_by_name,
+    repository_root,
     unrun_workflow,
     work_tree,
 )
@@ -121,9 +122,10 @@ def run(
             settings.excluded(found.path) or unrun_workflow(found.path)
         ):
             candidates.append(found)
+    known: dict[str, FileReport | None] = {}
     if store is not None:
-        candidates = [c for c in candidates if not store.holds(c.path)]
-    known = {c.path: store.lookup(c.path) for c in candidates} if store else {}
+        known = store.lookup([c.path for c in candidates])
+        candidates = [c for c in candidates if c.path in known]
     todo = [c for c in candidates if known.get(c.path) is None]
     for report in _check(todo, settings, fingerprint=store is not None):
         known[report.path] = report
@@ -150,8 +152,6 @@ def run(
 def _whole_repository(paths: list[str]) -> bool:
     """Whether the run reads a whole repository (a directory at or above its work tree's
     root), so that every file that may call a script is already in it."""
-    from pipwarden.follow import repository_root
-
     for path in paths:
         absolute = os.path.abspath(path)
         if os.path.isdir(absolute) and repository_root(absolute) == absolute:
@@ -293,7 +293,7 @@ def callers_outside(absolute: str, seen: set[str], settings: Settings) -> Iterat
 
 def may_call(absolute: str, seen: set[str]) -> Iterator[str]:
     """The repository's files outside `seen` that name the script at `absolute`."""
-    from pipwarden.follow import called_as, repository_root
+    from pipwarden.follow import called_as
 
     needle = called_as(absolute).encode()
     for candidate in discover([repository_root(os.path.dirname(absolute))]):

@@ -15,6 +15,7 @@ from pipwarden.commands import PipCall
 from pipwarden.environments import Python
 from pipwarden.locate import expanded, joined
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.rules.base import Venv
 from pipwarden.shell.command import Command, Word
 from pipwarden.shell.expand import Values
@@ -117,7 +118,7 @@ def prefix_venv(command: Command, state: State, session: Session) -> Venv | None
     return None
 
 
-_REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
+_REFERENCE = lazy(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
 
 
 def expand_known(value: str, env: dict[str, str | None]) -> str:
@@ -134,7 +135,7 @@ def expand_known(value: str, env: dict[str, str | None]) -> str:
 
 # `$(echo "$1" | tr "{A-Z}" "{a-z}")`, `$(echo $X | tr '[:upper:]' '[:lower:]')`: a variable's
 # value in lower (or upper) case, as installers read their command word.
-_CASE_CHANGE = re.compile(
+_CASE_CHANGE = lazy(
     r"""\$\(\s*echo\s+"?\$\{?(\w+)\}?"?\s*\|\s*tr\s+(["']?)(\S+?)\2\s+(["']?)(\S+?)\4\s*\)"""
 )
 _UPPER = frozenset({"A-Z", "{A-Z}", "[A-Z]", "[:upper:]"})
@@ -160,9 +161,7 @@ def _case_changed(raw: str, session: Session, span: Span) -> Values | None:
 _RELEASE_NAMES = frozenset(
     {"VERSION_ID", "VERSION_CODENAME", "UBUNTU_CODENAME", "DISTRIB_RELEASE", "DISTRIB_CODENAME"}
 )
-_LSB_RELEASE = re.compile(
-    r"\$\(\s*lsb_release\s+-(?:s[rc]|[rc]s?)\s*\)|`lsb_release -(?:s[rc]|[rc]s?)`"
-)
+_LSB_RELEASE = lazy(r"\$\(\s*lsb_release\s+-(?:s[rc]|[rc]s?)\s*\)|`lsb_release -(?:s[rc]|[rc]s?)`")
 
 
 def release_checked(

@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
+from pipwarden.patterns import lazy
 from pipwarden.shell.command import Command, Ready, Word
 from pipwarden.shell.expand import Simple
 from pipwarden.shell.parse import Chain, Child, Fork, Function, Loop, ProgramNode, Seq
 
-_NAME = re.compile(r"[A-Za-z_]\w*")
+_NAME = lazy(r"[A-Za-z_]\w*")
 # Read by the analysis and the rules whatever the text says (the venv on PATH, pip's and
 # uv's environment settings, pyenv's version, `$PWD`).
 _IMPLICIT = frozenset({"PATH", "PWD", "OLDPWD", "HOME", "VIRTUAL_ENV", "CONDA_PREFIX"})
-_IMPLICIT_NAME = re.compile(
+_IMPLICIT_NAME = lazy(
     r"^(?:PATH|PWD|OLDPWD|HOME|(?:PIP_|UV_|PYENV|PYTHON|CONDA|VIRTUAL_ENV|VIRTUALENV)\w*)$",
     re.MULTILINE,
 )
@@ -118,7 +119,7 @@ def _words(words: Iterable[Word]) -> Iterator[str]:
         yield word.raw
 
 
-_ARGUMENT = re.compile(r"\$\{?@")
+_ARGUMENT = lazy(r"\$\{?@")
 
 
 def reads_arguments(function: Function) -> bool:

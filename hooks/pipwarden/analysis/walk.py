@@ -16,7 +16,6 @@ guess.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -29,6 +28,7 @@ from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
 from pipwarden.model import Related, Span, line_ref
+from pipwarden.patterns import lazy
 from pipwarden.rules.base import Context, EnvContext, OwnEnvironment, Rule, RuleHit, UserSwitch
 from pipwarden.rules.catalog import STRICT
 from pipwarden.shell.command import Command, Ready, Word
@@ -1217,7 +1217,7 @@ class _Walk:
         return result
 
 
-_GLOB = re.compile(r"[*?\[]")
+_GLOB = lazy(r"[*?\[]")
 
 
 def _arguments(command: Command, script: Word) -> tuple[Word, ...] | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from pipwarden.model import SourceText, Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import ParseProblem, Script, ScriptBuilder, SetEnv
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ def flatten(nodes: list[yaml.Node]) -> Iterator[yaml.Node]:
             pending.extend(reversed(node.value))
 
 
-_ASSIGNMENT = re.compile(r"([A-Za-z_]\w*)=(\"[^\"]*\"|'[^']*'|\S*)")
+_ASSIGNMENT = lazy(r"([A-Za-z_]\w*)=(\"[^\"]*\"|'[^']*'|\S*)")
 
 
 def env_items(document: Document, node: yaml.Node | None) -> list[SetEnv]:
@@ -248,7 +249,7 @@ def env_items(document: Document, node: yaml.Node | None) -> list[SetEnv]:
     return items
 
 
-_EXPRESSION = re.compile(r"\$\{\{.*?\}\}|\$\(\s*[A-Za-z_][\w.]*\s*\)|\$\[\[.*?\]\]", re.S)
+_EXPRESSION = lazy(r"\$\{\{.*?\}\}|\$\(\s*[A-Za-z_][\w.]*\s*\)|\$\[\[.*?\]\]", re.S)
 
 
 def _unknown_if_expression(text: str | None) -> str | None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pipwarden.commands import relevant_program, runs_file
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.command import WRAPPERS, Assignment, Command, Ready, Redirect, Word
 from pipwarden.shell.expand import Simple, Values, readings
 from pipwarden.shell.session import OffsetMap, Script
@@ -199,11 +200,11 @@ def _bash_language() -> object:
     return tree_sitter_bash.language()
 
 
-_WIDE = re.compile(r"[^\x00-\x7f]")
+_WIDE = lazy(r"[^\x00-\x7f]")
 # `cat > x << EOF;`: bash and dash end the heredoc at `EOF` and take the `;` as a separator;
 # tree-sitter-bash waits for `EOF;` and swallows the rest of the file (mail-in-a-box's
 # start.sh). It is given a space there, which keeps every offset.
-_HEREDOC_SEPARATOR = re.compile(rb"(<<-?[ \t]*['\"]?[A-Za-z_][\w-]*['\"]?);(?=[ \t]*\r?\n)")
+_HEREDOC_SEPARATOR = lazy(rb"(<<-?[ \t]*['\"]?[A-Za-z_][\w-]*['\"]?);(?=[ \t]*\r?\n)")
 
 
 class _Source:
@@ -259,8 +260,8 @@ class _Source:
 # Words
 
 
-_ESCAPED_IN_DOUBLE_QUOTES = re.compile(r"\\([$`\"\\\n])")
-_UNQUOTED_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ESCAPED_IN_DOUBLE_QUOTES = lazy(r"\\([$`\"\\\n])")
+_UNQUOTED_ESCAPE = lazy(r"\\(.)", re.DOTALL)
 
 
 def _unescape_unquoted(raw: str) -> str:
@@ -303,7 +304,7 @@ def _static_value(node: TreeNode, source: _Source) -> str | None:
 
 # A lookup, with fallbacks to others (`command -v pip3 || command -v pip`): the first.
 _FOUND = r"(?:command\s+-v|which|type\s+-P)\s+([\w.+-]+)(?:\s*\|\|\s*(?:command\s+-v|which|type\s+-P)\s+[\w.+-]+)*"
-_LOOKUP = re.compile(rf"\$\(\s*{_FOUND}\s*\)|`\s*{_FOUND}\s*`")
+_LOOKUP = lazy(rf"\$\(\s*{_FOUND}\s*\)|`\s*{_FOUND}\s*`")
 
 
 def _word(node: TreeNode, source: _Source) -> Word:
@@ -362,10 +363,10 @@ def _read_ends(source: _Source, root: TreeNode) -> tuple[int, ...]:
     return tuple(sorted(set(ends)))
 
 
-_SOURCES = re.compile(r"(?:^|[\s;&|(])(?:source|\.)[ \t]+[^\s;&|]")
+_SOURCES = lazy(r"(?:^|[\s;&|(])(?:source|\.)[ \t]+[^\s;&|]")
 # `name() {`, `function name`, `alias name=`: names that may run something other than the
 # program they name.
-_DEFINITION = re.compile(
+_DEFINITION = lazy(
     r"(?m)^[ \t]*(?:function[ \t]+)?([\w.:-]+)[ \t]*\(\s*\)|\bfunction[ \t]+([\w.:-]+)"
     r"|\balias[ \t]+([\w.:-]+)="
 )
@@ -971,18 +972,18 @@ _SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
 _Tail = tuple[tuple[Redirect, ...], tuple[int, int] | None]
 _OUTPUT = frozenset({"echo", "printf"})
 # What PEP 668's refusal depends on: its marker file, pip's configuration files.
-_CHANGES_PIP_SETUP = re.compile(r"EXTERNALLY-MANAGED|pip\.(?:conf|ini)")
-_VARIABLE_WORD = re.compile(r"\"?\$\{?(\w+)\}?\"?")
+_CHANGES_PIP_SETUP = lazy(r"EXTERNALLY-MANAGED|pip\.(?:conf|ini)")
+_VARIABLE_WORD = lazy(r"\"?\$\{?(\w+)\}?\"?")
 # `[ "$X" == "1" ]`, `[[ ${X:-} != yes ]]`, `test "$X" = 1`; `[ -n "$X" ]`, `[ -z "$X" ]`.
 _VARIABLE = r"\"?\$\{?(?P<name>\w+)(?::?-(?P<default>[^}\"]*))?\}?\"?"
-_COMPARISON = re.compile(
+_COMPARISON = lazy(
     rf"(?:\[\[?|test) {_VARIABLE} (?P<op>==?|!=) (?P<value>\"[^\"]*\"|'[^']*'|[\w./@:+-]*)(?: \]\]?)?"
 )
-_EMPTINESS = re.compile(rf"(?:\[\[?|test) (?P<op>-[nz]) {_VARIABLE}(?: \]\]?)?")
+_EMPTINESS = lazy(rf"(?:\[\[?|test) (?P<op>-[nz]) {_VARIABLE}(?: \]\]?)?")
 # The name a test of who runs the shell is a test of: EUID, 0 for root.
 ROOT_TEST = "EUID"
 _WHO = r"\"?(?:\$\(\s*id -u\s*\)|`id -u`|\$\(\s*whoami\s*\)|`whoami`|\$\{?E?UID\}?)\"?"
-_ROOT_TEST = re.compile(
+_ROOT_TEST = lazy(
     rf"(?:(?:\[\[?|test) {_WHO} (?P<op>-ne|-eq|-gt|!=|==?) \"?(?:0|root)\"?(?: \]\]?)?"
     rf"|\(\( ?(?:\$?E?UID|\$\(id -u\)) (?P<aop>!=|==|>) 0 ?\)\))"
 )
@@ -993,8 +994,8 @@ _TESTS = frozenset(
 )
 
 
-_TOKEN = re.compile(r"(?P<sep>&&|\|\||[;|&()`{}\n]|\$\()|(?P<word>[^\s;&|()`<>{}]+)")
-_PLAIN_WORD = re.compile(r"[A-Za-z0-9_./+=:,@%^~-]+")
+_TOKEN = lazy(r"(?P<sep>&&|\|\||[;|&()`{}\n]|\$\()|(?P<word>[^\s;&|()`<>{}]+)")
+_PLAIN_WORD = lazy(r"[A-Za-z0-9_./+=:,@%^~-]+")
 
 
 def _logical_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
