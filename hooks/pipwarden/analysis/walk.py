@@ -1028,6 +1028,7 @@ class _Walk:
         ]
 
     def _dispatch_env(self, env: EnvContext) -> Hits:
+        env = env._replace(venv_package_missing=self._venv_package_missing)
         return [RuleHit(rule, hit) for rule in self.rules for hit in rule.on_env(env)]
 
     # Calls into other files of the repository ---------------------------------------------

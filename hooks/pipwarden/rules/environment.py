@@ -9,6 +9,7 @@ from pipwarden.commands import PipCall
 from pipwarden.environments import Python
 from pipwarden.model import SAFE, Edit, Fix, Hit, Severity, Span
 from pipwarden.rules.base import (
+    ADD_VENV_PACKAGE,
     FIX_ALWAYS,
     FIX_SOMETIMES,
     Context,
@@ -382,13 +383,14 @@ class BreakSystemPackages(Rule):
             return
         if not commands.pip_env_true(env.value):
             return
+        venv_package = ADD_VENV_PACKAGE if env.venv_package_missing() else ""
         yield Hit(
             env.span,
             f"{code(env.name)} switches off the PEP 668 guard for every later pip command: "
             "pip may overwrite packages the system package manager owns",
             (
-                "remove it and install into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
-                "`ENV PATH=/opt/venv/bin:$PATH`"
+                f"remove it and install into a venv on PATH: {venv_package}"
+                "`RUN python3 -m venv /opt/venv`, `ENV PATH=/opt/venv/bin:$PATH`"
                 if env.host == "build"
                 else "remove it and install into a virtual environment (or use `pipx install`)"
             ),
