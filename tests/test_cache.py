@@ -5,6 +5,7 @@ again; a corrupt cache is ignored; --no-cache and PIPWARDEN_NO_CACHE switch it o
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from pipwarden.check import Checker
 from pipwarden.cli import main
 
-from .conftest import write
+from .conftest import modules_loaded, write
 
 SCRIPT = "#!/bin/sh\nsudo pip install requests\nsudo apt-get install -y git\n"
 
@@ -158,3 +159,119 @@ def test_a_dependency_that_does_not_exist_yet_is_remembered(
         assert concise(capsys, ".") == (0, "All checks passed!\n")  # a stat, no read
     write(project, {".gitlab-ci.yml": "include:\n  - local: ci/jobs.yml\n"})
     assert concise(capsys, ".")[1].startswith("ci/jobs.yml:4:7: PW101")
+
+
+def test_another_version_checks_every_file_again(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project, {"install.sh": SCRIPT, "Dockerfile": "FROM python:3.12\nRUN pip install x\n"})
+    for name in ("install.sh", "Dockerfile"):
+        age(project / name)
+    first = concise(capsys, ".")
+    checked: list[str] = []
+    check_path = Checker.check_path
+
+    def spy(self: Checker, path: str, *, explicit: bool = False) -> object:
+        checked.append(path)
+        return check_path(self, path, explicit=explicit)
+
+    monkeypatch.setattr(Checker, "check_path", spy)
+    assert concise(capsys, ".") == first
+    assert checked == []
+    # An upgraded pipwarden may judge the same file otherwise: nothing of the old one holds.
+    monkeypatch.setattr("pipwarden.cache.__version__", "99.0")
+    assert concise(capsys, ".") == first
+    assert checked == ["Dockerfile", "install.sh"]
+
+
+def test_a_rerun_of_an_unchanged_tree_loads_no_reader(project: Path) -> None:
+    write(
+        project,
+        {
+            "install.sh": SCRIPT,
+            "Dockerfile": "FROM ubuntu:24.04\nRUN apt-get install -y python3-pip\nRUN pip install x\n",
+            "Makefile": "deps:\n\tsudo pip install -r requirements.txt\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: sudo pip install tox\n",
+            "tools/bootstrap.py": "import subprocess\nsubprocess.run(['pip', 'install', 'x'])\n",
+            "docs/mkdocs.yml": "site_name: x\n",
+        },
+    )
+    for path in project.rglob("*"):
+        age(path)
+    readers = (
+        "pipwarden.check",
+        "pipwarden.analysis",
+        "pipwarden.frontends",
+        "yaml",
+        "tree_sitter",
+    )
+    first = modules_loaded(project, ["check", "--select", "ALL", "."], readers)
+    assert first[0] == 1 and "yaml" in first[1]
+    assert modules_loaded(project, ["check", "--select", "ALL", "."], readers) == (1, [])
+    # As pre-commit names them, plain YAML among them.
+    named = ["check", "--select", "ALL", "install.sh", "docs/mkdocs.yml", "Dockerfile"]
+    assert modules_loaded(project, named, readers) == (1, [])
+
+
+def forbid_walking(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(directory: str, marks: object = None) -> None:
+        raise AssertionError(f"{directory} was walked again")
+
+    monkeypatch.setattr("pipwarden.discover._walk", fail)
+
+
+def test_a_tree_outside_git_is_walked_again_only_where_it_changed(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The tree was written a moment ago: its walk would not be kept ("racy").
+    monkeypatch.setattr("pipwarden.discover.RACY_SECONDS", -60.0)
+    write(
+        project,
+        {
+            "install.sh": SCRIPT,
+            "ci/deploy.sh": SCRIPT,
+            "jobs.yml": "test:\n  image: ubuntu:22.04\n  script:\n    - sudo pip install x\n",
+            ".gitignore": "# nothing yet\n",
+            ".gitlab-ci.yml": "stages: [test]\n",
+        },
+    )
+
+    def read() -> list[str]:
+        """The files with findings."""
+        out = concise(capsys, ".")[1]
+        return [line.split(":")[0] for line in out.splitlines() if ": PW" in line]
+
+    assert read() == ["ci/deploy.sh", "install.sh"]
+    assert read() == ["ci/deploy.sh", "install.sh"]  # a walk that saw no cache directory yet
+    with monkeypatch.context() as patched:
+        forbid_walking(patched)
+        assert read() == ["ci/deploy.sh", "install.sh"]
+    write(project, {"ci/new.sh": SCRIPT})  # a name added in a directory
+    assert read() == ["ci/deploy.sh", "ci/new.sh", "install.sh"]
+    (project / "install.sh").unlink()
+    assert read() == ["ci/deploy.sh", "ci/new.sh"]
+    # Files rewritten in place, which no directory's times show.
+    (project / ".gitignore").write_text("ci/\n")
+    assert read() == []
+    (project / ".gitlab-ci.yml").write_text("include:\n  - local: jobs.yml\n")
+    assert read() == ["jobs.yml"]
+    # Inside a git work tree, git lists the files (and reads ci/.gitignore too).
+    write(project, {".gitignore": "", "ci/.gitignore": "new.sh\n"})
+    assert read() == ["ci/deploy.sh", "ci/new.sh", "jobs.yml"]
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    assert read() == ["ci/deploy.sh", "jobs.yml"]
+
+
+def test_a_cache_inside_the_tree_does_not_make_it_walked_again(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pipwarden.discover.RACY_SECONDS", -60.0)
+    write(project, {"install.sh": SCRIPT})
+    first = concise(capsys, "--cache-dir", "results", ".")
+    write(project, {"other.sh": SCRIPT})
+    second = concise(capsys, "--cache-dir", "results", ".")
+    assert second[1].count("PW101") == 2
+    forbid_walking(monkeypatch)
+    assert concise(capsys, "--cache-dir", "results", ".") == second
+    assert first[1].count("PW101") == 1

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from pipwarden.cli import main
 
-from .conftest import write
+from .conftest import CASES, write
 from .test_reports import SCHEMA
 
 USER_SCRIPT = {
@@ -373,3 +375,76 @@ def test_an_init_script_is_judged_in_the_image_that_runs_it(
     # rootfs is found as its caller: not judged as if run by hand.
     code, out, _ = check(capsys, "--output-format", "concise", "rootfs/etc/cont-init.d/20-app")
     assert (code, out) == (0, "All checks passed!\n")
+
+
+def _dry_run(case: Path, *args: str, **env: str) -> list[str]:
+    """The recipe lines GNU make would run for `make -n ARGS` in `case`, with `env` set."""
+    done = subprocess.run(
+        ["make", "-n", "--no-print-directory", *args],
+        cwd=case,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+    )
+    return [line for line in done.stdout.splitlines() if "pip" in line]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU make")
+def test_make_reads_the_variables_of_its_call_as_the_model_does() -> None:
+    """calls/make-variables' findings rest on how make reads the variables it is run with:
+    the command line's win over `=` and `:=`, the environment's only over `?=`."""
+    case = CASES / "calls" / "make-variables"
+    assert _dry_run(case, "install") == [".venv/bin/pip install -e ."]  # silent
+    assert _dry_run(case, "install", "PIP=pip3") == ["pip3 install -e ."]  # Makefile:12
+    assert _dry_run(case, "deps", "VENV=/usr") == ["/usr/bin/pip install -r requirements.txt"]
+    assert _dry_run(case, "deps", VENV="/usr") == [".venv/bin/pip install -r requirements.txt"]
+    docs = case / "docs"
+    assert _dry_run(docs, PYTHON=".venv/bin/python") == [
+        ".venv/bin/python -m pip install -r requirements.txt"
+    ]
+    assert _dry_run(docs, PYTHON="python3") == ["python3 -m pip install -r requirements.txt"]
+    assert _dry_run(case, "docs", "PYTHON=.venv/bin/python")[-1] == (
+        ".venv/bin/python -m pip install -r requirements.txt"
+    )
+
+
+@pytest.mark.parametrize("shell", ["bash", "dash"])
+def test_wrappers_run_their_calls_words_and_a_root_check_stops_the_rest(
+    shell: str, tmp_path: Path
+) -> None:
+    """shell/root-only/workstation.sh run by the shell with stubs for `id`, apt-get and pip3:
+    as a user it stops at the root check; as root, `run` and `retry` (after its `shift`) run
+    the words of their calls, the pips its findings are at."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"needs {shell}")
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    log = tmp_path / "pip3.log"
+    for name, body in {
+        "pip3": f'echo "$*" >> {log}',
+        "apt-get": "true",
+        "sleep": "true",
+    }.items():
+        (stubs / name).write_text(f"#!/bin/sh\n{body}\n")
+        (stubs / name).chmod(0o755)
+    script = CASES / "shell" / "root-only" / "workstation.sh"
+    for uid, code, runs in [("1000", 1, ""), ("0", 0, "install ansible\n")]:
+        (stubs / "id").write_text(f"#!/bin/sh\necho {uid}\n")
+        (stubs / "id").chmod(0o755)
+        log.write_text("")
+        done = subprocess.run(
+            [shell, str(script)],
+            env={"PATH": f"{stubs}:/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        assert done.returncode == code, done.stderr
+        assert log.read_text().startswith(runs)
+    assert log.read_text().splitlines() == [
+        "install ansible",
+        "uninstall -y ansible-core-legacy",
+        "install --user yq",
+    ]

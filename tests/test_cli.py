@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pathspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipwarden.cli import main
+from pipwarden.discover import IgnoreRules
 
 from .conftest import write
 
@@ -196,6 +200,80 @@ def test_gitignored_files_are_skipped(project: Path, capsys: pytest.CaptureFixtu
     assert run(capsys, "check", ".")[0] == 0
 
 
+GITIGNORE = """# build output
+out/
+*.gen.sh
+/top.sh
+!keep.gen.sh
+docs/**/draft-*.sh
+tmp[0-9].sh
+\\#hash.sh
+"""
+IGNORE_TREE = [
+    "out/x.sh",
+    "src/out/y.sh",
+    "a.gen.sh",
+    "src/b.gen.sh",
+    "keep.gen.sh",
+    "top.sh",
+    "src/top.sh",
+    "docs/a/b/draft-1.sh",
+    "docs/draft-2.sh",
+    "other/draft-3.sh",
+    "tmp1.sh",
+    "tmpx.sh",
+    "#hash.sh",
+    "out.sh",
+]
+
+
+def test_a_gitignore_outside_git_skips_what_git_would(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {".gitignore": GITIGNORE, **dict.fromkeys(IGNORE_TREE, SUDO_SCRIPT)})
+    out = run(capsys, "check", "--output-format", "concise", ".")[1]
+    read = sorted({line.split(":")[0] for line in out.splitlines() if "PW101" in line})
+    assert read == ["keep.gen.sh", "other/draft-3.sh", "out.sh", "src/top.sh", "tmpx.sh"]
+    # What git itself ignores there.
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        input="\n".join(IGNORE_TREE),
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    assert read == sorted(set(IGNORE_TREE) - set(ignored))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["src", "out", "docs", "a.py", "x.pyc", ".venv", "log1", "tmp", "b"]),
+        min_size=1,
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_ignore_rules_match_as_pathspec_does(parts: list[str], directory: bool) -> None:
+    lines = [
+        "*.pyc",
+        "out/",
+        "/tmp",
+        "!src/tmp",
+        "log[0-9]",
+        "docs/**/b",
+        "**/.venv/",
+        "!docs/out/",
+        "src/*/a.py",
+        "# comment",
+        "",
+    ]
+    path = "/".join(parts) + ("/" if directory else "")
+    expected = pathspec.GitIgnoreSpec.from_lines(lines).match_file(path)
+    assert IgnoreRules(lines).match(path) == expected
+
+
 def test_skipped_directories(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(
         project,
@@ -205,6 +283,39 @@ def test_skipped_directories(project: Path, capsys: pytest.CaptureFixture[str]) 
         },
     )
     assert run(capsys, "check", ".")[0] == 0
+
+
+def test_vendored_trees_are_excluded_by_default(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        project,
+        {
+            "install.sh": SUDO_SCRIPT,
+            "src/pkg/_vendor/tool/install.sh": SUDO_SCRIPT,
+            "src/pkg/_vendored/install.sh": SUDO_SCRIPT,
+            "third_party/vendored/setup.sh": SUDO_SCRIPT,
+            # git-subrepo marks the top of a subtree it brought in.
+            "lib/upstream/.gitrepo": "[subrepo]\n\tremote = https://example.org/upstream.git\n",
+            "lib/upstream/scripts/install.sh": SUDO_SCRIPT,
+        },
+    )
+
+    def reported() -> list[str]:
+        out = run(capsys, "check", "--no-cache", "--output-format", "concise", ".")[1]
+        return [line.split(":")[0] for line in out.splitlines() if " PW" in line]
+
+    assert reported() == ["install.sh"]
+    # `extend-exclude` adds to the default list.
+    write(project, {".pipwarden.toml": 'extend-exclude = ["install.sh"]\n'})
+    assert reported() == []
+    # `exclude` replaces it, as in ruff.
+    write(project, {".pipwarden.toml": 'exclude = ["src/"]\n'})
+    assert reported() == [
+        "install.sh",
+        "lib/upstream/scripts/install.sh",
+        "third_party/vendored/setup.sh",
+    ]
 
 
 def test_rule_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
@@ -321,3 +432,53 @@ def test_tracked_build_directories_are_read(
     assert {line.split(":")[0] for line in out.splitlines() if " PW" in line} == {
         "build/docker/Dockerfile"
     }
+
+
+# Bare pip on a runner: a strict PW203 wherever a workflow is read.
+BARE_PIP_WORKFLOW = (
+    "on: push\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n"
+    "      - run: pip install requests\n"
+)
+
+
+@pytest.mark.parametrize("git", [True, False], ids=["work-tree", "plain-directory"])
+def test_only_the_top_github_workflows_directory_is_read(
+    project: Path, capsys: pytest.CaptureFixture[str], git: bool
+) -> None:
+    """GitHub runs the workflows of the repository's top `.github/workflows` only: a vendored
+    project's or a documentation example's are not read when walking, nor with
+    --force-exclude (pre-commit names them), but are when named."""
+    if git:
+        subprocess.run(["git", "init", "-q", str(project)], check=True)
+    nested = "vendor/lib/.github/workflows/ci.yml"
+    write(
+        project,
+        {
+            ".github/workflows/ci.yml": BARE_PIP_WORKFLOW,
+            nested: BARE_PIP_WORKFLOW,
+            "docs/.github/workflows/release.yaml": BARE_PIP_WORKFLOW,
+            "vendor/lib/.github/actions/setup/action.yml": (
+                "runs:\n  using: composite\n  steps:\n"
+                "    - run: pip install requests\n      shell: bash\n"
+            ),
+        },
+    )
+    assert _files_with_findings(capsys, ".") == [
+        ".github/workflows/ci.yml:6:14:",
+        "vendor/lib/.github/actions/setup/action.yml:4:12:",
+    ]
+    # From elsewhere, the top is the work tree, or outside one the directory named.
+    (project / "elsewhere").mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project / "elsewhere")
+        assert len(_files_with_findings(capsys, str(project))) == 2
+        assert len(_files_with_findings(capsys, str(project / "docs"))) == (0 if git else 1)
+    assert _files_with_findings(capsys, "--force-exclude", nested) == (
+        [] if git else [f"{nested}:6:14:"]
+    )
+    assert _files_with_findings(capsys, nested) == [f"{nested}:6:14:"]
+
+
+def _files_with_findings(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    out = run(capsys, "check", "--select", "ALL", "--output-format", "concise", *args)[1]
+    return sorted(line.split(" ")[0] for line in out.splitlines() if " PW" in line)

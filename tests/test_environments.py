@@ -191,3 +191,24 @@ def test_every_fact_names_its_source_and_when_it_was_checked() -> None:
         assert environment.source.startswith("https://"), environment.name
     for name, distro in DISTROS.items():
         assert distro.source.startswith("https://"), name
+
+
+# reference → (Windows, the shell RUN runs in: None for Docker's Windows default, cmd)
+WINDOWS_IMAGES = {
+    "mcr.microsoft.com/windows/servercore:ltsc2022": (True, None),
+    "mcr.microsoft.com/windows/nanoserver:1809": (True, None),
+    "mcr.microsoft.com/windows/servercore-insider": (True, None),
+    "mcr.microsoft.com/windows/servercore/insider:10.0.20348.1": (True, None),
+    "mcr.microsoft.com/windows:20H2": (True, None),
+    "python:3.12-windowsservercore-ltsc2022": (True, "powershell"),
+    "python:3.11-windowsservercore": (True, "powershell"),
+}
+
+
+@pytest.mark.parametrize("reference", sorted(WINDOWS_IMAGES))
+def test_windows_images_and_their_run_shell(reference: str) -> None:
+    environment = image(reference)
+    assert environment is not None
+    shell = environment.shell[0] if environment.shell else None
+    assert (environment.windows, shell) == WINDOWS_IMAGES[reference]
+    assert environment.distro == "windows"

@@ -137,6 +137,24 @@ def test_unsafe_fixes_only_when_asked(project: Path, capsys: pytest.CaptureFixtu
     ).read_text() == "#!/bin/bash\npip install x\napt-get install -y git\n"
 
 
+def test_fixes_land_after_characters_wider_than_a_byte(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tree-sitter counts bytes, an edit characters: "→", "完成" and "🐍" before a fix on
+    the same line must not move it."""
+    write(
+        project,
+        {
+            "setup.sh": '#!/bin/sh\necho "→ 完成 🐍" && source venv/bin/activate; '
+            'echo "✔"; source .venv/bin/activate\n'
+        },
+    )
+    assert fix(capsys, "setup.sh")[0] == 0
+    assert (project / "setup.sh").read_text() == (
+        '#!/bin/sh\necho "→ 完成 🐍" && . venv/bin/activate; echo "✔"; . .venv/bin/activate\n'
+    )
+
+
 def test_diff_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(project, {"d.sh": "#!/bin/sh\nsource venv/bin/activate\n"})
     assert main(["check", "--diff", "d.sh"]) == 1
@@ -185,3 +203,25 @@ def test_json_and_text_mark_fixable_findings(
         "Found 1 finding (1 error).",
         "[*] 1 fixable with `--fix`.",
     ]
+
+
+def test_a_wrapper_calls_pip_is_fixed_at_the_call(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run pip install six` runs that pip through `"$@"`: the fix rewrites the call's words,
+    not the wrapper's body, and a second `--fix` changes nothing."""
+    script = (
+        '#!/bin/bash\nrun() {\n    echo "+ $*"\n    "$@"\n}\n'
+        "run pip install six\nrun pip3 install --upgrade wheel\n"
+    )
+    write(project, {"setup.sh": script})
+    assert fix(capsys, "--select", "ALL", "--unsafe-fixes", "setup.sh")[2] == "Fixed 2 findings.\n"
+    fixed = script.replace("run pip install", "run python3 -m pip install").replace(
+        "run pip3 install", "run python3 -m pip install"
+    )
+    assert (project / "setup.sh").read_text() == fixed
+    assert fix(capsys, "--select", "ALL", "--unsafe-fixes", "setup.sh")[:2] == (
+        0,
+        "All checks passed!\n",
+    )
+    assert (project / "setup.sh").read_text() == fixed

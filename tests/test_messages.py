@@ -263,3 +263,42 @@ def test_circleci_windows_step_is_powershell_and_bash_env_is_not_offered() -> No
         23,
         "`pip` does not run in venv either",
     )
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "line", "path"),
+    [("Dockerfile", 10, "%PATH%"), ("Dockerfile.python", 5, "$env:PATH")],
+    ids=["servercore-cmd", "python-powershell"],
+)
+def test_windows_image_lost_activation_help_is_what_its_shell_reads(
+    dockerfile: str, line: int, path: str, project: Path
+) -> None:
+    """On a Windows image RUN is cmd (the python image's config makes it PowerShell); the help
+    names the venv's Scripts and the machine PATH `setx /M` writes, and each command it gives,
+    put in place of the activation, leaves nothing to report."""
+    case = CASES / "dockerfile/windows-base-images"
+    (finding,) = findings(f"dockerfile/windows-base-images/{dockerfile}", "PW302")
+    assert finding.start.line == line
+    direct, persist = _help_commands(finding)[:2]
+    assert (direct, persist) == (
+        "C:\\venv\\Scripts\\python -m pip",
+        f'RUN setx /M PATH "C:\\venv\\Scripts;{path}"',
+    )
+    (image,) = [row for row in (case / dockerfile).read_text().splitlines() if "FROM" in row][:1]
+    for fixed in (f"RUN {direct} install -r requirements.txt", persist):
+        path_ = project / "Dockerfile"
+        path_.write_text(
+            f"{image}\nRUN python -m venv C:\\venv\n{fixed}\nRUN pip install -r requirements.txt\n"
+        )
+        report = CHECKER.check_path(str(path_), explicit=True)
+        assert [f.code for f in report.findings if f.code in ("PW302", "PW203")] == (
+            ["PW203"] if fixed.startswith("RUN C:") else []
+        ), fixed
+
+
+def test_break_system_packages_on_a_windows_image_speaks_windows() -> None:
+    (finding,) = findings("dockerfile/windows-base-images/Dockerfile", "PW304")
+    assert _help_commands(finding)[:2] == [
+        "RUN python -m venv C:\\venv",
+        'RUN setx /M PATH "C:\\venv\\Scripts;%PATH%"',
+    ]

@@ -633,3 +633,26 @@ def test_a_loop_is_walked_until_its_state_settles(world: Path, shell: str) -> No
         "    three) . venv-b/bin/activate ;;\n  esac\n  pip install --no-index ./site-1\ndone\n"
     )
     check_cases(world, [Case("rounds", text, False, ())], [shell], Kind.SHELL, "case.sh")
+
+
+# Each after `set -e` and a call of venv-b's pip, so that every case has a call that runs.
+SUBSHELLS = [
+    "(deactivate && pip install --no-index ./site-1)\n. .venv/bin/activate\n"
+    "pip install --no-index ./site-2\n",
+    ". venv-b/bin/activate\n(cd sub && source ../.venv/bin/activate && pip install --no-index ./site-1)\n"
+    ". .venv/bin/activate\npip install --no-index ./site-2\n",
+    "step() (\n  deactivate && pip install --no-index ./site-1\n)\n"
+    "step\n. .venv/bin/activate\npip install --no-index ./site-2\n",
+    "(deactivate || true)\n. .venv/bin/activate\npip install --no-index ./site-1\n",
+]
+
+
+@pytest.mark.parametrize("shell", ["bash", "dash"])
+def test_a_failing_subshell_ends_a_set_e_script(world: Path, shell: str) -> None:
+    """A subshell's status is its last list's: `( a && b )` whose `a` fails fails, and under
+    `set -e` the script ends there (dash has no `source`; bash has, and goes on)."""
+    _needs(shell)
+    shebang = "#!/bin/bash" if shell == "bash" else "#!/bin/sh"
+    start = f'{shebang}\nset -e\n"$PWD/venv-b/bin/pip" install --no-index ./site-9\n'
+    cases = [Case(f"subshell-{n}", start + text, True, ()) for n, text in enumerate(SUBSHELLS)]
+    check_cases(world, cases, [shell], Kind.SHELL, "case.sh", least_known=0.9)

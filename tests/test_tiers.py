@@ -5,7 +5,9 @@ command across them; a default run says how many more the strict tier holds."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +36,16 @@ from .test_precision import default_findings
         # PEP 668 refuses the sudo pip of a script that installs with apt: PW101 speaks for
         # the command, the strict tier adds nothing on it (its expected.txt has no PW102 there).
         ("shell/sudo-pip", ["install.sh:3: PW101"]),
+        # Scripts that stop unless run as root run their pip as root: PW101 where they
+        # install with apt (Debian 12+ and Ubuntu 23.04+ refuse), strict PW102 elsewhere.
+        ("shell/root-only", ["mail-setup.sh:30: PW101", "workstation.sh:26: PW101"]),
+        # `sudo pip uninstall -y x || true`: a refusal the script ignores changes nothing.
+        (
+            "shell/sudo-uninstall-ignored",
+            ["replace-bindings.sh:6: PW101", "replace-bindings.sh:7: PW101"],
+        ),
+        ("makefile/sudo-python-variable", ["Makefile:7: PW101"]),
+        ("calls/make-variables", ["Makefile:15: PW101", "docs/Makefile:5: PW101"]),
     ],
 )
 def test_the_default_tier_of_the_strict_shapes(case: str, default: list[str]) -> None:
@@ -89,7 +101,7 @@ def test_remedies_speak_the_files_own_terms() -> None:
     pip3, versioned = findings("github/windows-pip-names/.github/workflows/windows.yml", "PW203")
     assert (pip3.help, versioned.help) == ("use `python -m pip`", "use `py -3.12 -m pip`")
     (windows,) = findings("github/windows-pip-names/.github/workflows/windows.yml", "PW304")
-    assert "`py -m venv .venv`, then `.venv\\Scripts\\python -m pip install ...`" in windows.help
+    assert "`py -m venv .venv; .\\.venv\\Scripts\\python -m pip install ...`" in windows.help
 
 
 def test_a_function_that_hands_its_parameter_to_a_shell_is_read_where_it_is_called() -> None:
@@ -164,6 +176,12 @@ FIXED = {
             # As app, the pip is PW401's (default tier): PW203 adds nothing on it.
             ("RUN sudo pip install gunicorn", "RUN pip install gunicorn"),
         ],
+    ),
+    # A pip a make variable names is rewritten at the variable's assignment, once for all
+    # its uses, in the Makefile's terms.
+    "GNUmakefile": (
+        CASES / "makefile/pip-variable/Makefile",
+        [("PIP ?= pip\n", "PIP ?= $(PYTHON) -m pip\n")],
     ),
     "Makefile": (
         CASES / "makefile/python-variable/Makefile",
@@ -270,3 +288,213 @@ def test_the_count_a_default_run_ends_with_is_what_the_strict_run_adds(
     assert added > 0
     noun = "finding" if added == 1 else "findings"
     assert default[-1].startswith(f"{added} more {noun} in the strict tier")
+
+
+def test_the_pipx_remedy_keeps_what_the_pip_command_asked_for() -> None:
+    found = findings("dockerfile/cli-tools/Dockerfile", "PW501")
+    assert [(f.start.line, f.start.column) for f in found] == [(6, 5), (7, 5), (8, 5)]
+    # Extras stay (quoted for the shell); ansible's commands are ansible-core's.
+    assert found[0].help.startswith(
+        "use `pipx install 'black[d]'` and `pipx install --include-deps ansible`"
+    )
+    # Plugins installed beside a tool go into its venv.
+    assert found[1].help.startswith(
+        "use `pipx install mkdocs` and `pipx inject mkdocs mkdocs-material mkdocs-redirects`"
+    )
+    assert found[2].help.startswith(
+        "use `pipx install poetry==1.8.3` and `pipx inject poetry poetry-plugin-export`"
+    )
+
+
+def reported(case: str, project: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    """What `pipwarden check --strict` reports on a copy of a case, files run by others in
+    their callers' state, as JSON."""
+    import shutil
+
+    shutil.copytree(CASES / case, project / "repo", symlinks=True)
+    main(["check", "--no-cache", "--strict", "--output-format", "json", "repo"])
+    found: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    return found
+
+
+def test_the_venv_remedy_names_python3_venv_where_apt_brought_only_pip() -> None:
+    (without,) = findings("dockerfile/apt-pip-no-venv/Dockerfile", "PW304")
+    assert (without.start.line, without.start.column) == (7, 18)
+    assert without.help.startswith(
+        "install into a venv on PATH: add `python3-venv` to the apt install of python3-pip, "
+        "then `RUN python3 -m venv /opt/venv`"
+    )
+    (brought,) = findings("dockerfile/apt-pip-no-venv/Dockerfile.venv", "PW304")
+    assert brought.help.startswith("install into a venv on PATH: `RUN python3 -m venv /opt/venv`")
+
+
+def test_a_script_a_container_runs_at_start_gets_the_venv_in_the_script(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (found,) = reported("calls/entrypoint-install", project, capsys)
+    assert (found["code"], Path(found["filename"]).name, found["location"]) == (
+        "PW305",
+        "docker-entrypoint.sh",
+        {"row": 5, "column": 5},
+    )
+    assert found["help"] == (
+        "create a venv and install with its own interpreter: add `python3-venv` to the apt "
+        "install of python3-pip, then `python3 -m venv .venv && .venv/bin/python -m pip "
+        "install ...`"
+    )
+
+
+def test_python_code_gets_the_venv_remedy_in_python_terms() -> None:
+    (found,) = findings("python/break-system-subprocess/convert_model.py", "PW304")
+    assert (found.start.line, found.start.column) == (14, 13)
+    assert found.help == (
+        'install for the interpreter running this code, `[sys.executable, "-m", "pip", '
+        '"install", ...]`, and run the code from a virtual environment'
+    )
+
+
+def test_one_break_system_packages_finding_per_cause() -> None:
+    found = findings("dockerfile/break-forms/Dockerfile", "PW304")
+    # The global ARG both stages take (not each stage's `ARG NAME`), get-pip.py's option
+    # (handed to the pip install it runs), pip's configuration set to break them.
+    assert [(f.start.line, f.start.column) for f in found] == [(2, 5), (8, 33), (14, 5)]
+    assert "PIP_BREAK_SYSTEM_PACKAGES" in found[0].message
+    assert found[1].message.startswith("`--break-system-packages` lets pip overwrite")
+    assert found[2].message.startswith("pip's configuration told to break system packages")
+    assert found[2].help.startswith("remove it and install into a venv on PATH: add `python3-venv`")
+    (conf,) = [
+        f
+        for f in findings("github/pip-conf-break/.github/workflows/docs.yml", "PW304")
+        if f.start.line == 9
+    ]
+    assert conf.start.column == 11
+
+
+def test_a_script_that_runs_only_as_root_runs_its_pip_as_root() -> None:
+    default = only("shell/root-only/workstation.sh", "PW101")
+    assert (default.start.line, default.start.column) == (26, 9)  # `retry 3 pip3 install`
+    assert default.message.startswith(
+        "`pip3` runs as root (the script stops on line 5 unless it is root)"
+    )
+    assert [(r.start.line, r.start.column, r.message) for r in default.related][1:3] == [
+        (5, 4, "the script stops here unless it runs as root"),
+        (25, 5, "apt installs here"),
+    ]
+    assert default.fix is None  # no sudo to drop
+    # Failure ignored: the strict tier's; `--user` goes to root's own site, not the system's.
+    ignored = only("shell/root-only/workstation.sh", "PW102")
+    assert (ignored.start.line, ignored.start.column) == (27, 1)
+    assert ignored.help.startswith("create a venv")
+    assert not findings("shell/root-only/workstation.sh", "PW102")[1:]
+    # `(( EUID != 0 ))` then `exec sudo bash "$0" "$@"`; a check in a function, by whoami.
+    assert [
+        (f.start.line, f.start.column) for f in findings("shell/root-only/reexec.sh", "PW102")
+    ] == [(9, 1)]
+    assert [
+        (f.start.line, f.start.column) for f in findings("shell/root-only/whoami.sh", "PW102")
+    ] == [(9, 1)]
+    # A venv's own pip, through the same wrapper: not the system Python's.
+    assert [
+        (f.start.line, f.start.column) for f in findings("shell/root-only/mail-setup.sh", "PW101")
+    ] == [(30, 13)]
+    # A test of root that goes on either way (`SUDO=sudo` otherwise) makes no one root.
+    assert {f.start.line for f in findings("shell/sudo-pip-forms/install.sh", "PW102")} == {
+        11,
+        12,
+        13,
+        14,
+    }
+
+
+def test_a_failure_the_script_ignores_is_no_default_finding() -> None:
+    (strict,) = findings("shell/sudo-uninstall-ignored/replace-bindings.sh", "PW102")
+    assert (strict.start.line, strict.start.column) == (5, 1)
+    assert strict.help.startswith("drop `sudo` and create a venv")
+
+
+def test_the_venv_remedy_names_the_makefiles_python_and_python2s_virtualenv() -> None:
+    sudo = only("makefile/sudo-python-variable/Makefile", "PW101")
+    assert (sudo.start.line, sudo.start.column) == (7, 2)
+    assert "`$(PYTHON) -m venv .venv && .venv/bin/python -m pip install ...`" in sudo.help
+    python2 = only("makefile/sudo-python-variable/Makefile", "PW102")
+    assert (python2.start.line, python2.start.column) == (10, 2)
+    assert "`virtualenv -p python2 .venv && .venv/bin/python -m pip install ...`" in python2.help
+
+
+def test_a_make_variable_is_fixed_where_it_is_assigned() -> None:
+    found = findings("makefile/pip-variable/Makefile", "PW203")
+    assert [(f.start.line, f.start.column) for f in found] == [(7, 2), (10, 2)]
+    assert all(
+        f.help == "use `$(PYTHON) -m pip` as the value of the variable assigned on line 2"
+        for f in found
+    )
+
+
+@pytest.mark.parametrize(
+    ("relative", "lines", "system"),
+    [
+        ("shell/sudo-pip-forms/install.sh", range(29, 34), ("PW102", "PW304")),
+        ("dockerfile/install-dirs/Dockerfile", range(5, 9), ("PW301", "PW304")),
+    ],
+)
+def test_installs_into_a_directory_of_their_own_are_no_system_install(
+    relative: str, lines: range, system: tuple[str, ...]
+) -> None:
+    # `-t DIR`, `-tDIR`, `--target="$X"`, `--prefix`, `--root=`: pip writes there, not into
+    # the system's site-packages, and skips the PEP 668 check.
+    for rule in system:
+        assert not {f.start.line for f in findings(relative, rule)} & set(lines)
+    assert [f.start.line for f in findings(relative, "PW203")][-len(lines) :] == list(lines)
+    # The same file's plain system install is reported: the rules are live here.
+    assert findings(relative, system[0])
+
+
+# The Windows help of each step of github/windows-remedies, with the shell that step runs.
+WINDOWS_HELP = [
+    (
+        10,
+        "PW304",
+        "pwsh",
+        [
+            "py | -m | venv | .venv",
+            ".\\.venv\\Scripts\\python | -m | pip | install | ...",
+            "pipx | install",
+        ],
+    ),
+    (
+        11,
+        "PW304",
+        "cmd",
+        [
+            "py | -m | venv | .venv",
+            ".venv\\Scripts\\python | -m | pip | install | ...",
+            "pipx | install",
+        ],
+    ),
+    (19, "PW302", "cmd", ["venv\\Scripts\\python | -m | pip", "echo | ? >> %GITHUB_PATH%"]),
+    (24, "PW302", "pwsh", [".\\.venv\\Scripts\\python | -m | pip", "Add-Content | ? | ?"]),
+]
+
+
+@pytest.mark.parametrize(("line", "rule", "shell", "commands"), WINDOWS_HELP)
+def test_windows_help_reads_back_in_the_steps_own_shell(
+    line: int, rule: str, shell: str, commands: list[str]
+) -> None:
+    from pipwarden.shell.session import OffsetMap, Script
+    from pipwarden.shell.windows import read
+
+    from .test_windows_reader import _reading
+
+    found = findings("github/windows-remedies/.github/workflows/package.yml", rule)
+    (help_,) = [f.help for f in found if f.start.line == line]
+    read_back = []
+    for snippet in re.findall(r"`([^`]+)`", help_):
+        script = Script(snippet, OffsetMap.identity(0, len(snippet)), shell)
+        read_back.extend(_reading(ready.command) for ready in read(script))
+    assert read_back == commands
+
+
+def test_git_bash_on_windows_gets_forward_slashes() -> None:
+    found = findings("github/windows-remedies/.github/workflows/package.yml", "PW304")
+    (bash,) = [f for f in found if f.start.line == 13]
+    assert "`py -m venv .venv && .venv/Scripts/python -m pip install ...`" in bash.help

@@ -2,10 +2,11 @@
 unchanged (or, when only its time changed, whose content hash is) gives its findings back for
 the cost of a stat.
 
-One JSON document per pipwarden version and effective settings, in `.pipwarden_cache/` at the
-project root (with a `.gitignore` and a `CACHEDIR.TAG`), read once and written atomically at
-the end of a run, so two runs sharing it each leave a whole document (the last one wins). A
-document that cannot be read is ignored. A file whose result depends on other files (a GitLab
+One JSON document per pipwarden version, document layout and effective settings, in
+`.pipwarden_cache/` at the project root (with a `.gitignore` and a `CACHEDIR.TAG`), read once
+and written atomically at the end of a run, so two runs sharing it each leave a whole document
+(the last one wins). A document that cannot be read is ignored. It also keeps the walks of
+directories outside git (`discover.Walks`), so that an unchanged tree is not listed again. A file whose result depends on other files (a GitLab
 include, the project file that says a module is pip's own) is a hit only while they are
 unchanged too. JSON, never pickle: the cache directory lives in the repository being checked.
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 from pipwarden import __version__
 from pipwarden.config import Settings
-from pipwarden.discover import Kind
+from pipwarden.discover import RACY_SECONDS, Kind, Walks
 from pipwarden.model import (
     Edit,
     FileReport,
@@ -41,15 +42,17 @@ CACHEDIR_TAG = (
     "# This file is a cache directory tag created by pipwarden.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-# A file changed this recently may change again within the file system's timestamp
-# granularity without its size or time changing ("racy git"): its entry is checked by hash.
-RACY_SECONDS = 2.0
+# How the document is laid out: another layout is another document, as another version is.
+FORMAT = 2
+# The fields of an entry (see `Cache.store`).
+_FIELDS = 15
 
 
 def _settings_key(settings: Settings) -> str:
     described = json.dumps(
         [
             __version__,
+            FORMAT,
             sorted(settings.enabled),
             [[pattern, sorted(codes)] for pattern, codes in settings.per_file_ignores],
             settings.root,
@@ -71,105 +74,107 @@ def _stat(path: str) -> tuple[int, int] | None:
     return status.st_size, status.st_mtime_ns
 
 
+# Kinds by their names, without a call of the enum for each file.
+_KINDS = {kind.value: kind for kind in Kind}
+
+
 class Cache:
     def __init__(self, directory: str, settings: Settings) -> None:
         self.directory = directory
         self.file = os.path.join(directory, f"{_settings_key(settings)}.json")
-        self.entries: dict[str, list[Any]] = {}
+        # Absolute path → entry: the fields of `store`, those after the last that holds
+        # anything left out (most files have no finding, no dependency).
+        self.files: dict[str, list[Any]] = {}
+        # What the files results depend on were: [path, stat]; entries name them by index.
+        self.dependencies: list[list[Any]] = []
+        self.inside = os.path.join(directory, "")
+        self.walks = Walks({}, self.inside)
         self.changed = False
-        self.cwd = os.getcwd()
+        self.cwd = os.path.join(os.getcwd(), "")
+        # The files many results depend on (the Makefiles a `make` may run), each looked at
+        # once a run.
+        self.seen: dict[str, list[int]] = {}
+        self._indices: dict[tuple[str, tuple[int, ...]], int] | None = None
         try:
             with open(self.file, encoding="utf-8") as handle:
                 loaded = json.load(handle)
-            if isinstance(loaded, dict):
-                self.entries = loaded
-        except (OSError, ValueError):
-            pass  # no cache yet, or one that is corrupt: start afresh
+            files, dependencies, walks = loaded["files"], loaded["dependencies"], loaded["walks"]
+        except (OSError, ValueError, TypeError, KeyError):
+            return  # no cache yet, or one that is corrupt: start afresh
+        if isinstance(files, dict) and isinstance(dependencies, list) and isinstance(walks, dict):
+            self.files, self.dependencies, self.walks = (
+                files,
+                dependencies,
+                Walks(walks, self.inside),
+            )
 
     def _key(self, path: str) -> str:
         # Discovery yields normalised paths: joining them is abspath without a getcwd each.
-        return path if os.path.isabs(path) else os.path.join(self.cwd, path)
+        return path if os.path.isabs(path) else self.cwd + path
+
+    def holds(self, path: str) -> bool:
+        """Whether `path` is one of the cache's own files."""
+        return self._key(path).startswith(self.inside)
+
+    def _dependency(self, path: str) -> list[int]:
+        found = self.seen.get(path)
+        if found is None:
+            found = self.seen[path] = list(_stat(path) or ())
+        return found
 
     def lookup(self, path: str) -> FileReport | None:
         key = self._key(path)
-        entry = self.entries.get(key)
+        entry = self.files.get(key)
         if entry is None:
             return None
         try:
-            return self._report(path, key, entry)
+            return self._report(path, entry)
         except (ValueError, TypeError, KeyError, IndexError, OSError):
-            del self.entries[key]  # an entry of another shape: check the file again
+            del self.files[key]  # an entry of another shape: check the file again
             self.changed = True
             return None
 
-    def _report(self, path: str, key: str, entry: list[Any]) -> FileReport | None:
-        (
-            size,
-            mtime,
-            hashed,
-            kind,
-            bom,
-            checked,
-            findings,
-            dependencies,
-            foreign,
-            notes,
-            deferred,
-            alone,
-            called,
-            unread,
-            hidden,
-        ) = entry
-        found = _stat(path)
-        if found is None or found[0] != size:
+    def _report(self, path: str, entry: list[Any]) -> FileReport | None:
+        size, mtime, hashed, kind, bom, checked = entry[:6]
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        if status.st_size != size:
             return None
         data: bytes | None = None
-        if found[1] != mtime:
+        if status.st_mtime_ns != mtime:
             with open(path, "rb") as handle:
                 data = handle.read()
             if digest(data) != hashed:
                 return None
-            if not _racy(found[1]):  # from now on a stat will do
-                entry[1] = found[1]
+            if not _racy(status.st_mtime_ns):  # from now on a stat will do
+                entry[1] = status.st_mtime_ns
                 self.changed = True
-        for dependency, expected in dependencies:
-            if list(_stat(dependency) or ()) != expected:
+        for index in entry[6] if len(entry) > 6 else ():
+            dependency, expected = self.dependencies[index]
+            if self._dependency(dependency) != expected:
                 return None
         report = FileReport(path, checked=checked)
-        report.kind = Kind(kind) if kind else None
+        report.kind = _KINDS[kind] if kind else None
         report.bom = bool(bom)
-        report.notes = notes
-        if deferred:
-            report.deferred = [_finding(path, f) for f in deferred]
-        report.alone = [_finding(path, f)._replace(alone=True) for f in alone]
-        report.called = called
-        report.unread = unread
-        report.hidden = [(code, line, column) for code, line, column in hidden]
-        if foreign:
-            report.foreign = [_finding(where, f) for where, *f in foreign]
-        if findings or alone:
-            report.findings = [_finding(path, f) for f in findings]
-            if data is None:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            report.source = SourceText(decode(data)[0])
+        if len(entry) > 7:
+            _found(report, entry[7:] + [[] for _ in range(_FIELDS - len(entry))], data)
         return report
 
     def store(self, report: FileReport) -> None:
         if report.error is not None or report.digest is None or report.size is None:
             return
-        # A dependency that does not exist is recorded as such ([]): its coming counts too.
-        dependencies = [[d, list(_stat(d) or ())] for d in report.dependencies]
         mtime = None if report.mtime is None or _racy(report.mtime) else report.mtime
-        self.entries[self._key(report.path)] = [
+        entry = [
             report.size,
             mtime,
             report.digest,
             report.kind.value if report.kind else None,
             int(report.bom),
             report.checked,
+            [self._index(d) for d in report.dependencies],
             [_finding_data(f) for f in report.findings],
-            dependencies,
             # Findings in the scripts this file runs, in the state it runs them in.
             [[f.path, *_finding_data(f)] for f in report.foreign],
             report.notes,
@@ -179,20 +184,67 @@ class Cache:
             report.unread,
             report.hidden,
         ]
+        while entry[-1] == []:
+            entry.pop()
+        self.files[self._key(report.path)] = entry
         self.changed = True
 
+    def _index(self, dependency: str) -> int:
+        """The index of the dependency as it is now; a dependency that does not exist is
+        recorded as such ([]): its coming counts too."""
+        if self._indices is None:
+            self._indices = {(p, tuple(s)): i for i, (p, s) in enumerate(self.dependencies)}
+        status = list(_stat(dependency) or ())
+        key = (dependency, tuple(status))
+        if key not in self._indices:
+            self._indices[key] = len(self.dependencies)
+            self.dependencies.append([dependency, status])
+        return self._indices[key]
+
     def save(self) -> None:
-        if not self.changed:
+        if not self.changed and not self.walks.changed:
             return
         from pipwarden.write import atomic_write
 
+        # Only the dependencies an entry still names are kept.
+        used = sorted({i for entry in self.files.values() if len(entry) > 6 for i in entry[6]})
+        renumbered = {old: new for new, old in enumerate(used)}
+        for entry in self.files.values():
+            if len(entry) > 6:
+                entry[6] = [renumbered[i] for i in entry[6]]
+        document = {
+            "files": self.files,
+            "dependencies": [self.dependencies[i] for i in used],
+            "walks": self.walks.recorded,
+        }
         with contextlib.suppress(OSError):  # a read-only checkout still gets its report
             _create(self.directory)
             with atomic_write(self.file) as handle:
-                json.dump(self.entries, handle, separators=(",", ":"))
+                json.dump(document, handle, separators=(",", ":"))
+
+
+def _found(report: FileReport, fields: list[Any], data: bytes | None) -> None:
+    """What a cached entry says the file's check found (`fields`: from the findings on)."""
+    findings, foreign, notes, deferred, alone, called, unread, hidden = fields
+    path = report.path
+    report.notes = notes
+    report.deferred = [_finding(path, f) for f in deferred]
+    report.alone = [_finding(path, f)._replace(alone=True) for f in alone]
+    report.called = called
+    report.unread = unread
+    report.hidden = [(code, line, column) for code, line, column in hidden]
+    report.foreign = [_finding(where, f) for where, *f in foreign]
+    if findings or alone:
+        report.findings = [_finding(path, f) for f in findings]
+        if data is None:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        report.source = SourceText(decode(data)[0])
 
 
 def _racy(mtime_ns: int) -> bool:
+    """A file changed this recently may change again without its size or time changing:
+    its entry is checked by hash."""
     return time.time() - mtime_ns / 1e9 < RACY_SECONDS
 
 

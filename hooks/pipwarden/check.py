@@ -7,15 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 from pipwarden.config import Settings
-from pipwarden.discover import (
-    SHEBANG,
-    YAML,
-    Kind,
-    ci_kind_by_content,
-    classify_name,
-    included_by_gitlab_ci,
-    may_be_ci_by_content,
-)
+from pipwarden.discover import SHEBANG, YAML, Kind, ci_kind_by_content, kind_by_name
 from pipwarden.model import SAFE, Edit, FileReport, Finding, Fix, Related, SourceText, Span
 from pipwarden.reading import MAX_BYTES, decode, digest, frontend, mentions, shebang_kind
 
@@ -127,17 +119,9 @@ class Checker:
 
     @staticmethod
     def kind_by_name(path: str, report: FileReport) -> Kind | str | None:
-        """The kind a file's name and place tell (SHEBANG or YAML where only its content
-        can), or None: not a file pipwarden reads."""
-        kind = classify_name(path)
-        if kind == YAML:
-            # Whether it is GitLab CI is up to the .gitlab-ci.yml that may include it, or to
-            # its own content where its place says it may be CI configuration.
-            report.dependencies.append(os.path.abspath(".gitlab-ci.yml"))
-            if included_by_gitlab_ci(path):
-                return Kind.GITLAB
-            return YAML if may_be_ci_by_content(path) else None
-        return kind
+        """The kind a file's name and place tell (see `discover.kind_by_name`); the files
+        the answer depends on go to the report's dependencies."""
+        return kind_by_name(path, report.dependencies)
 
     def check_data(
         self, report: FileReport, kind: Kind | str, data: bytes, size: int | None = None

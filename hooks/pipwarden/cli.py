@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -151,6 +152,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A run makes many small objects (parsed files, states, cached results) and keeps most
+    # of them to its end: collecting the youngest every 700 allocations only scans them
+    # again and again (a tenth of a cached rerun).
+    gc.set_threshold(20_000)
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (
         args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")

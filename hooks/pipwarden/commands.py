@@ -421,6 +421,14 @@ class MakeCall(NamedTuple):
     directory: Word | None
     file: Word | None
     goals: tuple[str, ...]
+    # Variables set on its command line (`make PYTHON=python3.12 test`) and in its
+    # environment (`VENV=.venv make`, `env X=1 make`), as make reads them (None: not known).
+    variables: MakeVariables = ()
+
+
+# (name, value or None where not known, True for the command line, False for the environment)
+MakeVariables = tuple[tuple[str, str | None, bool], ...]
+_MAKE_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 # make's options that take a value in the next word, and those that change nothing a recipe
@@ -436,15 +444,26 @@ def make_call(command: Command) -> MakeCall | None:
     """The Makefile and goals a `make` (or `gmake`, `$(MAKE)`) command runs; None where a
     word cannot be known or a variable is set on its command line (the recipes then read
     values the file does not hold)."""
-    if command.program not in ("make", "gmake") or command.assignments:
+    if command.program not in ("make", "gmake"):
         return None
     words = command.words[1:]
     found: dict[str, Word] = {}
     goals: list[str] = []
+    variables = [
+        (a.name, a.value.text if a.value else "", False)
+        for a in command.assignments
+        if _MAKE_VARIABLE.fullmatch(a.name)
+    ]
     index = 0
     while index < len(words):
         word = words[index]
         text = word.text
+        name, equals, _ = word.raw.partition("=")
+        if equals and not name.startswith("-") and _MAKE_VARIABLE.fullmatch(name):
+            # `NAME=value`: its value where the shell's quoting and expansion leave it known
+            variables.append((name, text.partition("=")[2] if text is not None else None, True))
+            index += 1
+            continue
         if text is None or ("=" in text and not text.startswith("-")):
             return None
         option, has_value, value = text.partition("=")
@@ -467,7 +486,7 @@ def make_call(command: Command) -> MakeCall | None:
         else:
             goals.append(text)
         index += 1
-    return MakeCall(found.get("-C"), found.get("-f"), tuple(goals))
+    return MakeCall(found.get("-C"), found.get("-f"), tuple(goals), tuple(variables))
 
 
 # --------------------------------------------------------------------------------------------
@@ -837,6 +856,18 @@ def distro_python_packages(command: Command) -> tuple[str, ...]:
     return tuple(
         name for name in packages_installed(command) if _DISTRO_PYTHON_PACKAGE.fullmatch(name)
     )
+
+
+def apt_pip_without_venv(command: Command) -> bool | None:
+    """For an apt install: True where it installs the distro's pip but no package that
+    brings `python3 -m venv` (Debian and Ubuntu ship venv's ensurepip apart, in python3-venv,
+    python3.X-venv or python3-full), False where it installs one; None for anything else."""
+    if not installs_with_apt(command):
+        return None
+    packages = distro_python_packages(command)
+    if any(p.endswith(("-venv", "-full")) for p in packages):
+        return False
+    return True if any(p.endswith("-pip") for p in packages) else None
 
 
 class InterpreterRun(NamedTuple):

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
+from pipwarden.discover import IgnoreRules
 from pipwarden.rules.catalog import CATALOG, DEFAULT, STRICT, code_for
 
 KEYS = frozenset(
@@ -38,6 +39,11 @@ OUTPUT_FORMATS = (
     "junit",
 )
 FAIL_ON = ("error", "warning", "info")
+# Vendored copies of other projects, whose pip habits are their authors' to fix: skipped
+# unless `exclude` says otherwise (`extend-exclude` adds to it), as ruff's default list is.
+DEFAULT_EXCLUDE = ("_vendor/", "_vendored/", "vendored/")
+# A subtree that git-subrepo brought in holds this file at its top.
+SUBREPO_MARKER = ".gitrepo"
 
 
 class ConfigError(Exception):
@@ -47,7 +53,7 @@ class ConfigError(Exception):
 class Settings(NamedTuple):
     enabled: frozenset[str]
     root: str = "."
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     output_format: str | None = None
     source: str | None = None  # the file the settings came from
@@ -58,16 +64,26 @@ class Settings(NamedTuple):
     # Strict-tier rules not selected, whose findings a default run counts (not reports), so
     # that its summary can say how many the strict tier holds.
     hidden: frozenset[str] = frozenset()
+    # Skip git-subrepo subtrees (part of the default exclusions).
+    skip_subrepos: bool = True
 
     def relative(self, path: str) -> str | None:
-        relative = os.path.relpath(os.path.abspath(path), self.root)
-        return None if relative.startswith("..") else relative.replace(os.sep, "/")
+        """`path` relative to the root, `/`-separated; None outside it. Cut from the
+        absolute path (os.path.relpath costs a run a stat-sized share of each file)."""
+        absolute = os.path.abspath(path)
+        root = os.path.abspath(self.root)
+        inside = os.path.join(root, "")
+        if absolute.startswith(inside):
+            return absolute[len(inside) :].replace(os.sep, "/")
+        return "." if absolute == root else None
 
     def excluded(self, path: str) -> bool:
-        if not self.exclude:
-            return False
         relative = self.relative(path)
-        return relative is not None and _spec(self.exclude).match_file(relative)
+        if relative is None:
+            return False
+        if self.exclude and _spec(self.exclude).match(relative):
+            return True
+        return self.skip_subrepos and _in_subrepo(self.root, relative)
 
     def ignored_here(self, path: str) -> frozenset[str]:
         relative = self.relative(path)
@@ -75,16 +91,25 @@ class Settings(NamedTuple):
             return frozenset()
         codes: set[str] = set()
         for pattern, ignored in self.per_file_ignores:
-            if _spec((pattern,)).match_file(relative):
+            if _spec((pattern,)).match(relative):
                 codes |= ignored
         return frozenset(codes)
 
 
 @functools.cache
-def _spec(patterns: tuple[str, ...]) -> Any:
-    import pathspec
+def _in_subrepo(root: str, relative: str) -> bool:
+    """Whether a directory above the file, below `root`, is a git-subrepo subtree."""
+    parts = relative.split("/")[:-1]
+    return any(_is_subrepo(os.path.join(root, *parts[: i + 1])) for i in range(len(parts)))
 
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+def _is_subrepo(directory: str) -> bool:
+    return os.path.isfile(os.path.join(directory, SUBREPO_MARKER))
+
+
+@functools.cache
+def _spec(patterns: tuple[str, ...]) -> IgnoreRules:
+    return IgnoreRules(patterns)
 
 
 def resolve_selectors(selectors: Iterable[str], where: str) -> set[str]:
@@ -204,8 +229,10 @@ def load(
         (pattern, frozenset(resolve_selectors(_string_list(per_file, pattern, where), where)))
         for pattern in per_file
     )
-    patterns = _string_list(table, "exclude", where) + _string_list(table, "extend-exclude", where)
-    patterns += exclude or []
+    # As in ruff: `exclude` replaces the default list, `extend-exclude` adds to it.
+    replaced = "exclude" in table
+    patterns = _string_list(table, "exclude", where) if replaced else list(DEFAULT_EXCLUDE)
+    patterns += _string_list(table, "extend-exclude", where) + (exclude or [])
     fmt = output_format or table.get("output-format")
     if fmt is not None and fmt not in OUTPUT_FORMATS:
         raise ConfigError(
@@ -240,4 +267,5 @@ def load(
         cache,
         follow,
         hidden,
+        not replaced,
     )

@@ -2,7 +2,8 @@
 
 Directories are listed by git where they are inside a work tree (so .gitignore is honoured
 exactly as git does it); elsewhere they are walked, with `pathspec` reading a top-level
-.gitignore. Symlinks met while walking are not followed.
+.gitignore, and the walk is kept in the cache until a directory it listed changes. Symlinks met
+while walking are not followed.
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ import functools
 import os
 import re
 import stat
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    import pathspec
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 SKIPPED_DIRS = frozenset(
     {
@@ -170,6 +169,21 @@ def included_by_gitlab_ci(path: str) -> bool:
     return any(fnmatch.fnmatchcase(relative, pattern) for pattern in gitlab_includes(os.getcwd()))
 
 
+def kind_by_name(path: str, dependencies: list[str] | None = None) -> Kind | str | None:
+    """The kind a file's name and place tell (SHEBANG or YAML where only its content can),
+    or None: not a file pipwarden reads. YAML under no CI path is GitLab CI where the
+    .gitlab-ci.yml includes it (which then goes to `dependencies`), else read only where its
+    place says it may be CI configuration."""
+    kind = classify_name(path)
+    if kind != YAML:
+        return kind
+    if dependencies is not None:
+        dependencies.append(os.path.abspath(".gitlab-ci.yml"))
+    if included_by_gitlab_ci(path):
+        return Kind.GITLAB
+    return YAML if may_be_ci_by_content(path) else None
+
+
 _CONTENT_DIRS = frozenset({"examples", "example", "ci", ".ci", "templates", "template"})
 _CONTENT_NAME = re.compile(r".*(workflow|pipeline).*\.ya?ml", re.IGNORECASE)
 
@@ -216,32 +230,94 @@ class Candidate(NamedTuple):
     explicit: bool  # named on the command line (errors reading it are reported)
 
 
-def discover(paths: list[str]) -> Iterator[Candidate | OSError]:
+def discover(paths: list[str], walks: Walks | None = None) -> Iterator[Candidate | OSError]:
     """Candidate files under `paths`, in a stable order; an OSError for a path that does not
-    exist."""
+    exist. Workflows GitHub does not run (see `unrun_workflow`) are not candidates. With
+    `walks`, a directory outside git that is as it was is not walked again."""
     for path in paths:
         if os.path.isdir(path):
-            for found in sorted(_list_directory(path)):
-                yield Candidate(found, explicit=False)
+            absolute = os.path.abspath(path)
+            root = work_tree(absolute) or absolute
+            for found in walks.listing(path) if walks is not None else _listing(path):
+                if not unrun_workflow(found, root):
+                    yield Candidate(found, explicit=False)
         elif os.path.lexists(path):
             yield Candidate(path, explicit=True)
         else:
             yield FileNotFoundError(2, "No such file or directory", path)
 
 
-def _list_directory(directory: str) -> Iterator[str]:
+def _listing(directory: str, marks: list[list[Any]] | None = None) -> list[str]:
     listed = _git_files(directory)
     if listed is None:
-        yield from _walk(directory)
-        return
+        return sorted(_walk(directory, marks))
+    found = []
     for relative, tracked in listed:
         skipped = SKIPPED_DIRS.intersection(relative.split("/")[:-1])
         # A build directory the repository commits (generated files it ships) is its own.
         if skipped and not (tracked and skipped <= _TRACKED_BUILD_DIRS):
             continue
         full = os.path.join(directory, relative) if directory != "." else relative
-        if classify_name(full) is not None and _regular_file(full):
-            yield full
+        if kind_by_name(full) is not None and _regular_file(full):
+            found.append(full)
+    return sorted(found)
+
+
+class Walks:
+    """The walks of directories outside git, kept between runs (in the cache): one stands
+    while every directory it listed, the .gitignore it read and the .gitlab-ci.yml that says
+    which YAML is ours are as they were (a directory's times change with each name added,
+    removed or renamed in it), and gives the files it found without listing any directory.
+    `recorded` is JSON: the directory as given and the current one → [marks, files]."""
+
+    def __init__(self, recorded: dict[str, Any], own: str | None = None) -> None:
+        self.recorded = recorded
+        self.changed = False
+        # A directory (the cache's, ending in a separator) that changes at each save: its
+        # files are not ours to check, and its times do not count.
+        self.own = own
+
+    def listing(self, directory: str) -> list[str]:
+        if "GIT_DIR" in os.environ or work_tree(os.path.abspath(directory)) is not None:
+            return _listing(directory)  # git's answer depends on more than directories
+        here = os.getcwd()
+        key = f"{directory}\n{here}"  # the paths found are written as `directory` is
+        record = self.recorded.get(key)
+        if record is not None and all(_marks(path) == marks for path, marks in record[0]):
+            return list(record[1])
+        read = [os.path.join(directory, ".gitignore"), os.path.join(here, ".gitlab-ci.yml")]
+        marks = [[path, _marks(path)] for path in read]
+        listed: list[list[Any]] = []
+        found = _listing(directory, listed)
+        marks += [mark for mark in listed if not self._owned(mark[0])]
+        # A walk that saw a racy change is not kept.
+        recent = (time.time() - RACY_SECONDS) * 1e9
+        if all(max(mark[1:]) < recent for _, mark in marks if mark):
+            self.recorded[key] = [marks, found]
+        else:
+            self.recorded.pop(key, None)
+        self.changed = True
+        return found
+
+    def _owned(self, folder: str) -> bool:
+        return self.own is not None and os.path.join(os.path.abspath(folder), "").startswith(
+            self.own
+        )
+
+
+# A file or directory changed this close to now may change again within the file system's
+# clock resolution without its times moving ("racy git").
+RACY_SECONDS = 2.0
+
+
+def _marks(path: str) -> list[int]:
+    """What changes when a directory's names or a file's content change: its size, its
+    modification and its change times ([] where there is nothing)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return []
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns]
 
 
 def _regular_file(path: str) -> bool:
@@ -266,6 +342,23 @@ def work_tree(directory: str) -> str | None:
             return None
         probe = parent
     return probe
+
+
+def unrun_workflow(path: str, root: str | None = None) -> bool:
+    """Whether `path` is a workflow in a `.github/workflows` directory below the top of the
+    repository `root` (by default the work tree the file is in): GitHub runs only the top's,
+    so a vendored project's, a documentation example's or a test fixture's workflow never
+    runs.
+    https://docs.github.com/en/actions/using-workflows/triggering-a-workflow (the root:
+    github/docs#32458)"""
+    if "/.github/workflows/" not in "/" + path.replace("\\", "/"):
+        return False
+    absolute = os.path.abspath(path)
+    owner = absolute[: absolute.replace(os.sep, "/").rfind("/.github/workflows/")]
+    top = root or work_tree(owner) or owner
+    return os.path.basename(path) not in ("action.yml", "action.yaml") and owner.startswith(
+        os.path.join(top, "")
+    )
 
 
 def repository_root(directory: str) -> str:
@@ -312,12 +405,20 @@ def _git_files(directory: str) -> list[tuple[str, bool]] | None:
     return list(listed.items())
 
 
-def _walk(directory: str) -> Iterator[str]:
+def _walk(directory: str, marks: list[list[Any]] | None = None) -> Iterator[str]:
+    """The files under `directory` that may be ours; with `marks`, each directory listed
+    and its `_marks` (taken before listing it, so a change while listing shows next time)."""
     ignore = _gitignore(directory)
+    # Entries' paths start with `directory` and a separator: what follows is their path
+    # relative to it, which a .gitignore matches.
+    start = len(os.path.join(directory, ""))
     pending = [directory]
     while pending:
+        folder = pending.pop()
+        if marks is not None:
+            marks.append([folder, _marks(folder)])
         try:
-            with os.scandir(pending.pop()) as listing:
+            with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError:
             continue  # unreadable directory: nothing in it can be listed
@@ -325,29 +426,85 @@ def _walk(directory: str) -> Iterator[str]:
             if entry.is_symlink():
                 continue
             if entry.is_dir(follow_symlinks=False):
-                if entry.name not in SKIPPED_DIRS and not _ignored(
-                    ignore, directory, entry.path, "/"
+                if entry.name not in SKIPPED_DIRS and not (
+                    ignore and ignore.match(_slashed(entry.path[start:]) + "/")
                 ):
                     pending.append(entry.path)
-            elif classify_name(entry.path) is not None and not _ignored(
-                ignore, directory, entry.path
+            elif kind_by_name(entry.path) is not None and not (
+                ignore and ignore.match(_slashed(entry.path[start:]))
             ):
                 yield os.path.normpath(entry.path)
 
 
-def _ignored(
-    ignore: pathspec.GitIgnoreSpec | None, directory: str, path: str, suffix: str = ""
-) -> bool:
-    return ignore is not None and ignore.match_file(os.path.relpath(path, directory) + suffix)
+def _slashed(path: str) -> str:
+    return path if os.sep == "/" else path.replace(os.sep, "/")
 
 
-def _gitignore(directory: str) -> pathspec.GitIgnoreSpec | None:
+def _gitignore(directory: str) -> IgnoreRules | None:
     path = os.path.join(directory, ".gitignore")
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             lines = handle.read().splitlines()
     except OSError:
         return None
-    import pathspec
+    return IgnoreRules(lines)
 
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+class IgnoreRules:
+    """Patterns as a .gitignore writes them, matched by `pathspec`, behind one regular
+    expression that joins pathspec's own: a path none of them matches (most paths) costs one
+    search instead of one per pattern."""
+
+    __slots__ = ("_any", "_spec")
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        import pathspec
+
+        self._spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        self._any = _joined(self._spec.patterns)
+
+    def __bool__(self) -> bool:
+        return bool(self._spec.patterns)
+
+    def match(self, path: str) -> bool:
+        """Whether `path` (relative, `/`-separated; a directory's ends with `/`) is matched."""
+        if self._any is not None and self._any.search(path) is None:
+            return False
+        return bool(self._spec.match_file(path))
+
+
+# The start of pathspec's regular expression for a pattern without a slash, which matches in
+# any directory: joined once in front of all such patterns, not tried once for each.
+_ANY_DIRECTORY = "^(?:.+/)?"
+# pathspec's ending of a pattern that names a file or a directory, its group renamed.
+_DIRECTORY_OR_END = "(?:(?:/)|$)"
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _joined(patterns: Sequence[object]) -> re.Pattern[str] | None:
+    """One expression that matches a path wherever one of `patterns` (pathspec's) does, or
+    None where they are not all regular expressions it can join."""
+    anywhere: list[str] = []
+    others: list[str] = []
+    for pattern in patterns:
+        if getattr(pattern, "include", None) is None:
+            continue  # a comment or a blank line: matches nothing
+        regex = getattr(pattern, "regex", None)
+        if not isinstance(regex, re.Pattern) or not isinstance(regex.pattern, str):
+            return None
+        if regex.flags != re.UNICODE or "(?P=" in regex.pattern:
+            return None
+        source = _NAMED_GROUP.sub("(?:", regex.pattern)  # the same group name in each
+        rest = source[len(_ANY_DIRECTORY) :]
+        # The start is shared only where the rest has no `|` of its own (one at its top
+        # level would leave the start): pathspec's ending keeps its `|` inside a group.
+        if source.startswith(_ANY_DIRECTORY) and "|" not in rest.replace(_DIRECTORY_OR_END, ""):
+            anywhere.append(rest)
+        else:
+            others.append(f"(?:{source})")
+    if anywhere:
+        others.append(f"{_ANY_DIRECTORY}(?:{'|'.join(anywhere)})")
+    try:
+        return re.compile("|".join(others) or "(?!)")
+    except re.error:
+        return None

@@ -85,6 +85,9 @@ class Environment(NamedTuple):
     shell: tuple[str, ...] | None = None
     # Whether a `sudo` command is installed; None: not known.
     sudo: bool | None = None
+    # Users for whom a pip that cannot write site-packages falling back to a user install is
+    # the image's own way: their home exists and their shells put ~/.local/bin on PATH.
+    user_installs: tuple[str, ...] = ()
 
     @property
     def externally_managed(self) -> bool | None:
@@ -372,6 +375,31 @@ def _distro_in(text: str) -> Environment | None:
 # /usr/local/bin:$PATH`, no EXTERNALLY-MANAGED, no USER (root), no sudo (`git grep sudo`
 # finds none in the templates or in buildpack-deps).
 _OFFICIAL_SOURCE = "https://github.com/docker-library/python/blob/master/Dockerfile-linux.template"
+# The Windows variants (3.12/windows/windowsservercore-ltsc2022/Dockerfile@0d563832): FROM
+# mcr.microsoft.com/windows/servercore, `SHELL ["powershell", "-Command",
+# "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue';"]`, which the
+# image's config keeps for RUN in images built FROM it; CPython in C:\Python, on PATH.
+_OFFICIAL_WINDOWS_SOURCE = (
+    "https://github.com/docker-library/python/blob/master/Dockerfile-windows.template"
+)
+_OFFICIAL_WINDOWS_SHELL = (
+    "powershell",
+    "-Command",
+    "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue';",
+)
+# Microsoft's Windows base images: Server Core, Nano Server, Server and Windows. No Python,
+# no SHELL of their own, so RUN is Docker's Windows default `cmd /S /C` ("The default shell
+# on Windows is ["cmd", "/S", "/C"]", Dockerfile reference, SHELL). Who RUN runs as differs
+# (ContainerAdministrator, Nano Server's ContainerUser): not assumed.
+_WINDOWS_BASE_SOURCE = "https://learn.microsoft.com/virtualization/windowscontainers/manage-containers/container-base-images"
+_WINDOWS_BASE_IMAGES = frozenset(
+    {
+        "mcr.microsoft.com/windows/servercore",
+        "mcr.microsoft.com/windows/nanoserver",
+        "mcr.microsoft.com/windows/server",
+        "mcr.microsoft.com/windows",
+    }
+)
 _OFFICIAL = Python(
     "official", _commands("python", "python3", "pip", "pip3"), externally_managed=False
 )
@@ -389,7 +417,14 @@ def _official(name: str, tag: str) -> Environment:
         python = _cpython("official", version.group(1), "python", "pip", externally_managed=False)
     if "windowsservercore" in tag or "nanoserver" in tag:
         return Environment(
-            f"{name}:{tag}", None, None, (python,), None, windows=True, source=_OFFICIAL_SOURCE
+            f"{name}:{tag}",
+            "windows",
+            None,
+            (python,),
+            None,
+            windows=True,
+            source=_OFFICIAL_WINDOWS_SOURCE,
+            shell=_OFFICIAL_WINDOWS_SHELL,
         )
     base = _distro_in(tag) or distro_release("alpine" if "alpine" in tag else "debian", "latest")
     assert base is not None
@@ -531,6 +566,10 @@ _VENDOR_ALIASES = {"nvcr.io/nvidia/cuda": "nvidia/cuda"}
 # "none": the official image's root-owned CPython, with the image's `vscode` user given sudo
 # (devcontainers/images@bed3eb26 src/python/.devcontainer/Dockerfile and devcontainer.json;
 # the archived microsoft/vscode-dev-containers containers/python-3/base.Dockerfile alike).
+# Their `vscode` user installs with `pip3 install --user` (the template devcontainer.json's
+# postCreateCommand), and common-utils appends to /etc/bash.bashrc a line that puts
+# ~/.local/bin on PATH (devcontainers/features@765e8ebd src/common-utils/main.sh and
+# scripts/rc_snippet.sh; vscode-dev-containers script-library/common-debian.sh alike).
 _DEVCONTAINER_PYTHON = {
     "mcr.microsoft.com/devcontainers/python": "https://github.com/devcontainers/images/tree/main/src/python",
     "mcr.microsoft.com/vscode/devcontainers/python": "https://github.com/microsoft/vscode-dev-containers/tree/main/containers/python-3",
@@ -542,7 +581,12 @@ def _devcontainer_python(name: str, tag: str) -> Environment:
     (the leading image version is the dev container's own)."""
     variant = re.sub(r"^(?:\d+|dev)-(?=\d)", "", tag)
     official = _official("python", "3-trixie" if variant == "latest" else variant)
-    return official._replace(name=f"{name}:{tag}", source=_DEVCONTAINER_PYTHON[name], sudo=True)
+    return official._replace(
+        name=f"{name}:{tag}",
+        source=_DEVCONTAINER_PYTHON[name],
+        sudo=True,
+        user_installs=("vscode",),
+    )
 
 
 def _vendor_image(name: str, tag: str) -> Environment | None:
@@ -610,6 +654,10 @@ def image(ref: str) -> Environment | None:
         return _official(name, tag)
     if name in _DISTRO_IMAGES:
         return distro_release(_DISTRO_IMAGES[name], tag)
+    if name.removesuffix("/insider").removesuffix("-insider") in _WINDOWS_BASE_IMAGES:
+        return Environment(
+            f"{name}:{tag}", "windows", None, (), None, None, True, source=_WINDOWS_BASE_SOURCE
+        )
     if "/" in name:
         return _vendor_image(name, tag)
     return _distro_in(tag)
@@ -831,6 +879,22 @@ def facts() -> list[tuple[str, ...]]:
             "/bin/sh (dash)",
             "no",
             _OFFICIAL_SOURCE + ", " + _OFFICIAL_VARIANTS,
+        ),
+        (
+            "`python:*-windowsservercore*` images",
+            "CPython in C:\\Python (`python`, `pip`)",
+            "no",
+            "PowerShell (the image's SHELL)",
+            "no need: an administrator",
+            _OFFICIAL_WINDOWS_SOURCE,
+        ),
+        (
+            ", ".join(f"`{name}`" for name in sorted(_WINDOWS_BASE_IMAGES)),
+            "no Python",
+            "",
+            "cmd (`cmd /S /C`)",
+            "",
+            _WINDOWS_BASE_SOURCE,
         ),
         (
             "`mcr.microsoft.com/devcontainers/python`, `mcr.microsoft.com/vscode/devcontainers/python`",

@@ -17,6 +17,7 @@ from pipwarden.model import LINE_REF, Edit, Finding, Fix, RelatedLocation, Sourc
 from pipwarden.reading import MAX_BYTES, decode, frontend, mentions, shebang_kind
 
 if TYPE_CHECKING:
+    from pipwarden.commands import MakeVariables
     from pipwarden.model import Hit
     from pipwarden.rules.base import Rule
     from pipwarden.shell.session import Scope
@@ -50,9 +51,16 @@ class Library:
 
     def __init__(self) -> None:
         self.by_path: dict[str, Loaded | None] = {}
+        # Makefiles as make reads them with variables set (`make PYTHON=python3.12`).
+        self.with_variables: dict[tuple[str, MakeVariables], Loaded | None] = {}
         self.by_index: list[Loaded | None] = [None]
 
-    def load(self, absolute: str) -> Loaded | None:
+    def load(self, absolute: str, variables: MakeVariables = ()) -> Loaded | None:
+        if variables:
+            key = (absolute, variables)
+            if key not in self.with_variables:
+                self.with_variables[key] = self._read(absolute, variables)
+            return self.with_variables[key]
         if absolute not in self.by_path:
             self.by_path[absolute] = self._read(absolute)
         return self.by_path[absolute]
@@ -60,6 +68,8 @@ class Library:
     def forget(self, absolute: str) -> None:
         """Read `absolute` afresh when next called: it changed."""
         self.by_path.pop(absolute, None)
+        for key in [key for key in self.with_variables if key[0] == absolute]:
+            del self.with_variables[key]
 
     def read_bytes(self, absolute: str) -> bytes | None:
         """The file's bytes (the language server reads an editor's unsaved text instead)."""
@@ -71,7 +81,7 @@ class Library:
         except OSError:
             return None
 
-    def _read(self, absolute: str) -> Loaded | None:
+    def _read(self, absolute: str, variables: MakeVariables = ()) -> Loaded | None:
         from pipwarden.shell.session import shifted
 
         data = self.read_bytes(absolute)
@@ -86,7 +96,12 @@ class Library:
             return None
         path = display_path(absolute)
         try:
-            parsed = parse(text, path)
+            if variables and kind is Kind.MAKEFILE:
+                from pipwarden.frontends import makefile
+
+                parsed = makefile.parse(text, path, variables)
+            else:
+                parsed = parse(text, path)
         except Exception:  # its own check reports what is wrong with it
             if os.environ.get("PIPWARDEN_STRICT"):
                 raise
@@ -159,9 +174,11 @@ class Calls:
         self._depend(absolute)
         return os.path.isfile(absolute)
 
-    def load(self, absolute: str, makefile: bool = False) -> Sequence[Scope] | None:
+    def load(
+        self, absolute: str, makefile: bool = False, variables: MakeVariables = ()
+    ) -> Sequence[Scope] | None:
         """The Scopes of the repository file at `absolute`: a Makefile where `make` reads
-        it, a script or action elsewhere."""
+        it (with the variables it is run with), a script or action elsewhere."""
         self._depend(absolute)
         # A link to a script in the repository is that script: its findings are reported
         # once, where it is.
@@ -170,7 +187,7 @@ class Calls:
         real = os.path.realpath(absolute)
         if real != absolute and within(real, self.root):
             absolute = real
-        loaded = self.library.load(absolute) if self.library else None
+        loaded = self.library.load(absolute, variables) if self.library else None
         if loaded is None or (loaded.kind is Kind.MAKEFILE) != makefile:
             return None
         if absolute not in self.followed:

@@ -26,7 +26,9 @@ class Loader(Protocol):
 
     def exists(self, path: str) -> bool: ...
 
-    def load(self, path: str, makefile: bool = False) -> Sequence[Scope] | None: ...
+    def load(
+        self, path: str, makefile: bool = False, variables: commands.MakeVariables = ()
+    ) -> Sequence[Scope] | None: ...
 
     def note(self, message: str) -> None: ...
 
@@ -39,6 +41,7 @@ class Called(NamedTuple):
     # Where each Script is a shell of its own that the call starts (as make runs each
     # recipe line), the directory they start in.
     shells_in: str | None = None
+    variables: commands.MakeVariables = ()  # the variables make is run with
 
 
 class Where(NamedTuple):
@@ -48,6 +51,7 @@ class Where(NamedTuple):
     env: Mapping[str, str | None]  # the variables it holds
     script_dir: str | None  # `$(dirname "$0")` of the running script, where it is a file
     image_files: Sequence[Files] | None  # in an image build, what COPY put where (newest first)
+    moved: bool = False  # it went to a directory that cannot be known
 
 
 def called_file(command: Command, where: Where, loader: Loader) -> Called | None:
@@ -82,13 +86,15 @@ def called_makefile(command: Command, where: Where, loader: Loader) -> Called | 
             return None
         named = posixpath.join(directory, file)
         call = commands.ScriptCall(Word(named, named, command.span), False, "")
-        found = _locate(named, call, where, loader, makefile=True)
+        found = _locate(named, call, where, loader, makefile=True, variables=make.variables)
         if found is not None:
             scopes = _goals(found.scopes, make.goals)
             # `-f sub/Makefile` reads that file and runs its recipes here.
             up = [".."] * posixpath.normpath(file).count("/")
             shells_in = posixpath.normpath(posixpath.join(posixpath.dirname(found.named), *up))
-            return found._replace(scopes=scopes, shells_in=shells_in) if scopes else None
+            if not scopes:
+                return None
+            return found._replace(scopes=scopes, shells_in=shells_in, variables=make.variables)
     return None
 
 
@@ -121,11 +127,12 @@ def _locate(
     loader: Loader,
     *,
     makefile: bool = False,
+    variables: commands.MakeVariables = (),
 ) -> Called | None:
     root = loader.root
     if named.startswith("/") or where.cwd is not None:
         candidates = [posixpath.normpath(posixpath.join(where.cwd or "/", named))]
-    elif where.script_dir is not None:
+    elif where.script_dir is not None and not where.moved:
         # A script's directory is unknown to the script itself; the usual ones are its
         # own and the repository's root.
         candidates = [posixpath.normpath(posixpath.join(where.script_dir, named))]
@@ -139,7 +146,7 @@ def _locate(
         if loader.exists(disk):
             # A file that is no script pipwarden reads (a binary, a Python program) is a
             # command like any other.
-            scopes = loader.load(disk, makefile)
+            scopes = loader.load(disk, makefile, variables)
             return Called(disk, candidate, call, scopes) if scopes else None
     return None
 

@@ -7,15 +7,22 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pipwarden.check import Checker
 from pipwarden.config import Settings
-from pipwarden.discover import Candidate, discover, gitlab_includes
+from pipwarden.discover import (
+    Candidate,
+    discover,
+    gitlab_includes,
+    kind_by_name,
+    unrun_workflow,
+    work_tree,
+)
 from pipwarden.model import UNSAFE, FileReport, Finding, SourceText
 from pipwarden.reading import MAX_BYTES, decode
 from pipwarden.rules.catalog import STRICT
 
 if TYPE_CHECKING:
     from pipwarden import suppress
+    from pipwarden.check import Checker
 
 # Below this many files a second process costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -58,6 +65,8 @@ _worker_checker: Checker | None = None
 
 
 def _start_worker(settings: Settings, fingerprint: bool) -> None:
+    from pipwarden.check import Checker
+
     global _worker_checker
     _worker_checker = Checker(settings, fingerprint=fingerprint)
 
@@ -68,6 +77,10 @@ def _check_in_worker(candidates: list[Candidate]) -> list[FileReport]:
 
 
 def _check(candidates: list[Candidate], settings: Settings, fingerprint: bool) -> list[FileReport]:
+    if not candidates:
+        return []  # a cached rerun of an unchanged tree: the engine is not even imported
+    from pipwarden.check import Checker
+
     workers = min(os.cpu_count() or 1, 8)
     if len(candidates) < PARALLEL_THRESHOLD or workers < 2:
         checker = Checker(settings, fingerprint=fingerprint)
@@ -90,21 +103,26 @@ def run(
     passes, since pre-commit names every file). With `cache`, unchanged files give back their
     earlier results (see `cache`)."""
     result = RunResult()
-    gitlab_includes.cache_clear()  # a run reads the repository as it is now
-    candidates: list[Candidate] = []
-    for found in discover(paths):
-        if isinstance(found, OSError):
-            result.errors.append(f"{found.filename}: {found.strerror}")
-        elif (found.explicit and not force_exclude) or not settings.excluded(found.path):
-            candidates.append(found)
+    # A run reads the repository as it is now.
+    gitlab_includes.cache_clear()
+    work_tree.cache_clear()
     store = None
     if cache:
         from pipwarden.cache import Cache
 
         store = Cache(settings.cache_dir, settings)
-        inside = os.path.join(settings.cache_dir, "")
-        here = os.getcwd()  # discovered paths are normalised: joining them is abspath
-        candidates = [c for c in candidates if not os.path.join(here, c.path).startswith(inside)]
+    candidates: list[Candidate] = []
+    for found in discover(paths, store.walks if store else None):
+        if isinstance(found, OSError):
+            result.errors.append(f"{found.filename}: {found.strerror}")
+        elif found.explicit and kind_by_name(found.path) is None:
+            continue  # not a file pipwarden reads (plain YAML pre-commit names)
+        elif (found.explicit and not force_exclude) or not (
+            settings.excluded(found.path) or unrun_workflow(found.path)
+        ):
+            candidates.append(found)
+    if store is not None:
+        candidates = [c for c in candidates if not store.holds(c.path)]
     known = {c.path: store.lookup(c.path) for c in candidates} if store else {}
     todo = [c for c in candidates if known.get(c.path) is None]
     for report in _check(todo, settings, fingerprint=store is not None):
@@ -266,6 +284,8 @@ def _unused_by_other_callers(
 def callers_outside(absolute: str, seen: set[str], settings: Settings) -> Iterator[FileReport]:
     """The checks of the repository's files outside `seen` that name the script at
     `absolute` (as a caller writes it), which may run it."""
+    from pipwarden.check import Checker
+
     checker = Checker(settings)
     for path in may_call(absolute, seen):
         yield checker.check_path(path)
@@ -304,6 +324,7 @@ def add_suppressions(
 ) -> tuple[int, RunResult]:
     """Suppress every finding in place, then check again. A file whose new text would not
     check clean (a comment the format would not take) is left as it was."""
+    from pipwarden.check import Checker
     from pipwarden.noqa import with_suppressions
     from pipwarden.write import ChangedOnDisk, rewrite
 
@@ -354,6 +375,7 @@ def fix_files(result: RunResult, settings: Settings, *, unsafe: bool, write: boo
     if unchanged on disk since read) or, with write=False, describe the change as a diff."""
     import difflib
 
+    from pipwarden.check import Checker
     from pipwarden.fix import applicable, fix_text
     from pipwarden.write import ChangedOnDisk, rewrite
 

@@ -42,7 +42,8 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
     is still whichever PATH finds (checked by running bash and dash)."""
     if value is None or name != "PATH":
         return None
-    for entry in value.split(":"):
+    # Windows separates PATH entries with `;` (and a drive's colon is no separator).
+    for entry in value.split(";" if ";" in value else ":"):
         directory = commands.venv_of_bin_dir(entry.strip("\"'"))
         if directory is None or directory in ("/usr", "/usr/local", "", "/"):
             continue
@@ -76,7 +77,7 @@ def _own_environment(command: Command, state: State, session: Session) -> bool:
     none; with a venv active, Poetry, Pipenv and PDM install into that one."""
     off = commands.environment_creation_off(command)
     if off is not None:
-        state.own_environments[off] = None
+        state.writable().own_environments[off] = None
         return True
     tool = commands.environment_made(command)
     if tool is None:
@@ -89,7 +90,7 @@ def _own_environment(command: Command, state: State, session: Session) -> bool:
         if meaning is None or value is None or value.lower() in meaning:
             return True  # maybe no environment of its own: not known to be one
     if session.venv is None and state.own_environments.get(tool, command.span) is not None:
-        state.own_environments.setdefault(tool, command.span)
+        state.writable().own_environments.setdefault(tool, command.span)
     return True
 
 
@@ -212,7 +213,7 @@ def assign(command: Command, path: Path, exported: bool) -> None:
             if changed is not None and len(changed) == 1:
                 session.set(assignment.name, changed[0][0], assignment.span, exported)
             else:
-                session.values[assignment.name] = changed
+                session.writable().values[assignment.name] = changed
         else:
             said = f"{assignment.name} is `{text}`" if text else f"{assignment.name} is empty"
             path.with_event(Event("set", assignment.name, said, assignment.span))
@@ -241,6 +242,8 @@ def _persist(
             written = _assigned_value(command.script.text[slice(*command.stdin)])
     if written is None:
         written = " ".join(_assigned_value(w.raw) for w in words)
+    # `echo "${CONDA_PREFIX}/Scripts" >> "$GITHUB_PATH"` names the directory the variable holds.
+    written = expand_known(written, session.env)
     if windows:
         written = written.replace("\\", "/")
     for persist in persists:
@@ -294,7 +297,7 @@ def _apply_persisted(
     elif persist.kind == "env":
         name, _, value = written.partition("=")
         name = name.strip()
-        state.env[name] = value
+        state.writable().env[name] = value
         venv = venv_from_variable(state, name, value, command.span)
         # `echo "PATH=$PATH" >> "$GITHUB_ENV"`: the PATH the activation made, venv first.
         if venv is None and active and name == "PATH" and re.search(r"\$\{?PATH\b", value):
@@ -325,12 +328,13 @@ def apply(
         exported = program_name == "export" or any(w.text == "-x" for w in command.words[1:])
         assign(command, path, exported)
         if exported:  # `export NAME`: a variable set before is now exported
-            session.exported.update(w.text for w in command.words[1:] if w.text)
+            session.writable().exported.update(w.text for w in command.words[1:] if w.text)
         return
     if program_name in _DIRECTORY_COMMANDS:
         words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
         named = expanded(words[0], session.env, script_dir) if words else None
         session.cwd = joined(session.cwd, named) if program_name != "popd" and named else None
+        session.moved = session.cwd is None
         return
     if commands.configures_break_system_packages(command):
         state.pip_config_breaks = command.span
@@ -340,15 +344,18 @@ def apply(
     ):
         _persist(command, state, session, scope.persist)
         return
+    if command.script.shell in ("pwsh", "cmd") and (program_name or "").lower() == "setx":
+        _setx(command, state)
+        return
     if program_name == "alias":
         for word in command.words[1:]:
             name, has_value, value = (word.text or "").partition("=")
             if has_value:
-                session.aliases[name] = Alias(value, word.span, _read_after(command))
+                session.writable().aliases[name] = Alias(value, word.span, _read_after(command))
         return
     if program_name == "unalias":
         for word in command.words[1:]:
-            session.aliases.pop(word.text or "", None)
+            session.writable().aliases.pop(word.text or "", None)
         return
     if program_name == "set":
         _set_options(command, session)
@@ -366,7 +373,7 @@ def apply(
     # is the venv `PATH="$HOME/.venvs/x/bin:$PATH"` puts first.
     if created is not None:
         made = created.text or expand_known(_assigned_value(created.raw), session.env)
-        state.venvs_created[made.rstrip("/")] = created.span
+        state.writable().venvs_created[made.rstrip("/")] = created.span
         _on_path_already(state, session, created.span)
         if made.startswith("/") and session.venv is None and _env_unknown(state):
             # A base image whose ENV is not known may have put this venv's bin first on
@@ -413,20 +420,23 @@ def apply(
     if program_name == "unset":
         for word in command.words[1:]:
             if word.text:
-                session.env.pop(word.text, None)
+                session.writable().env.pop(word.text, None)
                 session.values.pop(word.text, None)
         return
     user = commands.user_created(command)
     if user is not None:
         for key in (user.name, user.uid):
             if key:
-                state.users[key] = user
+                state.writable().users[key] = user
         return
     if commands.removes_marker(command):
         state.pythons = tuple(p._replace(marker_overridden=True) for p in state.pythons)
         return
     if state.apt_installs is None and commands.installs_with_apt(command):
         state.apt_installs = command.span
+    without_venv = commands.apt_pip_without_venv(command)
+    if without_venv is not None:
+        state.pip_without_venv = (state.pip_without_venv or command.span) if without_venv else None
     if state.environment is not None and "sudo" in commands.packages_installed(command):
         state.environment = state.environment._replace(sudo=True)
     if _own_environment(command, state, session):
@@ -459,7 +469,7 @@ def apply(
         return
     user_name, _ = user_of(command, state, session)
     if pip is not None and pip.installs and pip.has("--user") and user_name == "root":
-        state.root_user_installs.append(pip)
+        state.writable().root_user_installs.append(pip)
 
 
 def _distro_python(state: State, packages: tuple[str, ...], span: Span) -> None:
@@ -524,6 +534,18 @@ _OUTPUT_COMMANDS = frozenset({"echo", "printf"})
 # What writes a line to a file or the job's log in PowerShell and cmd (names case-blind).
 _WRITE_CMDLETS = frozenset({"add-content", "ac", "set-content", "out-file"})
 _WINDOWS_OUTPUT = _WRITE_CMDLETS | {"echo", "write-output", "write-host"}
+
+
+def _setx(command: Command, state: State) -> None:
+    """`setx /M PATH "C:\\venv\\Scripts;%PATH%"`: Windows keeps the value for the processes
+    started later (a Windows image's next RUN), not for this shell.
+    https://learn.microsoft.com/windows-server/administration/windows-commands/setx"""
+    words = [_assigned_value(w.raw) for w in command.words[1:] if not w.raw.startswith("/")]
+    if len(words) == 2 and words[0].upper() == "PATH":
+        venv = venv_from_variable(state, "PATH", words[1].replace("\\", "/"), command.span)
+        if venv is not None:
+            state.venv = venv
+            state.lost_activation = None
 
 
 def _assigned_value(raw: str) -> str:

@@ -100,7 +100,10 @@ def merged(paths: Sequence[Path]) -> Path:
         return first
     state = first.state.merged([p.state for p in paths[1:]])
     session = first.session.merged([p.session for p in paths[1:]])
-    events = tuple(e for e in first.events if all(e in p.events for p in paths[1:]))
+    events = first.events
+    others = [set(p.events) for p in paths[1:] if p.events is not events]
+    if others:
+        events = tuple(e for e in events if all(e in o for o in others))
     done = first.done if all(p.done == first.done for p in paths) else ""
     return Path(state, session, events, done)
 

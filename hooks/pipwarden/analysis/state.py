@@ -6,11 +6,12 @@ value. (Plain classes with slots: importing dataclasses costs a pre-commit run 8
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pipwarden.analysis.summary import implicit_among
 from pipwarden.environments import UNKNOWN, Environment, Python
 from pipwarden.model import Span
+from pipwarden.shell.command import Word
 from pipwarden.shell.expand import Values
 from pipwarden.shell.session import Files
 
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from pipwarden.rules.base import Venv
     from pipwarden.shell.parse import Function
     from pipwarden.shell.session import Script
+
+
+_V = TypeVar("_V")
 
 
 class Read(NamedTuple):
@@ -49,12 +53,42 @@ def _agreed(values: Sequence[object], otherwise: object = None) -> object:
 
 
 def _merged_env(envs: Sequence[dict[str, str | None]]) -> dict[str, str | None]:
-    """What every environment agrees a variable holds, else None (unknown)."""
+    """What every environment agrees a variable holds, else None (unknown); the first itself
+    where they all agree (most joins: ways that share it, or set nothing different)."""
     first = envs[0]
-    result = dict(first)
+    result = None
     for env in envs[1:]:
+        if env is first:
+            continue
         for name, _ in first.items() ^ env.items():  # only where they differ
+            if result is None:
+                result = dict(first)
             result[name] = None
+    return first if result is None else result
+
+
+def _joined(maps: Sequence[dict[str, _V]]) -> dict[str, _V]:
+    """The entries of all `maps`, a later one's winning; the first itself where the others
+    are it."""
+    first = maps[0]
+    more = [m for m in maps[1:] if m is not first]
+    if not more:
+        return first
+    result = dict(first)
+    for other in more:
+        result.update(other)
+    return result
+
+
+def _listed(lists: Sequence[list[_V]]) -> list[_V]:
+    """The items of all `lists`, each once, in order; the first itself where the others are it."""
+    first = lists[0]
+    more = [m for m in lists[1:] if m is not first]
+    if not more:
+        return first
+    result = list(first)
+    for other in more:
+        result.extend(item for item in other if item not in result)
     return result
 
 
@@ -72,10 +106,12 @@ class State:
         "lost_boundary",
         "own_environments",
         "pip_config_breaks",
+        "pip_without_venv",
         "python",
         "python_origin",
         "pythons",
         "root_user_installs",
+        "shared",
         "user",
         "user_origin",
         "users",
@@ -118,16 +154,30 @@ class State:
         self.pip_config_breaks: Span | None = None
         # Where the Scripts first install with apt: the machine is Debian's or Ubuntu's.
         self.apt_installs: Span | None = None
+        # Where apt installed the distro's pip and, so far, nothing that brings venv.
+        self.pip_without_venv: Span | None = None
         # The project tools that made an environment of their own (`poetry install`), with
         # where; None for one told to make none.
         self.own_environments: dict[str, Span | None] = {}
+        # Whether the dicts and lists above may be another State's too (`copy`).
+        self.shared = False
 
     def copy(self) -> State:
-        copied = State()
+        """A copy that shares the dicts and lists until one side writes (`writable`): most
+        ways through a script change none of them."""
+        copied = State.__new__(State)
         for name in self.__slots__:
-            value = getattr(self, name)
-            setattr(copied, name, value.copy() if isinstance(value, (dict, list)) else value)
+            setattr(copied, name, getattr(self, name))
+        self.shared = copied.shared = True
         return copied
+
+    def writable(self) -> State:
+        """This State with dicts and lists of its own, to change them."""
+        if self.shared:
+            self.shared = False
+            for name in _STATE_MAPS:
+                setattr(self, name, getattr(self, name).copy())
+        return self
 
     def key(self) -> tuple[object, ...]:
         return (
@@ -146,13 +196,14 @@ class State:
             self.windows,
             self.pip_config_breaks,
             self.apt_installs,
+            self.pip_without_venv,
             frozenset(self.own_environments.items()),
         )
 
     def merged(self, others: Sequence[State]) -> State:
         """One State for several ways through a script: what they agree on, else unknown."""
         states = [self, *others]
-        result = self.copy()
+        result = self.copy()  # sharing what every way shares; the rest joined afresh
         for name in ("environment", "user", "python", "cwd", "lost_activation", "user_origin"):
             setattr(result, name, _agreed([getattr(s, name) for s in states]))
         if not _same([s.pythons for s in states]):
@@ -162,20 +213,28 @@ class State:
             (s.pip_config_breaks for s in states if s.pip_config_breaks), None
         )
         result.apt_installs = next((s.apt_installs for s in states if s.apt_installs), None)
+        result.pip_without_venv = _agreed([s.pip_without_venv for s in states])  # type: ignore[assignment]
         if not _same([s.venv for s in states]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in states)
         result.env = _merged_env([s.env for s in states])
-        for state in others:
-            result.own_environments.update(state.own_environments)
-            result.users.update(state.users)
-            result.venvs_created.update(state.venvs_created)
-            result.root_user_installs.extend(
-                p for p in state.root_user_installs if p not in result.root_user_installs
-            )
-            result.files.extend(f for f in state.files if f not in result.files)
+        result.own_environments = _joined([s.own_environments for s in states])
+        result.users = _joined([s.users for s in states])
+        result.venvs_created = _joined([s.venvs_created for s in states])
+        result.root_user_installs = _listed([s.root_user_installs for s in states])
+        result.files = _listed([s.files for s in states])
         result.windows = any(s.windows for s in states)
         return result
+
+
+_STATE_MAPS = (
+    "env",
+    "files",
+    "own_environments",
+    "root_user_installs",
+    "users",
+    "venvs_created",
+)
 
 
 class Session:
@@ -193,7 +252,11 @@ class Session:
         "functions",
         "functions_key",
         "maybe_activated",
+        "moved",
+        "positional",
+        "root_only",
         "runs_as",
+        "shared",
         "values",
         "venv",
         "venv_known",
@@ -218,6 +281,9 @@ class Session:
         }
         self.exported: set[str] = set(env)
         self.cwd = cwd  # the working directory, where known
+        # The shell went to a directory that cannot be known (`cd "$1"`, `pushd $archive`): a
+        # relative name no longer names a file beside the script or at the repository's root.
+        self.moved = False
         self.activated: Venv | None = None  # an activation this process made
         # Where this shell has the `deactivate` function an activate script defines: the venv
         # state it restores (PATH as it was before the first activation). A child process
@@ -234,6 +300,14 @@ class Session:
         # The user this process runs as where it is not the Scope's (`su app -c '...'`), with
         # the command that switched.
         self.runs_as: tuple[str | None, Span | None] | None = None
+        # Whether the variable maps and aliases may be another Session's too (`copy`).
+        self.shared = False
+        # The positional parameters (`"$@"`) inside a function: the words of its call, at
+        # the call's place; None where they are not known (a script's own arguments).
+        self.positional: tuple[Word, ...] | None = None
+        # Where the script tested that it runs as root and stopped otherwise (`[ "$(id -u)"
+        # -ne 0 ] && exit 1`): from there on it runs as root, with nothing saying sudo.
+        self.root_only: Span | None = None
 
     def aliases_at(self, script: Script, offset: int) -> dict[str, tuple[str, Span]]:
         """The aliases the shell expands in the command it reads at `offset` of `script`."""
@@ -247,6 +321,8 @@ class Session:
         }
 
     def lookup(self, name: str) -> Values | None:
+        if name in ("EUID", "UID") and self.root_only is not None and name not in self.values:
+            return (("0", self.root_only),)
         found = self.values.get(name)
         if found is None and name == "PWD" and name not in self.values:
             # The directory, or where it is not known, a stand-in that still reads as a
@@ -255,6 +331,7 @@ class Session:
         return found
 
     def set(self, name: str, text: str | None, span: Span | None, exported: bool = False) -> None:
+        self.writable()
         self.env[name] = text
         self.values[name] = None if text is None else ((text, span),)
         if exported:
@@ -262,14 +339,21 @@ class Session:
 
     def copy(self) -> Session:
         """The session of a subshell: everything, unexported variables and functions too
-        (the functions shared until one side defines another: most sessions never do)."""
+        (the variables and aliases shared until one side writes, `writable`; the functions
+        until one side defines another: most ways through a script do neither)."""
         copied = Session.__new__(Session)
         for name in self.__slots__:
-            value = getattr(self, name)
-            if name != "functions" and isinstance(value, (dict, set)):
-                value = value.copy()
-            setattr(copied, name, value)
+            setattr(copied, name, getattr(self, name))
+        self.shared = copied.shared = True
         return copied
+
+    def writable(self) -> Session:
+        """This Session with variable maps and aliases of its own, to change them."""
+        if self.shared:
+            self.shared = False
+            self.env, self.values = dict(self.env), dict(self.values)
+            self.exported, self.aliases = set(self.exported), dict(self.aliases)
+        return self
 
     def child(self, clean: bool = False) -> Session:
         """The session of a child process: the exported variables (an activation exports
@@ -283,6 +367,8 @@ class Session:
             child = Session(self.venv, self.venv_known, env, self.cwd)
             child.values = {name: self.values.get(name) for name in env}
         child.runs_as = self.runs_as
+        child.moved = self.moved
+        child.root_only = self.root_only
         return child
 
     def define(self, function: Function) -> None:
@@ -296,6 +382,7 @@ class Session:
             self.venv,
             self.venv_known,
             self.cwd,
+            self.moved,
             self.activated,
             self.before_activation,
             self.errexit,
@@ -305,6 +392,8 @@ class Session:
             frozenset(self.aliases.items()),
             self.expand_aliases,
             self.runs_as,
+            self.positional if values else (),  # a function's walk keys on its own arguments
+            self.root_only,
         )
 
     def implicit_names(self) -> frozenset[str]:
@@ -332,6 +421,7 @@ class Session:
     def restore(self, name: str, held: tuple[bool, Values | None, bool, str | None, bool]) -> None:
         """`name` as `held` found it, as a function's `local` ends."""
         in_values, values, in_env, text, exported = held
+        self.writable()
         self.values.pop(name, None)
         self.env.pop(name, None)
         self.exported.discard(name)
@@ -345,6 +435,7 @@ class Session:
     def keep_only(self, names: frozenset[str]) -> None:
         """Only the variables `names`: a function's summary, whose other variables come
         from each caller (`passed_through`)."""
+        self.writable()
         self.values = {n: self.values[n] for n in self.values.keys() & names}
         self.env = {n: self.env[n] for n in self.env.keys() & names}
         self.exported = self.exported & names
@@ -352,6 +443,7 @@ class Session:
     def passed_through(self, caller: Session, names: frozenset[str]) -> None:
         """This session (where a function's walk left it) with the variables outside `names`
         as the caller holds them: the function neither read nor changed those."""
+        self.writable()
         for own, theirs in ((self.values, caller.values), (self.env, caller.env)):
             kept = {n: own[n] for n in own.keys() & names}
             own.clear()
@@ -365,25 +457,35 @@ class Session:
         """One Session for several ways through a script: a variable holds the values of all,
         anything else they disagree on is unknown."""
         sessions = [self, *others]
-        result = self.copy()
+        result = self.copy()  # sharing what every way shares; the rest joined afresh
         if not _same([s.venv for s in sessions]):
             result.venv, result.venv_known = None, False
         result.venv_known = result.venv_known and all(s.venv_known for s in sessions)
-        for name in ("cwd", "activated", "runs_as", "before_activation", "errexit"):
+        for name in (
+            "cwd",
+            "activated",
+            "runs_as",
+            "before_activation",
+            "errexit",
+            "positional",
+            "root_only",
+        ):
             setattr(result, name, _agreed([getattr(s, name) for s in sessions]))
+        result.moved = any(s.moved for s in sessions)
         result.maybe_activated = next(
             (s.maybe_activated for s in sessions if s.maybe_activated), None
         )
         result.env = _merged_env([s.env for s in sessions])
-        values = result.values
-        for session in others:
-            theirs = session.values
-            for name, _ in self.values.items() ^ theirs.items():  # only where they differ
-                ours, held = values.get(name), theirs.get(name)
-                if ours is None or held is None or name not in self.values:
-                    values[name] = None  # unknown, or set on one way only
-                elif ours != held:
-                    values[name] = tuple(dict.fromkeys((*ours, *held)))
+        differing = [s.values for s in others if s.values is not self.values]
+        if differing:
+            values = result.values = dict(self.values)
+            for theirs in differing:
+                for name, _ in self.values.items() ^ theirs.items():  # only where they differ
+                    ours, held = values.get(name), theirs.get(name)
+                    if ours is None or held is None or name not in self.values:
+                        values[name] = None  # unknown, or set on one way only
+                    elif ours != held:
+                        values[name] = tuple(dict.fromkeys((*ours, *held)))
         if any(s.functions_key != self.functions_key for s in others):
             result.functions_key = None
         functions = [s.functions for s in others if s.functions is not self.functions]
@@ -391,12 +493,14 @@ class Session:
             result.functions = {**self.functions}
             for more in functions:
                 result.functions.update(more)
-        for session in others:
-            result.exported |= session.exported
-        result.aliases = {
-            name: value
-            for name, value in self.aliases.items()
-            if all(s.aliases.get(name) == value for s in others)
-        }
+        exported = [s.exported for s in others if s.exported is not self.exported]
+        if exported:
+            result.exported = self.exported.union(*exported)
+        if any(s.aliases is not self.aliases for s in others):
+            result.aliases = {
+                name: value
+                for name, value in self.aliases.items()
+                if all(s.aliases.get(name) == value for s in others)
+            }
         result.expand_aliases = _agreed([s.expand_aliases for s in sessions])  # type: ignore[assignment]
         return result

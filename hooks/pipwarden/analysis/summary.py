@@ -118,6 +118,18 @@ def _words(words: Iterable[Word]) -> Iterator[str]:
         yield word.raw
 
 
+_ARGUMENT = re.compile(r"\$\{?@")
+
+
+def reads_arguments(function: Function) -> bool:
+    """Whether the function's own text runs its arguments (`"$@"`), or shifts them: its walk
+    then depends on the words of each call."""
+    return any(
+        text == "shift" or _ARGUMENT.search(text)
+        for text in _texts(function.body, function.script.text)
+    )
+
+
 def local_names(function: Function) -> frozenset[str]:
     """The variables the function declares `local` (or `declare`/`typeset` without `-g`, in
     bash): the shell gives them back their caller's values when it returns."""

@@ -24,7 +24,7 @@ from pipwarden import commands, environments
 from pipwarden.analysis import effects
 from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
-from pipwarden.analysis.summary import local_names, parts, touched
+from pipwarden.analysis.summary import local_names, parts, reads_arguments, touched
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
@@ -34,6 +34,7 @@ from pipwarden.rules.catalog import STRICT
 from pipwarden.shell.command import Command, Ready, Word
 from pipwarden.shell.expand import Handed, Simple, handed, readings
 from pipwarden.shell.parse import (
+    ROOT_TEST,
     Chain,
     Child,
     Fork,
@@ -92,6 +93,11 @@ class _Budget:
         self.opened = 0
         self.opaque: set[int] = set()
         self.names: dict[int, frozenset[str]] = {}
+        # The summaries of the functions that do neither, by where they run and the state
+        # they entered in: a library's helpers are walked once per state for every file
+        # and Scope of the analysis that calls them the same way, not once per walk.
+        self.summaries: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
+        self.arguments: dict[int, bool] = {}  # whether each function reads its arguments
 
     @property
     def spent(self) -> bool:
@@ -126,6 +132,7 @@ class _Here(NamedTuple):
     sourced: bool = False  # run in the caller's own shell
     sudo: Span | None = None  # the sudo a caller runs it with (`sudo ./install.sh`)
     trail: tuple[str, ...] = ()  # the files on the way here, this one last, for cycles
+    at_start: bool = False  # run when a container starts, not in the build
 
 
 Hits = list[RuleHit]
@@ -215,6 +222,7 @@ class _Walk:
         self.interpreter_runs: tuple[InterpreterRun, ...] | None = None
         self.activated: list[str | None] | None = None
         self.apt_scanned: tuple[Span | None] | None = None
+        self.venv_packages: set[bool | None] | None = None  # apt installs' pip and venv
         self.tool_runs: list[tuple[str, Span]] | None = None
         # The functions being run (for recursion) and those called at least once; the one
         # nothing calls being judged on its own.
@@ -222,11 +230,33 @@ class _Walk:
         self.functions_called: set[int] = set()
         # Calls already walked, by the function and the state they entered in: the states
         # they left. A helper called from every branch of a long script (`err_msg`,
-        # `info_msg`) is walked once per state, not once per call.
+        # `info_msg`) is walked once per state, not once per call. Here those that follow
+        # files or hand text to other shells (`opaque`), which depend on this walk's own
+        # calls and containers; the others are the analysis's (`_Budget.summaries`).
         self.calls_walked: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
+        # What a function's hits depend on besides its entry state: the Scope's settings and
+        # commands, the file and how it is run.
+        self.place = (
+            id(scope.items),
+            scope.name,
+            scope.boundary,
+            scope.runs_in_image,
+            scope.persist,
+            scope.directory,
+            scope.image_paths,
+            scope.host,
+            here.path,
+            here.script_dir,
+            here.sudo,
+            here.trail,
+        )
         self.uncalled: Function | None = None
         # The Script whose commands are being walked.
         self.current_script = Script("", OffsetMap([]))
+        # The commands (by identity) whose failure the script ignores, and whether the one
+        # being walked is one.
+        self.failure_ignored: set[int] = set()
+        self.ignoring = False
 
     def run(self) -> Hits:
         hits: Hits = []
@@ -238,7 +268,7 @@ class _Walk:
             elif isinstance(item, Files):
                 target = joined(self.state.cwd, item.target)
                 if target is not None:
-                    self.state.files.insert(0, item._replace(target=target))
+                    self.state.writable().files.insert(0, item._replace(target=target))
             elif isinstance(item, Call):
                 hits.extend(self._call_item(item))
             elif isinstance(item, BuiltImage):
@@ -300,7 +330,7 @@ class _Walk:
     def _set_env(self, item: SetEnv) -> Hits:
         state = self.state
         value = effects.expand_known(item.value, state.env) if item.value is not None else None
-        state.env[item.name] = value
+        state.writable().env[item.name] = value
         venv = effects.venv_from_variable(self.state, item.name, value, item.span)
         if venv is not None:
             state.venv = venv
@@ -319,7 +349,7 @@ class _Walk:
         if previous == "root" and user not in ("root", None) and state.root_user_installs:
             switch = UserSwitch(user, item.span, tuple(state.root_user_installs))
             hits = [RuleHit(r, hit) for r in self.rules for hit in r.on_user_switch(switch)]
-            state.root_user_installs.clear()
+            state.writable().root_user_installs.clear()
         return hits
 
     # Shell processes ------------------------------------------------------------------------
@@ -414,7 +444,7 @@ class _Walk:
                 found, inside = self._walk(node.body, [path.fork()])
                 hits.extend(found)
                 path.state = merged(inside).state  # the machine keeps what it did
-                path.failed = all(way.done == "failed" for way in inside)
+                path.failed = _subshell_failed(node.body, inside)
             after = active
         else:  # a function definition
             for path in active:
@@ -459,7 +489,11 @@ class _Walk:
                 way = path if last else path.fork()
                 self._release_checked(fork, index, way)
                 span = _first_span(fork.arms[index]) or fork.span
+                if arms is None:
+                    _learned(way, fork.test, passed=index == 0)
                 entering[index].append(way.with_event(Event("branch", "", "", span)))
+            if passes and arms is None:
+                _learned(path, fork.test, passed=False)
         for way in passing:
             self._release_checked(fork, -1, way)
         for arm, entered in zip(fork.arms, entering, strict=True):
@@ -467,7 +501,7 @@ class _Walk:
                 found, out = self._walk(arm, entered)
                 hits.extend(found)
                 after.extend(out)
-        return hits, distinct(after + passing)
+        return hits, distinct(_root_only(fork.test, after + passing))
 
     def _release_checked(self, fork: Fork, index: int, way: Path) -> None:
         """An `if` or `case` arm (`index`; -1: none) taken on `way`, as `_release_known`."""
@@ -502,34 +536,41 @@ class _Walk:
         or failed (`||`); after a test, whose answer is not known, both ways are kept."""
         for path in paths:
             path.failed = False  # a first part with no command in it (a test) has not failed
+        # Commands whose failure the script ignores (`cmd || true`).
+        pieces = (chain.first, *(part for _, part, _ in chain.rest))
+        for piece, (operator, _, outcome) in zip(pieces, chain.rest, strict=False):
+            if isinstance(piece, (Simple, Ready)) and operator == "||" and outcome == "ok":
+                self.failure_ignored.add(id(piece))
         hits, after = self._walk(chain.first, paths)
         tests = chain.tests or (None,) * (1 + len(chain.rest))
-        ways = [(path, _decided(chain.outcome, tests[0], path)) for path in after]
+        # Each way with its status and the test that gave it, where one did.
+        ways = [(path, _decided(chain.outcome, tests[0], path), tests[0]) for path in after]
         test_span = _first_span(chain.first)
-        for (operator, part, outcome), test, before in zip(
-            chain.rest, tests[1:], tests[:-1], strict=True
-        ):
+        for (operator, part, outcome), test in zip(chain.rest, tests[1:], strict=True):
             span = _first_span(part)
-            going: list[tuple[Path, str]] = []
+            going: list[tuple[Path, str, Test | None]] = []
             running: list[Path] = []
-            for path, status in ways:
+            for path, status, asked in ways:
                 # A job done is taken to succeed, but a fallback after it may run.
                 known = {"act": "ok" if operator == "&&" else "either"}.get(status, status)
                 wanted = "ok" if operator == "&&" else "fail"
                 if path.done or known not in (wanted, "either"):
-                    going.append((path, known))
+                    going.append((path, known, None))
                     continue
                 if known == "either":
                     skipped = path.fork()
                     if status == "either" and test_span is not None:
                         said = "the test fails" if operator == "&&" else "the test succeeds"
                         skipped.with_event(Event("branch", "", said, test_span))
-                    checked = test_span or span
-                    if status == "either" and before is not None and checked is not None:
+                    if status == "either":
+                        _learned(skipped, asked, passed=operator == "||")
+                        _learned(path, asked, passed=operator == "&&")
                         # `[ "$VERSION_ID" != 22.04 ] && exit 1`
-                        self._release_known(skipped, before, operator == "||", checked)
-                        self._release_known(path, before, operator == "&&", checked)
-                    going.append((skipped, "fail" if operator == "&&" else "ok"))
+                        checked = (asked.span if asked else None) or test_span or span
+                        if asked is not None and checked is not None:
+                            self._release_known(skipped, asked, operator == "||", checked)
+                            self._release_known(path, asked, operator == "&&", checked)
+                    going.append((skipped, "fail" if operator == "&&" else "ok", None))
                     if span is not None:
                         path = path.with_event(Event("branch", "", "", span))
                 running.append(path)
@@ -538,10 +579,13 @@ class _Walk:
                     path.failed = False
                 found, ran = self._walk(part, running)
                 hits.extend(found)
-                going.extend((path, _decided(outcome, test, path)) for path in ran)
+                going.extend((path, _decided(outcome, test, path), test) for path in ran)
             ways = going
             test_span = span
-        return hits, distinct([path for path, _ in ways])
+        paths = [path for path, _, _ in ways]
+        for test in chain.tests:
+            paths = _root_only(test, paths)
+        return hits, distinct(paths)
 
     def _simple(self, simple: Simple, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """A command on each path: read with each value its variables may hold there (a
@@ -549,11 +593,14 @@ class _Walk:
         outcomes: list[tuple[tuple[Event, ...], Hits]] = []
         after: list[Path] = []
         self.budget.walked += len(paths)
+        self.ignoring = id(simple) in self.failure_ignored
         for path in paths:
             session = path.session
             aliases = session.aliases_at(self.current_script, simple.span.start)
             empty: list[tuple[tuple[str, str, Span | None], ...]] = []
-            found = readings(simple, self.current_script, session.lookup, aliases, empty)
+            found = readings(
+                simple, self.current_script, session.lookup, aliases, empty, session.positional
+            )
             # `$SUDO` read as `sudo` alone: nothing runs with those values
             outcomes.extend(
                 ((*path.events, *(_assumed(a, simple) for a in assumed)), []) for assumed in empty
@@ -569,16 +616,17 @@ class _Walk:
                 hits, out = self._run(command, way)
                 outcomes.append((events, hits))
                 after.extend(out)
-        return labelled(outcomes), distinct(after)
+        return _one_per_command(labelled(outcomes)), distinct(after)
 
     def _ready(self, ready: Ready, paths: list[Path]) -> tuple[Hits, list[Path]]:
         outcomes: list[tuple[tuple[Event, ...], Hits]] = []
         after: list[Path] = []
+        self.ignoring = id(ready) in self.failure_ignored
         for path in paths:
             hits, out = self._run(ready.command, path, ready.handed)
             outcomes.append((path.events, hits))
             after.extend(out)
-        return labelled(outcomes), distinct(after)
+        return _one_per_command(labelled(outcomes)), distinct(after)
 
     def _run(
         self, command: Command, path: Path, handed_script: Script | None = None
@@ -605,6 +653,12 @@ class _Walk:
         if program_name == "return" and self.function_stack:
             path.done = "return"
             return [], [path]
+        if program_name == "shift" and path.session.positional is not None:
+            count = command.words[1].text if len(command.words) > 1 else "1"
+            path.session.positional = (
+                path.session.positional[int(count) :] if count and count.isdigit() else None
+            )
+            return [], [path]
         function = path.session.functions.get(command.name or "") if command.words else None
         if function is not None and not command.wrappers:
             return self._call_function(function, command, path)
@@ -613,6 +667,9 @@ class _Walk:
         if nested is not None:
             for way in paths:
                 hits.extend(self._handed(nested, command, way))
+        if any(wrapper.text == "exec" for wrapper in command.wrappers):
+            for way in paths:
+                way.done = "exit"  # the shell is replaced: nothing after it runs
         return hits, paths
 
     def _handed(self, nested: Handed, command: Command, path: Path) -> Hits:
@@ -689,16 +746,24 @@ class _Walk:
                 reached,
                 path.key(values=False, functions=False),
                 session.variables_of(names),
+                # A function that reads its arguments: walked once per call's words.
+                command.words[1:] if self._reads_arguments(function) else None,
             )
-        left = self.calls_walked.get(entered)
+        summaries = self.calls_walked if names is None else self.budget.summaries
+        if names is not None:
+            entered = (self.place, *entered)
+        left = summaries.get(entered)
         if left is not None:
             ways, found = left
             paths = [way.resumed(path.events) for way in ways]
-            if names is not None:
-                for way in paths:
+            for way in paths:
+                way.session.positional = session.positional
+                if names is not None:
                     way.session.passed_through(session, names)
             return [h._replace(functions=(call, *h.functions)) for h in found], paths
         entry = path.fork() if function.subshell else path
+        arguments = session.positional
+        entry.session.positional = command.words[1:]
         self.function_stack.append(function.name)
         caller = self.current_script
         self.current_script = function.script
@@ -715,13 +780,14 @@ class _Walk:
         for way in paths:
             if way.done == "return":
                 way.done = ""
+            way.session.positional = arguments
             for name, held in zip(locals_, saved, strict=True):
                 way.session.restore(name, held)
             if venv is not None:
                 way.session.venv, way.session.venv_known = venv
         if function.subshell:
             path.state = merged(paths).state
-            path.failed = all(way.done == "failed" for way in paths)
+            path.failed = _subshell_failed(function.body, paths)
             paths = [path]
         if self.budget.opened != opened:
             self.budget.opaque.add(id(function))  # keyed on the whole state from now on
@@ -730,8 +796,15 @@ class _Walk:
             if names is not None:  # the rest comes from the caller where it is reused
                 for way in kept:
                     way.session.keep_only(names)
-            self.calls_walked[entered] = (kept, hits)
+            summaries[entered] = (kept, hits)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
+
+    def _reads_arguments(self, function: Function) -> bool:
+        """Whether the function's own text runs its arguments (`"$@"`) or shifts them."""
+        found = self.budget.arguments.get(id(function))
+        if found is None:
+            found = self.budget.arguments[id(function)] = reads_arguments(function)
+        return found
 
     def _over_budget(self) -> None:
         """Say once that calls are no longer followed: the run warns that the file was not
@@ -815,6 +888,11 @@ class _Walk:
             user=user,
             user_origin=user_origin,
             run_by_sudo=self.here.sudo if command.elevated_by is None else None,
+            root_only=(
+                session.root_only
+                if command.elevated_by is None and user in (None, "root")
+                else None
+            ),
             image_origin=state.image_origin,
             shell_user=session.runs_as[0] if session.runs_as else state.user,
             user_home=self._home(user),
@@ -832,7 +910,10 @@ class _Walk:
             or command.script.shell in ("pwsh", "cmd"),
             env=env,
             apt_installs=lambda: state.apt_installs or self._apt_in_scope(),
+            venv_package_missing=self._venv_package_missing,
+            at_start=command.script.at_start or self.here.at_start,
             pip_config_breaks=state.pip_config_breaks,
+            failure_ignored=self.ignoring,
             own_environment=lambda: self._own_environment(command, session),
         )
 
@@ -897,6 +978,14 @@ class _Walk:
             self.apt_scanned = (next(found, None),)
         return self.apt_scanned[0]
 
+    def _venv_package_missing(self) -> bool:
+        """apt installed the distro's pip (here or before this file was run), and nothing
+        in the Scope brings venv."""
+        if self.venv_packages is None:
+            self.venv_packages = {commands.apt_pip_without_venv(c) for c in self._scope_commands()}
+        found = self.venv_packages
+        return (self.state.pip_without_venv is not None or True in found) and False not in found
+
     def _scope_commands(self) -> Iterator[Command]:
         for item in self.scope.items:
             if isinstance(item, Script) and item.container is None:
@@ -944,6 +1033,7 @@ class _Walk:
             session.env,
             self.here.script_dir,
             self.state.files if self.scope.image_paths else None,
+            session.moved,
         )
         loader = self.calls.loader
         return called_file(command, where, loader) or called_makefile(command, where, loader)
@@ -982,6 +1072,7 @@ class _Walk:
                 state.windows,
                 tuple(scope.name for scope in called.scopes),  # a Makefile's goals
                 tuple(w.text for w in arguments) if arguments is not None else None,
+                called.variables,  # and the variables make is run with
             )
             if entry in calls.seen:
                 return [], [path]
@@ -996,6 +1087,7 @@ class _Walk:
             call.sourced,
             command.elevated_by or here.sudo,
             (*here.trail, called.disk),
+            command.script.at_start or here.at_start,
         )
         if call.sourced:
             paths = [path]
@@ -1140,6 +1232,47 @@ def _decided(outcome: str, test: Test | None, path: Path) -> str:
         return outcome
     verdict = test.verdict(path.session.lookup(test.name))
     return "either" if verdict is None else ("ok" if verdict else "fail")
+
+
+def _subshell_failed(body: ProgramNode, ways: list[Path]) -> bool:
+    """Whether a subshell is known to fail: on every way it ended with a failure (`set -e`),
+    or with a last command or list known to fail, whose status is the subshell's (under
+    `set -e` that ends the script too, as bash and dash do with `(cd sub && source x)`)."""
+    last = body.items[-1] if isinstance(body, Seq) and body.items else body
+    status = isinstance(last, (Simple, Ready, Child, Chain))
+    return all(way.done == "failed" or (status and not way.done and way.failed) for way in ways)
+
+
+def _one_per_command(hits: Hits) -> Hits:
+    """A command's hits on all the paths that reach it: where a default rule speaks for it on
+    one path (`sudo pip` refused where the script installs with apt), the strict tier adds
+    nothing on it from another."""
+    proven = {h.hit.span for h in hits if h.rule.code not in STRICT}
+    return [h for h in hits if h.rule.code not in STRICT or h.hit.span not in proven]
+
+
+def _learned(path: Path, test: Test | None, passed: bool) -> None:
+    """What a way through a test of who runs the shell knows after it: where it says the
+    shell runs as root, it does from here on (`[ "$(id -u)" -ne 0 ] && exit 1` goes on as
+    root)."""
+    if test is None or test.name != ROOT_TEST or test.span is None:
+        return
+    if passed == (test.operator == "=="):
+        path.session.root_only = test.span
+
+
+def _root_only(test: Test | None, paths: list[Path]) -> list[Path]:
+    """After a test of who runs the shell: where every way that goes on runs as root (the
+    others exited), the script runs only as root from here on; where one goes on as someone
+    else (`SUDO=sudo` when not root), it may run as anyone."""
+    if test is None or test.name != ROOT_TEST:
+        return paths
+    going = [p.session for p in paths if not p.done]
+    if not all(session.root_only is not None for session in going):
+        for session in going:
+            if session.root_only == test.span:
+                session.root_only = None
+    return paths
 
 
 def _assumed(assumed: tuple[str, str, Span | None], simple: Simple) -> Event:

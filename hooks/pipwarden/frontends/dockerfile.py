@@ -53,6 +53,12 @@ BOUNDARY = Boundary(
     reason="each RUN instruction starts a new shell",
     persist='make it last with `ENV PATH="{venv}/bin:$PATH"` after creating it',
     url="https://docs.docker.com/reference/dockerfile/#env",
+    # A Windows image keeps PATH in the registry, not in its config's ENV (where `$PATH` is
+    # empty): `setx /M` writes the machine PATH that later RUNs start with.
+    persist_in=(
+        ("cmd", 'make it last with `RUN setx /M PATH "{bin};%PATH%"` after creating it'),
+        ("pwsh", 'make it last with `RUN setx /M PATH "{bin};$env:PATH"` after creating it'),
+    ),
 )
 
 # Parser directives as BuildKit reads them (parser/directives.go): the first lines, leading
@@ -295,6 +301,9 @@ def parse(text: str, path: str) -> Parsed:
     lexer = _Lexer(text)
     stages: list[_Stage] = []
     global_args: dict[str, str | None] = {}
+    # Where each global ARG with a default is: the one line that sets what each stage's
+    # `ARG NAME` takes, named as where the variable is set.
+    global_spans: dict[str, Span] = {}
     stage: _Stage | None = None
     for instruction in lexer.instructions():
         keyword = instruction.keyword
@@ -303,8 +312,10 @@ def parse(text: str, path: str) -> Parsed:
             stages.append(stage)
         elif stage is None:
             if keyword == "ARG":
-                for name, value, _ in _assignments(instruction, lexer.escape, legacy=False):
+                for name, value, span in _assignments(instruction, lexer.escape, legacy=False):
                     global_args[name] = value
+                    if value is not None:
+                        global_spans[name] = span
         elif keyword == "RUN":
             stage.items.extend(_mounted(instruction, contexts))
             stage.items.extend(_run(instruction, stage.shell, lexer))
@@ -329,6 +340,7 @@ def parse(text: str, path: str) -> Parsed:
                     # `ARG NAME` in a stage takes the default of a global `ARG NAME=value`;
                     # either way RUN sees it as an environment variable.
                     value = global_args.get(name)
+                    span = global_spans.get(name, span) if value is not None else span
                 stage.items.append(SetEnv(name, value, span))
         elif keyword == "USER":
             user = instruction.args.split()[0] if instruction.args.split() else ""
@@ -341,10 +353,12 @@ def parse(text: str, path: str) -> Parsed:
     for stage_ in stages:
         # A container of the stage runs its init system's scripts, then its command, after
         # the build, in the state the build left.
-        stage_.items.extend(_started_by_init(stage_.items, dependencies))
+        stage_.items.extend(
+            s._replace(at_start=True) for s in _started_by_init(stage_.items, dependencies)
+        )
         started = stage_.at_start()
         if started is not None:
-            stage_.items.append(started)
+            stage_.items.append(started._replace(at_start=True))
     scopes = [
         Scope(
             s.name,

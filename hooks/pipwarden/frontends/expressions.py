@@ -4,13 +4,20 @@
 is unknown, and a condition that depends on it is undecided: the step may run.
 
 https://docs.github.com/en/actions/reference/workflows-and-actions/expressions
+
+Azure Pipelines `condition:`s alike (`decide_azure`), in their function syntax: `eq`, `ne`,
+`and`, `or`, `not`, `in`, `notIn`, `startsWith`, `endsWith`, `contains`, `always()`,
+over `variables['Agent.OS']` / `variables.name` where the file decides them (a matrix
+entry's variables, the OS of its `vmImage`); `succeeded()` and the rest are unknown.
+
+https://learn.microsoft.com/azure/devops/pipelines/process/expressions#functions
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 # A value the file does not decide.
 UNKNOWN = object()
@@ -31,10 +38,23 @@ def decide(condition: str, known: Mapping[str, Value]) -> bool | None:
     text = wrapped.group(1) if wrapped else condition
     if "${{" in text:
         return None  # text around an expression: a string, GitHub's truthiness of it
+    return _decide(text, known, azure=False)
+
+
+def decide_azure(condition: str, known: Mapping[str, Value]) -> bool | None:
+    """Whether an Azure Pipelines `condition:` holds, given the `variables.NAME` values
+    `known` decides (names lower-case: Azure's are case-blind); None when the file does not
+    decide it. A template expression in it (`${{ parameters.x }}`) is not known here."""
+    if "${{" in condition or "$(" in condition:
+        return None
+    return _decide(condition, known, azure=True)
+
+
+def _decide(text: str, known: Mapping[str, Value], *, azure: bool) -> bool | None:
     tokens = _tokens(text)
     if tokens is None:
         return None
-    parser = _Parser(tokens, known)
+    parser = _Parser(tokens, known, azure)
     try:
         value = parser.disjunction()
     except (IndexError, ValueError):
@@ -66,9 +86,12 @@ def _truth(value: Value) -> bool | None:
 
 
 class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]], known: Mapping[str, Value]) -> None:
+    def __init__(
+        self, tokens: list[tuple[str, str]], known: Mapping[str, Value], azure: bool
+    ) -> None:
         self.tokens = tokens
         self.known = known
+        self.azure = azure
         self.position = 0
 
     def _peek(self) -> str | None:
@@ -140,7 +163,9 @@ class _Parser:
                 self._take()
                 index = self.disjunction()
                 self._take("]")
-                if isinstance(index, str) and "." not in index:
+                # Azure names variables with dots (`variables['Agent.OS']`); GitHub's
+                # `inputs['a.b']` is no `inputs.a.b`.
+                if isinstance(index, str) and (self.azure or "." not in index):
                     text = f"{text}.{index}"
                 else:
                     return UNKNOWN
@@ -162,6 +187,8 @@ class _Parser:
         name = name.lower()
         if name == "always":
             return True
+        if self.azure and name in _AZURE_FUNCTIONS:
+            return _AZURE_FUNCTIONS[name](arguments)
         if name in ("startswith", "endswith", "contains") and len(arguments) == 2:
             text, part = arguments
             if not isinstance(text, str) or not isinstance(part, str):
@@ -171,6 +198,48 @@ class _Parser:
                 return text.startswith(part)
             return text.endswith(part) if name == "endswith" else part in text
         return UNKNOWN  # success(), failure(), hashFiles(...), format(...)
+
+
+def _all(arguments: list[Value]) -> Value:
+    truths = [_truth(a) for a in arguments]
+    return False if False in truths else UNKNOWN if None in truths else True
+
+
+def _any(arguments: list[Value]) -> Value:
+    truths = [_truth(a) for a in arguments]
+    return True if True in truths else UNKNOWN if None in truths else False
+
+
+def _not(arguments: list[Value]) -> Value:
+    truth = _truth(arguments[0]) if len(arguments) == 1 else None
+    return UNKNOWN if truth is None else not truth
+
+
+def _member(arguments: list[Value]) -> Value:
+    """Azure's `in(needle, a, b, ...)`: whether the needle equals one of the others."""
+    if len(arguments) < 2:
+        return UNKNOWN
+    return _any([_compare("==", arguments[0], other) for other in arguments[1:]])
+
+
+def _binary(operator: str) -> Callable[[list[Value]], Value]:
+    def compare(arguments: list[Value]) -> Value:
+        return _compare(operator, *arguments) if len(arguments) == 2 else UNKNOWN
+
+    return compare
+
+
+# Azure's functions whose value the file can decide; the others (`succeeded()`, `failed()`,
+# `counter()`, `format()`, `gt()`) are unknown.
+_AZURE_FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
+    "and": _all,
+    "or": _any,
+    "not": _not,
+    "in": _member,
+    "notin": lambda a: _not([_member(a)]),
+    "eq": _binary("=="),
+    "ne": _binary("!="),
+}
 
 
 def _compare(operator: str, left: Value, right: Value) -> Value:

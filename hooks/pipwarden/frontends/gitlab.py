@@ -159,6 +159,8 @@ def parse(document: Document, path: str) -> Parsed:
         job = {**legacy, **default, **{key: found[-1] for key, found in layers.items()}}
         if "script" not in job:
             continue  # a trigger job, or not a job at all
+        if _never_added(job):
+            continue
         job_key = key_node(document.root, name)
         where = document.span(job_key) if job_key is not None else Span(0, 0)
         items: list[ScopeItem] = []
@@ -191,3 +193,12 @@ def parse(document: Document, path: str) -> Parsed:
                 items.append(script)
         scopes.append(Scope(name, tuple(items), BOUNDARY, runs_in_image=True, host="ci"))
     return Parsed(scopes, dependencies=jobs.read)
+
+
+def _never_added(job: dict[str, tuple[Document, yaml.Node]]) -> bool:
+    """Whether the job's `rules:` never add it to a pipeline: each says `when: never`. An
+    `if:` (and `only:`/`except:`) reads variables ($CI_COMMIT_BRANCH, $CI_PIPELINE_SOURCE)
+    that the file does not decide, so it decides nothing: such a job may run.
+    https://docs.gitlab.com/ci/yaml/#rules"""
+    rules = sequence(job["rules"][1]) if "rules" in job else []
+    return bool(rules) and all(scalar(mapping(rule).get("when")) == "never" for rule in rules)

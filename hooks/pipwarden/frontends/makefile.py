@@ -9,7 +9,7 @@ on automatic variables becomes an unknown shell word, which silences the rules t
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.model import Span
@@ -21,6 +21,9 @@ from pipwarden.shell.session import (
     Script,
     ScriptBuilder,
 )
+
+if TYPE_CHECKING:
+    from pipwarden.commands import MakeVariables
 
 BOUNDARY = Boundary(
     reason="each Makefile recipe line runs in its own shell",
@@ -73,10 +76,16 @@ def _continues(text: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, given: MakeVariables = ()) -> None:
         self.lines = _lines(text)
         # make's own: `$(MAKE)` runs make.
         self.variables: dict[str, _Variable] = {"MAKE": _Variable("make", False)}
+        # What make is run with: the environment's variables are the file's until it assigns
+        # them (`?=` keeps them); the command line's win over every assignment but
+        # `override` (checked with GNU make).
+        for name, value, _ in given:
+            self.variables[name] = _Variable(value, False)
+        self.command_line = frozenset(name for name, _, command_line in given if command_line)
         self.rules: list[_Rule] = []
         # Target-specific variables (`release: PIP = pip3.12`), by target.
         self.target_variables: dict[str, dict[str, _Variable]] = {}
@@ -158,6 +167,8 @@ class _Reader:
         self, match: re.Match[str], table: dict[str, _Variable], line: _Line | None = None
     ) -> None:
         name, op, value = match.group("name"), match.group("op"), match.group("value").strip()
+        if name in self.command_line and "override" not in match.group("prefix"):
+            return
         value = re.sub(r"\s+#.*$", "", value)
         # A literal value written on the assignment's own line can be edited there.
         offset = None
@@ -305,8 +316,9 @@ def _recipe_line(
             builder.add("\n", start + len(text))
 
 
-def parse(text: str, path: str) -> Parsed:
-    reader = _Reader(text)
+def parse(text: str, path: str, variables: MakeVariables = ()) -> Parsed:
+    """The Makefile's rules as Scopes; `variables`: those make is run with."""
+    reader = _Reader(text, variables)
     reader.read()
     shell_variable = reader.variables.get("SHELL")
     shell_path = expand(shell_variable.value, reader.variables) if shell_variable else "/bin/sh"

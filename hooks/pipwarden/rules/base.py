@@ -66,6 +66,9 @@ class Context(NamedTuple):
     # The sudo that runs the script this command is in, in the file that calls it
     # (`sudo ./install.sh`): the command runs as root, though nothing here says sudo.
     run_by_sudo: Span | None
+    # Where the script stopped unless it runs as root (`[ "$(id -u)" -ne 0 ] && exit 1`), for
+    # a command nothing else elevates: it runs as root, though nothing here says sudo.
+    root_only: Span | None
     # The FROM or `image:` of the image the command runs in, if any.
     image_origin: Span | None
     shell_user: str | None
@@ -96,9 +99,15 @@ class Context(NamedTuple):
     apt_installs: Callable[[], Span | None] = lambda: None
     # Where a pip configuration file was told to break system packages, if it was.
     pip_config_breaks: Span | None = None
+    # The script goes on whatever this command gives (`cmd || true`).
+    failure_ignored: bool = False
     # Where no venv is active: a project tool's environment made before this command that
     # the Scope runs the project in after it; read when asked.
     own_environment: Callable[[], OwnEnvironment | None] = lambda: None
+    # The Scope installs the distro's pip with apt but not python3-venv; read when asked.
+    venv_package_missing: Callable[[], bool] = lambda: False
+    # The command runs when a container starts (an ENTRYPOINT script), not in the build.
+    at_start: bool = False
 
     def checks_marker(self, pip: PipCall) -> bool:
         """Whether pip checks the system Python's PEP 668 marker for this command: an install
@@ -233,24 +242,79 @@ def spelled(python: str, context: Context) -> str:
     return spelling if python == value or (python in guesses and value in guesses) else python
 
 
+class Layout(NamedTuple):
+    python: str  # the venv's interpreter, as a command of this shell
+    anchored: str  # the venv from anywhere: later shells may start elsewhere
+    bin: str  # the anchored venv's folder of programs
+
+
+def venv_layout(venv: str, shell: str, windows: bool) -> Layout:
+    """How `shell` names the venv's programs: `.\\venv\\Scripts\\python` in PowerShell,
+    `venv\\Scripts\\python` in cmd, `venv/Scripts/python` in Git Bash on Windows,
+    `venv/bin/python` elsewhere."""
+    absolute = venv.startswith(("/", "$", "~", "%")) or venv[1:3] in (":\\", ":/")
+    if shell in ("pwsh", "cmd"):
+        native = venv.replace("/", "\\")
+        here = "$PWD" if shell == "pwsh" else "%CD%"
+        anchored = native if absolute else f"{here}\\{native}"
+        local = native if absolute or shell == "cmd" else f".\\{native}"
+        return Layout(f"{local}\\Scripts\\python", anchored, f"{anchored}\\Scripts")
+    folder = "Scripts" if windows else "bin"
+    anchored = venv if absolute else f"$PWD/{venv}"
+    return Layout(f"{venv}/{folder}/python", anchored, f"{anchored}/{folder}")
+
+
 def venv_remedy(context: Context) -> str:
-    """Installing into a venv, in the terms of the file the command is in: an image build
-    puts it on PATH for every later instruction; a Makefile names its own Python; Windows
-    has the `py` launcher and the venv's `Scripts` folder."""
-    if context.windows:
+    """Installing into a venv, in the terms of the file the command is in: Python code
+    names the interpreter running it; an image build puts the venv on PATH for every later
+    instruction (a script run when the container starts makes its own); a Makefile names its
+    own Python; Windows has the `py` launcher and the venv's `Scripts` folder, and a Windows
+    image keeps PATH in the registry, which `setx /M` writes. Debian and Ubuntu need
+    python3-venv for `python3 -m venv` where apt installed only python3-pip."""
+    if context.command.script.origin.startswith("python-"):
         return (
-            "create a venv and install with its own interpreter: `py -m venv .venv`, then "
-            "`.venv\\Scripts\\python -m pip install ...`"
+            'install for the interpreter running this code, `[sys.executable, "-m", "pip", '
+            '"install", ...]`, and run the code from a virtual environment'
         )
-    if context.host == "build":
+    if context.windows and context.host == "build" and not context.at_start:
+        path = "$env:PATH" if context.command.script.shell == "pwsh" else "%PATH%"
         return (
-            "install into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
+            "install into a venv on PATH: `RUN python -m venv C:\\venv`, "
+            f'`RUN setx /M PATH "C:\\venv\\Scripts;{path}"`, then `RUN python -m pip install ...`'
+        )
+    if context.windows:  # in the step's own shell: PowerShell, cmd, or Git Bash
+        shell = context.command.script.shell
+        then = "; " if shell == "pwsh" else " && "
+        python = venv_layout(".venv", shell, True).python
+        return (
+            "create a venv and install with its own interpreter: "
+            f"`py -m venv .venv{then}{python} -m pip install ...`"
+        )
+    venv_package = (
+        "add `python3-venv` to the apt install of python3-pip, then "
+        if context.venv_package_missing()
+        else ""
+    )
+    if context.host == "build" and not context.at_start:
+        return (
+            f"install into a venv on PATH: {venv_package}`RUN python3 -m venv /opt/venv`, "
             "`ENV PATH=/opt/venv/bin:$PATH`, then `RUN python -m pip install ...`"
         )
     return (
-        f"create a venv and install with its own interpreter: `{spelled('python3', context)} "
-        "-m venv .venv && .venv/bin/python -m pip install ...`"
+        f"create a venv and install with its own interpreter: {venv_package}"
+        f"{venv_commands(context)}"
     )
+
+
+def venv_commands(context: Context) -> str:
+    """Making a venv and installing with its interpreter, on a POSIX machine, in the file's
+    own terms: its `$(PYTHON)`; for Python 2's pip, virtualenv (Python 2 has no venv)."""
+    pip = context.pip
+    if pip is not None and pip.program.rsplit("/", 1)[-1].startswith(("pip2", "python2")):
+        made = "virtualenv -p python2 .venv"
+    else:
+        made = f"{spelled('python3', context)} -m venv .venv"
+    return f"`{made} && .venv/bin/python -m pip install ...`"
 
 
 def code(text: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from pipwarden import commands
 from pipwarden.commands import PipCall
@@ -17,6 +16,7 @@ from pipwarden.rules.base import (
     Rule,
     code,
     evidence,
+    venv_layout,
     venv_remedy,
 )
 from pipwarden.shell.command import Word
@@ -143,28 +143,6 @@ class PipOutsideVenv(Rule):
         )
 
 
-class _Layout(NamedTuple):
-    python: str  # the venv's interpreter, as a command of this shell
-    anchored: str  # the venv from anywhere: later shells may start elsewhere
-    bin: str  # the anchored venv's folder of programs
-
-
-def _venv_layout(venv: str, shell: str, windows: bool) -> _Layout:
-    """How `shell` names the venv's programs: `.\\venv\\Scripts\\python` in PowerShell,
-    `venv\\Scripts\\python` in cmd, `venv/Scripts/python` in Git Bash on Windows,
-    `venv/bin/python` elsewhere."""
-    absolute = venv.startswith(("/", "$", "~", "%")) or venv[1:3] in (":\\", ":/")
-    if shell in ("pwsh", "cmd"):
-        native = venv.replace("/", "\\")
-        here = "$PWD" if shell == "pwsh" else "%CD%"
-        anchored = native if absolute else f"{here}\\{native}"
-        local = native if absolute or shell == "cmd" else f".\\{native}"
-        return _Layout(f"{local}\\Scripts\\python", anchored, f"{anchored}\\Scripts")
-    folder = "Scripts" if windows else "bin"
-    anchored = venv if absolute else f"$PWD/{venv}"
-    return _Layout(f"{venv}/{folder}/python", anchored, f"{anchored}/{folder}")
-
-
 class ActivationNotPersisted(Rule):
     """
     ## What it finds
@@ -189,8 +167,11 @@ class ActivationNotPersisted(Rule):
 
     ## Use instead
     Call the venv's interpreter by its path, or make the activation persist the way the format
-    allows (Dockerfile `ENV PATH=/opt/venv/bin:$PATH`, GitHub Actions `$GITHUB_PATH`, one
-    Makefile recipe line joined with `&&` or `.ONESHELL:`):
+    allows (Dockerfile `ENV PATH=/opt/venv/bin:$PATH`, on a Windows image `RUN setx /M PATH
+    "C:\\venv\\Scripts;%PATH%"`, GitHub Actions `$GITHUB_PATH`, Azure
+    `##vso[task.prependpath]`, one Makefile recipe line joined with `&&` or `.ONESHELL:`).
+    The help speaks the shell the command runs in: `.\\venv\\Scripts\\python` in PowerShell,
+    `venv\\Scripts\\python` in cmd (a Windows image's RUN, a Windows `script` step):
     ```dockerfile
     RUN python3 -m venv /opt/venv
     ENV PATH=/opt/venv/bin:$PATH
@@ -234,7 +215,7 @@ class ActivationNotPersisted(Rule):
         boundary = context.boundary
         reason = boundary.reason if boundary else "this runs in a new shell"
         shell = command.script.shell
-        layout = _venv_layout(lost.path or "VENV", shell, context.windows)
+        layout = venv_layout(lost.path or "VENV", shell, context.windows)
         persist = ""
         if boundary:
             persist = dict(boundary.persist_in).get(shell, boundary.persist)
@@ -324,9 +305,12 @@ class BreakSystemPackages(Rule):
     `--break-system-pack`, as pip's parser allows; on any branch), or
     `PIP_BREAK_SYSTEM_PACKAGES` / `UV_BREAK_SYSTEM_PACKAGES` set to a true value (a shell
     `export` or prefix, a Dockerfile `ENV`/`ARG`, a CI job's or step's `env:`, GitLab
-    `variables:`, a Makefile recipe, a justfile), in every kind of file: in a script run by
-    hand it breaks a machine nobody chose to break, and in a CI job or an image build it
-    keeps the habit the remedy replaces. Reported at the line that sets it. Not with
+    `variables:`, a Makefile recipe, a justfile), pip's configuration told so (`pip config
+    set global.break-system-packages true`, a pip.conf that says it), and get-pip.py given
+    the flag, in every kind of file: in a script run by hand it breaks a machine nobody chose
+    to break, and in a CI job or an image build it keeps the habit the remedy replaces.
+    Reported once, at the line that sets it (a Dockerfile's global `ARG`, not each stage
+    that takes it). Not with
     `--target`, `--prefix` or `--root`, where pip skips the PEP 668 check and the flag does
     nothing.
 
@@ -342,7 +326,8 @@ class BreakSystemPackages(Rule):
 
     ## Use instead
     A virtual environment (`python3 -m venv /opt/venv`), or `pipx install` for command-line
-    tools.
+    tools. On a Windows image, `RUN python -m venv C:\\venv` and `RUN setx /M PATH
+    "C:\\venv\\Scripts;%PATH%"` put the venv first on the PATH later RUNs start with.
 
     ## Fix safety
     No automatic fix.
@@ -360,17 +345,36 @@ class BreakSystemPackages(Rule):
     caller_dependent = False  # decided by the file's own text
 
     def on_command(self, context: Context) -> Iterable[Hit]:
-        pip = context.pip
-        if pip is None or pip.has("--target", "--prefix", "--root"):
+        command, pip = context.command, context.pip
+        if commands.configures_break_system_packages(command):
+            yield Hit(
+                command.span,
+                "pip's configuration told to break system packages switches off the PEP 668 "
+                "guard for every later pip command: pip may overwrite packages the system "
+                "package manager owns",
+                f"remove it and {venv_remedy(context)}",
+            )
+            return
+        if pip is None and commands.bootstraps_pip(command):
+            # get-pip.py hands its options to the `pip install` it runs.
+            option = next((w for w in command.words if _breaks_system(w.text)), None)
+        elif pip is None or pip.has("--target", "--prefix", "--root"):
             return  # pip skips the PEP 668 check there: the flag does nothing
-        option = pip.option_words.get("--break-system-packages")
+        else:
+            option = pip.option_words.get("--break-system-packages")
         if option is None:
             return
+        # Python code installs what it imports: no command-line tool for pipx.
+        tools = (
+            ""
+            if command.script.origin.startswith("python-")
+            else ", or use `pipx install` for tools"
+        )
         yield Hit(
             option.span,
             f"{code('--break-system-packages')} lets pip overwrite the packages the system "
             "package manager owns (PEP 668), which can break system tools",
-            venv_remedy(context) + ", or use `pipx install` for tools",
+            venv_remedy(context) + tools,
         )
 
     def on_env(self, env: EnvContext) -> Iterable[Hit]:
@@ -389,6 +393,15 @@ class BreakSystemPackages(Rule):
                 else "remove it and install into a virtual environment (or use `pipx install`)"
             ),
         )
+
+
+def _breaks_system(option: str | None) -> bool:
+    """`--break-system-packages`, or a prefix of it pip's parser takes for it."""
+    return (
+        option is not None
+        and option.startswith("--br")
+        and "--break-system-packages".startswith(option)
+    )
 
 
 class ExternallyManaged(Rule):

@@ -56,6 +56,17 @@ def python_m_pip_fix(pip: PipCall, python: str, safe: bool) -> Fix | None:
     )
 
 
+def python_m_pip_help(pip: PipCall, python: str, then: str = "") -> str:
+    """`use `<python> -m pip``, and where the pip is a make variable's value, that the
+    variable's assignment is where it goes (as the fix writes it): every use runs it."""
+    word = pip.launcher[0]
+    said = f"use {code(python + ' -m pip')}{then}"
+    where = word.edit_span
+    if where is None or where == word.span or "$" in word.raw:
+        return said
+    return f"{said} as the value of the variable assigned on line {line_ref(where.start)}"
+
+
 def _is_pip_itself(requirement: str) -> bool:
     """`pip`, `pip==24.0`, `pip>=23`, `"pip==$PIP_VERSION"` (whose version is unknown)."""
     return re.fullmatch(r"pip(\s*([=<>!~]=?|===).*)?", requirement.strip()) is not None
@@ -320,7 +331,7 @@ class BarePip(Rule):
         yield Hit(
             pip.launcher[0].span,
             message,
-            f"use {code(python + ' -m pip')}, which runs pip for exactly that interpreter",
+            python_m_pip_help(pip, python, ", which runs pip for exactly that interpreter"),
             related=related,
             fix=python_m_pip_fix(pip, python, safe),
             # On a machine nothing here describes, unless a repository file runs the script.
@@ -506,7 +517,7 @@ class BarePipConsistency(Rule):
             pip.launcher[0].span,
             f"{code(pip.program)} here is {where}; {code(python + ' -m pip')} says which "
             "interpreter it installs for",
-            f"use {code(python + ' -m pip')}",
+            python_m_pip_help(pip, python),
             fix=python_m_pip_fix(pip, python, safe),
         )
 

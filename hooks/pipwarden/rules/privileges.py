@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from pipwarden import commands
 from pipwarden.commands import PipCall
-from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span
+from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span, line_ref
 from pipwarden.rules.base import (
     FIX_SOMETIMES,
     Context,
@@ -14,6 +14,7 @@ from pipwarden.rules.base import (
     UserSwitch,
     code,
     evidence,
+    venv_commands,
     venv_remedy,
 )
 from pipwarden.shell.session import RUNNING_PYTHON
@@ -27,7 +28,10 @@ class SudoPip(Rule):
     through `sudo -H`, `sudo -E` and `sudo sh -c '...'`, through a variable the script sets
     to a literal (`SUDO=sudo; $SUDO pip install`; where it is `sudo` on one branch only, the
     message says so), and inside text run in a container or on another host (`docker exec
-    app sh -c 'sudo pip install ...'`, `ssh host 'sudo pip3 install ...'`).
+    app sh -c 'sudo pip install ...'`, `ssh host 'sudo pip3 install ...'`). Also a script's own
+    `pip install` after it stopped unless run as root (`if [ "$(id -u)" -ne 0 ]; then ...;
+    exit 1; fi`, `[[ $EUID -ne 0 ]] && exit 1`, `(( EUID != 0 )) && exec sudo bash "$0"
+    "$@"`, a `whoami` check), with no venv active and not `--user`: it runs as root too.
 
     Not with `--target`, `--prefix` or `--root` (a directory of its own, not the system's
     site-packages). Not on a hosted CI runner (GitHub's, Azure's), whose image gives its
@@ -45,7 +49,9 @@ class SudoPip(Rule):
     same script on an older release (ubuntu-22.04) passes; the finding is for the machines
     the script is for. Where the script checks which release it runs on (`/etc/os-release`,
     `lsb_release`), that release decides: PW305 where it refuses, nothing shown where it
-    does not (the strict PW102 remains).
+    does not (the strict PW102 remains); not an uninstall
+    whose failure the script ignores (`sudo pip uninstall -y x || true`): refused, it changes
+    nothing (the strict PW102 still names it).
 
     ## Why it breaks
     The install runs as root into the system Python's site-packages. The files it leaves are
@@ -68,7 +74,9 @@ class SudoPip(Rule):
     python3 -m venv .venv
     .venv/bin/python -m pip install requests
     ```
-    For a command-line tool, `pipx install tool` (or `uv tool install tool`).
+    For a command-line tool, `pipx install tool` (or `uv tool install tool`). The help speaks
+    the file's terms: `$(PYTHON) -m venv .venv` in a Makefile that names its Python, and
+    `virtualenv -p python2 .venv` for Python 2's pip (Python 2 has no venv module).
 
     ## Fix safety
     Dropping `sudo` (with its flags `-H`, `-E`, ...) is safe where the shell already runs as
@@ -108,32 +116,52 @@ class SudoPip(Rule):
         if context.environment is not None and context.host in ("unknown", "developer"):
             return  # a release the script checks for: PW305 where it refuses, else nothing shown
         unknown_machine = context.environment is None and context.host in ("unknown", "developer")
+        if context.root_only and context.venv_active is None:
+            # Run by sudo (whose secure_path leaves a venv's bin out) or from root's shell:
+            # no venv is active unless the script activates one.
+            context = context._replace(venv_active=False)
         if unknown_machine and not _refused_on_current_debian(context):
             return  # nothing shows what it breaks there
+        if context.failure_ignored and pip.action == "uninstall":
+            return  # `sudo pip uninstall -y x || true`: a refusal changes nothing
         end = (pip.subcommand or pip.launcher[-1]).span.end
         start = pip.launcher[0].span.start
         if sudo is not None and sudo.start <= start:
             start = sudo.start
         yield Hit(
             Span(start, end),
-            f"{code(context.command.switcher or 'sudo')} runs "
-            f"{code(' '.join(w.raw if w.text is None else w.text for w in pip.launcher))} as root: it "
-            "writes root-owned files into the system Python, beside apt/dnf-managed packages it "
-            "can break; pip run as your user cannot upgrade or remove them later ([Errno 13] "
-            "Permission denied) and installs into ~/.local instead"
+            f"{_as_root(context, pip)}: it writes root-owned files into the system Python, "
+            "beside apt/dnf-managed packages it can break; pip run as your user cannot upgrade "
+            "or remove them later ([Errno 13] Permission denied) and installs into ~/.local "
+            "instead"
             + (
                 "; on Debian 12+ and Ubuntu 23.04+ (it installs with apt) pip refuses outright "
                 "(PEP 668)"
                 if unknown_machine
                 else ""
             ),
-            "install into a virtual environment instead: `python3 -m venv .venv && "
-            ".venv/bin/python -m pip install ...`; for command-line tools use `pipx install`",
+            f"install into a virtual environment instead: {venv_commands(context)}; for "
+            "command-line tools use `pipx install`",
             related=evidence(
-                (context.apt_installs() if unknown_machine else None, "apt installs here")
+                (context.root_only, "the script stops here unless it runs as root"),
+                (context.apt_installs() if unknown_machine else None, "apt installs here"),
             ),
             fix=_drop_sudo(context),
         )
+
+
+def _as_root(context: Context, pip: PipCall) -> str:
+    """Who runs pip as root: the sudo that runs it, or the script, which runs only as root."""
+    launcher = code(
+        " ".join(
+            "sys.executable" if w.text == RUNNING_PYTHON else w.raw if w.text is None else w.text
+            for w in pip.launcher
+        )
+    )
+    if context.command.elevated_by is None and context.run_by_sudo is None and context.root_only:
+        line = line_ref(context.root_only.start)
+        return f"{launcher} runs as root (the script stops on line {line} unless it is root)"
+    return f"{code(context.command.switcher or 'sudo')} runs {launcher} as root"
 
 
 def _sudo_pip(context: Context) -> PipCall | None:
@@ -141,8 +169,15 @@ def _sudo_pip(context: Context) -> PipCall | None:
     venv's own pip, not `uv pip` without --system, not into a directory of its own."""
     pip = context.pip
     sudo = context.command.elevated_by
-    if pip is None or (sudo is None and context.run_by_sudo is None) or not pip.modifies:
+    if pip is None or not pip.modifies:
         return None
+    if sudo is None and context.run_by_sudo is None:
+        # A script that runs only as root: its own pip, with no venv active and not for
+        # root's own user site.
+        if context.root_only is None or context.venv_active or context.maybe_activated:
+            return None
+        if pip.has("--user") or context.host == "build":
+            return None  # an image build runs as root anyway: PW301/PW305 speak for it
     if pip.kind == "uv pip" and not pip.has("--system"):
         return None  # uv without --system only installs into a venv
     if pip.names_other_interpreter and not pip.runs_this_python:
@@ -192,7 +227,8 @@ class SudoPipAnywhere(Rule):
     just and Task recipes, tox commands, and in shell strings Python code runs
     (`os.system("sudo pip install x")`, `subprocess.run(f"sudo {sys.executable} -m pip
     install x", shell=True)`). Also on hosted CI runners and in image builds, where nothing
-    fails but the habit stays.
+    fails but the habit stays, and a script's own pip after it stopped unless run as root
+    (as PW101 reads it).
 
     Where PW101 or PW305 reports the command, this rule adds nothing. Silent where sudo does
     not write into a system Python: a venv's own pip (`sudo /opt/app/venv/bin/pip`),
@@ -252,11 +288,6 @@ class SudoPipAnywhere(Rule):
         start = pip.launcher[0].span.start
         if sudo is not None and sudo.start <= start:
             start = sudo.start
-        launcher = " ".join(
-            "sys.executable" if w.text == RUNNING_PYTHON else w.raw if w.text is None else w.text
-            for w in pip.launcher
-        )
-        switcher = code(context.command.switcher or "sudo")
         if context.host == "build" and context.shell_user == "root":
             outcome = "the build already runs as root, so sudo adds nothing but a dependency (most base images have no sudo)"
         else:
@@ -266,26 +297,30 @@ class SudoPipAnywhere(Rule):
             )
         yield Hit(
             Span(start, (pip.subcommand or pip.launcher[-1]).span.end),
-            f"{switcher} runs {code(launcher)} as root: {outcome}",
+            f"{_as_root(context, pip)}: {outcome}",
             _without_root(context),
+            related=evidence((context.root_only, "the script stops here unless it runs as root")),
             fix=_drop_sudo(context),
         )
 
 
 def _without_root(context: Context) -> str:
     """The remedy for sudo running pip, in the terms of the file it is written in."""
-    origin = context.command.script.origin
-    if origin in ("python-shell", "python-argv"):
-        return (
-            "drop `sudo` and install for the interpreter running this code: `[sys.executable, "
-            '"-m", "pip", "install", ...]`, run from a virtual environment'
-        )
-    if context.host == "build" and context.shell_user not in (None, "root"):
+    if context.command.script.origin.startswith("python-"):
+        return f"drop `sudo` and {venv_remedy(context)}"
+    if (
+        context.host == "build"
+        and not context.at_start
+        and context.shell_user not in (None, "root")
+    ):
         return (
             "install before the USER line (the build runs as root there, no sudo needed), "
             "into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
             "`ENV PATH=/opt/venv/bin:$PATH`"
         )
+    if context.command.elevated_by is None and context.run_by_sudo is None:
+        # a script that runs as root: no sudo to drop
+        return f"{venv_remedy(context)}; for command-line tools, `pipx install`"
     return f"drop `sudo` and {venv_remedy(context)}; for command-line tools, `pipx install`"
 
 
@@ -339,6 +374,10 @@ class NonrootSystemInstall(Rule):
     made with `useradd` without `-m` on Debian), the install fails with
     `ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied`.
 
+    Not reported for the `vscode` user of the dev container Python images
+    (`mcr.microsoft.com/devcontainers/python`): user installs are those images' own way, and
+    their shells put `~/.local/bin` on PATH.
+
     ## Example
     ```dockerfile
     FROM python:3.12-slim
@@ -385,6 +424,8 @@ class NonrootSystemInstall(Rule):
             return
         if pip.has("--user") and context.user_home is not False:
             return  # a deliberate user install: it fails only where there is no home
+        if context.environment and user in context.environment.user_installs:
+            return  # the image's user, whose user installs its shells find
         home = f"/home/{user}" if not user.isdigit() else "~"
         if context.user_home:
             outcome = (

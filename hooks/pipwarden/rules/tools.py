@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import shlex
+from collections.abc import Iterable, Sequence
 
 from pipwarden.model import Hit, Severity, Span
 from pipwarden.rules.base import Context, Rule, code
@@ -45,6 +46,9 @@ CLI_APPLICATIONS = frozenset(
     ]
 )
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# Tools whose commands come from a dependency, which pipx exposes only with `--include-deps`:
+# ansible's are ansible-core's (https://docs.ansible.com/ansible/latest/installation_guide/intro_installation.html#installing-and-upgrading-ansible-with-pipx).
+_COMMANDS_IN_DEPENDENCIES = frozenset(["ansible"])
 
 
 def _distribution(requirement: str) -> str | None:
@@ -78,6 +82,9 @@ class GlobalCliTool(Rule):
     RUN pipx install tox
     ```
     or `uv tool install tox`: each tool gets a venv of its own, its command lands on PATH.
+    The help keeps what the pip command asked for: `pipx install 'black[d]'`, `pipx install
+    --include-deps ansible` (its commands are ansible-core's), and `pipx inject mkdocs
+    mkdocs-material` for a plugin installed beside its tool.
 
     ## Fix safety
     No automatic fix.
@@ -104,10 +111,31 @@ class GlobalCliTool(Rule):
             return
         names = ", ".join(code(_distribution(w.text or "") or "") for w in tools)
         start, _ = pip.span_through_subcommand
+        requirements = [w.text for w in pip.arguments if w.text and not w.text.startswith("-")]
         yield Hit(
             Span(start, tools[-1].span.end),
             f"{names} installed into the system Python: a command-line application shares "
             "its dependencies with everything else there",
-            f"use `pipx install {_distribution(tools[0].text or '')}` (or `uv tool install`), "
-            "which gives each tool its own venv",
+            f"use {_pipx_commands(requirements)} (or `uv tool install`), which gives each tool "
+            "its own venv",
         )
+
+
+def _pipx_commands(requirements: Sequence[str]) -> str:
+    """The pipx commands for what one pip command installs: each tool as it was asked for
+    (extras and versions kept), and the plugins named after a tool (`mkdocs-material`)
+    injected into that tool's venv, where its command imports them."""
+    tools = [r for r in requirements if _distribution(r) in CLI_APPLICATIONS]
+    said = []
+    for tool in tools:
+        name = _distribution(tool) or ""
+        deps = " --include-deps" if name in _COMMANDS_IN_DEPENDENCIES else ""
+        said.append(f"`pipx install{deps} {shlex.quote(tool)}`")
+        plugins = [
+            shlex.quote(r)
+            for r in requirements
+            if r not in tools and (_distribution(r) or "").startswith(name + "-")
+        ]
+        if plugins:
+            said.append(f"`pipx inject {name} {' '.join(plugins)}`")
+    return ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]

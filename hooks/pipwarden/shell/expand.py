@@ -6,7 +6,7 @@ shell text a command hands to another shell (`sh -c '...'`, `bash <<EOF`, `docke
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from pipwarden.model import Span
@@ -43,6 +43,8 @@ class Simple(NamedTuple):
 
 _EXPANSION = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
 MAX_READINGS = 16
+# The positional parameters, each a word of its own.
+_ALL_ARGUMENTS = frozenset({'"$@"', "$@", '"${@}"', "${@}"})
 
 
 def readings(
@@ -51,12 +53,14 @@ def readings(
     values: Callable[[str], Values | None],
     aliases: Mapping[str, tuple[str, Span]] | None = None,
     empty: list[Assumptions] | None = None,
+    arguments: Sequence[Word] | None = None,
 ) -> list[tuple[Command, Assumptions]]:
     """The Commands `simple` is, once each word that is one unquoted `$NAME` is read with each
     value the variable may hold (word-split, as an unquoted expansion is) and an alias in
     first place replaced by its text; a command whose variables have a single value each is
-    read once, with no assumptions. The assumptions of readings that run nothing (`$SUDO`
-    read as `sudo` alone) go to `empty`."""
+    read once, with no assumptions. `"$@"` is `arguments` where they are known (a function's
+    call's words, where the call wrote them). The assumptions of readings that run nothing
+    (`$SUDO` read as `sudo` alone) go to `empty`."""
     words = simple.words
     if not words:
         return [(Command((), simple.assignments, simple.redirects, script, simple.span), ())]
@@ -66,6 +70,9 @@ def readings(
         words = (*(Word(part, part, first.span) for part in value.split()), *words[1:])
     found: list[tuple[list[Word], Assumptions]] = [([], ())]
     for word in words:
+        if arguments is not None and word.text is None and word.raw in _ALL_ARGUMENTS:
+            found = [([*w, *arguments], a) for w, a in found]
+            continue
         match = _EXPANSION.fullmatch(word.raw) if word.text is None else None
         options = values(match.group(1) or match.group(2)) if match else None
         if not options:

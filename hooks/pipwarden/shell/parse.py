@@ -48,6 +48,7 @@ class Test(NamedTuple):
     operator: str
     value: str
     default: str | None = None
+    span: Span | None = None  # where it stands (kept for the tests of who runs the script)
 
     def verdict(self, values: tuple[tuple[str, object], ...] | None) -> bool | None:
         """Whether the test passes with the values the variable may hold; None: not known."""
@@ -198,6 +199,13 @@ def _bash_language() -> object:
     return tree_sitter_bash.language()
 
 
+_WIDE = re.compile(r"[^\x00-\x7f]")
+# `cat > x << EOF;`: bash and dash end the heredoc at `EOF` and take the `;` as a separator;
+# tree-sitter-bash waits for `EOF;` and swallows the rest of the file (mail-in-a-box's
+# start.sh). It is given a space there, which keeps every offset.
+_HEREDOC_SEPARATOR = re.compile(rb"(<<-?[ \t]*['\"]?[A-Za-z_][\w-]*['\"]?);(?=[ \t]*\r?\n)")
+
+
 class _Source:
     """A Script's text as tree-sitter sees it (UTF-8 bytes) with byte → character offsets."""
 
@@ -205,16 +213,33 @@ class _Source:
         self.script = script
         self.text = script.text
         self.data = script.text.encode("utf-8", "surrogateescape")
-        self._chars: list[int] | None = None
+        if b"<<" in self.data:
+            self.data = _HEREDOC_SEPARATOR.sub(rb"\1 ", self.data)
+        # The characters wider than a byte, by where their bytes start, with how many bytes
+        # each takes and how many more than one byte each the characters before it took: a
+        # lookup is a bisection, and building it costs nothing on ASCII text (most scripts).
+        self._starts: list[int] = []
+        self._widths: list[int] = []
+        self._extra: list[int] = []
         if len(self.data) != len(self.text):
-            chars = []
-            for i, ch in enumerate(self.text):
-                chars.extend([i] * len(ch.encode("utf-8", "surrogateescape")))
-            chars.append(len(self.text))
-            self._chars = chars
+            extra = 0
+            for match in _WIDE.finditer(self.text):
+                width = len(match.group().encode("utf-8", "surrogateescape"))
+                self._starts.append(match.start() + extra)
+                self._widths.append(width)
+                self._extra.append(extra)
+                extra += width - 1
 
     def char(self, byte_offset: int) -> int:
-        return byte_offset if self._chars is None else self._chars[byte_offset]
+        if not self._starts:
+            return byte_offset
+        index = bisect.bisect_right(self._starts, byte_offset) - 1
+        if index < 0:
+            return byte_offset
+        start, extra = self._starts[index], self._extra[index]
+        if byte_offset < start + self._widths[index]:  # within the character
+            return start - extra
+        return byte_offset - extra - self._widths[index] + 1
 
     def node_text(self, node: TreeNode) -> str:
         return self.text[self.char(node.start_byte) : self.char(node.end_byte)]
@@ -425,9 +450,10 @@ _ALWAYS = frozenset(
         "read",
         "eval",
         "set",
-        # They end the way through the script (or function) they are on.
+        # They end the shell or a function, or move the arguments `"$@"` reads.
         "exit",
         "return",
+        "shift",
     }
 )
 
@@ -531,10 +557,18 @@ class _Builder:
                 tests.append(self._test(child))
 
     def _test(self, tree: TreeNode) -> Test | None:
-        """The test `tree` is, where it tests one variable against a literal."""
-        if tree.type not in ("test_command", "command"):
+        """The test `tree` is, where it tests one variable against a literal, or whether the
+        shell runs as root (`[ "$(id -u)" -ne 0 ]`, `[[ $EUID != 0 ]]`, `(( EUID ))`,
+        `[ "$(whoami)" != root ]`: a test of EUID against 0)."""
+        if tree.type not in ("test_command", "command", "compound_statement"):
             return None
         text = " ".join(self.source.node_text(tree).split())
+        found = _ROOT_TEST.fullmatch(text)
+        if found:
+            equal = (found.group("op") or found.group("aop")) in ("-eq", "=", "==")
+            return Test(ROOT_TEST, "==" if equal else "!=", "0", span=self.source.node_span(tree))
+        if tree.type == "compound_statement":
+            return None
         found = _COMPARISON.fullmatch(text)
         if found:
             name, default = found.group("name"), found.group("default")
@@ -554,7 +588,9 @@ class _Builder:
             inner = next((c for c in tree.children if c.is_named), None)
             found = self._outcome(inner) if inner is not None else "either"
             return {"ok": "fail", "fail": "ok"}.get(found, "either")
-        if tree.type == "test_command":
+        if tree.type == "test_command" or (
+            tree.type == "compound_statement" and self.source.node_text(tree).startswith("((")
+        ):
             return "either"
         if tree.type == "redirected_statement":
             body = tree.child_by_field_name("body")
@@ -595,9 +631,7 @@ class _Builder:
     def _condition_test(self, tree: TreeNode) -> Test | None:
         """The test an `if` or `elif` asks, where its condition is one test of a variable."""
         condition = self._condition(tree)
-        if condition is None or condition.type not in ("test_command", "command"):
-            return None
-        return self._test(condition)
+        return self._test(condition) if condition is not None else None
 
     def _clause(
         self, tree: TreeNode
@@ -889,9 +923,12 @@ class _Builder:
                 nodes = builder.program(tree.root_node)
             else:
                 nodes = builder._scan_tokens()
-            # A line read alone has lost the `if` or function around it: its `exit` or
-            # `return` need not end the way through the script.
-            yield from (n for n in nodes if not _ends_the_way(n))
+            for node in nodes:
+                # A line read out of its `if`, `case` or function may sit in an arm that does
+                # not run: where it would end the shell, it may run or not.
+                yield (
+                    Fork((Seq((node,)),), False, piece.offsets.span(0, 0)) if _ends(node) else node
+                )
 
     def _scan_tokens(self) -> Iterator[ProgramNode]:
         """Plain words between separators: a conservative reading of a line tree-sitter cannot
@@ -912,11 +949,17 @@ class _Builder:
             yield _scanned(words)
 
 
-_ENDS = frozenset({"exit", "return"})
-
-
-def _ends_the_way(node: ProgramNode) -> bool:
-    return isinstance(node, Simple) and bool(node.words) and node.words[0].text in _ENDS
+def _ends(node: ProgramNode) -> bool:
+    """Whether `node` has an `exit` or `return` in it."""
+    if isinstance(node, Simple):
+        return bool(node.words) and node.words[0].text in ("exit", "return")
+    if isinstance(node, Seq):
+        return any(_ends(item) for item in node.items)
+    if isinstance(node, Fork):
+        return any(_ends(arm) for arm in node.arms)
+    if isinstance(node, Chain):
+        return _ends(node.first) or any(_ends(part) for _, part, _ in node.rest)
+    return isinstance(node, Loop) and _ends(node.body)
 
 
 def _scanned(words: list[Word]) -> Simple:
@@ -936,6 +979,13 @@ _COMPARISON = re.compile(
     rf"(?:\[\[?|test) {_VARIABLE} (?P<op>==?|!=) (?P<value>\"[^\"]*\"|'[^']*'|[\w./@:+-]*)(?: \]\]?)?"
 )
 _EMPTINESS = re.compile(rf"(?:\[\[?|test) (?P<op>-[nz]) {_VARIABLE}(?: \]\]?)?")
+# The name a test of who runs the shell is a test of: EUID, 0 for root.
+ROOT_TEST = "EUID"
+_WHO = r"\"?(?:\$\(\s*id -u\s*\)|`id -u`|\$\(\s*whoami\s*\)|`whoami`|\$\{?E?UID\}?)\"?"
+_ROOT_TEST = re.compile(
+    rf"(?:(?:\[\[?|test) {_WHO} (?P<op>-ne|-eq|-gt|!=|==?) \"?(?:0|root)\"?(?: \]\]?)?"
+    rf"|\(\( ?(?:\$?E?UID|\$\(id -u\)) (?P<aop>!=|==|>) 0 ?\)\))"
+)
 # Commands that ask a question (`[ -d venv ] && . venv/bin/activate`): their answer decides
 # what runs after `&&` or `||`.
 _TESTS = frozenset(

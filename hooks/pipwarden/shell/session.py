@@ -257,6 +257,9 @@ class Script(NamedTuple):
     # `PYTHON ?= python3`): the spelling (`$(PYTHON)`) and the value, for remedies and fixes
     # in the file's own terms.
     python_variable: tuple[str, str] | None = None
+    # Run when a container of the image starts (ENTRYPOINT, CMD, its init system's scripts),
+    # not in the build: what it installs, it installs at every start.
+    at_start: bool = False
     # The shell stops at the first command that fails, as if run with `set -e` (GitHub's
     # `bash -e {0}`).
     errexit: bool = False

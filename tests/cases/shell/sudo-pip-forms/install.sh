@@ -23,3 +23,11 @@ if command -v apt-get >/dev/null; then
 else
     pip install --break-system-pack yq
 fi
+
+# Into a directory of their own, not the system's site-packages: silent too.
+LIB=/opt/toolkit/lib
+sudo pip3 install -t /opt/toolkit/lib six
+sudo pip3 install --target="$LIB" six
+sudo pip3 install -t/opt/toolkit/lib six
+sudo pip3 install --prefix /usr/local/toolkit six
+sudo pip3 install --root=/tmp/stage --break-system-packages six

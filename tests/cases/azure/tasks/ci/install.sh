@@ -1,0 +1,3 @@
+#!/bin/bash
+set -e
+pip3 install -r requirements-test.txt

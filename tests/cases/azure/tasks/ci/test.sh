@@ -1,0 +1,3 @@
+#!/bin/bash
+pip3 install pytest
+pytest

@@ -1,0 +1,26 @@
+"""Convert a detection model for the NPU, installing the converter's dependencies first."""
+
+import subprocess
+import sys
+
+
+def ensure_converter() -> None:
+    subprocess.check_call(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--break-system-packages",
+            "onnx",
+        ]
+    )
+
+
+def main() -> None:
+    ensure_converter()
+    import onnx  # noqa: F401
+
+
+if __name__ == "__main__":
+    main()
