@@ -550,9 +550,7 @@ class _Walk:
         # Each way with its status and the test that gave it, where one did.
         ways = [(path, _decided(chain.outcome, tests[0], path), tests[0]) for path in after]
         test_span = _first_span(chain.first)
-        for (operator, part, outcome), test, before in zip(
-            chain.rest, tests[1:], tests[:-1], strict=True
-        ):
+        for (operator, part, outcome), test in zip(chain.rest, tests[1:], strict=True):
             span = _first_span(part)
             going: list[tuple[Path, str, Test | None]] = []
             running: list[Path] = []
@@ -571,11 +569,11 @@ class _Walk:
                     if status == "either":
                         _learned(skipped, asked, passed=operator == "||")
                         _learned(path, asked, passed=operator == "&&")
-                    checked = test_span or span
-                    if status == "either" and before is not None and checked is not None:
                         # `[ "$VERSION_ID" != 22.04 ] && exit 1`
-                        self._release_known(skipped, before, operator == "||", checked)
-                        self._release_known(path, before, operator == "&&", checked)
+                        checked = (asked.span if asked else None) or test_span or span
+                        if asked is not None and checked is not None:
+                            self._release_known(skipped, asked, operator == "||", checked)
+                            self._release_known(path, asked, operator == "&&", checked)
                     going.append((skipped, "fail" if operator == "&&" else "ok", None))
                     if span is not None:
                         path = path.with_event(Event("branch", "", "", span))
