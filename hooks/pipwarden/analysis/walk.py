@@ -841,7 +841,13 @@ class _Walk:
             value = assignment.value.text if assignment.value else None
             hits.extend(
                 self._dispatch_env(
-                    EnvContext(assignment.name, value, assignment.span, self.scope.host)
+                    EnvContext(
+                        assignment.name,
+                        value,
+                        assignment.span,
+                        self.scope.host,
+                        prefixed=command if command.words else None,
+                    )
                 )
             )
         if not command.words:

@@ -175,6 +175,9 @@ class EnvContext(NamedTuple):
     span: Span
     host: str = "unknown"  # as in Context
     venv_package_missing: Callable[[], bool] = lambda: False  # as in Context
+    # The command a prefix assignment is set for alone (`VAR=1 make bios`); None for one that
+    # later commands see.
+    prefixed: Command | None = None
 
 
 class UserSwitch(NamedTuple):
