@@ -142,7 +142,8 @@ def run(
         if report.error is not None:
             result.errors.append(f"{report.path}: {report.error}")
         result.notes.extend(report.notes)
-        result.unread.extend((report.path, part) for part in report.unread)
+        if report.unread:  # rare: no generator for each of ten thousand files
+            result.unread.extend((report.path, part) for part in report.unread)
         result.hidden += len(report.hidden)
         if report.findings:
             result.reports.append(report)

@@ -262,7 +262,7 @@ def _unknown_if_expression(text: str | None) -> str | None:
 def placeholders(pattern: str) -> Callable[[str], str]:
     """Replace each match of `pattern` by an unknown shell word of the same length, so every
     offset after it still holds."""
-    compiled = re.compile(pattern, re.S)
+    compiled = lazy(pattern, re.S)
 
     def rewrite(text: str) -> str:
         return compiled.sub(lambda m: _placeholder(len(m.group(0))), text)
