@@ -210,10 +210,8 @@ def with_called(
         # One finding per command across tiers, also where a caller's state makes the
         # default finding: the script's own strict findings on that line give way.
         proven = {f.start.line for f in [*merged.values(), *found] if f.code not in STRICT}
-        report.findings = sorted(
-            (f for f in merged.values() if f.code not in STRICT or f.start.line not in proven),
-            key=lambda f: (f.start, f.code),
-        )
+        kept = [f for f in merged.values() if f.code not in STRICT or f.start.line not in proven]
+        report.findings = sorted(_most_specific(kept), key=lambda f: (f.start, f.code))
         report.hidden = sorted(h for h in hidden if h[1] not in proven)
         if report.findings:
             report.source = source
@@ -227,6 +225,24 @@ def with_called(
             )
             report.source = report.source or _read_source(report.path)
     return reports
+
+
+def _most_specific(findings: list[Finding]) -> list[Finding]:
+    """One strict finding per command where the script's own check and a caller's state gave
+    two rules on it (`pip3` is PW203 run by hand, PW102 where the caller showed it runs as
+    root): the one that gives way to the other goes, as within one check. Default findings
+    of different callers each stand (PW305 in one image, PW401 in another)."""
+    from pipwarden.rules.registry import ALL_RULES
+
+    gives_way = {rule.code: rule.superseded_by for rule in ALL_RULES}
+    codes: dict[object, set[str]] = {}
+    for finding in findings:
+        codes.setdefault(finding.start, set()).add(finding.code)
+    return [
+        f
+        for f in findings
+        if f.code not in STRICT or not codes[f.start].intersection(gives_way.get(f.code, ()))
+    ]
 
 
 def _alone_unless_called(

@@ -171,7 +171,11 @@ def release_checked(
     one of `values` (`noble`, `24.04`), which agree on PEP 668; None for any other
     variable."""
     assigned = session.env.get(name)
-    if name not in _RELEASE_NAMES and not (assigned and _LSB_RELEASE.fullmatch(assigned)):
+    # os-release's names, also under a prefix a script reads them with (mail-in-a-box's
+    # `source <(sed s/^/OS_RELEASE_/ /etc/os-release)`).
+    own = name.rsplit("_", 2)
+    named = name in _RELEASE_NAMES or "_".join(own[-2:]) in _RELEASE_NAMES
+    if not named and not (assigned and _LSB_RELEASE.fullmatch(assigned)):
         return None
     found = [environments.release_named(value) for value in values]
     if not found or None in found:

@@ -500,6 +500,9 @@ class _Walk:
                 _learned(path, fork.test, passed=False)
         for way in passing:
             self._release_checked(fork, -1, way)
+            for test in fork.either_of:  # no arm ran: each test of `a || b` failed
+                _learned(way, test, passed=False)
+                self._release_known(way, test, False, fork.span)
         for arm, entered in zip(fork.arms, entering, strict=True):
             if entered:
                 found, out = self._walk(arm, entered)
@@ -883,6 +886,13 @@ class _Walk:
             session = session.copy()
             session.venv = own_path
         venv_active: bool | None = True if session.venv else (False if session.venv_known else None)
+        root_only = (
+            session.root_only if command.elevated_by is None and user in (None, "root") else None
+        )
+        if root_only is not None and venv_active is None and not session.maybe_activated:
+            # Run by sudo (whose secure_path leaves a venv's bin out) or from root's shell: no
+            # venv is active unless the script activates one.
+            venv_active = False
         lost = state.lost_activation if session.venv is None else None
         sh, sh_label = effects.posix_sh(command.script, self.state, self.scope)
         return Context(
@@ -898,11 +908,7 @@ class _Walk:
             user=user,
             user_origin=user_origin,
             run_by_sudo=self.here.sudo if command.elevated_by is None else None,
-            root_only=(
-                session.root_only
-                if command.elevated_by is None and user in (None, "root")
-                else None
-            ),
+            root_only=root_only,
             image_origin=state.image_origin,
             shell_user=session.runs_as[0] if session.runs_as else state.user,
             user_home=self._home(user),

@@ -81,6 +81,9 @@ class Fork(NamedTuple):
     patterns: tuple[tuple[str, ...] | None, ...] = ()
     # The answer of an `if` whose condition always gives one (`if true`, `if ! false`).
     constant: bool | None = None
+    # The tests of a condition that joins them with `||` alone (`if [ "$ID" != ubuntu ] || [
+    # "$VERSION_ID" != 22.04 ]`): where no arm runs, each of them failed.
+    either_of: tuple[Test, ...] = ()
 
     def arms_taken(self, lookup: Callable[[str], Values | None]) -> set[int] | None:
         """The arms that may run (-1: none does) with the values `lookup` gives the variable
@@ -659,13 +662,30 @@ class _Builder:
         outcome = self._outcome(condition) if condition is not None else "either"
         constant = {"ok": True, "fail": False}.get(outcome)
         if not clauses:
-            return Fork((body,), False, span, test, constant=constant)
+            either_of = self._either_of(condition) if condition is not None else ()
+            return Fork((body,), False, span, test, constant=constant, either_of=either_of)
         first, rest = clauses[0], clauses[1:]
         if first.type == "else_clause":
             return Fork((body, self._else(first)), True, span, test, constant=constant)
         conditions, inner, _ = self._clause(first)
         arm = Seq((*conditions, self._arms(Seq(inner), rest, first)))
         return Fork((body, arm), True, span, test, constant=constant)
+
+    def _either_of(self, condition: TreeNode) -> tuple[Test, ...]:
+        """The tests of a condition that is only tests joined by `||`, else none."""
+        if condition.type != "list":
+            return ()
+        operands = [c for c in condition.children if c.is_named]
+        joins = {c.type for c in condition.children if not c.is_named}
+        if joins != {"||"}:
+            return ()
+        found: list[Test] = []
+        for operand in operands:
+            tests = self._either_of(operand) if operand.type == "list" else (self._test(operand),)
+            if not tests or None in tests:
+                return ()
+            found.extend(t for t in tests if t is not None)
+        return tuple(found)
 
     def _else(self, tree: TreeNode) -> Seq:
         return Seq(tuple(self._statements([c for c in tree.children if c.type != "else"])))
