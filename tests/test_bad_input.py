@@ -17,6 +17,7 @@ from pipwarden.cli import main
 
 if TYPE_CHECKING:
     from pipwarden.analysis.walk import _Budget
+    from pipwarden.shell.session import Script
 from pipwarden.config import Settings
 from pipwarden.discover import Kind
 from pipwarden.reading import MAX_BYTES
@@ -359,3 +360,48 @@ def test_a_file_whose_walk_was_cut_is_named_as_not_fully_checked(
     assert "1 file not fully checked" in out
     assert main(["check", "lib.sh"]) == 0  # and from the cache
     assert capsys.readouterr().err == err
+
+
+def test_a_library_sourced_twice_walks_its_helpers_once_per_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library sourced twice in the same state is walked twice (what it sets may differ
+    the second time), but the helpers it calls are not: their effect in a state is the
+    analysis's, whichever walk met it first."""
+    helper = "log() {\n" + "".join(f"  cd /srv  # {i}\n" for i in range(30)) + "}\n"
+    (tmp_path / "lib.sh").write_text("#!/bin/bash\n" + helper + "log loaded\nPIP=pip3\n")
+    text = (
+        '#!/bin/bash\ncd /srv\n. "$(dirname "$0")/lib.sh"\n. "$(dirname "$0")/lib.sh"\n'
+        "python3 -m venv /srv/venv\n. /srv/venv/bin/activate\npip install --user x\n"
+    )
+    budgets = _budgets(monkeypatch)
+    findings = _check(tmp_path, "main.sh", text)
+    assert sum(b.walked for b in budgets) < 30 + 15
+    assert [f.split(" ")[:2] for f in findings if " PW303 " in f] == [["7:13:", "PW303"]]
+
+
+def test_copies_of_a_script_are_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An installer copied into several folders (each container definition has its own) is
+    read into one Program: each copy still has its own findings."""
+    from pipwarden.shell import parse
+
+    built: list[str] = []
+    build = parse._build
+
+    def recorded(script: Script) -> parse.Program:
+        built.append(script.text)
+        return build(script)
+
+    monkeypatch.setattr(parse, "_build", recorded)
+    text = "#!/bin/sh\nset -e\napt-get install -y python3-pip\nsudo pip install ansible\n"
+    checker = Checker(Settings(frozenset(BY_CODE)))
+    for folder in ("one", "two", "three"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "install.sh").write_text(text)
+        report = checker.check_path(str(tmp_path / folder / "install.sh"), explicit=True)
+        assert [(f.start.line, f.start.column, f.code) for f in report.findings] == [
+            (4, 1, "PW101")
+        ]
+    assert built == [text]

@@ -445,9 +445,10 @@ BARE_PIP_WORKFLOW = (
 def test_only_the_top_github_workflows_directory_is_read(
     project: Path, capsys: pytest.CaptureFixture[str], git: bool
 ) -> None:
-    """GitHub runs the workflows of the repository's top `.github/workflows` only: a vendored
-    project's or a documentation example's are not read when walking, nor with
-    --force-exclude (pre-commit names them), but are when named."""
+    """GitHub runs the workflows of the repository's top `.github/workflows` only, not of
+    its folders: a vendored project's, a documentation example's or a template folder's are
+    not read when walking, nor with --force-exclude (pre-commit names them), but are when
+    named."""
     if git:
         subprocess.run(["git", "init", "-q", str(project)], check=True)
     nested = "vendor/lib/.github/workflows/ci.yml"
@@ -457,6 +458,7 @@ def test_only_the_top_github_workflows_directory_is_read(
             ".github/workflows/ci.yml": BARE_PIP_WORKFLOW,
             nested: BARE_PIP_WORKFLOW,
             "docs/.github/workflows/release.yaml": BARE_PIP_WORKFLOW,
+            ".github/workflows/templates/reusable.yml": BARE_PIP_WORKFLOW,
             "vendor/lib/.github/actions/setup/action.yml": (
                 "runs:\n  using: composite\n  steps:\n"
                 "    - run: pip install requests\n      shell: bash\n"

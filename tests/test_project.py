@@ -57,6 +57,29 @@ def test_a_file_without_pip_does_not_load_the_analysis(tmp_path: Path) -> None:
     assert modules_loaded(tmp_path, ["check", "build.sh", "Dockerfile"], heavy) == (0, [])
 
 
+def test_importing_pipwarden_compiles_no_regular_expression() -> None:
+    """Expressions are compiled at first use (`patterns.lazy`): a run pays for those of the
+    kinds of file it reads, not for every module it imports."""
+    code = (
+        "import importlib, pkgutil, re, sys\n"
+        "compile = re.compile\n"
+        "def spy(pattern, flags=0):\n"
+        "    caller = sys._getframe(1).f_globals['__name__']\n"
+        "    if caller.startswith('pipwarden') and caller != 'pipwarden.patterns':\n"
+        "        print(caller, pattern)\n"
+        "    return compile(pattern, flags)\n"
+        "re.compile = spy\n"
+        "import pipwarden\n"
+        "for module in pkgutil.walk_packages(pipwarden.__path__, 'pipwarden.'):\n"
+        "    if module.name != 'pipwarden.__main__':  # which runs a check\n"
+        "        importlib.import_module(module.name)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=10
+    )
+    assert result.stdout == ""
+
+
 def test_no_fixture_file_is_ignored_by_git() -> None:
     """A fixture .gitignore hides passes here and fails on CI's clean clone."""
     if not (ROOT / ".git").exists() or shutil.which("git") is None:

@@ -324,6 +324,12 @@ def test_the_venv_remedy_names_python3_venv_where_apt_brought_only_pip() -> None
         "install into a venv on PATH: add `python3-venv` to the apt install of python3-pip, "
         "then `RUN python3 -m venv /opt/venv`"
     )
+    (env,) = findings("dockerfile/apt-pip-no-venv/Dockerfile.env", "PW304")
+    assert (env.start.line, env.start.column) == (3, 5)
+    assert env.help.startswith(
+        "remove it and install into a venv on PATH: add `python3-venv` to the apt install of "
+        "python3-pip, then `RUN python3 -m venv /opt/venv`"
+    )
     (brought,) = findings("dockerfile/apt-pip-no-venv/Dockerfile.venv", "PW304")
     assert brought.help.startswith("install into a venv on PATH: `RUN python3 -m venv /opt/venv`")
 

@@ -14,6 +14,7 @@ unchanged too. JSON, never pickle: the cache directory lives in the repository b
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import time
@@ -91,16 +92,23 @@ class Cache:
         self.walks = Walks({}, self.inside)
         self.changed = False
         self.cwd = os.path.join(os.getcwd(), "")
-        # The files many results depend on (the Makefiles a `make` may run), each looked at
-        # once a run.
-        self.seen: dict[str, list[int]] = {}
+        # Whether each dependency is unchanged: many results depend on the same files (the
+        # Makefiles a `make` may run), each looked at once a run.
+        self._fresh: dict[int, bool] = {}
         self._indices: dict[tuple[str, tuple[int, ...]], int] | None = None
+        # JSON makes no reference cycles, and collecting while it makes a hundred thousand
+        # lists only scans them again and again (a third of the load).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             with open(self.file, encoding="utf-8") as handle:
                 loaded = json.load(handle)
             files, dependencies, walks = loaded["files"], loaded["dependencies"], loaded["walks"]
         except (OSError, ValueError, TypeError, KeyError):
             return  # no cache yet, or one that is corrupt: start afresh
+        finally:
+            if collecting:
+                gc.enable()
         if isinstance(files, dict) and isinstance(dependencies, list) and isinstance(walks, dict):
             self.files, self.dependencies, self.walks = (
                 files,
@@ -112,27 +120,32 @@ class Cache:
         # Discovery yields normalised paths: joining them is abspath without a getcwd each.
         return path if os.path.isabs(path) else self.cwd + path
 
-    def holds(self, path: str) -> bool:
-        """Whether `path` is one of the cache's own files."""
-        return self._key(path).startswith(self.inside)
-
-    def _dependency(self, path: str) -> list[int]:
-        found = self.seen.get(path)
-        if found is None:
-            found = self.seen[path] = list(_stat(path) or ())
+    def lookup(self, paths: list[str]) -> dict[str, FileReport | None]:
+        """The earlier result of each file, where it still holds (None: check the file
+        again); the cache's own files are left out."""
+        found: dict[str, FileReport | None] = {}
+        absolute, here = os.path.isabs, self.cwd
+        for path in paths:
+            key = path if absolute(path) else here + path  # `_key`, for every file of a run
+            if key.startswith(self.inside):
+                continue
+            entry = self.files.get(key)
+            if entry is None:
+                found[path] = None
+                continue
+            try:
+                found[path] = self._report(path, entry)
+            except (ValueError, TypeError, KeyError, IndexError, OSError):
+                del self.files[key]  # an entry of another shape: check the file again
+                self.changed = True
+                found[path] = None
         return found
 
-    def lookup(self, path: str) -> FileReport | None:
-        key = self._key(path)
-        entry = self.files.get(key)
-        if entry is None:
-            return None
-        try:
-            return self._report(path, entry)
-        except (ValueError, TypeError, KeyError, IndexError, OSError):
-            del self.files[key]  # an entry of another shape: check the file again
-            self.changed = True
-            return None
+    def _unchanged(self, index: int) -> bool:
+        """Whether the dependency at `index` of the table is as it was."""
+        path, expected = self.dependencies[index]
+        fresh = self._fresh[index] = list(_stat(path) or ()) == expected
+        return fresh
 
     def _report(self, path: str, entry: list[Any]) -> FileReport | None:
         size, mtime, hashed, kind, bom, checked = entry[:6]
@@ -152,8 +165,8 @@ class Cache:
                 entry[1] = status.st_mtime_ns
                 self.changed = True
         for index in entry[6] if len(entry) > 6 else ():
-            dependency, expected = self.dependencies[index]
-            if self._dependency(dependency) != expected:
+            fresh = self._fresh.get(index)  # each dependency is looked at once a run
+            if not (self._unchanged(index) if fresh is None else fresh):
                 return None
         report = FileReport(path, checked=checked)
         report.kind = _KINDS[kind] if kind else None

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pipwarden import suppress
     from pipwarden.follow import Library
     from pipwarden.rules.base import Rule, RuleHit
+    from pipwarden.shell.session import SharedScripts
 
 
 def one_per_cause(rule_hits: Iterable[RuleHit]) -> list[RuleHit]:
@@ -79,6 +80,7 @@ class Checker:
         self.fingerprint = fingerprint  # record what each file was, for the cache
         self._rules: list[Rule] | None = None
         self._library = library  # the language server shares one that reads unsaved text
+        self._scripts: SharedScripts | None = None
 
     @property
     def library(self) -> Library:
@@ -197,6 +199,11 @@ class Checker:
         from pipwarden.model import Hit
         from pipwarden.rules.registry import PARSE_ERROR
 
+        if self._scripts is None:
+            from pipwarden.shell.session import SharedScripts
+
+            self._scripts = SharedScripts()
+        scopes = [self._scripts.scope(scope) for scope in parsed.scopes]
         calls = Calls(self.library, path, SourceText(text))
         findings = [
             calls.finding(PARSE_ERROR, Hit(problem.span, problem.message))
@@ -206,9 +213,7 @@ class Checker:
         foreign: list[Finding] = []
         cut = report.unread if report is not None else None
         for rule_hit in one_per_cause(
-            analyse(
-                parsed.scopes, self.rules, calls if follow else None, os.path.abspath(path), cut
-            )
+            analyse(scopes, self.rules, calls if follow else None, os.path.abspath(path), cut)
         ):
             finding = calls.finding(rule_hit.rule, rule_hit.hit)
             (findings if finding.path == path else foreign).append(finding)

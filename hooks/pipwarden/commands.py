@@ -14,12 +14,13 @@ from typing import Any, NamedTuple
 
 from pipwarden import pip_options
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell import SHELLS
 from pipwarden.shell.command import Command, Word
 from pipwarden.shell.session import RUNNING_PYTHON
 
-_PIP_PROGRAM = re.compile(r"pip(\d+(\.\d+)?)?(\.exe)?")
-_PYTHON_PROGRAM = re.compile(r"(python|pypy)(\d+(\.\d+)?)?(\.exe)?|py")
+_PIP_PROGRAM = lazy(r"pip(\d+(\.\d+)?)?(\.exe)?")
+_PYTHON_PROGRAM = lazy(r"(python|pypy)(\d+(\.\d+)?)?(\.exe)?|py")
 SYSTEM_BIN_DIRS = frozenset({"/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin", "/sbin"})
 
 # pip's short options and the long names they stand for.
@@ -444,7 +445,7 @@ class MakeCall(NamedTuple):
 
 # (name, value or None where not known, True for the command line, False for the environment)
 MakeVariables = tuple[tuple[str, str | None, bool], ...]
-_MAKE_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_MAKE_VARIABLE = lazy(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 # make's options that take a value in the next word, and those that change nothing a recipe
@@ -601,12 +602,10 @@ def venv_created(command: Command) -> Word | None:
     return None
 
 
-_ACTIVATE_SCRIPT = re.compile(
-    r"(?P<venv>.*?)[/\\](bin|Scripts)[/\\]activate(\.(sh|bash|fish|csh))?"
-)
+_ACTIVATE_SCRIPT = lazy(r"(?P<venv>.*?)[/\\](bin|Scripts)[/\\]activate(\.(sh|bash|fish|csh))?")
 # Windows shells activate by running the script: `.venv\Scripts\Activate.ps1`, `call
 # venv\Scripts\activate.bat`.
-_WINDOWS_ACTIVATE = re.compile(r"(?i)(?P<venv>.*?)[/\\](bin|Scripts)[/\\]activate(\.ps1|\.bat)?")
+_WINDOWS_ACTIVATE = lazy(r"(?i)(?P<venv>.*?)[/\\](bin|Scripts)[/\\]activate(\.ps1|\.bat)?")
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
 
 
@@ -647,7 +646,7 @@ def activation(command: Command) -> Activation | None:
     return None
 
 
-_VENV_HELPER = re.compile(r"(?i).*(venv|virtualenv|activate|conda).*")
+_VENV_HELPER = lazy(r"(?i).*(venv|virtualenv|activate|conda).*")
 
 
 def sources_venv_helper(command: Command) -> bool:
@@ -703,7 +702,7 @@ def deactivation(command: Command) -> bool:
     )
 
 
-_VENV_NAME = re.compile(r"\.?(venv|virtualenv|env|\w*[-_.]venv|venv[-_.]\w*|\.tox/\w+)")
+_VENV_NAME = lazy(r"\.?(venv|virtualenv|env|\w*[-_.]venv|venv[-_.]\w*|\.tox/\w+)")
 
 
 def looks_like_venv(directory: str) -> bool:
@@ -805,7 +804,7 @@ _PACKAGE_INSTALL = {
     "zypper": "install",
     "pacman": "-S",
 }
-_DISTRO_PYTHON_PACKAGE = re.compile(
+_DISTRO_PYTHON_PACKAGE = lazy(
     r"python3?(\.\d+|\d{2,3})?(-pip|-venv|-dev|-full|-minimal)?|py3-pip|py3-virtualenv"
     r"|python-pip"
 )
@@ -821,10 +820,10 @@ def removes_marker(command: Command) -> bool:
 
 # pip's configuration files (pip.conf on Unix, pip.ini on Windows), wherever they are: the
 # site-wide /etc/pip.conf, the user's ~/.config/pip/pip.conf, a venv's own.
-_PIP_CONFIG_FILE = re.compile(r"(?:^|/)pip\.(?:conf|ini)")
+_PIP_CONFIG_FILE = lazy(r"(?:^|/)pip\.(?:conf|ini)")
 # `break-system-packages = true` in a file, `global.break-system-packages true` to pip
 # config; pip reads config booleans with strtobool, as it reads PIP_* variables.
-_BREAKS_SYSTEM = re.compile(
+_BREAKS_SYSTEM = lazy(
     r"break-system-packages[\s\"']*[=:]?[\s\"']*(?:true|yes|on|1)\b", re.IGNORECASE
 )
 
@@ -949,7 +948,7 @@ def bootstraps_pip(command: Command) -> bool:
     return "get-pip" in command.script.text and all(t == "-" for t in texts[1:])
 
 
-_PYTHON_SOURCE_DIR = re.compile(r"(?i)c?python(?:-?(\d+\.\d+)[\d.]*)?")
+_PYTHON_SOURCE_DIR = lazy(r"(?i)c?python(?:-?(\d+\.\d+)[\d.]*)?")
 
 
 class PythonBuild(NamedTuple):
@@ -992,7 +991,7 @@ def pyenv_version(command: Command) -> str | None:
 
 # site-packages itself or one package in it (not a data folder deep inside a package), or
 # a Python's lib directory.
-_PYTHON_INSTALL_DIR = re.compile(r"((site|dist)-packages(/[^/]+)?|/lib/python\d(\.\d+)?)/?\*?$")
+_PYTHON_INSTALL_DIR = lazy(r"((site|dist)-packages(/[^/]+)?|/lib/python\d(\.\d+)?)/?\*?$")
 
 
 def recursive_permission_change(command: Command) -> Word | None:

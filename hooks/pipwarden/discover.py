@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from pipwarden.patterns import lazy
+
 SKIPPED_DIRS = frozenset(
     {
         ".git",
@@ -131,7 +133,7 @@ def _ci_kind(path: str, name: str) -> Kind | None:
     return None
 
 
-_INCLUDE_ENTRY = re.compile(r"""^\s*(?:-\s*)?(?:local:\s*)?['"]?(/?[\w./*-]+\.ya?ml)['"]?\s*$""")
+_INCLUDE_ENTRY = lazy(r"""^\s*(?:-\s*)?(?:local:\s*)?['"]?(/?[\w./*-]+\.ya?ml)['"]?\s*$""")
 
 
 @functools.cache
@@ -185,7 +187,7 @@ def kind_by_name(path: str, dependencies: list[str] | None = None) -> Kind | str
 
 
 _CONTENT_DIRS = frozenset({"examples", "example", "ci", ".ci", "templates", "template"})
-_CONTENT_NAME = re.compile(r".*(workflow|pipeline).*\.ya?ml", re.IGNORECASE)
+_CONTENT_NAME = lazy(r".*(workflow|pipeline).*\.ya?ml", re.IGNORECASE)
 
 
 def may_be_ci_by_content(path: str) -> bool:
@@ -345,20 +347,22 @@ def work_tree(directory: str) -> str | None:
 
 
 def unrun_workflow(path: str, root: str | None = None) -> bool:
-    """Whether `path` is a workflow in a `.github/workflows` directory below the top of the
-    repository `root` (by default the work tree the file is in): GitHub runs only the top's,
-    so a vendored project's, a documentation example's or a test fixture's workflow never
-    runs.
+    """Whether `path` is a workflow GitHub never runs: one in a `.github/workflows` directory
+    below the top of the repository `root` (by default the work tree the file is in), as a
+    vendored project's, a documentation example's or a test fixture's is, or in a folder
+    inside `.github/workflows`, which GitHub does not read either.
     https://docs.github.com/en/actions/using-workflows/triggering-a-workflow (the root:
-    github/docs#32458)"""
+    github/docs#32458; no subfolders: actions/runner#2102)"""
     if "/.github/workflows/" not in "/" + path.replace("\\", "/"):
         return False
+    if os.path.basename(path) in ("action.yml", "action.yaml"):
+        return False  # a composite action runs wherever a step's `uses:` names it
     absolute = os.path.abspath(path)
-    owner = absolute[: absolute.replace(os.sep, "/").rfind("/.github/workflows/")]
+    at = absolute.replace(os.sep, "/").rfind("/.github/workflows/")
+    owner = absolute[:at]
+    inside = absolute[at + len("/.github/workflows/") :]
     top = root or work_tree(owner) or owner
-    return os.path.basename(path) not in ("action.yml", "action.yaml") and owner.startswith(
-        os.path.join(top, "")
-    )
+    return os.sep in inside or owner.startswith(os.path.join(top, ""))
 
 
 def repository_root(directory: str) -> str:
@@ -478,7 +482,7 @@ class IgnoreRules:
 _ANY_DIRECTORY = "^(?:.+/)?"
 # pathspec's ending of a pattern that names a file or a directory, its group renamed.
 _DIRECTORY_OR_END = "(?:(?:/)|$)"
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_NAMED_GROUP = lazy(r"\(\?P<\w+>")
 
 
 def _joined(patterns: Sequence[object]) -> re.Pattern[str] | None:

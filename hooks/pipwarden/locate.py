@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from pipwarden import commands
+from pipwarden.patterns import lazy
 from pipwarden.shell.command import Command, Word
 from pipwarden.shell.session import Files, Scope
 
@@ -201,11 +202,11 @@ def joined(cwd: str | None, path: str | None) -> str | None:
 # `$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, `${0%/*}`: the running
 # script's own directory (quotes removed first).
 _DIRNAME = r"\$\(\s*dirname\s+(?:--\s+)?\$\{?(?:0|BASH_SOURCE(?:\[0\])?)(?::-\$\{?0\}?)?\}?\s*\)"
-_SCRIPT_DIR = re.compile(
+_SCRIPT_DIR = lazy(
     rf"\$\(\s*cd\s+(?:-P\s+)?(?:--\s+)?{_DIRNAME}(?:\s*&?>\s*/dev/null)?\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\)"
     rf"|{_DIRNAME}|\$\{{(?:0|BASH_SOURCE(?:\[0\])?)%/\*\}}"
 )
-REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
+REFERENCE = lazy(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
 
 
 def expanded(word: Word, env: Mapping[str, str | None], script_dir: str | None) -> str | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import bisect
 import enum
-import re
 from typing import TYPE_CHECKING, NamedTuple
+
+from pipwarden.patterns import lazy
 
 if TYPE_CHECKING:
     from pipwarden.discover import Kind
@@ -111,7 +112,7 @@ class Finding(NamedTuple):
     alone: bool = False  # see Hit.alone
 
 
-LINE_REF = re.compile(r"\{line@(\d+)\}")
+LINE_REF = lazy(r"\{line@(\d+)\}")
 
 
 def line_ref(offset: int) -> str:

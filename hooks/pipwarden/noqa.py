@@ -15,8 +15,9 @@ import re
 
 from pipwarden.discover import Kind
 from pipwarden.model import Finding
+from pipwarden.patterns import lazy
 
-_OWN_LINE = re.compile(r"^(?P<indent>[ \t]*)# pipwarden: ignore\[(?P<codes>[^\]]*)\](?P<rest>.*)$")
+_OWN_LINE = lazy(r"^(?P<indent>[ \t]*)# pipwarden: ignore\[(?P<codes>[^\]]*)\](?P<rest>.*)$")
 
 
 def _continues(line: str) -> bool:

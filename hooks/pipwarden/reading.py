@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipwarden.discover import Kind
+from pipwarden.patterns import lazy
 
 if TYPE_CHECKING:
     from pipwarden.frontends import Parsed
@@ -23,11 +24,11 @@ MAX_BYTES = 10 * 1024 * 1024
 _ANYWHERE = (b"easy_install", b"setup.py", b"activate", b"-packages", b"/python", b"scripts/")
 _WORDS = (b"pip", b"source")
 _CONFIRMED = {
-    b"break": re.compile(rb"break.system"),
-    b".sh": re.compile(rb"\.(?:ba)?sh\b"),
-    b"uses:": re.compile(rb"uses:\s*['\"]?\./"),
+    b"break": lazy(rb"break.system"),
+    b".sh": lazy(rb"\.(?:ba)?sh\b"),
+    b"uses:": lazy(rb"uses:\s*['\"]?\./"),
     # make run as a command (`run: make deps`, `$(MAKE) -C docs`): its Makefile is followed.
-    b"make": re.compile(rb"(?:^|[\s;&|(])(?:g?make|\$\(make\)|\$\{make\})(?=[ \t]|$)", re.M),
+    b"make": lazy(rb"(?:^|[\s;&|(])(?:g?make|\$\(make\)|\$\{make\})(?=[ \t]|$)", re.M),
 }
 
 

@@ -13,6 +13,7 @@ from pipwarden.discover import (
     discover,
     gitlab_includes,
     kind_by_name,
+    repository_root,
     unrun_workflow,
     work_tree,
 )
@@ -121,9 +122,10 @@ def run(
             settings.excluded(found.path) or unrun_workflow(found.path)
         ):
             candidates.append(found)
+    known: dict[str, FileReport | None] = {}
     if store is not None:
-        candidates = [c for c in candidates if not store.holds(c.path)]
-    known = {c.path: store.lookup(c.path) for c in candidates} if store else {}
+        known = store.lookup([c.path for c in candidates])
+        candidates = [c for c in candidates if c.path in known]
     todo = [c for c in candidates if known.get(c.path) is None]
     for report in _check(todo, settings, fingerprint=store is not None):
         known[report.path] = report
@@ -140,7 +142,8 @@ def run(
         if report.error is not None:
             result.errors.append(f"{report.path}: {report.error}")
         result.notes.extend(report.notes)
-        result.unread.extend((report.path, part) for part in report.unread)
+        if report.unread:  # rare: no generator for each of ten thousand files
+            result.unread.extend((report.path, part) for part in report.unread)
         result.hidden += len(report.hidden)
         if report.findings:
             result.reports.append(report)
@@ -150,8 +153,6 @@ def run(
 def _whole_repository(paths: list[str]) -> bool:
     """Whether the run reads a whole repository (a directory at or above its work tree's
     root), so that every file that may call a script is already in it."""
-    from pipwarden.follow import repository_root
-
     for path in paths:
         absolute = os.path.abspath(path)
         if os.path.isdir(absolute) and repository_root(absolute) == absolute:
@@ -209,10 +210,8 @@ def with_called(
         # One finding per command across tiers, also where a caller's state makes the
         # default finding: the script's own strict findings on that line give way.
         proven = {f.start.line for f in [*merged.values(), *found] if f.code not in STRICT}
-        report.findings = sorted(
-            (f for f in merged.values() if f.code not in STRICT or f.start.line not in proven),
-            key=lambda f: (f.start, f.code),
-        )
+        kept = [f for f in merged.values() if f.code not in STRICT or f.start.line not in proven]
+        report.findings = sorted(_most_specific(kept), key=lambda f: (f.start, f.code))
         report.hidden = sorted(h for h in hidden if h[1] not in proven)
         if report.findings:
             report.source = source
@@ -226,6 +225,24 @@ def with_called(
             )
             report.source = report.source or _read_source(report.path)
     return reports
+
+
+def _most_specific(findings: list[Finding]) -> list[Finding]:
+    """One strict finding per command where the script's own check and a caller's state gave
+    two rules on it (`pip3` is PW203 run by hand, PW102 where the caller showed it runs as
+    root): the one that gives way to the other goes, as within one check. Default findings
+    of different callers each stand (PW305 in one image, PW401 in another)."""
+    from pipwarden.rules.registry import ALL_RULES
+
+    gives_way = {rule.code: rule.superseded_by for rule in ALL_RULES}
+    codes: dict[object, set[str]] = {}
+    for finding in findings:
+        codes.setdefault(finding.start, set()).add(finding.code)
+    return [
+        f
+        for f in findings
+        if f.code not in STRICT or not codes[f.start].intersection(gives_way.get(f.code, ()))
+    ]
 
 
 def _alone_unless_called(
@@ -293,7 +310,7 @@ def callers_outside(absolute: str, seen: set[str], settings: Settings) -> Iterat
 
 def may_call(absolute: str, seen: set[str]) -> Iterator[str]:
     """The repository's files outside `seen` that name the script at `absolute`."""
-    from pipwarden.follow import called_as, repository_root
+    from pipwarden.follow import called_as
 
     needle = called_as(absolute).encode()
     for candidate in discover([repository_root(os.path.dirname(absolute))]):

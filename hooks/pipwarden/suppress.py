@@ -13,15 +13,14 @@ import re
 from typing import NamedTuple
 
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.rules.catalog import code_for
 
-_IGNORE = re.compile(
+_IGNORE = lazy(
     r"#\s*pipwarden:\s*ignore\[(?P<codes>[^\]]*)\][ \t]*(?P<reason>[^\n]*)", re.IGNORECASE
 )
-_NOQA = re.compile(
-    r"#\s*noqa:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)", re.IGNORECASE
-)
-_IGNORE_FILE = re.compile(r"#\s*pipwarden:\s*ignore-file\b", re.IGNORECASE)
+_NOQA = lazy(r"#\s*noqa:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)", re.IGNORECASE)
+_IGNORE_FILE = lazy(r"#\s*pipwarden:\s*ignore-file\b", re.IGNORECASE)
 
 
 class Suppression(NamedTuple):

@@ -15,10 +15,11 @@ from pipwarden.commands import PipCall
 from pipwarden.environments import Python
 from pipwarden.locate import expanded, joined
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.rules.base import Venv
 from pipwarden.shell.command import Command, Word
 from pipwarden.shell.expand import Values
-from pipwarden.shell.parse import Fork, program
+from pipwarden.shell.parse import program
 from pipwarden.shell.session import Persist, Scope, Script, SetPython
 
 
@@ -117,7 +118,7 @@ def prefix_venv(command: Command, state: State, session: Session) -> Venv | None
     return None
 
 
-_REFERENCE = re.compile(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
+_REFERENCE = lazy(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
 
 
 def expand_known(value: str, env: dict[str, str | None]) -> str:
@@ -134,7 +135,7 @@ def expand_known(value: str, env: dict[str, str | None]) -> str:
 
 # `$(echo "$1" | tr "{A-Z}" "{a-z}")`, `$(echo $X | tr '[:upper:]' '[:lower:]')`: a variable's
 # value in lower (or upper) case, as installers read their command word.
-_CASE_CHANGE = re.compile(
+_CASE_CHANGE = lazy(
     r"""\$\(\s*echo\s+"?\$\{?(\w+)\}?"?\s*\|\s*tr\s+(["']?)(\S+?)\2\s+(["']?)(\S+?)\4\s*\)"""
 )
 _UPPER = frozenset({"A-Z", "{A-Z}", "[A-Z]", "[:upper:]"})
@@ -160,24 +161,23 @@ def _case_changed(raw: str, session: Session, span: Span) -> Values | None:
 _RELEASE_NAMES = frozenset(
     {"VERSION_ID", "VERSION_CODENAME", "UBUNTU_CODENAME", "DISTRIB_RELEASE", "DISTRIB_CODENAME"}
 )
-_LSB_RELEASE = re.compile(
-    r"\$\(\s*lsb_release\s+-(?:s[rc]|[rc]s?)\s*\)|`lsb_release -(?:s[rc]|[rc]s?)`"
-)
+_LSB_RELEASE = lazy(r"\$\(\s*lsb_release\s+-(?:s[rc]|[rc]s?)\s*\)|`lsb_release -(?:s[rc]|[rc]s?)`")
 
 
-def release_checked(fork: Fork, index: int, session: Session) -> environments.Environment | None:
-    """The Debian or Ubuntu release a way through `fork` (`index`: its arm, -1 none) shows the
-    machine runs, where the fork tests a release variable: `[ "$VERSION_CODENAME" = noble ]`
-    holding, `[ "$VERSION_ID" != 22.04 ]` failing, a `case` arm of release names that agree
-    on PEP 668."""
-    name = fork.test.name if fork.test else fork.subject
-    if name is None:
-        return None
+def release_checked(
+    name: str, values: tuple[str, ...], session: Session
+) -> environments.Environment | None:
+    """The Debian or Ubuntu release the machine runs where the release variable `name` holds
+    one of `values` (`noble`, `24.04`), which agree on PEP 668; None for any other
+    variable."""
     assigned = session.env.get(name)
-    if name not in _RELEASE_NAMES and not (assigned and _LSB_RELEASE.fullmatch(assigned)):
+    # os-release's names, also under a prefix a script reads them with (mail-in-a-box's
+    # `source <(sed s/^/OS_RELEASE_/ /etc/os-release)`).
+    own = name.rsplit("_", 2)
+    named = name in _RELEASE_NAMES or "_".join(own[-2:]) in _RELEASE_NAMES
+    if not named and not (assigned and _LSB_RELEASE.fullmatch(assigned)):
         return None
-    names = fork.admitted(index, None) or ()
-    found = [environments.release_named(n) for n, _ in names]
+    found = [environments.release_named(value) for value in values]
     if not found or None in found:
         return None
     if len({e.externally_managed for e in found if e is not None}) != 1:

@@ -12,15 +12,16 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from pipwarden.commands import python_program
+from pipwarden.patterns import lazy
 from pipwarden.shell.command import WRAPPERS, Command, Ready, Word
 from pipwarden.shell.expand import Simple
 from pipwarden.shell.parse import Chain, Child, Fork, Function, Loop, ProgramNode, Seq
 
-_NAME = re.compile(r"[A-Za-z_]\w*")
+_NAME = lazy(r"[A-Za-z_]\w*")
 # Read by the analysis and the rules whatever the text says (the venv on PATH, pip's and
 # uv's environment settings, pyenv's version, `$PWD`).
 _IMPLICIT = frozenset({"PATH", "PWD", "OLDPWD", "HOME", "VIRTUAL_ENV", "CONDA_PREFIX"})
-_IMPLICIT_NAME = re.compile(
+_IMPLICIT_NAME = lazy(
     r"^(?:PATH|PWD|OLDPWD|HOME|(?:PIP_|UV_|PYENV|PYTHON|CONDA|VIRTUAL_ENV|VIRTUALENV)\w*)$",
     re.MULTILINE,
 )
@@ -119,7 +120,7 @@ def _words(words: Iterable[Word]) -> Iterator[str]:
         yield word.raw
 
 
-_ARGUMENT = re.compile(r"\$\{?@")
+_ARGUMENT = lazy(r"\$\{?@")
 
 
 def reads_arguments(function: Function) -> bool:
@@ -148,7 +149,7 @@ def _locals(node: ProgramNode) -> Iterator[str]:
             yield from _locals(part)
 
 
-_READ = re.compile(r"\$\{?([A-Za-z_]\w*)")
+_READ = lazy(r"\$\{?([A-Za-z_]\w*)")
 
 
 def correlations(body: ProgramNode) -> dict[int, frozenset[str]]:

@@ -34,6 +34,7 @@ from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
 from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
 from pipwarden.model import Related, Span, line_ref
+from pipwarden.patterns import lazy
 from pipwarden.rules.base import Context, EnvContext, OwnEnvironment, Rule, RuleHit, UserSwitch
 from pipwarden.rules.catalog import STRICT
 from pipwarden.shell.command import Command, Ready, Word
@@ -122,7 +123,11 @@ class _Calls:
 
     def as_run(self, script: Script, shell: str) -> Script:
         """A called file's Script as the shell `shell` runs it: the same object each time, so
-        its Program is built once (`program` keeps them by identity), not once per call."""
+        its Program is built once (`program` keeps them by identity), not once per call;
+        the loaded Script itself where it already is that, so that every analysis of the
+        run that calls the file shares its Program."""
+        if shell == script.shell and script.container is None:
+            return script
         key = (id(script), shell)
         held = self.scripts.get(key)
         if held is None or held[0] is not script:
@@ -505,6 +510,9 @@ class _Walk:
         for way in passing:
             self._release_checked(fork, -1, way)
             self._narrowed(fork, -1, way)
+            for test in fork.either_of:  # no arm ran: each test of `a || b` failed
+                _learned(way, test, passed=False)
+                self._release_known(way, test, False, fork.span)
         for arm, entered in zip(fork.arms, entering, strict=True):
             if entered:
                 found, out = self._walk(arm, entered)
@@ -536,16 +544,33 @@ class _Walk:
         return held[1].get(id(fork), frozenset())
 
     def _release_checked(self, fork: Fork, index: int, way: Path) -> None:
+        """An `if` or `case` arm (`index`; -1: none) taken on `way`, as `_release_known`."""
+        if fork.test is not None:
+            words = fork.test.admitted(passed=index == 0)  # `= a || = b`: either
+            if words:
+                self._release_said(way, fork.test.name, words, fork.span)
+        elif fork.subject is not None and 0 <= index < len(fork.patterns):
+            patterns = fork.patterns[index] or ()
+            if not any(_GLOB.search(p) for p in patterns):
+                self._release_said(way, fork.subject, patterns, fork.span)
+
+    def _release_known(self, way: Path, test: Test, holds: bool, span: Span) -> None:
+        """A test of a variable's value that holds (or fails) on `way`."""
+        if test.operator in ("=", "==", "!=") and holds == (test.operator != "!="):
+            self._release_said(way, test.name, (test.value.strip("\"'"),), span)
+
+    def _release_said(self, way: Path, name: str, values: tuple[str, ...], span: Span) -> None:
         """On a machine nothing else describes, the Debian or Ubuntu release the script checks
-        for on the way it takes (`if [ "$VERSION_CODENAME" = noble ]`, `case $(lsb_release -rs)`
-        arms, `[ "$VERSION_ID" != 22.04 ] && exit`): from there on, that release's facts."""
+        for on the way it takes (`if [ "$VERSION_CODENAME" = noble ]`, a `case` arm of
+        `$(lsb_release -cs)`'s names, past `[ "$VERSION_ID" != 22.04 ] && exit 1`): from there
+        on, that release's facts."""
         if way.state.environment is not None or self.scope.host not in ("unknown", "developer"):
             return
-        environment = effects.release_checked(fork, index, way.session)
+        environment = effects.release_checked(name, values, way.session)
         if environment is not None:
             # That release as installed: its Pythons are those the script puts there.
             way.state = way.state.copy()
-            way.state.environment, way.state.image_origin = environment, fork.span
+            way.state.environment, way.state.image_origin = environment, span
             way.state.pythons = tuple(p for p in way.state.pythons if p is not environments.UNKNOWN)
 
     def _chain(self, chain: Chain, paths: list[Path]) -> tuple[Hits, list[Path]]:
@@ -582,6 +607,11 @@ class _Walk:
                     if status == "either":
                         _learned(skipped, asked, passed=operator == "||")
                         _learned(path, asked, passed=operator == "&&")
+                        # `[ "$VERSION_ID" != 22.04 ] && exit 1`
+                        checked = (asked.span if asked else None) or test_span or span
+                        if asked is not None and checked is not None:
+                            self._release_known(skipped, asked, operator == "||", checked)
+                            self._release_known(path, asked, operator == "&&", checked)
                     going.append((skipped, "fail" if operator == "&&" else "ok", None))
                     if span is not None:
                         path = path.with_event(Event("branch", "", "", span))
@@ -849,7 +879,13 @@ class _Walk:
             value = assignment.value.text if assignment.value else None
             hits.extend(
                 self._dispatch_env(
-                    EnvContext(assignment.name, value, assignment.span, self.scope.host)
+                    EnvContext(
+                        assignment.name,
+                        value,
+                        assignment.span,
+                        self.scope.host,
+                        prefixed=command if command.words else None,
+                    )
                 )
             )
         if not command.words:
@@ -885,6 +921,13 @@ class _Walk:
             session = session.copy()
             session.venv = own_path
         venv_active: bool | None = True if session.venv else (False if session.venv_known else None)
+        root_only = (
+            session.root_only if command.elevated_by is None and user in (None, "root") else None
+        )
+        if root_only is not None and venv_active is None and not session.maybe_activated:
+            # Run by sudo (whose secure_path leaves a venv's bin out) or from root's shell: no
+            # venv is active unless the script activates one.
+            venv_active = False
         lost = state.lost_activation if session.venv is None else None
         sh, sh_label = effects.posix_sh(command.script, self.state, self.scope)
         return Context(
@@ -900,11 +943,7 @@ class _Walk:
             user=user,
             user_origin=user_origin,
             run_by_sudo=self.here.sudo if command.elevated_by is None else None,
-            root_only=(
-                session.root_only
-                if command.elevated_by is None and user in (None, "root")
-                else None
-            ),
+            root_only=root_only,
             image_origin=state.image_origin,
             shell_user=session.runs_as[0] if session.runs_as else state.user,
             user_home=self._home(user),
@@ -1034,6 +1073,7 @@ class _Walk:
         ]
 
     def _dispatch_env(self, env: EnvContext) -> Hits:
+        env = env._replace(venv_package_missing=self._venv_package_missing)
         return [RuleHit(rule, hit) for rule in self.rules for hit in rule.on_env(env)]
 
     # Calls into other files of the repository ---------------------------------------------
@@ -1068,7 +1108,8 @@ class _Walk:
         self.budget.opened += 1
         state, session = path.state, path.session
         user, origin = effects.user_of(command, self.state, session)
-        arguments = _arguments(command, call.path)
+        # A Makefile's recipe shells get no arguments: what follows `make` are its goals.
+        arguments = _arguments(command, call.path) if called.shells_in is None else ()
         if not call.sourced:
             entry = (
                 called.disk,
@@ -1220,6 +1261,9 @@ class _Walk:
                 )
             )
         return result
+
+
+_GLOB = lazy(r"[*?\[]")
 
 
 def _arguments(command: Command, script: Word) -> tuple[Word, ...] | None:

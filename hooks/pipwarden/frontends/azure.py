@@ -21,6 +21,7 @@ from pipwarden.frontends.yamlci import (
     script_from,
     sequence,
 )
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import (
     Boundary,
     Persist,
@@ -99,7 +100,7 @@ _AGENT_OS = "variables.agent.os"
 # What `Agent.OS` is on each kind of Microsoft-hosted image ("Windows_NT", "Darwin", "Linux":
 # learn.microsoft.com/azure/devops/pipelines/build/variables#agent-variables).
 _SYSTEMS = {"windows": "Windows_NT", "macos": "Darwin", "ubuntu": "Linux"}
-_VARIABLE_READ = re.compile(r"variables(?:\.([A-Za-z_][\w.]*)|\[\s*'([^']+)'\s*\])", re.I)
+_VARIABLE_READ = lazy(r"variables(?:\.([A-Za-z_][\w.]*)|\[\s*'([^']+)'\s*\])", re.I)
 
 
 def _os(image: str) -> str | None:
@@ -144,7 +145,7 @@ def _runs(
     return decided
 
 
-_VARIABLE = re.compile(r"\$\(\s*([A-Za-z_][\w]*)\s*\)")
+_VARIABLE = lazy(r"\$\(\s*([A-Za-z_][\w]*)\s*\)")
 _MAX_RUNS = 64
 
 
@@ -233,7 +234,7 @@ def _run_file(document: Document, path: yaml.Node) -> Script:
 
 # The checkout of the pipeline's repository, as a path's first part (predefined variables:
 # learn.microsoft.com/azure/devops/pipelines/build/variables).
-_CHECKOUT = re.compile(
+_CHECKOUT = lazy(
     r"\$\(\s*(?:Build\.SourcesDirectory|System\.DefaultWorkingDirectory"
     r"|Build\.Repository\.LocalPath)\s*\)(?=[/\\])",
     re.IGNORECASE,

@@ -33,6 +33,7 @@ from pipwarden.environments import INIT_RUNS
 from pipwarden.frontends import Parsed
 from pipwarden.frontends.shellscript import shebang_shell
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell import SHELLS
 from pipwarden.shell.session import (
     Boundary,
@@ -63,17 +64,17 @@ BOUNDARY = Boundary(
 
 # Parser directives as BuildKit reads them (parser/directives.go): the first lines, leading
 # blanks allowed; the first line that is not a known directive ends them.
-_DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+_DIRECTIVE = lazy(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _DIRECTIVES = frozenset({"escape", "syntax", "check"})
-_INSTRUCTION = re.compile(r"\s*([A-Za-z]+)(?=\s|$)")
+_INSTRUCTION = lazy(r"\s*([A-Za-z]+)(?=\s|$)")
 # A shell word that is a heredoc (parser.go `reHeredoc`): `<<EOF`, `<<-"EOF"`, `2<<EOF`.
-_HEREDOC_WORD = re.compile(r"(\d*)<<(-?)([^<]*)")
+_HEREDOC_WORD = lazy(r"(\d*)<<(-?)([^<]*)")
 _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
-_RUN_FLAGS = re.compile(r"\s*(?:--[A-Za-z-]+(?:=\S*)?\s+)*")
-_ENV_PAIR = re.compile(
+_RUN_FLAGS = lazy(r"\s*(?:--[A-Za-z-]+(?:=\S*)?\s+)*")
+_ENV_PAIR = lazy(
     r"""([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s\\]|\\.)*)""", re.S
 )
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = lazy(r'"(?:[^"\\]|\\.)*"')
 
 
 class _Line(NamedTuple):
@@ -281,8 +282,8 @@ class _Stage:
 
 # Template markup: `{{ expr }}` and `%%NAME%%` stand for unknown words; `{% tag %}` and
 # `{# comment #}` produce no text.
-_TEMPLATE_VALUE = re.compile(r"\{\{.*?\}\}|%%[A-Za-z_][\w-]*%%")
-_TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}")
+_TEMPLATE_VALUE = lazy(r"\{\{.*?\}\}|%%[A-Za-z_][\w-]*%%")
+_TEMPLATE_TAG = lazy(r"\{%.*?%\}|\{#.*?#\}")
 
 
 def _without_template_markup(text: str) -> str:
@@ -397,7 +398,7 @@ def _from(
     return stage
 
 
-_ARG_REFERENCE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
+_ARG_REFERENCE = lazy(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 
 
 def _substitute(ref: str, args: dict[str, str | None]) -> str | None:
@@ -542,7 +543,7 @@ def _contexts(directory: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-_BIND_MOUNT = re.compile(r"--mount=(\S+)")
+_BIND_MOUNT = lazy(r"--mount=(\S+)")
 
 
 def _mounted(instruction: _Instruction, contexts: tuple[str, ...]) -> Iterator[Files]:

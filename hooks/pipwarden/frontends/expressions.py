@@ -19,15 +19,17 @@ import math
 import re
 from collections.abc import Callable, Mapping
 
+from pipwarden.patterns import lazy
+
 # A value the file does not decide.
 UNKNOWN = object()
 Value = object  # str, float, bool, None (null) or UNKNOWN
 
-_TOKEN = re.compile(
+_TOKEN = lazy(
     r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<number>-?\d+(?:\.\d+)?)"
     r"|(?P<op>==|!=|<=|>=|&&|\|\||[!<>(),\[\]])|(?P<name>[A-Za-z_][\w.\-*]*))"
 )
-_WRAPPED = re.compile(r"\s*\$\{\{(.*)\}\}\s*", re.S)
+_WRAPPED = lazy(r"\s*\$\{\{(.*)\}\}\s*", re.S)
 
 
 def decide(condition: str, known: Mapping[str, Value]) -> bool | None:

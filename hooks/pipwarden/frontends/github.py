@@ -8,7 +8,6 @@ steps; `${{ ... }}` expressions become unknown words of the same length.
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING
 
 from pipwarden import environments
@@ -24,6 +23,7 @@ from pipwarden.frontends.yamlci import (
     sequence,
 )
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import (
     Boundary,
     Call,
@@ -397,7 +397,7 @@ def _named(known: dict[str, Value]) -> str:
     )
 
 
-_MATRIX_REFERENCE = re.compile(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
+_MATRIX_REFERENCE = lazy(r"\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}")
 
 
 def _matrix_axis(job: dict[str, yaml.Node], name: str) -> tuple[str, ...]:

@@ -17,11 +17,12 @@ from typing import Any
 
 from pipwarden.frontends.dockerfile import final_stage
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import BuiltImage, Image, ScopeItem, SetEnv, SetUser
 
 _WORKFLOWS = (".github/workflows/*.yml", ".github/workflows/*.yaml")
 _COMPOSE = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-_DOCKER_BUILD = re.compile(r"docker\s+(?:buildx\s+)?build\b((?:\\\n|[^\n])*)")
+_DOCKER_BUILD = lazy(r"docker\s+(?:buildx\s+)?build\b((?:\\\n|[^\n])*)")
 
 
 def built_image(dockerfile: str, where: Span) -> list[ScopeItem]:

@@ -13,6 +13,7 @@ import re
 
 from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import (
     Boundary,
     Image,
@@ -32,12 +33,12 @@ BOUNDARY = Boundary(
         ("cmd", "run the steps in one `bat` block"),
     ),
 )
-_STEP = re.compile(
+_STEP = lazy(
     r"""(?<![\w.])(sh|bat|powershell|pwsh)\s*(?:\(\s*(?:script\s*:\s*)?)?('''|\"\"\"|'|")"""
 )
 _SHELLS = {"sh": "sh", "bat": "cmd", "powershell": "pwsh", "pwsh": "pwsh"}
-_DOCKER_IMAGE = re.compile(r"""docker\s*\{[^}]*?\bimage\s+(['"])([^'"]+)\1""", re.S)
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_]\w*(?:\.\w+)*|\\\$")
+_DOCKER_IMAGE = lazy(r"""docker\s*\{[^}]*?\bimage\s+(['"])([^'"]+)\1""", re.S)
+_INTERPOLATION = lazy(r"\$\{[^}]*\}|\$[A-Za-z_]\w*(?:\.\w+)*|\\\$")
 
 
 def parse(text: str, path: str) -> Parsed:

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any, NamedTuple
 
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import ScriptBuilder
 
 
@@ -24,9 +25,9 @@ class JsoncError(ValueError):
         self.offset = offset
 
 
-_SPACE = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_LITERAL = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+_SPACE = lazy(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
+_STRING = lazy(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL = lazy(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 MAX_DEPTH = 200
 
 

@@ -9,10 +9,9 @@ and `-` prefixes are not part of the command. Each recipe is a Scope.
 
 from __future__ import annotations
 
-import re
-
 from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.frontends.shellscript import shebang_shell
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import Boundary, Scope, Script, ScriptBuilder
 
 BOUNDARY = Boundary(
@@ -20,9 +19,9 @@ BOUNDARY = Boundary(
     persist="join the lines with `&&`, or make the recipe a script (a shebang or `[script]`)",
     url="https://just.systems/man/en/",
 )
-_RECIPE = re.compile(r"@?[A-Za-z_][\w-]*(\s+[^:=]*)?:(?!=)")
-_SET_SHELL = re.compile(r"set\s+shell\s*:=\s*(\[.*\])")
-_INTERPOLATION = re.compile(r"\{\{.*?\}\}")
+_RECIPE = lazy(r"@?[A-Za-z_][\w-]*(\s+[^:=]*)?:(?!=)")
+_SET_SHELL = lazy(r"set\s+shell\s*:=\s*(\[.*\])")
+_INTERPOLATION = lazy(r"\{\{.*?\}\}")
 
 
 def parse(text: str, path: str) -> Parsed:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import (
     Boundary,
     MakeRule,
@@ -31,15 +32,15 @@ BOUNDARY = Boundary(
     url="https://www.gnu.org/software/make/manual/html_node/Execution.html",
 )
 
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = lazy(
     r"(?P<prefix>(?:(?:export|override|private)\s+)*)(?P<name>[^\s:#=$()]+)\s*"
     r"(?P<op>::=|:::=|:=|\?=|\+=|!=|=)\s*(?P<value>.*)$",
     re.S,
 )
-_RULE = re.compile(r"(?P<targets>[^:=#]+?)\s*(?P<colons>::?)(?!=)\s*(?P<rest>.*)$", re.S)
-_CONDITIONAL = re.compile(r"(ifeq|ifneq|ifdef|ifndef|else|endif)\b")
-_DIRECTIVE = re.compile(r"(-?include|sinclude|vpath|unexport|undefine|export|override)\b")
-_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_RULE = lazy(r"(?P<targets>[^:=#]+?)\s*(?P<colons>::?)(?!=)\s*(?P<rest>.*)$", re.S)
+_CONDITIONAL = lazy(r"(ifeq|ifneq|ifdef|ifndef|else|endif)\b")
+_DIRECTIVE = lazy(r"(-?include|sinclude|vpath|unexport|undefine|export|override)\b")
+_NAME = lazy(r"[A-Za-z0-9_.-]+")
 # An unknown make expansion becomes this: an expansion to the shell, so an unknown word.
 UNKNOWN = "${_}"
 
@@ -360,7 +361,7 @@ def parse(text: str, path: str, variables: MakeVariables = ()) -> Parsed:
     return Parsed(starting_in(scopes, file_directory(path)), reader.problems)
 
 
-_PYTHON_VALUE = re.compile(r"python(\d+(\.\d+)?)?")
+_PYTHON_VALUE = lazy(r"python(\d+(\.\d+)?)?")
 
 
 def _python_variable(variables: dict[str, _Variable]) -> tuple[str, str] | None:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 
 from pipwarden.frontends import Parsed
 from pipwarden.model import SourceText, Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import (
     RUNNING_PYTHON,
     Boundary,
@@ -51,16 +52,16 @@ UNKNOWN = "${_}"
 # a shell operator inside a string), `-m pip` (also as list elements), pip's own modules. Each
 # `pip` in the text is judged by what follows it and, read backwards, what precedes it: one
 # pattern over the whole text tried a match at every quote of every docstring.
-_AFTER_PROGRAM = re.compile(r"""pip[\d.]*(?:\.exe)?['"\s]""")
-_AFTER_IN_SHELL = re.compile(r"pip[\d.]*\s")
-_AFTER_MODULE = re.compile(r"pip\b")
-_AFTER_API = re.compile(r"pip\.(?:main|_internal)\b")
+_AFTER_PROGRAM = lazy(r"""pip[\d.]*(?:\.exe)?['"\s]""")
+_AFTER_IN_SHELL = lazy(r"pip[\d.]*\s")
+_AFTER_MODULE = lazy(r"pip\b")
+_AFTER_API = lazy(r"pip\.(?:main|_internal)\b")
 # The text before `pip`, reversed: a quote (after sudo and its options, or a directory);
 # a shell operator; `-m` (also `"-m", "pip"`); `import`/`from`; `ensure`.
-_BEFORE_PROGRAM = re.compile(r"""(?:[/\\][\w.~${}/\\-]*)?(?:(?:\s+\S+-)*\s+odus)?['"]""")
-_BEFORE_IN_SHELL = re.compile(r"\s*(?:&&|\|\||[;|])")
-_BEFORE_MODULE = re.compile(r"""['"]?\s*,?\s*['"]?m-|\s+(?:tropmi|morf)(?!\w)|erusne(?!\w)""")
-_WORD_CHARACTER = re.compile(r"\w")
+_BEFORE_PROGRAM = lazy(r"""(?:[/\\][\w.~${}/\\-]*)?(?:(?:\s+\S+-)*\s+odus)?['"]""")
+_BEFORE_IN_SHELL = lazy(r"\s*(?:&&|\|\||[;|])")
+_BEFORE_MODULE = lazy(r"""['"]?\s*,?\s*['"]?m-|\s+(?:tropmi|morf)(?!\w)|erusne(?!\w)""")
+_WORD_CHARACTER = lazy(r"\w")
 _LOOK_BACK = 120
 
 
@@ -96,9 +97,9 @@ _SUBPROCESS = frozenset(
     f"subprocess.{name}" for name in ("run", "call", "check_call", "check_output", "Popen")
 )
 _PIP_MAIN = frozenset({"pip.main", "pip._internal.main", "pip._internal.cli.main.main"})
-_PLAIN_WORD = re.compile(r"[A-Za-z0-9_./+=:,@%^-]+")
-_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
-_SURROGATE = re.compile("[\udc80-\udcff]")
+_PLAIN_WORD = lazy(r"[A-Za-z0-9_./+=:,@%^-]+")
+_CODING = lazy(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_SURROGATE = lazy("[\udc80-\udcff]")
 
 
 def parse(text: str, path: str) -> Parsed:
@@ -788,7 +789,7 @@ def _command_line(node: ast.expr) -> bool:
 # String literals, read from the file's text
 
 
-_PREFIX = re.compile(r"[rRbBuUfF]{0,2}")
+_PREFIX = lazy(r"[rRbBuUfF]{0,2}")
 
 
 def _literals(text: str, span: Span) -> Iterator[PythonLiteral]:
@@ -827,9 +828,7 @@ def _literals(text: str, span: Span) -> Iterator[PythonLiteral]:
         i = j + len(quote)
 
 
-_ESCAPE = re.compile(
-    r"\\(N\{[^}]*\}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{1,3}|.)", re.S
-)
+_ESCAPE = lazy(r"\\(N\{[^}]*\}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{1,3}|.)", re.S)
 
 
 def _add_content(

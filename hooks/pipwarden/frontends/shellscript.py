@@ -4,15 +4,15 @@ Windows (the shell layer reads them with its own small reader)."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from pipwarden.patterns import lazy
 from pipwarden.shell import SHELLS
 
 if TYPE_CHECKING:
     from pipwarden.frontends import Parsed
 
-_SHEBANG = re.compile(r"#!\s*(?P<path>\S+)(?:[ \t]+(?P<arg>\S+))?")
+_SHEBANG = lazy(r"#!\s*(?P<path>\S+)(?:[ \t]+(?P<arg>\S+))?")
 _EXTENSION_SHELL = {
     ".sh": "",
     ".bash": "bash",

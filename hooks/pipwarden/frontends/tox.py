@@ -14,6 +14,7 @@ import re
 
 from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import (
     Boundary,
     ParseProblem,
@@ -28,9 +29,9 @@ BOUNDARY = Boundary(
     persist="put the steps in one line that calls a shell, or in a script",
     url="https://tox.wiki/en/latest/config.html",
 )
-_SECTION = re.compile(r"\[(testenv(?::[^\]]*)?)\]\s*$")
-_KEY = re.compile(r"(commands(?:_pre|_post)?)\s*[=:]\s*(.*)$")
-_SUBSTITUTION = re.compile(r"\{[^{}]*\}")
+_SECTION = lazy(r"\[(testenv(?::[^\]]*)?)\]\s*$")
+_KEY = lazy(r"(commands(?:_pre|_post)?)\s*[=:]\s*(.*)$")
+_SUBSTITUTION = lazy(r"\{[^{}]*\}")
 
 
 def parse(text: str, path: str) -> Parsed:
@@ -96,11 +97,11 @@ def _line_script(command: str, start: int) -> ScopeItem:
     return builder.script("")
 
 
-_TOML_HEADER = re.compile(r"(?m)^\s*\[(?:tool\.tox\.)?(env_run_base|env\.[\w.\"-]+)\]\s*$")
-_TOML_OTHER_HEADER = re.compile(r"(?m)^\s*\[")
-_TOML_KEY = re.compile(r"(?m)^\s*(commands(?:_pre|_post)?)\s*=\s*\[")
-_TOML_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
-_LEGACY = re.compile(r"legacy_tox_ini\s*=\s*(\"\"\"|\'\'\')\n?")
+_TOML_HEADER = lazy(r"(?m)^\s*\[(?:tool\.tox\.)?(env_run_base|env\.[\w.\"-]+)\]\s*$")
+_TOML_OTHER_HEADER = lazy(r"(?m)^\s*\[")
+_TOML_KEY = lazy(r"(?m)^\s*(commands(?:_pre|_post)?)\s*=\s*\[")
+_TOML_STRING = lazy(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+_LEGACY = lazy(r"legacy_tox_ini\s*=\s*(\"\"\"|\'\'\')\n?")
 
 
 def _parse_toml(text: str) -> Parsed:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from pipwarden.model import SourceText, Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import ParseProblem, Script, ScriptBuilder, SetEnv
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ def flatten(nodes: list[yaml.Node]) -> Iterator[yaml.Node]:
             pending.extend(reversed(node.value))
 
 
-_ASSIGNMENT = re.compile(r"([A-Za-z_]\w*)=(\"[^\"]*\"|'[^']*'|\S*)")
+_ASSIGNMENT = lazy(r"([A-Za-z_]\w*)=(\"[^\"]*\"|'[^']*'|\S*)")
 
 
 def env_items(document: Document, node: yaml.Node | None) -> list[SetEnv]:
@@ -248,7 +249,7 @@ def env_items(document: Document, node: yaml.Node | None) -> list[SetEnv]:
     return items
 
 
-_EXPRESSION = re.compile(r"\$\{\{.*?\}\}|\$\(\s*[A-Za-z_][\w.]*\s*\)|\$\[\[.*?\]\]", re.S)
+_EXPRESSION = lazy(r"\$\{\{.*?\}\}|\$\(\s*[A-Za-z_][\w.]*\s*\)|\$\[\[.*?\]\]", re.S)
 
 
 def _unknown_if_expression(text: str | None) -> str | None:
@@ -261,7 +262,7 @@ def _unknown_if_expression(text: str | None) -> str | None:
 def placeholders(pattern: str) -> Callable[[str], str]:
     """Replace each match of `pattern` by an unknown shell word of the same length, so every
     offset after it still holds."""
-    compiled = re.compile(pattern, re.S)
+    compiled = lazy(pattern, re.S)
 
     def rewrite(text: str) -> str:
         return compiled.sub(lambda m: _placeholder(len(m.group(0))), text)

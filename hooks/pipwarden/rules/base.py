@@ -174,6 +174,10 @@ class EnvContext(NamedTuple):
     value: str | None
     span: Span
     host: str = "unknown"  # as in Context
+    venv_package_missing: Callable[[], bool] = lambda: False  # as in Context
+    # The command a prefix assignment is set for alone (`VAR=1 make bios`); None for one that
+    # later commands see.
+    prefixed: Command | None = None
 
 
 class UserSwitch(NamedTuple):
@@ -264,6 +268,10 @@ def venv_layout(venv: str, shell: str, windows: bool) -> Layout:
     return Layout(f"{venv}/{folder}/python", anchored, f"{anchored}/{folder}")
 
 
+# Debian and Ubuntu ship venv's ensurepip apart from python3-pip.
+ADD_VENV_PACKAGE = "add `python3-venv` to the apt install of python3-pip, then "
+
+
 def venv_remedy(context: Context) -> str:
     """Installing into a venv, in the terms of the file the command is in: Python code
     names the interpreter running it; an image build puts the venv on PATH for every later
@@ -290,11 +298,7 @@ def venv_remedy(context: Context) -> str:
             "create a venv and install with its own interpreter: "
             f"`py -m venv .venv{then}{python} -m pip install ...`"
         )
-    venv_package = (
-        "add `python3-venv` to the apt install of python3-pip, then "
-        if context.venv_package_missing()
-        else ""
-    )
+    venv_package = ADD_VENV_PACKAGE if context.venv_package_missing() else ""
     if context.host == "build" and not context.at_start:
         return (
             f"install into a venv on PATH: {venv_package}`RUN python3 -m venv /opt/venv`, "

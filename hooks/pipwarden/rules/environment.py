@@ -9,6 +9,7 @@ from pipwarden.commands import PipCall
 from pipwarden.environments import Python
 from pipwarden.model import SAFE, Edit, Fix, Hit, Severity, Span
 from pipwarden.rules.base import (
+    ADD_VENV_PACKAGE,
     FIX_ALWAYS,
     FIX_SOMETIMES,
     Context,
@@ -19,7 +20,7 @@ from pipwarden.rules.base import (
     venv_layout,
     venv_remedy,
 )
-from pipwarden.shell.command import Word
+from pipwarden.shell.command import Command, Word
 
 
 def _installs_into_interpreter(pip: PipCall) -> bool:
@@ -312,7 +313,8 @@ class BreakSystemPackages(Rule):
     Reported once, at the line that sets it (a Dockerfile's global `ARG`, not each stage
     that takes it). Not with
     `--target`, `--prefix` or `--root`, where pip skips the PEP 668 check and the flag does
-    nothing.
+    nothing, nor on a prefix that sets the variable for a command pip is not in (`make`, or
+    `poetry install`, which installs into Poetry's own venv).
 
     ## Why it breaks
     It switches off the PEP 668 guard that stops pip from overwriting the distro's Python
@@ -382,17 +384,30 @@ class BreakSystemPackages(Rule):
             return
         if not commands.pip_env_true(env.value):
             return
+        if env.prefixed is not None and not _may_run_pip(env.prefixed):
+            return  # `PIP_BREAK_SYSTEM_PACKAGES=1 make bios`: set for a command pip is not in
+        venv_package = ADD_VENV_PACKAGE if env.venv_package_missing() else ""
         yield Hit(
             env.span,
             f"{code(env.name)} switches off the PEP 668 guard for every later pip command: "
             "pip may overwrite packages the system package manager owns",
             (
-                "remove it and install into a venv on PATH: `RUN python3 -m venv /opt/venv`, "
-                "`ENV PATH=/opt/venv/bin:$PATH`"
+                f"remove it and install into a venv on PATH: {venv_package}"
+                "`RUN python3 -m venv /opt/venv`, `ENV PATH=/opt/venv/bin:$PATH`"
                 if env.host == "build"
                 else "remove it and install into a virtual environment (or use `pipx install`)"
             ),
         )
+
+
+def _may_run_pip(command: Command) -> bool:
+    """Whether pip may read a variable set for `command` alone: pip, an interpreter, a shell
+    or a script; not a build tool, and not a tool installing into its own environment
+    (`poetry install`)."""
+    name = command.name or ""
+    if commands.environment_made(command) is not None or name in ("make", "gmake"):
+        return False
+    return commands.may_be_judged(command) or commands.runs_file(name)
 
 
 def _breaks_system(option: str | None) -> bool:

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Python
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span, line_ref
+from pipwarden.patterns import lazy
 from pipwarden.rules.base import (
     FIX_ALWAYS,
     FIX_SOMETIMES,
@@ -22,7 +23,7 @@ from pipwarden.rules.base import (
 from pipwarden.rules.environment import refused_as_externally_managed
 from pipwarden.shell.session import PythonUse, Script
 
-_PIP_VERSION = re.compile(r"pip(?P<version>\d+(\.\d+)?)?(\.exe)?")
+_PIP_VERSION = lazy(r"pip(?P<version>\d+(\.\d+)?)?(\.exe)?")
 
 
 def interpreter_for(pip: PipCall, context: Context) -> str:
@@ -86,8 +87,8 @@ def _bare_pip_changing_packages(context: Context) -> PipCall | None:
 
 
 # Requirement names as pip takes them (`Flask[async]>=3`), and what Python imports them by.
-_REQUIREMENT = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*([<>=!~;@].*)?")
-_IMPORT = re.compile(r"\b(?:import|from)\s+([A-Za-z_][\w.]*)")
+_REQUIREMENT = lazy(r"([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*([<>=!~;@].*)?")
+_IMPORT = lazy(r"\b(?:import|from)\s+([A-Za-z_][\w.]*)")
 
 
 def _normalized(name: str) -> str:

@@ -116,10 +116,6 @@ class SudoPip(Rule):
         if context.environment is not None and context.host in ("unknown", "developer"):
             return  # a release the script checks for: PW305 where it refuses, else nothing shown
         unknown_machine = context.environment is None and context.host in ("unknown", "developer")
-        if context.root_only and context.venv_active is None:
-            # Run by sudo (whose secure_path leaves a venv's bin out) or from root's shell:
-            # no venv is active unless the script activates one.
-            context = context._replace(venv_active=False)
         if unknown_machine and not _refused_on_current_debian(context):
             return  # nothing shows what it breaks there
         if context.failure_ignored and pip.action == "uninstall":

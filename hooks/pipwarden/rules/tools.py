@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Iterable, Sequence
 
 from pipwarden.model import Hit, Severity, Span
+from pipwarden.patterns import lazy
 from pipwarden.rules.base import Context, Rule, code
 from pipwarden.rules.environment import is_system_install
 
@@ -45,7 +45,7 @@ CLI_APPLICATIONS = frozenset(
         "youtube-dl",
     ]
 )
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_NAME = lazy(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # Tools whose commands come from a dependency, which pipx exposes only with `--include-deps`:
 # ansible's are ansible-core's (https://docs.ansible.com/ansible/latest/installation_guide/intro_installation.html#installing-and-upgrading-ansible-with-pipx).
 _COMMANDS_IN_DEPENDENCIES = frozenset(["ansible"])

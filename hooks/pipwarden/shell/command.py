@@ -7,6 +7,7 @@ import re
 from typing import NamedTuple
 
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.session import Script
 
 
@@ -237,7 +238,7 @@ def _user_of(spec: str | None) -> str | None:
     return "root" if name in ("root", "0") else name or None
 
 
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _is_assignment(text: str) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell import SHELLS
 from pipwarden.shell.command import (
     Assignment,
@@ -41,7 +42,7 @@ class Simple(NamedTuple):
     stdin: tuple[int, int] | None = None  # a heredoc body it reads, in its Script
 
 
-_EXPANSION = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
+_EXPANSION = lazy(r"\$(?:(\w+)|\{(\w+)\})")
 MAX_READINGS = 16
 # The positional parameters, each a word of its own.
 _ALL_ARGUMENTS = frozenset({'"$@"', "$@", '"${@}"', "${@}"})
@@ -241,8 +242,8 @@ def _string_script(word: Word, command: Command, shell: str) -> Script | None:
     )
 
 
-_DOUBLE_QUOTE_ESCAPE = re.compile(r"\\([$`\"\\\n])")
-_UNQUOTED_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_DOUBLE_QUOTE_ESCAPE = lazy(r"\\([$`\"\\\n])")
+_UNQUOTED_ESCAPE = lazy(r"\\(.)", re.DOTALL)
 
 
 def _add_unescaped(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pipwarden.commands import relevant_program, runs_file
 from pipwarden.model import Span
+from pipwarden.patterns import lazy
 from pipwarden.shell.command import WRAPPERS, Assignment, Command, Ready, Redirect, Word
 from pipwarden.shell.expand import Simple, Values, readings
 from pipwarden.shell.session import OffsetMap, Script
@@ -104,6 +105,9 @@ class Fork(NamedTuple):
     patterns: tuple[tuple[str, ...] | None, ...] = ()
     # The answer of an `if` whose condition always gives one (`if true`, `if ! false`).
     constant: bool | None = None
+    # The tests of a condition that joins them with `||` alone (`if [ "$ID" != ubuntu ] || [
+    # "$VERSION_ID" != 22.04 ]`): where no arm runs, each of them failed.
+    either_of: tuple[Test, ...] = ()
 
     def arms_taken(self, lookup: Callable[[str], Values | None]) -> set[int] | None:
         """The arms that may run (-1: none does) with the values `lookup` gives the variable
@@ -255,11 +259,11 @@ def _bash_language() -> object:
     return tree_sitter_bash.language()
 
 
-_WIDE = re.compile(r"[^\x00-\x7f]")
+_WIDE = lazy(r"[^\x00-\x7f]")
 # `cat > x << EOF;`: bash and dash end the heredoc at `EOF` and take the `;` as a separator;
 # tree-sitter-bash waits for `EOF;` and swallows the rest of the file (mail-in-a-box's
 # start.sh). It is given a space there, which keeps every offset.
-_HEREDOC_SEPARATOR = re.compile(rb"(<<-?[ \t]*['\"]?[A-Za-z_][\w-]*['\"]?);(?=[ \t]*\r?\n)")
+_HEREDOC_SEPARATOR = lazy(rb"(<<-?[ \t]*['\"]?[A-Za-z_][\w-]*['\"]?);(?=[ \t]*\r?\n)")
 
 
 class _Source:
@@ -315,8 +319,8 @@ class _Source:
 # Words
 
 
-_ESCAPED_IN_DOUBLE_QUOTES = re.compile(r"\\([$`\"\\\n])")
-_UNQUOTED_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ESCAPED_IN_DOUBLE_QUOTES = lazy(r"\\([$`\"\\\n])")
+_UNQUOTED_ESCAPE = lazy(r"\\(.)", re.DOTALL)
 
 
 def _unescape_unquoted(raw: str) -> str:
@@ -359,7 +363,7 @@ def _static_value(node: TreeNode, source: _Source) -> str | None:
 
 # A lookup, with fallbacks to others (`command -v pip3 || command -v pip`): the first.
 _FOUND = r"(?:command\s+-v|which|type\s+-P)\s+([\w.+-]+)(?:\s*\|\|\s*(?:command\s+-v|which|type\s+-P)\s+[\w.+-]+)*"
-_LOOKUP = re.compile(rf"\$\(\s*{_FOUND}\s*\)|`\s*{_FOUND}\s*`")
+_LOOKUP = lazy(rf"\$\(\s*{_FOUND}\s*\)|`\s*{_FOUND}\s*`")
 
 
 def _word(node: TreeNode, source: _Source) -> Word:
@@ -418,10 +422,10 @@ def _read_ends(source: _Source, root: TreeNode) -> tuple[int, ...]:
     return tuple(sorted(set(ends)))
 
 
-_SOURCES = re.compile(r"(?:^|[\s;&|(])(?:source|\.)[ \t]+[^\s;&|]")
+_SOURCES = lazy(r"(?:^|[\s;&|(])(?:source|\.)[ \t]+[^\s;&|]")
 # `name() {`, `function name`, `alias name=`: names that may run something other than the
 # program they name.
-_DEFINITION = re.compile(
+_DEFINITION = lazy(
     r"(?m)^[ \t]*(?:function[ \t]+)?([\w.:-]+)[ \t]*\(\s*\)|\bfunction[ \t]+([\w.:-]+)"
     r"|\balias[ \t]+([\w.:-]+)="
 )
@@ -740,13 +744,30 @@ class _Builder:
         outcome = self._outcome(condition) if condition is not None else "either"
         constant = {"ok": True, "fail": False}.get(outcome)
         if not clauses:
-            return Fork((body,), False, span, test, constant=constant)
+            either_of = self._either_of(condition) if condition is not None else ()
+            return Fork((body,), False, span, test, constant=constant, either_of=either_of)
         first, rest = clauses[0], clauses[1:]
         if first.type == "else_clause":
             return Fork((body, self._else(first)), True, span, test, constant=constant)
         conditions, inner, _ = self._clause(first)
         arm = Seq((*conditions, self._arms(Seq(inner), rest, first)))
         return Fork((body, arm), True, span, test, constant=constant)
+
+    def _either_of(self, condition: TreeNode) -> tuple[Test, ...]:
+        """The tests of a condition that is only tests joined by `||`, else none."""
+        if condition.type != "list":
+            return ()
+        operands = [c for c in condition.children if c.is_named]
+        joins = {c.type for c in condition.children if not c.is_named}
+        if joins != {"||"}:
+            return ()
+        found: list[Test] = []
+        for operand in operands:
+            tests = self._either_of(operand) if operand.type == "list" else (self._test(operand),)
+            if not tests or None in tests:
+                return ()
+            found.extend(t for t in tests if t is not None)
+        return tuple(found)
 
     def _else(self, tree: TreeNode) -> Seq:
         return Seq(tuple(self._statements([c for c in tree.children if c.type != "else"])))
@@ -1053,18 +1074,18 @@ _SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
 _Tail = tuple[tuple[Redirect, ...], tuple[int, int] | None]
 _OUTPUT = frozenset({"echo", "printf"})
 # What PEP 668's refusal depends on: its marker file, pip's configuration files.
-_CHANGES_PIP_SETUP = re.compile(r"EXTERNALLY-MANAGED|pip\.(?:conf|ini)")
-_VARIABLE_WORD = re.compile(r"\"?\$\{?(\w+)\}?\"?")
+_CHANGES_PIP_SETUP = lazy(r"EXTERNALLY-MANAGED|pip\.(?:conf|ini)")
+_VARIABLE_WORD = lazy(r"\"?\$\{?(\w+)\}?\"?")
 # `[ "$X" == "1" ]`, `[[ ${X:-} != yes ]]`, `test "$X" = 1`; `[ -n "$X" ]`, `[ -z "$X" ]`.
 _VARIABLE = r"\"?\$\{?(?P<name>\w+)(?::?-(?P<default>[^}\"]*))?\}?\"?"
-_COMPARISON = re.compile(
+_COMPARISON = lazy(
     rf"(?:\[\[?|test) {_VARIABLE} (?P<op>==?|!=) (?P<value>\"[^\"]*\"|'[^']*'|[\w./@:+-]*)(?: \]\]?)?"
 )
-_EMPTINESS = re.compile(rf"(?:\[\[?|test) (?P<op>-[nz]) {_VARIABLE}(?: \]\]?)?")
+_EMPTINESS = lazy(rf"(?:\[\[?|test) (?P<op>-[nz]) {_VARIABLE}(?: \]\]?)?")
 # The name a test of who runs the shell is a test of: EUID, 0 for root.
 ROOT_TEST = "EUID"
 _WHO = r"\"?(?:\$\(\s*id -u\s*\)|`id -u`|\$\(\s*whoami\s*\)|`whoami`|\$\{?E?UID\}?)\"?"
-_ROOT_TEST = re.compile(
+_ROOT_TEST = lazy(
     rf"(?:(?:\[\[?|test) {_WHO} (?P<op>-ne|-eq|-gt|!=|==?) \"?(?:0|root)\"?(?: \]\]?)?"
     rf"|\(\( ?(?:\$?E?UID|\$\(id -u\)) (?P<aop>!=|==|>) 0 ?\)\))"
 )
@@ -1075,8 +1096,8 @@ _TESTS = frozenset(
 )
 
 
-_TOKEN = re.compile(r"(?P<sep>&&|\|\||[;|&()`{}\n]|\$\()|(?P<word>[^\s;&|()`<>{}]+)")
-_PLAIN_WORD = re.compile(r"[A-Za-z0-9_./+=:,@%^~-]+")
+_TOKEN = lazy(r"(?P<sep>&&|\|\||[;|&()`{}\n]|\$\()|(?P<word>[^\s;&|()`<>{}]+)")
+_PLAIN_WORD = lazy(r"[A-Za-z0-9_./+=:,@%^~-]+")
 
 
 def _logical_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

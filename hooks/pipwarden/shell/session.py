@@ -456,6 +456,31 @@ class Scope(NamedTuple):
     make: MakeRule | None = None
 
 
+class SharedScripts:
+    """One Script object for the Scripts a run reads with the same text at the same offsets
+    (an installer copied into a hundred folders, the RUN blocks of a Dockerfile copied with
+    it): a Script's Program is kept by identity, so each copy after the first costs nothing
+    to parse."""
+
+    LIMIT = 4096  # held at once, as the Programs are
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[object, ...], Script] = {}
+
+    def scope(self, scope: Scope) -> Scope:
+        items = tuple(self._one(i) if isinstance(i, Script) else i for i in scope.items)
+        return scope._replace(items=items)
+
+    def _one(self, script: Script) -> Script:
+        key = (*script._replace(offsets=None), *script.offsets.segments)
+        held = self._held.get(key)
+        if held is None:
+            if len(self._held) >= self.LIMIT:
+                self._held.clear()
+            held = self._held[key] = script
+        return held
+
+
 def shifted(scope: Scope, base: int) -> Scope:
     """`scope` with every file offset moved by `base`: the analysis addresses the Scripts of
     several files at once, each file at its own base (see `check.FILE_STRIDE`)."""
