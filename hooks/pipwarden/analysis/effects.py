@@ -54,6 +54,7 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
             return Venv(directory, "conda", span)
         if (
             directory in state.venvs_created
+            or _made_here(state, directory)
             or directory == state.env.get("VIRTUAL_ENV")
             or commands.looks_like_venv(directory)
         ):
@@ -61,6 +62,15 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
         if not directory.startswith("$"):
             break  # an ordinary bin directory comes first on PATH
     return None
+
+
+def _made_here(state: State, directory: str) -> bool:
+    """`$SOMEWHERE/build-env` after `python -m venv build-env`: a directory whose variables are
+    not known, ending in a venv made in the working directory, is that venv."""
+    return "$" in directory and any(
+        not made.startswith(("/", "$", "~")) and directory.endswith("/" + made.removeprefix("./"))
+        for made in state.venvs_created
+    )
 
 
 def _on_path_already(state: State, session: Session, span: Span) -> None:
@@ -297,6 +307,11 @@ def _apply_persisted(
         written = re.sub(r"\$(?:env:)?\{?VIRTUAL_ENV\}?", lambda _: active.path or "", written)
     if persist.kind == "path":
         venv = venv_from_variable(state, "PATH", written + ":$PATH", command.span)
+        if venv is None and "$" in written:
+            # A directory whose variables are not known here (`.venv/$BIN` with BIN an
+            # expression): which pip comes first is not known.
+            state.venv, state.venv_known = None, False
+            return
     elif persist.kind == "env":
         name, _, value = written.partition("=")
         name = name.strip()

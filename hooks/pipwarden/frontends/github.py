@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pipwarden import environments
 from pipwarden.frontends import Parsed
-from pipwarden.frontends.expressions import UNKNOWN, Value, decide, references, typed
+from pipwarden.frontends.expressions import UNKNOWN, Value, decide, evaluate, references, typed
 from pipwarden.frontends.yamlci import (
     Document,
     env_items,
@@ -87,7 +87,7 @@ def parse(document: Document, path: str) -> Parsed:
                 for s, c in zip(steps, conditions, strict=True)
                 if decide(c or "true", known) is not False
             ]
-            items = _steps(document, chosen, "bash", root, None)
+            items = _steps(document, chosen, "bash", root, None, known)
             name = f"action ({system})" if system else "action"
             scopes.append(
                 Scope(name, tuple(items), BOUNDARY, persist=PERSIST, directory=root, host="ci")
@@ -144,7 +144,7 @@ def _job(
     if container is not None:
         items.extend(_container(image, document.span(container), root, dependencies))
     items.extend(workflow_env)
-    items.extend(env_items(document, job.get("env")))
+    items.extend(_env(document, job.get("env"), known))
     shell = scalar(mapping(mapping(job.get("defaults")).get("run")).get("shell")) or scalar(
         mapping(mapping(top.get("defaults")).get("run")).get("shell")
     )
@@ -157,7 +157,7 @@ def _job(
         for step in sequence(job.get("steps"))
         if decide(scalar(mapping(step).get("if")) or "true", known) is not False
     ]
-    items.extend(_steps(document, steps, default, root, directory))
+    items.extend(_steps(document, steps, default, root, directory, known))
     return Scope(
         name,
         tuple(items),
@@ -183,6 +183,7 @@ def _steps(
     default_shell: str,
     root: str | None,
     directory: str | None,
+    known: dict[str, Value],
 ) -> list[ScopeItem]:
     items: list[ScopeItem] = []
     # setup-miniconda's environment, which bash steps get only as login shells (`shell: bash
@@ -229,7 +230,7 @@ def _steps(
         if conda is not None and (shell not in ("bash", "sh") or _login(named)):
             items.append(conda)
             conda = None
-        env: tuple[SetEnv, ...] = tuple(env_items(document, step.get("env")))
+        env: tuple[SetEnv, ...] = tuple(_env(document, step.get("env"), known))
         script = script_from(document, [run], shell, env=env, rewrite=EXPRESSIONS)
         if script is not None and _stops_at_failure(named):
             script = script._replace(errexit=True)
@@ -237,6 +238,18 @@ def _steps(
         if script is not None:
             items.append(script._replace(cwd=cwd) if cwd and "${{" not in cwd else script)
     return items
+
+
+def _env(document: Document, node: yaml.Node | None, known: dict[str, Value]) -> list[SetEnv]:
+    """A job's or step's `env:`, a value that is one expression as this combination of the
+    matrix decides it (`BIN: ${{ matrix.os == 'windows-latest' && 'Scripts' || 'bin' }}`)."""
+    written = mapping(node)
+    return [
+        item._replace(value=evaluate(scalar(written.get(item.name)) or "", known))
+        if item.value is None and item.name in written
+        else item
+        for item in env_items(document, node)
+    ]
 
 
 def _login(shell: str) -> bool:
@@ -330,9 +343,13 @@ def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
     each as the values it decides (`matrix.os`, `runner.os`); [{}] where nothing is decided.
     Where `runner.os` is read but no label decides it, each OS is a combination of its own:
     steps that exclude each other still never meet."""
-    conditions = [scalar(mapping(step).get("if")) or "" for step in sequence(job.get("steps"))]
+    steps = [mapping(step) for step in sequence(job.get("steps"))]
+    conditions = [scalar(step.get("if")) or "" for step in steps]
     runs_on = job.get("runs-on")
     texts = [*conditions, *(scalar(n) or "" for n in [runs_on, *sequence(runs_on)])]
+    # The `env:` values that read the matrix (`${{ matrix.os == ... && 'Scripts' || 'bin' }}`).
+    for env in [job.get("env"), *(step.get("env") for step in steps)]:
+        texts.extend(scalar(value) or "" for value in mapping(env).values())
     axes = set().union(*(references(text) for text in texts))
     combinations = []
     for entry in _matrix(job) if axes else [{}]:
