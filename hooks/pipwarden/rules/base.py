@@ -280,6 +280,9 @@ def venv_remedy(context: Context) -> str:
     image keeps PATH in the registry, which `setx /M` writes. Debian and Ubuntu need
     python3-venv for `python3 -m venv` where apt installed only python3-pip."""
     if context.command.script.origin.startswith("python-"):
+        if context.pip is not None and context.pip.runs_this_python:
+            # `[sys.executable, "-m", "pip", ...]` already: the venv is where the code runs.
+            return "run the code from a virtual environment"
         return (
             'install for the interpreter running this code, `[sys.executable, "-m", "pip", '
             '"install", ...]`, and run the code from a virtual environment'
