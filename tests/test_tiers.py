@@ -512,3 +512,11 @@ def test_git_bash_on_windows_gets_forward_slashes() -> None:
     (bash,) = [f for f in found if f.start.line == 13]
     assert "`py -m venv .venv && .venv/Scripts/python -m pip install ...`" in bash.help
 
+
+def test_feature_install_script_gets_a_venv_on_the_containers_path() -> None:
+    (found,) = findings("shell/devcontainer-feature-install/install.sh", "PW304")
+    assert (found.start.line, found.start.column) == (6, 1)
+    # Run at image build for the container's later users: not a venv in the current folder.
+    assert ".venv/bin/python" not in found.help
+    assert "`python3 -m venv /opt/venv && /opt/venv/bin/python -m pip install ...`" in found.help
+    assert '"containerEnv": {"PATH": "/opt/venv/bin:${PATH}"}' in found.help
