@@ -52,6 +52,8 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
             continue  # Poetry's installer and cargo put only their own programs there
         if commands.is_conda_dir(directory):
             return Venv(directory, "conda", span)
+        if directory in state.venvs_later and directory not in state.venvs_created:
+            continue  # not there yet: PATH looks further
         if (
             directory in state.venvs_created
             or _made_here(state, directory)
@@ -457,6 +459,11 @@ def apply(
         state.pip_without_venv = (state.pip_without_venv or command.span) if without_venv else None
     if state.environment is not None and "sudo" in commands.packages_installed(command):
         state.environment = state.environment._replace(sudo=True)
+    in_project = None if session.venv else commands.project_venv(command, session.env)
+    made = joined(session.cwd, in_project) if in_project else None
+    if made is not None and made.startswith("/"):
+        state.writable().venvs_created[made] = command.span
+        _on_path_already(state, session, command.span)
     if _own_environment(command, state, session):
         return
     packages = commands.distro_python_packages(command)
