@@ -27,6 +27,7 @@ from pipwarden.patterns import lazy
 from pipwarden.shell.session import (
     Boundary,
     Call,
+    Container,
     Image,
     Persist,
     Runner,
@@ -65,6 +66,13 @@ _PYTHON_ACTIONS = {
 # README): which pip later steps find is then unknown.
 _VENV_ACTIONS = frozenset({"syphar/restore-virtualenv"})
 _SHELLS = {"bash": "bash", "sh": "sh", "pwsh": "pwsh", "powershell": "pwsh", "cmd": "cmd"}
+# cross-platform-actions/action boots a VM and puts `cpa.sh` on PATH: a later step with
+# `shell: cpa.sh {0}` runs there. cpa.sh hands the step's file to the action ("export
+# INPUT_RUN="$(cat $1)""), which runs it in the VM as `exec "$sh" -e`, $sh the action's
+# `shell` input (bash or sh) or, by default, the VM user's $SHELL, which the file does not
+# say (cross-platform-actions/action cpa.sh and src/action/action.ts).
+_VM_ACTION = "cross-platform-actions/action"
+_VM_SHELLS = frozenset({"bash", "sh"})
 
 
 def parse(document: Document, path: str) -> Parsed:
@@ -192,6 +200,7 @@ def _steps(
     # activated" (its README, "IMPORTANT"). Put in place at the first step that has it, so
     # the plain steps before are the runner's; those after are not told apart.
     conda: SetPython | None = None
+    vm_shell: str | None = None  # the shell cpa.sh steps run in, where the file says
     for step_node in steps:
         step = mapping(step_node)
         uses = scalar(step.get("uses")) or ""
@@ -211,6 +220,8 @@ def _steps(
                 items.append(python)
         elif action in _VENV_ACTIONS:
             items.append(SetEnv("PATH", None, document.span(step_node)))
+        elif action == _VM_ACTION:
+            vm_shell = scalar(with_.get("shell"))
         elif uses.startswith("./") and root is not None and "${{" not in uses:
             # A local action runs in this job: a composite one's steps are this job's.
             folder = os.path.normpath(os.path.join(root, uses))
@@ -224,7 +235,8 @@ def _steps(
         if scalar(run) is None:
             continue
         named = scalar(step.get("shell")) or default_shell
-        shell = _shell(named)
+        in_vm = named.split()[:1] == ["cpa.sh"]
+        shell = (vm_shell if vm_shell in _VM_SHELLS else None) if in_vm else _shell(named)
         if shell is None:
             continue  # `shell: python` and the like: not shell text
         if conda is not None and (shell not in ("bash", "sh") or _login(named)):
@@ -232,7 +244,10 @@ def _steps(
             conda = None
         env: tuple[SetEnv, ...] = tuple(_env(document, step.get("env"), known))
         script = script_from(document, [run], shell, env=env, rewrite=EXPRESSIONS)
-        if script is not None and _stops_at_failure(named):
+        if script is not None and in_vm:
+            # Another machine, whose Python and user the workflow does not describe.
+            script = script._replace(errexit=True, container=Container(None))
+        elif script is not None and _stops_at_failure(named):
             script = script._replace(errexit=True)
         cwd = scalar(step.get("working-directory")) or directory
         if script is not None:
