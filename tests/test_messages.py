@@ -302,3 +302,16 @@ def test_break_system_packages_on_a_windows_image_speaks_windows() -> None:
         "RUN python -m venv C:\\venv",
         'RUN setx /M PATH "C:\\venv\\Scripts;%PATH%"',
     ]
+
+
+def test_bare_pip_after_an_unknown_path_entry_names_no_python() -> None:
+    (finding,) = findings("github/venv-bin-expression/.github/workflows/tests.yml", "PW203")
+    assert finding.start.line == 50
+    assert "whichever pip comes first on PATH" in finding.message
+    assert "set up for this job" not in finding.message
+
+
+def test_a_venv_named_on_path_before_it_is_made_is_not_yet_the_pip() -> None:
+    found = findings("dockerfile/venv-path-before-made/Dockerfile", "PW203")
+    assert [(f.start.line, f.start.column) for f in found] == [(15, 8), (32, 5)]
+    assert all("the pip of the image's Python" in f.message for f in found)

@@ -70,7 +70,9 @@ def test_remedies_speak_the_files_own_terms() -> None:
     # Python code: the interpreter running it.
     sudo_python = findings("python/pip-anywhere/bootstrap_tools.py", "PW102")
     assert sudo_python[0].message.startswith("`sudo` runs `sys.executable -m pip` as root")
-    assert all('[sys.executable, "-m", "pip", "install", ...]' in f.help for f in sudo_python)
+    # Already `sys.executable -m pip`: only sudo and where the code runs change.
+    assert sudo_python[0].help == "drop `sudo` and run the code from a virtual environment"
+    assert '[sys.executable, "-m", "pip", "install", ...]' in sudo_python[1].help
     shell_string, argv = findings("python/pip-anywhere/bootstrap_tools.py", "PW603")
     assert shell_string.help == (
         'use `f"{sys.executable} -m pip ..."`, the interpreter running this code'
@@ -351,9 +353,14 @@ def test_a_script_a_container_runs_at_start_gets_the_venv_in_the_script(
 
 
 def test_python_code_gets_the_venv_remedy_in_python_terms() -> None:
-    (found,) = findings("python/break-system-subprocess/convert_model.py", "PW304")
-    assert (found.start.line, found.start.column) == (14, 13)
-    assert found.help == (
+    own, from_path = findings("python/break-system-subprocess/convert_model.py", "PW304")
+    # The call already runs `sys.executable -m pip`: only the flag and where it runs change.
+    assert (own.start.line, own.start.column) == (14, 13)
+    assert own.help == (
+        "drop `--break-system-packages` and run the code from a virtual environment"
+    )
+    assert (from_path.start.line, from_path.start.column) == (21, 40)
+    assert from_path.help == (
         'install for the interpreter running this code, `[sys.executable, "-m", "pip", '
         '"install", ...]`, and run the code from a virtual environment'
     )
@@ -504,3 +511,12 @@ def test_git_bash_on_windows_gets_forward_slashes() -> None:
     found = findings("github/windows-remedies/.github/workflows/package.yml", "PW304")
     (bash,) = [f for f in found if f.start.line == 13]
     assert "`py -m venv .venv && .venv/Scripts/python -m pip install ...`" in bash.help
+
+
+def test_feature_install_script_gets_a_venv_on_the_containers_path() -> None:
+    (found,) = findings("shell/devcontainer-feature-install/install.sh", "PW304")
+    assert (found.start.line, found.start.column) == (6, 1)
+    # Run at image build for the container's later users: not a venv in the current folder.
+    assert ".venv/bin/python" not in found.help
+    assert "`python3 -m venv /opt/venv && /opt/venv/bin/python -m pip install ...`" in found.help
+    assert '"containerEnv": {"PATH": "/opt/venv/bin:${PATH}"}' in found.help

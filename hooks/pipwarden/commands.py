@@ -538,6 +538,17 @@ def environment_made(command: Command) -> str | None:
     return program
 
 
+def project_venv(command: Command, env: Mapping[str, str | None]) -> str | None:
+    """The venv, relative to the project's directory, that `poetry install` makes there when
+    told `POETRY_VIRTUALENVS_IN_PROJECT=true`: "the virtualenv will be created and expected
+    in a folder named .venv within the root directory of the project"
+    (https://python-poetry.org/docs/configuration/#virtualenvsin-project)."""
+    if environment_made(command) != "poetry" or env.get("VIRTUAL_ENV"):
+        return None  # with a venv active, Poetry installs into that one
+    told = env.get("POETRY_VIRTUALENVS_IN_PROJECT")
+    return ".venv" if told is not None and told.lower() in ("true", "1") else None
+
+
 def environment_run(command: Command) -> str | None:
     """The tool whose own environment a command runs the project in: `poetry run pytest`,
     `uv run`, `pipenv run`, `pdm run`, `hatch run`."""

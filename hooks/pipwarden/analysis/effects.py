@@ -52,8 +52,11 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
             continue  # Poetry's installer and cargo put only their own programs there
         if commands.is_conda_dir(directory):
             return Venv(directory, "conda", span)
+        if directory in state.venvs_later and directory not in state.venvs_created:
+            continue  # not there yet: PATH looks further
         if (
             directory in state.venvs_created
+            or _made_here(state, directory)
             or directory == state.env.get("VIRTUAL_ENV")
             or commands.looks_like_venv(directory)
         ):
@@ -61,6 +64,15 @@ def venv_from_variable(state: State, name: str, value: str | None, span: Span) -
         if not directory.startswith("$"):
             break  # an ordinary bin directory comes first on PATH
     return None
+
+
+def _made_here(state: State, directory: str) -> bool:
+    """`$SOMEWHERE/build-env` after `python -m venv build-env`: a directory whose variables are
+    not known, ending in a venv made in the working directory, is that venv."""
+    return "$" in directory and any(
+        not made.startswith(("/", "$", "~")) and directory.endswith("/" + made.removeprefix("./"))
+        for made in state.venvs_created
+    )
 
 
 def _on_path_already(state: State, session: Session, span: Span) -> None:
@@ -297,6 +309,11 @@ def _apply_persisted(
         written = re.sub(r"\$(?:env:)?\{?VIRTUAL_ENV\}?", lambda _: active.path or "", written)
     if persist.kind == "path":
         venv = venv_from_variable(state, "PATH", written + ":$PATH", command.span)
+        if venv is None and "$" in written:
+            # A directory whose variables are not known here (`.venv/$BIN` with BIN an
+            # expression): which pip comes first is not known.
+            state.venv, state.venv_known = None, False
+            return
     elif persist.kind == "env":
         name, _, value = written.partition("=")
         name = name.strip()
@@ -442,6 +459,11 @@ def apply(
         state.pip_without_venv = (state.pip_without_venv or command.span) if without_venv else None
     if state.environment is not None and "sudo" in commands.packages_installed(command):
         state.environment = state.environment._replace(sudo=True)
+    in_project = None if session.venv else commands.project_venv(command, session.env)
+    made = joined(session.cwd, in_project) if in_project else None
+    if made is not None and made.startswith("/"):
+        state.writable().venvs_created[made] = command.span
+        _on_path_already(state, session, command.span)
     if _own_environment(command, state, session):
         return
     packages = commands.distro_python_packages(command)

@@ -118,6 +118,7 @@ class State:
         "venv",
         "venv_known",
         "venvs_created",
+        "venvs_later",
         "windows",
     )
 
@@ -145,6 +146,9 @@ class State:
         # first).
         self.pythons: tuple[Python, ...] = (UNKNOWN,)
         self.venvs_created: dict[str, Span] = {}
+        # The venvs the Scope makes later at a known absolute path: until one is made, a
+        # PATH entry naming it finds no pip there.
+        self.venvs_later: frozenset[str] = frozenset()
         self.users: dict[str, UserCreation] = {}
         self.root_user_installs: list[PipCall] = []
         self.lost_activation: Venv | None = None

@@ -272,11 +272,13 @@ class _Walk:
 
     def run(self) -> Hits:
         hits: Hits = []
+        self._venvs_later()
         for item in self.scope.items:
             if isinstance(item, Script):
                 hits.extend(self._script(item))
             elif isinstance(item, SetDir):
-                self.state.cwd = joined(self.state.cwd, item.path)
+                path = effects.expand_known(item.path, self.state.env)
+                self.state.cwd = joined(self.state.cwd, path)
             elif isinstance(item, Files):
                 target = joined(self.state.cwd, item.target)
                 if target is not None:
@@ -963,6 +965,7 @@ class _Walk:
             apt_installs=lambda: state.apt_installs or self._apt_in_scope(),
             venv_package_missing=self._venv_package_missing,
             at_start=command.script.at_start or self.here.at_start,
+            venv_on_path=self.scope.venv_on_path,
             pip_config_breaks=state.pip_config_breaks,
             failure_ignored=self.ignoring,
             own_environment=lambda: self._own_environment(command, session),
@@ -1036,6 +1039,41 @@ class _Walk:
             self.venv_packages = {commands.apt_pip_without_venv(c) for c in self._scope_commands()}
         found = self.venv_packages
         return (self.state.pip_without_venv is not None or True in found) and False not in found
+
+    def _venvs_later(self) -> None:
+        """The venvs the Scope makes at a known absolute path (`RUN python3 -m venv
+        /opt/venv`, Poetry's in-project `.venv` under a WORKDIR): until then, an ENV PATH
+        (here or in the stage it builds on) that names one finds no pip there."""
+        state = self.state
+        cwd, env, later = state.cwd, dict(state.env), set()
+        for item in self.scope.items:
+            if isinstance(item, SetDir):
+                cwd = joined(cwd, effects.expand_known(item.path, env))
+            elif isinstance(item, SetEnv):
+                env[item.name] = (
+                    effects.expand_known(item.value, env) if item.value is not None else None
+                )
+            elif isinstance(item, Script) and item.container is None:
+                activated = False  # Poetry then installs into the active venv
+                for command in parse_script(item, commands.may_be_judged_name):
+                    activated = activated or commands.activation(command) is not None
+                    created = commands.venv_created(command)
+                    named = (
+                        created.text
+                        if created
+                        else None
+                        if activated
+                        else commands.project_venv(command, env)
+                    )
+                    made = joined(cwd, effects.expand_known(named, env)) if named else None
+                    if made is not None and made.startswith("/") and "$" not in made:
+                        later.add(made.rstrip("/"))
+        later -= set(state.venvs_created)
+        if not later:
+            return
+        state.venvs_later = frozenset(later)
+        if state.venv is not None and state.venv.how == "PATH" and state.venv.path in later:
+            state.venv = None  # PATH finds the pip after it, which the image's is
 
     def _scope_commands(self) -> Iterator[Command]:
         for item in self.scope.items:

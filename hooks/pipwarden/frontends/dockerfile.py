@@ -346,7 +346,9 @@ def parse(text: str, path: str) -> Parsed:
         elif keyword == "USER":
             user = instruction.args.split()[0] if instruction.args.split() else ""
             stage.items.append(SetUser(None if "$" in user or not user else user, instruction.span))
-        elif keyword == "WORKDIR" and instruction.args and "$" not in instruction.args:
+        elif keyword == "WORKDIR" and instruction.args:
+            # "WORKDIR can resolve environment variables previously set using ENV" (Dockerfile
+            # reference): the analysis expands what it knows.
             stage.items.append(SetDir(instruction.args.strip("\"'"), instruction.span))
         elif keyword in ("COPY", "ADD") and not instruction.heredocs:
             stage.items.extend(_copied(instruction, contexts))

@@ -52,18 +52,33 @@ def decide_azure(condition: str, known: Mapping[str, Value]) -> bool | None:
     return _decide(condition, known, azure=True)
 
 
+def evaluate(text: str, known: Mapping[str, Value]) -> str | None:
+    """The string a value that is one whole expression gives (`${{ matrix.os == 'windows-latest'
+    && 'Scripts' || 'bin' }}` is `bin` on ubuntu-latest), given `known`; None where the file
+    does not decide it or it is no string."""
+    wrapped = _WRAPPED.fullmatch(text)
+    if wrapped is None or "${{" in wrapped.group(1):
+        return None
+    value = _value(wrapped.group(1), known, azure=False)
+    return value if isinstance(value, str) else None
+
+
 def _decide(text: str, known: Mapping[str, Value], *, azure: bool) -> bool | None:
+    return _truth(_value(text, known, azure=azure))
+
+
+def _value(text: str, known: Mapping[str, Value], *, azure: bool) -> Value:
     tokens = _tokens(text)
     if tokens is None:
-        return None
+        return UNKNOWN
     parser = _Parser(tokens, known, azure)
     try:
         value = parser.disjunction()
     except (IndexError, ValueError):
-        return None
+        return UNKNOWN
     if parser.position != len(tokens):
-        return None
-    return _truth(value)
+        return UNKNOWN
+    return value
 
 
 def _tokens(text: str) -> list[tuple[str, str]] | None:

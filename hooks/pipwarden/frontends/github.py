@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pipwarden import environments
 from pipwarden.frontends import Parsed
-from pipwarden.frontends.expressions import UNKNOWN, Value, decide, references, typed
+from pipwarden.frontends.expressions import UNKNOWN, Value, decide, evaluate, references, typed
 from pipwarden.frontends.yamlci import (
     Document,
     env_items,
@@ -27,6 +27,7 @@ from pipwarden.patterns import lazy
 from pipwarden.shell.session import (
     Boundary,
     Call,
+    Container,
     Image,
     Persist,
     Runner,
@@ -65,6 +66,13 @@ _PYTHON_ACTIONS = {
 # README): which pip later steps find is then unknown.
 _VENV_ACTIONS = frozenset({"syphar/restore-virtualenv"})
 _SHELLS = {"bash": "bash", "sh": "sh", "pwsh": "pwsh", "powershell": "pwsh", "cmd": "cmd"}
+# cross-platform-actions/action boots a VM and puts `cpa.sh` on PATH: a later step with
+# `shell: cpa.sh {0}` runs there. cpa.sh hands the step's file to the action ("export
+# INPUT_RUN="$(cat $1)""), which runs it in the VM as `exec "$sh" -e`, $sh the action's
+# `shell` input (bash or sh) or, by default, the VM user's $SHELL, which the file does not
+# say (cross-platform-actions/action cpa.sh and src/action/action.ts).
+_VM_ACTION = "cross-platform-actions/action"
+_VM_SHELLS = frozenset({"bash", "sh"})
 
 
 def parse(document: Document, path: str) -> Parsed:
@@ -87,7 +95,7 @@ def parse(document: Document, path: str) -> Parsed:
                 for s, c in zip(steps, conditions, strict=True)
                 if decide(c or "true", known) is not False
             ]
-            items = _steps(document, chosen, "bash", root, None)
+            items = _steps(document, chosen, "bash", root, None, known)
             name = f"action ({system})" if system else "action"
             scopes.append(
                 Scope(name, tuple(items), BOUNDARY, persist=PERSIST, directory=root, host="ci")
@@ -144,7 +152,7 @@ def _job(
     if container is not None:
         items.extend(_container(image, document.span(container), root, dependencies))
     items.extend(workflow_env)
-    items.extend(env_items(document, job.get("env")))
+    items.extend(_env(document, job.get("env"), known))
     shell = scalar(mapping(mapping(job.get("defaults")).get("run")).get("shell")) or scalar(
         mapping(mapping(top.get("defaults")).get("run")).get("shell")
     )
@@ -157,7 +165,7 @@ def _job(
         for step in sequence(job.get("steps"))
         if decide(scalar(mapping(step).get("if")) or "true", known) is not False
     ]
-    items.extend(_steps(document, steps, default, root, directory))
+    items.extend(_steps(document, steps, default, root, directory, known))
     return Scope(
         name,
         tuple(items),
@@ -183,6 +191,7 @@ def _steps(
     default_shell: str,
     root: str | None,
     directory: str | None,
+    known: dict[str, Value],
 ) -> list[ScopeItem]:
     items: list[ScopeItem] = []
     # setup-miniconda's environment, which bash steps get only as login shells (`shell: bash
@@ -191,6 +200,7 @@ def _steps(
     # activated" (its README, "IMPORTANT"). Put in place at the first step that has it, so
     # the plain steps before are the runner's; those after are not told apart.
     conda: SetPython | None = None
+    vm_shell: str | None = None  # the shell cpa.sh steps run in, where the file says
     for step_node in steps:
         step = mapping(step_node)
         uses = scalar(step.get("uses")) or ""
@@ -210,6 +220,8 @@ def _steps(
                 items.append(python)
         elif action in _VENV_ACTIONS:
             items.append(SetEnv("PATH", None, document.span(step_node)))
+        elif action == _VM_ACTION:
+            vm_shell = scalar(with_.get("shell"))
         elif uses.startswith("./") and root is not None and "${{" not in uses:
             # A local action runs in this job: a composite one's steps are this job's.
             folder = os.path.normpath(os.path.join(root, uses))
@@ -223,20 +235,36 @@ def _steps(
         if scalar(run) is None:
             continue
         named = scalar(step.get("shell")) or default_shell
-        shell = _shell(named)
+        in_vm = named.split()[:1] == ["cpa.sh"]
+        shell = (vm_shell if vm_shell in _VM_SHELLS else None) if in_vm else _shell(named)
         if shell is None:
             continue  # `shell: python` and the like: not shell text
         if conda is not None and (shell not in ("bash", "sh") or _login(named)):
             items.append(conda)
             conda = None
-        env: tuple[SetEnv, ...] = tuple(env_items(document, step.get("env")))
+        env: tuple[SetEnv, ...] = tuple(_env(document, step.get("env"), known))
         script = script_from(document, [run], shell, env=env, rewrite=EXPRESSIONS)
-        if script is not None and _stops_at_failure(named):
+        if script is not None and in_vm:
+            # Another machine, whose Python and user the workflow does not describe.
+            script = script._replace(errexit=True, container=Container(None))
+        elif script is not None and _stops_at_failure(named):
             script = script._replace(errexit=True)
         cwd = scalar(step.get("working-directory")) or directory
         if script is not None:
             items.append(script._replace(cwd=cwd) if cwd and "${{" not in cwd else script)
     return items
+
+
+def _env(document: Document, node: yaml.Node | None, known: dict[str, Value]) -> list[SetEnv]:
+    """A job's or step's `env:`, a value that is one expression as this combination of the
+    matrix decides it (`BIN: ${{ matrix.os == 'windows-latest' && 'Scripts' || 'bin' }}`)."""
+    written = mapping(node)
+    return [
+        item._replace(value=evaluate(scalar(written.get(item.name)) or "", known))
+        if item.value is None and item.name in written
+        else item
+        for item in env_items(document, node)
+    ]
 
 
 def _login(shell: str) -> bool:
@@ -330,9 +358,13 @@ def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
     each as the values it decides (`matrix.os`, `runner.os`); [{}] where nothing is decided.
     Where `runner.os` is read but no label decides it, each OS is a combination of its own:
     steps that exclude each other still never meet."""
-    conditions = [scalar(mapping(step).get("if")) or "" for step in sequence(job.get("steps"))]
+    steps = [mapping(step) for step in sequence(job.get("steps"))]
+    conditions = [scalar(step.get("if")) or "" for step in steps]
     runs_on = job.get("runs-on")
     texts = [*conditions, *(scalar(n) or "" for n in [runs_on, *sequence(runs_on)])]
+    # The `env:` values that read the matrix (`${{ matrix.os == ... && 'Scripts' || 'bin' }}`).
+    for env in [job.get("env"), *(step.get("env") for step in steps)]:
+        texts.extend(scalar(value) or "" for value in mapping(env).values())
     axes = set().union(*(references(text) for text in texts))
     combinations = []
     for entry in _matrix(job) if axes else [{}]:

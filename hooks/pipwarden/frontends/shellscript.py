@@ -4,6 +4,7 @@ Windows (the shell layer reads them with its own small reader)."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from pipwarden.patterns import lazy
@@ -53,4 +54,17 @@ def parse(text: str, path: str) -> Parsed:
     if shell not in ("pwsh", "cmd"):
         shell = shebang_shell(first_line) or shell
     script = Script(text, OffsetMap.identity(0, len(text)), shell)
-    return Parsed([Scope(path, (script,))])
+    return Parsed([Scope(path, (script,), venv_on_path=_feature_path(path))])
+
+
+def _feature_path(path: str) -> str | None:
+    """A dev container Feature's `install.sh` (next to its `devcontainer-feature.json`) runs
+    as root while the image is built; what it installs is for the container's later users,
+    whose PATH the Feature sets with `containerEnv` ("A set of name value pairs that sets or
+    overrides environment variables", https://containers.dev/implementors/features/)."""
+    folder, name = os.path.split(path)
+    if name != "install.sh" or not os.path.isfile(
+        os.path.join(folder, "devcontainer-feature.json")
+    ):
+        return None
+    return 'put it on PATH with `"containerEnv": {"PATH": "/opt/venv/bin:${PATH}"}` in devcontainer-feature.json'

@@ -108,6 +108,9 @@ class Context(NamedTuple):
     venv_package_missing: Callable[[], bool] = lambda: False
     # The command runs when a container starts (an ENTRYPOINT script), not in the build.
     at_start: bool = False
+    # How the Scope's own format puts a venv on PATH for what runs after it, where it has a
+    # way (a dev container Feature's `containerEnv`).
+    venv_on_path: str | None = None
 
     def checks_marker(self, pip: PipCall) -> bool:
         """Whether pip checks the system Python's PEP 668 marker for this command: an install
@@ -280,6 +283,9 @@ def venv_remedy(context: Context) -> str:
     image keeps PATH in the registry, which `setx /M` writes. Debian and Ubuntu need
     python3-venv for `python3 -m venv` where apt installed only python3-pip."""
     if context.command.script.origin.startswith("python-"):
+        if context.pip is not None and context.pip.runs_this_python:
+            # `[sys.executable, "-m", "pip", ...]` already: the venv is where the code runs.
+            return "run the code from a virtual environment"
         return (
             'install for the interpreter running this code, `[sys.executable, "-m", "pip", '
             '"install", ...]`, and run the code from a virtual environment'
@@ -299,6 +305,12 @@ def venv_remedy(context: Context) -> str:
             f"`py -m venv .venv{then}{python} -m pip install ...`"
         )
     venv_package = ADD_VENV_PACKAGE if context.venv_package_missing() else ""
+    if context.venv_on_path is not None:
+        # The installed package is for whoever runs python3 later: a venv at a fixed path.
+        return (
+            f"install into a venv at a fixed path: {venv_package}`python3 -m venv /opt/venv "
+            f"&& /opt/venv/bin/python -m pip install ...`, and {context.venv_on_path}"
+        )
     if context.host == "build" and not context.at_start:
         return (
             f"install into a venv on PATH: {venv_package}`RUN python3 -m venv /opt/venv`, "

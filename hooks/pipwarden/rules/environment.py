@@ -372,11 +372,16 @@ class BreakSystemPackages(Rule):
             if command.script.origin.startswith("python-")
             else ", or use `pipx install` for tools"
         )
+        # Where the command already names its interpreter (`sys.executable`), the flag alone
+        # is what to change.
+        drop = (
+            f"drop {code('--break-system-packages')} and " if pip and pip.runs_this_python else ""
+        )
         yield Hit(
             option.span,
             f"{code('--break-system-packages')} lets pip overwrite the packages the system "
             "package manager owns (PEP 668), which can break system tools",
-            venv_remedy(context) + tools,
+            drop + venv_remedy(context) + tools,
         )
 
     def on_env(self, env: EnvContext) -> Iterable[Hit]:

@@ -454,6 +454,8 @@ class Scope(NamedTuple):
     host: str = "unknown"
     # For a Makefile rule's recipe, the rule.
     make: MakeRule | None = None
+    # How the format puts a venv on PATH for what runs after the Scope, where it has a way.
+    venv_on_path: str | None = None
 
 
 class SharedScripts:

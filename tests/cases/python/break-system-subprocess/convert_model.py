@@ -17,8 +17,13 @@ def ensure_converter() -> None:
     )
 
 
+def ensure_runtime() -> None:
+    subprocess.run(["pip3", "install", "--break-system-packages", "onnxruntime"], check=True)
+
+
 def main() -> None:
     ensure_converter()
+    ensure_runtime()
     import onnx  # noqa: F401
 
 
