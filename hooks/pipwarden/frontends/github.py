@@ -362,17 +362,18 @@ def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
     conditions = [scalar(step.get("if")) or "" for step in steps]
     runs_on = job.get("runs-on")
     texts = [*conditions, *(scalar(n) or "" for n in [runs_on, *sequence(runs_on)])]
-    # The `env:` values that read the matrix (`${{ matrix.os == ... && 'Scripts' || 'bin' }}`).
-    for env in [job.get("env"), *(step.get("env") for step in steps)]:
-        texts.extend(scalar(value) or "" for value in mapping(env).values())
     axes = set().union(*(references(text) for text in texts))
-    combinations = []
-    for entry in _matrix(job) if axes else [{}]:
-        # Listed, a combination without the name has it null; a matrix not listed: unknown.
-        missing = None if entry else UNKNOWN
-        projected = {f"matrix.{name}": entry.get(name, missing) for name in sorted(axes)}
-        if projected not in combinations:
-            combinations.append(projected)
+    # The `env:` values that read the matrix (`${{ matrix.os == ... && 'Scripts' || 'bin' }}`),
+    # told apart too where that keeps the combinations few enough.
+    values = [
+        scalar(value) or ""
+        for env in [job.get("env"), *(step.get("env") for step in steps)]
+        for value in mapping(env).values()
+    ]
+    valued = axes.union(*(references(value) for value in values))
+    combinations = _projected(job, valued)
+    if len(combinations) > _MAX_COMBINATIONS:
+        combinations = _projected(job, axes)
     if len(combinations) > _MAX_COMBINATIONS:
         combinations = [{}]
     if not any("runner.os" in condition for condition in conditions):
@@ -383,6 +384,18 @@ def _combinations(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
         for name in [system] if system else _SYSTEMS:
             decided.append({**known, "runner.os": name})
     return decided
+
+
+def _projected(job: dict[str, yaml.Node], axes: set[str]) -> list[dict[str, Value]]:
+    """The distinct combinations of the job's matrix as `axes` see them."""
+    combinations: list[dict[str, Value]] = []
+    for entry in _matrix(job) if axes else [{}]:
+        # Listed, a combination without the name has it null; a matrix not listed: unknown.
+        missing = None if entry else UNKNOWN
+        projected = {f"matrix.{name}": entry.get(name, missing) for name in sorted(axes)}
+        if projected not in combinations:
+            combinations.append(projected)
+    return combinations
 
 
 def _matrix(job: dict[str, yaml.Node]) -> list[dict[str, Value]]:
