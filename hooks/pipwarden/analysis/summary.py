@@ -152,12 +152,28 @@ def _locals(node: ProgramNode) -> Iterator[str]:
 _READ = lazy(r"\$\{?([A-Za-z_]\w*)")
 
 
-def correlations(body: ProgramNode) -> dict[int, frozenset[str]]:
-    """The forks of `body` (by identity) whose arms assign variables a command running pip,
-    Python or a venv reads (`if [ "$V" = system ]; then PREFIX=/usr` ... `$PREFIX/bin/python3
-    -m pip`), with those variables. A variable counts as read there through the assignments
-    that give it to another (`PATH=$PREFIX/bin:$PATH`), and those the analysis reads whatever
-    the text says always do."""
+def correlations(body: Seq) -> dict[int, frozenset[str]]:
+    """The forks of a program's `body` (by identity) whose arms assign variables a command
+    running pip, Python or a venv reads (`if [ "$V" = system ]; then PREFIX=/usr` ...
+    `$PREFIX/bin/python3 -m pip`), with those variables. A variable counts as read there
+    through the assignments that give it to another (`PATH=$PREFIX/bin:$PATH`), and those the
+    analysis reads whatever the text says always do. Found once per program, as the program
+    is read once (`parse.program`), for every analysis that walks it."""
+    held = _CORRELATIONS.get(id(body))
+    if held is not None and held[0] is body:
+        return held[1]
+    found = _correlations(body)
+    if len(_CORRELATIONS) >= _CACHE_SIZE:
+        _CORRELATIONS.pop(next(iter(_CORRELATIONS)))
+    _CORRELATIONS[id(body)] = (body, found)
+    return found
+
+
+_CACHE_SIZE = 4096
+_CORRELATIONS: dict[int, tuple[Seq, dict[int, frozenset[str]]]] = {}
+
+
+def _correlations(body: Seq) -> dict[int, frozenset[str]]:
     read: set[str] = set()
     given: dict[str, set[str]] = {}
     forks: dict[int, set[str]] = {}

@@ -104,8 +104,6 @@ class _Budget:
         # and Scope of the analysis that calls them the same way, not once per walk.
         self.summaries: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
         self.arguments: dict[int, bool] = {}  # whether each function reads its arguments
-        # What each program's forks correlate (`_correlating`).
-        self.correlations: dict[int, tuple[Seq, dict[int, frozenset[str]]]] = {}
 
     @property
     def spent(self) -> bool:
@@ -539,11 +537,7 @@ class _Walk:
         """The variables the arms of `fork` assign that a command running pip or Python reads
         (`if [ "$V" = system ]; then PREFIX=/usr`): what they hold with what the fork's test
         narrows keeps ways apart."""
-        body = program(self.current_script).body
-        held = self.budget.correlations.get(id(body))
-        if held is None or held[0] is not body:
-            held = self.budget.correlations[id(body)] = (body, correlations(body))
-        return held[1].get(id(fork), frozenset())
+        return correlations(program(self.current_script).body).get(id(fork), frozenset())
 
     def _release_checked(self, fork: Fork, index: int, way: Path) -> None:
         """An `if` or `case` arm (`index`; -1: none) taken on `way`, as `_release_known`."""
