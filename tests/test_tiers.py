@@ -520,3 +520,17 @@ def test_feature_install_script_gets_a_venv_on_the_containers_path() -> None:
     assert ".venv/bin/python" not in found.help
     assert "`python3 -m venv /opt/venv && /opt/venv/bin/python -m pip install ...`" in found.help
     assert '"containerEnv": {"PATH": "/opt/venv/bin:${PATH}"}' in found.help
+
+
+def test_an_installer_the_repository_runs_in_ci_is_judged_there(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Its CI jobs run it on Ubuntu 22.04 and 20.04, whose Python is not externally managed:
+    # the refusal "run by hand on a current release" is not what its repository shows.
+    found = reported("calls/ci-runs-installer", project, capsys)
+    assert [(f["code"], f["location"]) for f in found] == [("PW102", {"row": 5, "column": 1})]
+    # The same script with nothing that runs it: run by hand, on a release apt shows.
+    (project / "repo" / ".github" / "workflows" / "tests.yml").unlink()
+    main(["check", "--no-cache", "--output-format", "json", "repo"])
+    alone = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["location"]) for f in alone] == [("PW101", {"row": 5, "column": 1})]

@@ -45,13 +45,14 @@ class SudoPip(Rule):
     meant for Debian or Ubuntu, whose current releases (Debian 12+, Ubuntu 23.04+) refuse
     pip into the system Python, and it does not tell pip to break system packages (a
     flag, PIP_BREAK_SYSTEM_PACKAGES, `pip config set global.break-system-packages true`:
-    a deliberate system install, which the strict tier's PW304 reports). A CI job that runs the
-    same script on an older release (ubuntu-22.04) passes; the finding is for the machines
-    the script is for. Where the script checks which release it runs on (`/etc/os-release`,
-    `lsb_release`), that release decides: PW305 where it refuses, nothing shown where it
-    does not (the strict PW102 remains); not an uninstall
-    whose failure the script ignores (`sudo pip uninstall -y x || true`): refused, it changes
-    nothing (the strict PW102 still names it).
+    a deliberate system install, which the strict tier's PW304 reports). That verdict is the
+    script's run by hand: where a CI job or image build of the repository runs it, that run's
+    runner or image decides (an installer its CI runs on ubuntu-22.04 is meant for releases
+    that do not refuse; the strict PW102 remains). Where the script checks which release it
+    runs on (`/etc/os-release`, `lsb_release`), that release decides: PW305 where it
+    refuses, nothing shown where it does not. Not an uninstall whose failure the script
+    ignores (`sudo pip uninstall -y x || true`): refused, it changes nothing (the strict
+    PW102 still names it).
 
     ## Why it breaks
     The install runs as root into the system Python's site-packages. The files it leaves are
@@ -143,6 +144,9 @@ class SudoPip(Rule):
                 (context.apt_installs() if unknown_machine else None, "apt installs here"),
             ),
             fix=_drop_sudo(context),
+            # On a machine nothing describes, the refusal is that of the script run by hand:
+            # where a CI job or image build of the repository runs it, that run's facts decide.
+            alone=unknown_machine,
         )
 
 
