@@ -959,7 +959,7 @@ class _Walk:
             apt_installs=lambda: state.apt_installs or self._apt_in_scope(),
             venv_package_missing=self._venv_package_missing,
             at_start=command.script.at_start or self.here.at_start,
-            venv_on_path=self.scope.venv_on_path,
+            dev_container_feature=self.scope.dev_container_feature,
             pip_config_breaks=state.pip_config_breaks,
             failure_ignored=self.ignoring,
             own_environment=lambda: self._own_environment(command, session),

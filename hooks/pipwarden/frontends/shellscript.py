@@ -54,17 +54,13 @@ def parse(text: str, path: str) -> Parsed:
     if shell not in ("pwsh", "cmd"):
         shell = shebang_shell(first_line) or shell
     script = Script(text, OffsetMap.identity(0, len(text)), shell)
-    return Parsed([Scope(path, (script,), venv_on_path=_feature_path(path))])
+    return Parsed([Scope(path, (script,), dev_container_feature=_feature_install(path))])
 
 
-def _feature_path(path: str) -> str | None:
-    """A dev container Feature's `install.sh` (next to its `devcontainer-feature.json`) runs
-    as root while the image is built; what it installs is for the container's later users,
-    whose PATH the Feature sets with `containerEnv` ("A set of name value pairs that sets or
-    overrides environment variables", https://containers.dev/implementors/features/)."""
+def _feature_install(path: str) -> bool:
+    """Whether the file is a dev container Feature's `install.sh`, next to its
+    `devcontainer-feature.json` (https://containers.dev/implementors/features/)."""
     folder, name = os.path.split(path)
-    if name != "install.sh" or not os.path.isfile(
+    return name == "install.sh" and os.path.isfile(
         os.path.join(folder, "devcontainer-feature.json")
-    ):
-        return None
-    return 'put it on PATH with `"containerEnv": {"PATH": "/opt/venv/bin:${PATH}"}` in devcontainer-feature.json'
+    )

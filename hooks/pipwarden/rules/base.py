@@ -108,9 +108,8 @@ class Context(NamedTuple):
     venv_package_missing: Callable[[], bool] = lambda: False
     # The command runs when a container starts (an ENTRYPOINT script), not in the build.
     at_start: bool = False
-    # How the Scope's own format puts a venv on PATH for what runs after it, where it has a
-    # way (a dev container Feature's `containerEnv`).
-    venv_on_path: str | None = None
+    # The Scope is a dev container Feature's install script (see Scope).
+    dev_container_feature: bool = False
 
     def checks_marker(self, pip: PipCall) -> bool:
         """Whether pip checks the system Python's PEP 668 marker for this command: an install
@@ -305,11 +304,14 @@ def venv_remedy(context: Context) -> str:
             f"`py -m venv .venv{then}{python} -m pip install ...`"
         )
     venv_package = ADD_VENV_PACKAGE if context.venv_package_missing() else ""
-    if context.venv_on_path is not None:
-        # The installed package is for whoever runs python3 later: a venv at a fixed path.
+    if context.dev_container_feature:
+        # The installed package is for whoever runs python3 later: a venv at a fixed path,
+        # which `containerEnv` puts on their PATH ("A set of name value pairs that sets or
+        # overrides environment variables", https://containers.dev/implementors/features/).
         return (
             f"install into a venv at a fixed path: {venv_package}`python3 -m venv /opt/venv "
-            f"&& /opt/venv/bin/python -m pip install ...`, and {context.venv_on_path}"
+            "&& /opt/venv/bin/python -m pip install ...`, and put it on PATH with "
+            '`"containerEnv": {"PATH": "/opt/venv/bin:${PATH}"}` in devcontainer-feature.json'
         )
     if context.host == "build" and not context.at_start:
         return (

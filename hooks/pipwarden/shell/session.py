@@ -454,8 +454,9 @@ class Scope(NamedTuple):
     host: str = "unknown"
     # For a Makefile rule's recipe, the rule.
     make: MakeRule | None = None
-    # How the format puts a venv on PATH for what runs after the Scope, where it has a way.
-    venv_on_path: str | None = None
+    # A dev container Feature's install script: what it installs is for the container's later
+    # users, whose PATH the Feature's devcontainer-feature.json sets (`containerEnv`).
+    dev_container_feature: bool = False
 
 
 class SharedScripts:
