@@ -4,6 +4,7 @@ again; a corrupt cache is ignored; --no-cache and PIPWARDEN_NO_CACHE switch it o
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -106,6 +107,36 @@ def test_a_corrupt_cache_is_ignored(project: Path, capsys: pytest.CaptureFixture
     for entry in (project / ".pipwarden_cache").glob("*.json"):
         entry.write_bytes(b"\x00not json")
     assert concise(capsys, ".") == first
+
+
+def test_a_corrupt_walk_in_the_cache_is_walked_again(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pipwarden.discover.RACY_SECONDS", -60.0)  # keep the walk
+    write(project, {"install.sh": SCRIPT})
+    first = concise(capsys, ".")
+    (entry,) = (project / ".pipwarden_cache").glob("*.json")
+    document = json.loads(entry.read_text())
+    assert document["walks"]  # the walk was kept, so the next run reads it
+    for record in ([], 7, [[["x"]], "files"], [[[1, 2, 3]], []]):
+        document["walks"] = {key: record for key in document["walks"]}
+        entry.write_text(json.dumps(document))
+        assert concise(capsys, ".") == first
+
+
+def test_a_dev_container_feature_file_added_later_changes_the_remedy(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        project,
+        {"src/tool/install.sh": "#!/bin/sh\npip3 config set global.break-system-packages true\n"},
+    )
+    age(project / "src/tool/install.sh")
+    strict = ["--strict", "--output-format", "full"]
+    assert "containerEnv" not in concise(capsys, *strict, ".")[1]
+    write(project, {"src/tool/devcontainer-feature.json": '{"id": "tool"}\n'})
+    age(project / "src/tool/devcontainer-feature.json")
+    assert "containerEnv" in concise(capsys, *strict, ".")[1]
 
 
 def test_a_file_it_depends_on_invalidates_it(

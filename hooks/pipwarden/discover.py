@@ -285,7 +285,7 @@ class Walks:
         here = os.getcwd()
         key = f"{directory}\n{here}"  # the paths found are written as `directory` is
         record = self.recorded.get(key)
-        if record is not None and all(_marks(path) == marks for path, marks in record[0]):
+        if _standing(record):
             return list(record[1])
         read = [os.path.join(directory, ".gitignore"), os.path.join(here, ".gitlab-ci.yml")]
         marks = [[path, _marks(path)] for path in read]
@@ -305,6 +305,16 @@ class Walks:
         return self.own is not None and os.path.join(os.path.abspath(folder), "").startswith(
             self.own
         )
+
+
+def _standing(record: Any) -> bool:
+    """Whether a walk kept in the cache stands: well formed (a cache file someone edited or
+    cut short is no walk) and every mark in it as it was."""
+    try:
+        marks, found = record
+        return isinstance(found, list) and all(_marks(path) == mark for path, mark in marks)
+    except (TypeError, ValueError):
+        return False
 
 
 # A file or directory changed this close to now may change again within the file system's

@@ -54,13 +54,11 @@ def parse(text: str, path: str) -> Parsed:
     if shell not in ("pwsh", "cmd"):
         shell = shebang_shell(first_line) or shell
     script = Script(text, OffsetMap.identity(0, len(text)), shell)
-    return Parsed([Scope(path, (script,), dev_container_feature=_feature_install(path))])
-
-
-def _feature_install(path: str) -> bool:
-    """Whether the file is a dev container Feature's `install.sh`, next to its
-    `devcontainer-feature.json` (https://containers.dev/implementors/features/)."""
     folder, name = os.path.split(path)
-    return name == "install.sh" and os.path.isfile(
-        os.path.join(folder, "devcontainer-feature.json")
-    )
+    if name != "install.sh":
+        return Parsed([Scope(path, (script,))])
+    # A dev container Feature's install.sh sits next to its devcontainer-feature.json
+    # (https://containers.dev/implementors/features/): the result depends on that file too.
+    feature = os.path.abspath(os.path.join(folder, "devcontainer-feature.json"))
+    scope = Scope(path, (script,), dev_container_feature=os.path.isfile(feature))
+    return Parsed([scope], dependencies=[feature])
