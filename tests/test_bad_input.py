@@ -142,6 +142,17 @@ def test_exec_form_json_escape_maps_to_the_literal() -> None:
     ]
 
 
+def test_a_shift_count_that_is_a_digit_but_no_number(tmp_path: Path) -> None:
+    # `²` is a digit to str.isdigit but no number to int(): the walk reads it as unknown.
+    text = (
+        "#!/bin/bash\napt-get install -y python3-pip\n"
+        'run() { shift \u00b2; "$@"; }\nrun x y sudo pip3 install z\n'
+    )
+    (tmp_path / "setup.sh").write_text(text, encoding="utf-8")
+    report = CHECKER.check_path(str(tmp_path / "setup.sh"), explicit=True)
+    assert report.error is None
+
+
 def _check(tmp_path: Path, name: str, text: str) -> list[str]:
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -209,6 +209,17 @@ _SCRIPT_DIR = lazy(
 REFERENCE = lazy(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
 
 
+def expand_known(value: str, env: Mapping[str, str | None]) -> str:
+    """`$VAR`/`${VAR}` replaced where its value is known; unknown ones stay as written
+    (`PATH=$VENV/bin:$PATH` names the venv `VENV=/opt/venv` made)."""
+
+    def known(match: re.Match[str]) -> str:
+        found = env.get(match.group(1) or match.group(2))
+        return found if found is not None else match.group(0)
+
+    return REFERENCE.sub(known, value)
+
+
 def expanded(word: Word, env: Mapping[str, str | None], script_dir: str | None) -> str | None:
     """A path word's value with the variables the shell is known to hold and the script's own
     directory put in; None when part of it cannot be known."""
@@ -218,14 +229,10 @@ def expanded(word: Word, env: Mapping[str, str | None], script_dir: str | None) 
     if script_dir is not None:
         value = _SCRIPT_DIR.sub(lambda _: script_dir, value)
 
-    def known(match: re.Match[str]) -> str:
-        found = env.get(match.group(1) or match.group(2))
-        return found if found is not None else match.group(0)
-
     for _ in range(3):  # ROOT=$BASE/x: a few levels
         if "$" not in value:
             return value
-        value = REFERENCE.sub(known, value)
+        value = expand_known(value, env)
         if script_dir is not None:
             value = _SCRIPT_DIR.sub(lambda _: script_dir, value)
     return value if "$" not in value and "`" not in value else None

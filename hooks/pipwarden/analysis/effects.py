@@ -13,7 +13,7 @@ from pipwarden.analysis.paths import Event, Path
 from pipwarden.analysis.state import Alias, Read, Session, State
 from pipwarden.commands import PipCall
 from pipwarden.environments import Python
-from pipwarden.locate import expanded, joined
+from pipwarden.locate import expand_known, expanded, joined
 from pipwarden.model import Span
 from pipwarden.patterns import lazy
 from pipwarden.rules.base import Venv
@@ -128,21 +128,6 @@ def prefix_venv(command: Command, state: State, session: Session) -> Venv | None
             value = expand_known(_assigned_value(assignment.value.raw), session.env)
             return venv_from_variable(state, "PATH", value, assignment.span)
     return None
-
-
-_REFERENCE = lazy(r"\$\{(\w+)(?::?[-=+][^}]*)?\}|\$(\w+)")
-
-
-def expand_known(value: str, env: dict[str, str | None]) -> str:
-    """`$VAR`/`${VAR}` replaced where its value is known; unknown ones stay as written
-    (`PATH=$VENV/bin:$PATH` names the venv `VENV=/opt/venv` made)."""
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(2)
-        known = env.get(name)
-        return known if known is not None else match.group(0)
-
-    return _REFERENCE.sub(substitute, value)
 
 
 # `$(echo "$1" | tr "{A-Z}" "{a-z}")`, `$(echo $X | tr '[:upper:]' '[:lower:]')`: a variable's

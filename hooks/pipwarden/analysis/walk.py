@@ -32,7 +32,15 @@ from pipwarden.analysis.summary import (
 )
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Environment
-from pipwarden.locate import Called, Loader, Where, called_file, called_makefile, joined
+from pipwarden.locate import (
+    Called,
+    Loader,
+    Where,
+    called_file,
+    called_makefile,
+    expand_known,
+    joined,
+)
 from pipwarden.model import Related, Span, line_ref
 from pipwarden.patterns import lazy
 from pipwarden.rules.base import Context, EnvContext, OwnEnvironment, Rule, RuleHit, UserSwitch
@@ -275,7 +283,7 @@ class _Walk:
             if isinstance(item, Script):
                 hits.extend(self._script(item))
             elif isinstance(item, SetDir):
-                path = effects.expand_known(item.path, self.state.env)
+                path = expand_known(item.path, self.state.env)
                 self.state.cwd = joined(self.state.cwd, path)
             elif isinstance(item, Files):
                 target = joined(self.state.cwd, item.target)
@@ -341,7 +349,7 @@ class _Walk:
 
     def _set_env(self, item: SetEnv) -> Hits:
         state = self.state
-        value = effects.expand_known(item.value, state.env) if item.value is not None else None
+        value = expand_known(item.value, state.env) if item.value is not None else None
         state.writable().env[item.name] = value
         venv = effects.venv_from_variable(self.state, item.name, value, item.span)
         if venv is not None:
@@ -694,7 +702,9 @@ class _Walk:
         if program_name == "shift" and path.session.positional is not None:
             count = command.words[1].text if len(command.words) > 1 else "1"
             path.session.positional = (
-                path.session.positional[int(count) :] if count and count.isdigit() else None
+                path.session.positional[int(count) :]
+                if count and count.isascii() and count.isdigit()
+                else None
             )
             return [], [path]
         function = path.session.functions.get(command.name or "") if command.words else None
@@ -1042,11 +1052,9 @@ class _Walk:
         cwd, env, later = state.cwd, dict(state.env), set()
         for item in self.scope.items:
             if isinstance(item, SetDir):
-                cwd = joined(cwd, effects.expand_known(item.path, env))
+                cwd = joined(cwd, expand_known(item.path, env))
             elif isinstance(item, SetEnv):
-                env[item.name] = (
-                    effects.expand_known(item.value, env) if item.value is not None else None
-                )
+                env[item.name] = expand_known(item.value, env) if item.value is not None else None
             elif isinstance(item, Script) and item.container is None:
                 activated = False  # Poetry then installs into the active venv
                 for command in parse_script(item, commands.may_be_judged_name):
@@ -1059,7 +1067,7 @@ class _Walk:
                         if activated
                         else commands.project_venv(command, env)
                     )
-                    made = joined(cwd, effects.expand_known(named, env)) if named else None
+                    made = joined(cwd, expand_known(named, env)) if named else None
                     if made is not None and made.startswith("/") and "$" not in made:
                         later.add(made.rstrip("/"))
         later -= set(state.venvs_created)

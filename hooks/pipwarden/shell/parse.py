@@ -618,7 +618,7 @@ class _Builder:
 
     def _test(self, tree: TreeNode) -> Test | None:
         """The test `tree` is, where it tests one variable against a literal, or whether the
-        shell runs as root (`[ "$(id -u)" -ne 0 ]`, `[[ $EUID != 0 ]]`, `(( EUID ))`,
+        shell runs as root (`[ "$(id -u)" -ne 0 ]`, `[[ $EUID != 0 ]]`, `(( EUID != 0 ))`,
         `[ "$(whoami)" != root ]`: a test of EUID against 0)."""
         if tree.type not in ("test_command", "command", "compound_statement"):
             return None
