@@ -316,6 +316,10 @@ def test_vendored_trees_are_excluded_by_default(
         "lib/upstream/scripts/install.sh",
         "third_party/vendored/setup.sh",
     ]
+    # A subtree that stops being a subrepo is the project's again, in the same process.
+    (project / ".pipwarden.toml").unlink()
+    (project / "lib/upstream/.gitrepo").unlink()
+    assert reported() == ["install.sh", "lib/upstream/scripts/install.sh"]
 
 
 def test_rule_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipwarden.environments import DISTROS, UNKNOWN, facts, image, resolve, runner
+from pipwarden.environments import (
+    DISTROS,
+    UNKNOWN,
+    facts,
+    image,
+    release_named,
+    resolve,
+    runner,
+)
 from pipwarden.environments import RUNNERS as RUNNERS_BY_LABEL
 
 # reference → (distro, the distro's python3 marked externally managed, the image's own
@@ -212,3 +220,15 @@ def test_windows_images_and_their_run_shell(reference: str) -> None:
     shell = environment.shell[0] if environment.shell else None
     assert (environment.windows, shell) == WINDOWS_IMAGES[reference]
     assert environment.distro == "windows"
+
+
+def test_a_release_check_names_a_release_by_codename_or_number_only() -> None:
+    assert [release_named(t).name for t in ("noble", "bookworm", "24.04", "12")] == [  # type: ignore[union-attr]
+        "ubuntu:noble",
+        "debian:bookworm",
+        "ubuntu:24.04",
+        "debian:12",
+    ]
+    # `latest` and a moving codename say no release.
+    assert release_named("latest") is None
+    assert release_named("sid") is None

@@ -96,14 +96,14 @@ class Settings(NamedTuple):
         return frozenset(codes)
 
 
-@functools.cache
 def _in_subrepo(root: str, relative: str) -> bool:
     """Whether a directory above the file, below `root`, is a git-subrepo subtree."""
     parts = relative.split("/")[:-1]
-    return any(_is_subrepo(os.path.join(root, *parts[: i + 1])) for i in range(len(parts)))
+    return any(is_subrepo(os.path.join(root, *parts[: i + 1])) for i in range(len(parts)))
 
 
-def _is_subrepo(directory: str) -> bool:
+@functools.cache  # once per directory a run meets (cleared at each run's start)
+def is_subrepo(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, SUBREPO_MARKER))
 
 

@@ -332,10 +332,9 @@ def release_named(text: str) -> Environment | None:
     VERSION_ID or VERSION_CODENAME, `lsb_release -rs` or `-cs`): a codename (`noble`,
     `bookworm`) or a number (`24.04` is Ubuntu's, `12` Debian's)."""
     name = text.lower()
-    for distro in ("ubuntu", "debian"):
-        codenames = DISTROS[distro].codenames
-        if name in codenames and codenames[name] != _NEWEST:
-            return distro_release(distro, name)
+    named = _codename_release(name)
+    if named is not None:
+        return named
     if re.fullmatch(r"\d{2}\.(?:04|10)", name):
         return distro_release("ubuntu", name)
     if re.fullmatch(r"\d{1,2}(?:\.\d+)?", name) and int(name.split(".")[0]) < 20:
@@ -360,10 +359,19 @@ def _distro_in(text: str) -> Environment | None:
     if rhel:
         return distro_release("rhel", rhel.group(1))
     for token in re.split(r"[-_.]", text):
-        for distro in ("debian", "ubuntu"):
-            codenames = DISTROS[distro].codenames
-            if token in codenames and codenames[token] != _NEWEST and token != "latest":
-                return distro_release(distro, token)
+        named = _codename_release(token)
+        if named is not None:
+            return named
+    return None
+
+
+def _codename_release(token: str) -> Environment | None:
+    """The Debian or Ubuntu release a codename names (`bookworm`, `noble`); not `latest` nor
+    a moving name, which say no release."""
+    for distro in ("debian", "ubuntu"):
+        codenames = DISTROS[distro].codenames
+        if token in codenames and codenames[token] != _NEWEST and token != "latest":
+            return distro_release(distro, token)
     return None
 
 

@@ -132,6 +132,8 @@ def _runs(
         run = (entry, variables[reference.group(1).lower()] if reference else image, known)
         if all(run[1:] != other[1:] for other in runs):
             runs.append(run)
+            if len(runs) > _MAX_RUNS:
+                break
     if not runs or len(runs) > _MAX_RUNS:
         runs = [("", image, {})]  # too many to judge apart: one job, its image unknown
     if "agent.os" not in read:
