@@ -191,7 +191,8 @@ def set_positional(session: Session, words: Sequence[Word] | None) -> None:
     function, whose arguments are not followed)."""
     known = words is not None and all(word.text is not None for word in words)
     for name in POSITIONAL:
-        session.set(name, None, None)
+        if session.env.get(name, "") is not None or session.values.get(name, ()) is not None:
+            session.set(name, None, None)  # (already unknown: the shared maps stay shared)
     if not known:
         return
     assert words is not None

@@ -443,6 +443,8 @@ class Session:
 
     def restore(self, name: str, held: tuple[bool, Values | None, bool, str | None, bool]) -> None:
         """`name` as `held` found it, as a function's `local` ends."""
+        if self.held(name) == held:
+            return  # as it was: the maps others share stay shared
         in_values, values, in_env, text, exported = held
         self.writable()
         self.values.pop(name, None)
