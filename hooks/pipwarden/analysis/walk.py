@@ -111,6 +111,8 @@ class _Budget:
         # they entered in: a library's helpers are walked once per state for every file
         # and Scope of the analysis that calls them the same way, not once per walk.
         self.summaries: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
+        # The objects whose ids those keys hold, kept alive so that no id is reused.
+        self.keyed: list[object] = []
         self.arguments: dict[int, bool] = {}  # whether each function reads its arguments
 
     @property
@@ -233,6 +235,7 @@ class _Walk:
         self.calls = calls
         self.here = here
         self.budget = budget
+        budget.keyed.append(scope.items)
         # The environments of containers and hosts the Scope hands text to, by where.
         self.containers: dict[Container, tuple[State, Session]] = {}
         # What the Scope's Scripts do, read when a rule first needs it: the interpreters
@@ -267,6 +270,8 @@ class _Walk:
             here.script_dir,
             here.sudo,
             here.trail,
+            here.at_start,
+            scope.dev_container_feature,
         )
         self.uncalled: Function | None = None
         # The Script whose commands are being walked.
