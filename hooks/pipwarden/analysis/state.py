@@ -183,7 +183,9 @@ class State:
                 setattr(self, name, getattr(self, name).copy())
         return self
 
-    def key(self) -> tuple[object, ...]:
+    def key(self, apt_installs: bool = True) -> tuple[object, ...]:
+        """What tells States apart; without `apt_installs`, for a walk that neither reads nor
+        sets where apt first installed."""
         return (
             self.environment,
             self.user,
@@ -199,7 +201,7 @@ class State:
             len(self.root_user_installs),
             self.windows,
             self.pip_config_breaks,
-            self.apt_installs,
+            self.apt_installs if apt_installs else None,
             self.pip_without_venv,
             frozenset(self.own_environments.items()),
         )

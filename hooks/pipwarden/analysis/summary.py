@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pipwarden.commands import python_program
 from pipwarden.patterns import lazy
 from pipwarden.shell.command import WRAPPERS, Command, Ready, Word
-from pipwarden.shell.expand import Simple
+from pipwarden.shell.expand import ALL_ARGUMENTS, Simple
 from pipwarden.shell.parse import Chain, Child, Fork, Function, Loop, ProgramNode, Seq
 
 _NAME = lazy(r"[A-Za-z_]\w*")
@@ -120,16 +120,20 @@ def _words(words: Iterable[Word]) -> Iterator[str]:
         yield word.raw
 
 
-_ARGUMENT = lazy(r"\$\{?@")
-
-
 def reads_arguments(function: Function) -> bool:
-    """Whether the function's own text runs its arguments (`"$@"`), or shifts them: its walk
-    then depends on the words of each call."""
-    return any(
-        text == "shift" or _ARGUMENT.search(text)
-        for text in _texts(function.body, function.script.text)
-    )
+    """Whether the function's own text reads its arguments as the walk follows them (a word
+    `"$@"`; a `shift` changes only what that reads): its walk then depends on the words of
+    each call."""
+    return any(word.raw in ALL_ARGUMENTS for word in _simple_words(function.body))
+
+
+def _simple_words(node: ProgramNode) -> Iterator[Word]:
+    """The words of the commands the walk reads in `node` (not assignments: `services=$@`
+    holds text the walk does not know)."""
+    if isinstance(node, Simple):
+        yield from node.words
+    for part in parts(node):
+        yield from _simple_words(part)
 
 
 def local_names(function: Function) -> frozenset[str]:

@@ -110,10 +110,15 @@ class _Budget:
         # The summaries of the functions that do neither, by where they run and the state
         # they entered in: a library's helpers are walked once per state for every file
         # and Scope of the analysis that calls them the same way, not once per walk.
-        self.summaries: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
+        self.summaries: dict[tuple[object, ...], _Summary] = {}
         # The objects whose ids those keys hold, kept alive so that no id is reused.
         self.keyed: list[object] = []
         self.arguments: dict[int, bool] = {}  # whether each function reads its arguments
+        # Where the Scripts first installed with apt, which few functions' walks read (a
+        # rule's evidence) or set: the times a walk did, and the functions whose walk did,
+        # keyed on it; the others are not, and give the caller's back.
+        self.apt_read = 0
+        self.apt_readers: set[int] = set()
 
     @property
     def spent(self) -> bool:
@@ -156,6 +161,15 @@ class _Here(NamedTuple):
 
 
 Hits = list[RuleHit]
+
+
+class _Summary(NamedTuple):
+    """A function's walk from one entry state: the ways it left, its hits, and whether it
+    read or set where the first apt install was (`_Budget.apt_read`)."""
+
+    ways: list[Path]
+    hits: Hits
+    apt_read: bool
 
 
 def analyse(
@@ -254,7 +268,7 @@ class _Walk:
         # `info_msg`) is walked once per state, not once per call. Here those that follow
         # files or hand text to other shells (`opaque`), which depend on this walk's own
         # calls and containers; the others are the analysis's (`_Budget.summaries`).
-        self.calls_walked: dict[tuple[object, ...], tuple[list[Path], Hits]] = {}
+        self.calls_walked: dict[tuple[object, ...], _Summary] = {}
         # What a function's hits depend on besides its entry state: the Scope's settings and
         # commands, the file and how it is run.
         self.place = (
@@ -791,36 +805,42 @@ class _Walk:
             names |= session.implicit_names()
             depth = len(self.function_stack)
             entered = (
+                self.place,
                 id(function),
                 id(self.uncalled),  # what the rules see of the interpreters the file runs
                 # Where it cannot reach MAX_CALL_DEPTH, how deep it is called does not matter.
                 depth if depth + len(reached) >= MAX_CALL_DEPTH else -1,
                 names.intersection(self.function_stack),
                 reached,
-                path.key(values=False, functions=False),
+                path.state.key(apt_installs=False),
+                session.key(values=False, functions=False),
+                path.done,
                 session.variables_of(names),
                 # A function that reads its arguments: walked once per call's words.
                 command.words[1:] if self._reads_arguments(function) else None,
             )
+        # Where apt first installed, for a function whose walk read or set it.
+        apt = path.state.apt_installs
+        reads_apt = id(function) in self.budget.apt_readers
         summaries = self.calls_walked if names is None else self.budget.summaries
-        if names is not None:
-            entered = (self.place, *entered)
-        left = summaries.get(entered)
+        left = summaries.get((*entered, (apt,) if reads_apt else None))
         if left is not None:
-            ways, found = left
-            paths = [way.resumed(path.events) for way in ways]
+            self.budget.apt_read += left.apt_read
+            paths = [way.resumed(path.events) for way in left.ways]
             for way in paths:
                 way.session.positional = session.positional
+                if not reads_apt:
+                    way.state.apt_installs = apt  # as it was: the walk kept it
                 if names is not None:
                     way.session.passed_through(session, names)
-            return [h._replace(functions=(call, *h.functions)) for h in found], paths
+            return [h._replace(functions=(call, *h.functions)) for h in left.hits], paths
         entry = path.fork() if function.subshell else path
         arguments = session.positional
         entry.session.positional = command.words[1:]
         self.function_stack.append(function.name)
         caller = self.current_script
         self.current_script = function.script
-        opened = self.budget.opened
+        opened, apt_read = self.budget.opened, self.budget.apt_read
         locals_ = frozenset() if function.subshell else local_names(function)
         saved = [session.held(name) for name in locals_]
         # A local PATH or VIRTUAL_ENV: what the function activates ends with it.
@@ -844,16 +864,20 @@ class _Walk:
             paths = [path]
         if self.budget.opened != opened:
             self.budget.opaque.add(id(function))  # keyed on the whole state from now on
+        read = self.budget.apt_read != apt_read
+        if read:
+            self.budget.apt_readers.add(id(function))  # keyed on it from now on
         if names is None or self.budget.opened == opened:
             kept = [way.resumed(()) for way in paths]
             if names is not None:  # the rest comes from the caller where it is reused
                 for way in kept:
                     way.session.keep_only(names)
-            summaries[entered] = (kept, hits)
+            where = (apt,) if id(function) in self.budget.apt_readers else None
+            summaries[(*entered, where)] = _Summary(kept, hits, read)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
 
     def _reads_arguments(self, function: Function) -> bool:
-        """Whether the function's own text runs its arguments (`"$@"`) or shifts them."""
+        """Whether the function's own text reads its arguments (`"$@"`)."""
         found = self.budget.arguments.get(id(function))
         if found is None:
             found = self.budget.arguments[id(function)] = reads_arguments(function)
@@ -915,7 +939,9 @@ class _Walk:
         if called is not None:
             found, paths = self._follow(called, command, path)
             return hits + found, paths
+        apt = path.state.apt_installs
         effects.apply(command, pip, path, self.scope, self.here.script_dir)
+        self.budget.apt_read += path.state.apt_installs is not apt
         path.failed = path.failed or any(rule_hit.hit.fails for rule_hit in hits)
         return hits, [path]
 
@@ -971,7 +997,7 @@ class _Walk:
             or bool(environment and environment.windows)
             or command.script.shell in ("pwsh", "cmd"),
             env=env,
-            apt_installs=lambda: state.apt_installs or self._apt_in_scope(),
+            apt_installs=lambda: self._apt_installs(state),
             venv_package_missing=self._venv_package_missing,
             at_start=command.script.at_start or self.here.at_start,
             dev_container_feature=self.scope.dev_container_feature,
@@ -1033,6 +1059,12 @@ class _Walk:
                 if (run := commands.interpreter_run(command)) is not None
             )
         return self.interpreter_runs
+
+    def _apt_installs(self, state: State) -> Span | None:
+        """Where the Scripts first install with apt, for a rule: before `state`, else
+        anywhere in the Scope."""
+        self.budget.apt_read += 1
+        return state.apt_installs or self._apt_in_scope()
 
     def _apt_in_scope(self) -> Span | None:
         """The first apt install among the Scope's commands, wherever it is."""

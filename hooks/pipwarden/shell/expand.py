@@ -45,7 +45,7 @@ class Simple(NamedTuple):
 _EXPANSION = lazy(r"\$(?:(\w+)|\{(\w+)\})")
 MAX_READINGS = 16
 # The positional parameters, each a word of its own.
-_ALL_ARGUMENTS = frozenset({'"$@"', "$@", '"${@}"', "${@}"})
+ALL_ARGUMENTS = frozenset({'"$@"', "$@", '"${@}"', "${@}"})
 
 
 def readings(
@@ -71,7 +71,7 @@ def readings(
         words = (*(Word(part, part, first.span) for part in value.split()), *words[1:])
     found: list[tuple[list[Word], Assumptions]] = [([], ())]
     for word in words:
-        if arguments is not None and word.text is None and word.raw in _ALL_ARGUMENTS:
+        if arguments is not None and word.text is None and word.raw in ALL_ARGUMENTS:
             found = [([*w, *arguments], a) for w, a in found]
             continue
         match = _EXPANSION.fullmatch(word.raw) if word.text is None else None
