@@ -480,7 +480,7 @@ class _Walk:
         elif isinstance(node, Child):
             hits = []
             for path in active:
-                found, inside = self._walk(node.body, [path.fork()])
+                found, inside = self._walk(node.body, [path.child(path.session.copy())])
                 hits.extend(found)
                 path.state = merged(inside).state  # the machine keeps what it did
                 path.failed = _subshell_failed(node.body, inside)
@@ -752,8 +752,7 @@ class _Walk:
                 hits, paths = self._walk(program(script).body, [Path(state, session)])
                 self.containers[script.container] = (merged(paths).state, session)
                 return hits
-            child = path.fork()
-            child.session = path.session.child(clean=nested.env_reset)
+            child = path.child(path.session.child(clean=nested.env_reset))
             if user is not None:
                 child.session.runs_as = (user, command.span)
             hits, paths = self._walk(program(script).body, [child])
@@ -1221,8 +1220,7 @@ class _Walk:
         if call.sourced:
             paths = [path]
         else:
-            child = path.fork()
-            child.session = session.child(clean=command.env_reset)
+            child = path.child(session.child(clean=command.env_reset))
             effects.set_positional(child.session, arguments)
             if user != state.user:
                 child.session.runs_as = (user, origin)
