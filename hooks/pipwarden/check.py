@@ -158,7 +158,7 @@ class Checker:
         assert isinstance(kind, Kind)
         report.kind = kind
         try:
-            report.findings = self.check_text(text, path, kind, report)
+            report.findings = self._check_mentioning(text, path, kind, report)
         except Exception as error:  # a bug of ours must not stop the run
             if os.environ.get("PIPWARDEN_STRICT"):
                 raise
@@ -185,6 +185,17 @@ class Checker:
         other files the result depends on to `report.dependencies`."""
         if not mentions(text.encode("utf-8", "surrogateescape")):
             return []
+        return self._check_mentioning(text, path, kind, report, held)
+
+    def _check_mentioning(
+        self,
+        text: str,
+        path: str,
+        kind: Kind,
+        report: FileReport | None = None,
+        held: frozenset[str] | None = None,
+    ) -> list[Finding]:
+        """`check_text` of a text known to mention something a rule reads."""
         parse = frontend(kind)
         if parse is None:
             return []
