@@ -91,7 +91,7 @@ def scan(text: str, *, python: bool = False) -> Suppressions:
     if "pipwarden" not in lowered and "noqa" not in lowered:
         return Suppressions()
     # Python is tokenized (to tell comments from strings) only for a directive that names
-    # one of our codes: most `# noqa` are other tools'.
+    # one of our codes: most noqa comments are other tools'.
     comments: frozenset[tuple[int, int]] | None = None
     result = Suppressions()
     lines = text.split("\n")
