@@ -33,6 +33,10 @@ from .test_precision import default_findings
         ("python/command-wrapper", []),
         # virtualenvwrapper's `workon` activates a venv: its pip is the venv's, in both tiers.
         ("shell/virtualenvwrapper", []),
+        # `$STD pip3 install` with $STD unknown (a wrapper that may run it as root, or not at
+        # all): the habits in its own words, strict only; its activation makes a venv maybe
+        # active. Without $QUIET, debian:12 would refuse the Dockerfile's pip (PW305).
+        ("shell/unknown-wrapper", []),
         # PEP 668 refuses the sudo pip of a script that installs with apt: PW101 speaks for
         # the command, the strict tier adds nothing on it (its expected.txt has no PW102 there).
         ("shell/sudo-pip", ["install.sh:3: PW101"]),

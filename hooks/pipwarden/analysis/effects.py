@@ -323,6 +323,18 @@ def _apply_persisted(
         state.lost_activation = None
 
 
+def maybe_applied(command: Command, path: Path) -> None:
+    """What a command that may not run at all leaves (`$STD source venv/bin/activate`, its
+    wrapper unknown): a venv it would activate or leave is maybe active; nothing else is
+    assumed."""
+    if (
+        commands.activation(command)
+        or commands.deactivation(command)
+        or commands.sources_venv_helper(command)
+    ):
+        path.session.maybe_activated = path.session.maybe_activated or command.span
+
+
 def apply(
     command: Command, pip: PipCall | None, path: Path, scope: Scope, script_dir: str | None
 ) -> None:

@@ -931,6 +931,13 @@ class _Walk:
                 **env,
                 **{a.name: a.value.text if a.value else None for a in command.assignments},
             }
+        if command.unknown_wrapper is not None:
+            # Whether and as whom it runs is not known: only the habits in its own words (the
+            # strict tier's) are reported, and the state it would leave is not assumed.
+            if pip is not None or commands.may_be_judged(command):
+                hits.extend(self._dispatch(self._context(command, pip, session, env), STRICT))
+            effects.maybe_applied(command, path)
+            return hits, [path]
         if pip is not None or commands.may_be_judged(command):
             context = self._context(command, pip, session, env)
             hits.extend(self._dispatch(context))
@@ -1135,8 +1142,10 @@ class _Walk:
             return False
         return None
 
-    def _dispatch(self, context: Context) -> Hits:
-        hits = [RuleHit(rule, hit) for rule in self.rules for hit in rule.on_command(context)]
+    def _dispatch(self, context: Context, only: frozenset[str] | None = None) -> Hits:
+        """The rules' hits on a command (`only`: of these rules)."""
+        rules = self.rules if only is None else [r for r in self.rules if r.code in only]
+        hits = [RuleHit(rule, hit) for rule in rules for hit in rule.on_command(context)]
         fired = {h.rule.code for h in hits}
         # One finding per command across tiers: where a default rule speaks for the command,
         # the strict tier adds nothing on it.

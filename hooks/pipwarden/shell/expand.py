@@ -156,6 +156,11 @@ def _command(words: list[Word], simple: Simple, script: Script) -> Command | Non
         if not simple.assignments:
             return None
         return Command((), simple.assignments, simple.redirects, script, simple.span)
+    wrapper = None
+    following = words[1].text if len(words) > 1 else None
+    unread = words[0].text is None and _EXPANSION.fullmatch(words[0].raw)
+    if unread and following and not following.startswith("-"):
+        wrapper, words = words[0], words[1:]  # `$STD pip install x`: read as its wrapper
     unwrapped = unwrap(words, list(simple.assignments))
     if unwrapped is None:
         return None
@@ -175,6 +180,7 @@ def _command(words: list[Word], simple: Simple, script: Script) -> Command | Non
         simple.stdin,
         unwrapped.switcher or (script.elevator if script.elevated_by else ""),
         unwrapped.env_reset,
+        wrapper,
     )
 
 
