@@ -274,6 +274,9 @@ def test_the_strict_hook_runs_the_strict_tier() -> None:
         "calls/function-library",
         "calls/root-script-then-user-script",
         "calls/composite-setup-python",
+        # A script an image runs: a default finding that holds only for it run by hand
+        # gives way, and the strict one it stood for counts.
+        "calls/getopts-arguments",
         "shell/sudo-pip-forms",
         "python/pip-anywhere",
     ],

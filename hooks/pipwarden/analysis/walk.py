@@ -1146,9 +1146,11 @@ class _Walk:
         """The rules' hits on a command (`only`: of these rules)."""
         rules = self.rules if only is None else [r for r in self.rules if r.code in only]
         hits = [RuleHit(rule, hit) for rule in rules for hit in rule.on_command(context)]
-        fired = {h.rule.code for h in hits}
         # One finding per command across tiers: where a default rule speaks for the command,
-        # the strict tier adds nothing on it.
+        # the strict tier adds nothing on it. A hit that holds only for the script run on
+        # its own (`alone`) supersedes nothing here: the others stay for where a repository
+        # file runs it, and the run keeps one of the two (`run._alone_unless_called`).
+        fired = {h.rule.code for h in hits if not h.hit.alone}
         proven = not fired <= STRICT
         return [
             h
@@ -1382,8 +1384,9 @@ def _subshell_failed(body: ProgramNode, ways: list[Path]) -> bool:
 def _one_per_command(hits: Hits) -> Hits:
     """A command's hits on all the paths that reach it: where a default rule speaks for it on
     one path (`sudo pip` refused where the script installs with apt), the strict tier adds
-    nothing on it from another."""
-    proven = {h.hit.span for h in hits if h.rule.code not in STRICT}
+    nothing on it from another (one that holds only for the script run on its own: see
+    `_dispatch`)."""
+    proven = {h.hit.span for h in hits if h.rule.code not in STRICT and not h.hit.alone}
     return [h for h in hits if h.rule.code not in STRICT or h.hit.span not in proven]
 
 
