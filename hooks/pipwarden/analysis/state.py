@@ -400,7 +400,11 @@ class Session:
         self.functions = {**self.functions, function.name: function}
         self.functions_key = None
 
-    def key(self, values: bool = True, functions: bool = True) -> tuple[object, ...]:
+    def key(
+        self, values: bool = True, functions: bool = True, expand_aliases: bool = True
+    ) -> tuple[object, ...]:
+        """What tells Sessions apart; without `expand_aliases`, for a walk that neither
+        reads aliases nor sets bash's option to expand them."""
         if functions and self.functions_key is None:  # once per set of functions, not per path
             self.functions_key = frozenset((n, id(f)) for n, f in self.functions.items())
         return (
@@ -415,7 +419,7 @@ class Session:
             frozenset(self.values.items()) if values else (),
             self.functions_key if functions else (),
             frozenset(self.aliases.items()),
-            self.expand_aliases,
+            self.expand_aliases if expand_aliases else None,
             self.runs_as,
             self.positional if values else (),  # a function's walk keys on its own arguments
             self.root_only,

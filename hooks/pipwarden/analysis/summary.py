@@ -73,6 +73,35 @@ def touched(
     return frozenset(names | _IMPLICIT), frozenset((n, id(f)) for n, f in reached.items())
 
 
+def deepest(
+    function: Function,
+    functions: Mapping[str, Function],
+    reached: frozenset[tuple[str, int]],
+    read: dict[int, frozenset[str]],
+) -> int:
+    """How many calls deep below `function` its walk may go through the functions it may
+    reach (`touched`'s): the longest chain of calls among them, or where they call each
+    other in a cycle, as many as there are."""
+    within = {name for name, _ in reached}
+    longest: dict[str, int] = {}
+    pending: list[tuple[str, bool]] = [(name, False) for name in _names(function, read) & within]
+    entered: set[str] = set()
+    while pending:
+        name, done = pending.pop()
+        if done:
+            callees = _names(functions[name], read) & within
+            longest[name] = 1 + max((longest[c] for c in callees), default=0)
+            continue
+        if name in longest:
+            continue
+        if name in entered:
+            return len(reached)  # a cycle
+        entered.add(name)
+        pending.append((name, True))
+        pending.extend((c, False) for c in _names(functions[name], read) & within)
+    return max((longest[n] for n in _names(function, read) & within), default=0)
+
+
 def _texts(node: ProgramNode, script_text: str) -> Iterator[str]:
     if isinstance(node, Simple):
         yield from _words(node.words)
