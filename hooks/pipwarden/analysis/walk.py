@@ -24,6 +24,7 @@ from pipwarden.analysis import effects
 from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
 from pipwarden.analysis.summary import (
+    IMPLICIT,
     correlations,
     deepest,
     local_names,
@@ -179,8 +180,10 @@ class _Summary(NamedTuple):
 # walk did: "apt", where the Scripts first installed with apt (read as a rule's evidence, or
 # set); "file", which file and Scope the walk is in (the Scope's other commands a rule reads,
 # the files on the way here where a call would close a cycle); "aliases", whether the shell
-# expands aliases (read where it has any, or set by `shopt`).
-_FACTS = ("apt", "file", "aliases")
+# expands aliases (read where it has any, or set by `shopt`); "directory", the working
+# directory and the script's own (read where a command may run a file, make, change
+# directory or make a project venv, or the text reads `$PWD`).
+_FACTS = ("apt", "file", "aliases", "directory")
 
 
 def analyse(
@@ -292,7 +295,6 @@ class _Walk:
             scope.directory,
             scope.image_paths,
             scope.host,
-            here.script_dir,
             here.sudo,
             here.at_start,
             scope.dev_container_feature,
@@ -816,7 +818,9 @@ class _Walk:
         else:
             aliases = [a.value for a in session.aliases.values()]
             names, reached = touched(function, session.functions, aliases, self.budget.names)
-            names |= session.implicit_names()
+            if "PWD" in names:  # read as the directory where no variable holds it
+                self.budget.readers["directory"].add(id(function))
+            names |= IMPLICIT | session.implicit_names()
             depth = len(self.function_stack)
             entered = (
                 self.place,
@@ -827,17 +831,23 @@ class _Walk:
                 names.intersection(self.function_stack),
                 reached,
                 path.state.key(apt_installs=False),
-                session.key(values=False, functions=False, expand_aliases=False),
+                session.key(False, False, expand_aliases=False, directory=False),
                 path.done,
                 session.variables_of(names),
                 # A function that reads its arguments: walked once per call's words.
                 command.words[1:] if self._reads_arguments(function) else None,
             )
         apt = path.state.apt_installs
-        facts = {"apt": apt, "file": self.file, "aliases": session.expand_aliases}
+        facts = {
+            "apt": apt,
+            "file": self.file,
+            "aliases": session.expand_aliases,
+            "directory": (session.cwd, session.moved, self.here.script_dir),
+        }
         readers = self.budget.readers
         reads_apt = id(function) in readers["apt"]
         reads_aliases = id(function) in readers["aliases"]
+        reads_directory = id(function) in readers["directory"]
         summaries = self.calls_walked if names is None else self.budget.summaries
         left = summaries.get((*entered, *_read_facts(function, facts, readers)))
         if left is not None:
@@ -854,6 +864,8 @@ class _Walk:
                     way.state.apt_installs = apt
                 if not reads_aliases:
                     way.session.expand_aliases = session.expand_aliases
+                if not reads_directory:
+                    way.session.cwd, way.session.moved = session.cwd, session.moved
                 if names is not None:
                     way.session.passed_through(session, names)
             return [h._replace(functions=(call, *h.functions)) for h in left.hits], paths
@@ -979,6 +991,7 @@ class _Walk:
             return hits + found, paths
         apt = path.state.apt_installs
         self.budget.read["aliases"] += command.program == "shopt"
+        self.budget.read["directory"] += effects.reads_directory(command, session)
         effects.apply(command, pip, path, self.scope, self.here.script_dir)
         self.budget.read["apt"] += path.state.apt_installs is not apt
         path.failed = path.failed or any(rule_hit.hit.fails for rule_hit in hits)
@@ -1072,6 +1085,7 @@ class _Walk:
             return False
         if self.calls is None:
             return True
+        self.budget.read["directory"] += 1
         places = {d for d in (session.cwd, self.scope.directory) if d is not None}
         return any(self.calls.loader.exists(posixpath.join(d, "poetry.toml")) for d in places)
 
@@ -1213,6 +1227,8 @@ class _Walk:
             session.moved,
         )
         loader = self.calls.loader
+        if commands.script_call(command) is not None or commands.make_call(command) is not None:
+            self.budget.read["directory"] += 1  # where it looks for the file
         return called_file(command, where, loader) or called_makefile(command, where, loader)
 
     def _follow(self, called: Called, command: Command, path: Path) -> tuple[Hits, list[Path]]:
