@@ -391,6 +391,17 @@ def maybe_applied(command: Command, path: Path) -> None:
         path.session.maybe_activated = path.session.maybe_activated or command.span
 
 
+def reads_directory(command: Command, session: Session) -> bool:
+    """Whether what `command` changes (`apply`) depends on the shell's working directory
+    or the script's own (a directory change, a project venv made in it, CPython's `make
+    install` in its sources), whatever directory that is."""
+    return (
+        command.program in _DIRECTORY_COMMANDS
+        or command.program in ("make", "gmake")
+        or (session.venv is None and commands.project_venv(command, session.env) is not None)
+    )
+
+
 def apply(
     command: Command, pip: PipCall | None, path: Path, scope: Scope, script_dir: str | None
 ) -> None:

@@ -411,14 +411,23 @@ class Session:
         self.functions = {**self.functions, function.name: function}
         self.functions_key = None
 
-    def key(self, values: bool = True, functions: bool = True) -> tuple[object, ...]:
+    def key(
+        self,
+        values: bool = True,
+        functions: bool = True,
+        expand_aliases: bool = True,
+        directory: bool = True,
+    ) -> tuple[object, ...]:
+        """What tells Sessions apart; without `expand_aliases`, for a walk that neither
+        reads aliases nor sets bash's option to expand them; without `directory`, for one
+        that neither reads the working directory nor changes it."""
         if functions and self.functions_key is None:  # once per set of functions, not per path
             self.functions_key = frozenset((n, id(f)) for n, f in self.functions.items())
         return (
             self.venv,
             self.venv_known,
-            self.cwd,
-            self.moved,
+            self.cwd if directory else None,
+            self.moved if directory else None,
             self.activated,
             self.before_activation,
             self.errexit,
@@ -426,7 +435,7 @@ class Session:
             frozenset(self.values.items()) if values else (),
             self.functions_key if functions else (),
             frozenset(self.aliases.items()),
-            self.expand_aliases,
+            self.expand_aliases if expand_aliases else None,
             self.runs_as,
             self.positional if values else (),  # a function's walk keys on its own arguments
             self.root_only,

@@ -20,7 +20,7 @@ from pipwarden.shell.parse import Chain, Child, Fork, Function, Loop, ProgramNod
 _NAME = lazy(r"[A-Za-z_]\w*")
 # Read by the analysis and the rules whatever the text says (the venv on PATH, pip's and
 # uv's environment settings, pyenv's version, `$PWD`).
-_IMPLICIT = frozenset({"PATH", "PWD", "OLDPWD", "HOME", "VIRTUAL_ENV", "CONDA_PREFIX"})
+IMPLICIT = frozenset({"PATH", "PWD", "OLDPWD", "HOME", "VIRTUAL_ENV", "CONDA_PREFIX"})
 _IMPLICIT_NAME = lazy(
     r"^(?:PATH|PWD|OLDPWD|HOME|(?:PIP_|UV_|PYENV|PYTHON|CONDA|VIRTUAL_ENV|VIRTUALENV)\w*)$",
     re.MULTILINE,
@@ -52,7 +52,8 @@ def touched(
     read: dict[int, frozenset[str]],
 ) -> tuple[frozenset[str], frozenset[tuple[str, int]]]:
     """The names a call of `function` may read or change, with the functions it may call
-    (`functions`: those the calling shell has) followed, and the aliases' text; and the
+    (`functions`: those the calling shell has) followed, and the aliases' text (with those
+    the analysis reads whatever the text says, `IMPLICIT`, not among them); and the
     functions it may reach, by name and identity."""
     names: set[str] = set()
     reached: dict[str, Function] = {}
@@ -70,7 +71,36 @@ def touched(
             pending.append(functions[name])
     for alias in aliases:
         names.update(_NAME.findall(alias))
-    return frozenset(names | _IMPLICIT), frozenset((n, id(f)) for n, f in reached.items())
+    return frozenset(names), frozenset((n, id(f)) for n, f in reached.items())
+
+
+def deepest(
+    function: Function,
+    functions: Mapping[str, Function],
+    reached: frozenset[tuple[str, int]],
+    read: dict[int, frozenset[str]],
+) -> int:
+    """How many calls deep below `function` its walk may go through the functions it may
+    reach (`touched`'s): the longest chain of calls among them, or where they call each
+    other in a cycle, as many as there are."""
+    within = {name for name, _ in reached}
+    longest: dict[str, int] = {}
+    pending: list[tuple[str, bool]] = [(name, False) for name in _names(function, read) & within]
+    entered: set[str] = set()
+    while pending:
+        name, done = pending.pop()
+        if done:
+            callees = _names(functions[name], read) & within
+            longest[name] = 1 + max((longest[c] for c in callees), default=0)
+            continue
+        if name in longest:
+            continue
+        if name in entered:
+            return len(reached)  # a cycle
+        entered.add(name)
+        pending.append((name, True))
+        pending.extend((c, False) for c in _names(functions[name], read) & within)
+    return max((longest[n] for n in _names(function, read) & within), default=0)
 
 
 def _texts(node: ProgramNode, script_text: str) -> Iterator[str]:

@@ -24,7 +24,9 @@ from pipwarden.analysis import effects
 from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
 from pipwarden.analysis.summary import (
+    IMPLICIT,
     correlations,
+    deepest,
     local_names,
     parts,
     reads_arguments,
@@ -114,11 +116,12 @@ class _Budget:
         # The objects whose ids those keys hold, kept alive so that no id is reused.
         self.keyed: list[object] = []
         self.arguments: dict[int, bool] = {}  # whether each function reads its arguments
-        # Where the Scripts first installed with apt, which few functions' walks read (a
-        # rule's evidence) or set: the times a walk did, and the functions whose walk did,
-        # keyed on it; the others are not, and give the caller's back.
-        self.apt_read = 0
-        self.apt_readers: set[int] = set()
+        # How many calls deep each function's walk may go, by the functions it may reach.
+        self.deepest: dict[tuple[int, frozenset[tuple[str, int]]], int] = {}
+        # What few functions' walks read (`_FACTS`): the times a walk did, and the functions
+        # whose walk did, whose summaries are keyed on it from then on; the others' are not.
+        self.read = dict.fromkeys(_FACTS, 0)
+        self.readers: dict[str, set[int]] = {fact: set() for fact in _FACTS}
 
     @property
     def spent(self) -> bool:
@@ -164,12 +167,23 @@ Hits = list[RuleHit]
 
 
 class _Summary(NamedTuple):
-    """A function's walk from one entry state: the ways it left, its hits, and whether it
-    read or set where the first apt install was (`_Budget.apt_read`)."""
+    """A function's walk from one entry state: the ways it left, its hits, the `_FACTS` it
+    read, and the functions it called (for `_Walk._uncalled`), by identity."""
 
     ways: list[Path]
     hits: Hits
-    apt_read: bool
+    read: frozenset[str]
+    called: frozenset[int]
+
+
+# What few functions' walks read, so that their summaries are keyed on it only where the
+# walk did: "apt", where the Scripts first installed with apt (read as a rule's evidence, or
+# set); "file", which file and Scope the walk is in (the Scope's other commands a rule reads,
+# the files on the way here where a call would close a cycle); "aliases", whether the shell
+# expands aliases (read where it has any, or set by `shopt`); "directory", the working
+# directory and the script's own (read where a command may run a file, make, change
+# directory or make a project venv, or the text reads `$PWD`).
+_FACTS = ("apt", "file", "aliases", "directory")
 
 
 def analyse(
@@ -263,6 +277,8 @@ class _Walk:
         # nothing calls being judged on its own.
         self.function_stack: list[str] = []
         self.functions_called: set[int] = set()
+        # The functions called in each function's walk under way, for its summary.
+        self.calls_made: list[set[int]] = []
         # Calls already walked, by the function and the state they entered in: the states
         # they left. A helper called from every branch of a long script (`err_msg`,
         # `info_msg`) is walked once per state, not once per call. Here those that follow
@@ -270,20 +286,16 @@ class _Walk:
         # calls and containers; the others are the analysis's (`_Budget.summaries`).
         self.calls_walked: dict[tuple[object, ...], _Summary] = {}
         # What a function's hits depend on besides its entry state: the Scope's settings and
-        # commands, the file and how it is run.
+        # how the file is run; which file and Scope it is, where the walk reads that.
+        self.file = (id(scope.items), scope.name, here.path, here.trail)
         self.place = (
-            id(scope.items),
-            scope.name,
             scope.boundary,
             scope.runs_in_image,
             scope.persist,
             scope.directory,
             scope.image_paths,
             scope.host,
-            here.path,
-            here.script_dir,
             here.sudo,
-            here.trail,
             here.at_start,
             scope.dev_container_feature,
         )
@@ -661,6 +673,8 @@ class _Walk:
         self.ignoring = id(simple) in self.failure_ignored
         for path in paths:
             session = path.session
+            if session.aliases:
+                self.budget.read["aliases"] += 1
             aliases = session.aliases_at(self.current_script, simple.span.start)
             empty: list[tuple[tuple[str, str, Span | None], ...]] = []
             found = readings(
@@ -786,6 +800,8 @@ class _Walk:
             path.session.maybe_activated = path.session.maybe_activated or command.span
             return [], [path]
         self.functions_called.add(id(function))
+        for made in self.calls_made:
+            made.add(id(function))
         call = (function.name, command.span)
         # The function's summary: the states it leaves and its hits, by what its walk can
         # depend on (all of the state where it runs files or hands text to other shells).
@@ -801,35 +817,54 @@ class _Walk:
         else:
             aliases = [a.value for a in session.aliases.values()]
             names, reached = touched(function, session.functions, aliases, self.budget.names)
-            names |= session.implicit_names()
+            if "PWD" in names:  # read as the directory where no variable holds it
+                self.budget.readers["directory"].add(id(function))
+            names |= IMPLICIT | session.implicit_names()
             depth = len(self.function_stack)
             entered = (
                 self.place,
                 id(function),
                 id(self.uncalled),  # what the rules see of the interpreters the file runs
                 # Where it cannot reach MAX_CALL_DEPTH, how deep it is called does not matter.
-                depth if depth + len(reached) >= MAX_CALL_DEPTH else -1,
+                depth if self._reaches(depth, function, session, reached) else -1,
                 names.intersection(self.function_stack),
                 reached,
                 path.state.key(apt_installs=False),
-                session.key(values=False, functions=False),
+                session.key(False, False, expand_aliases=False, directory=False),
                 path.done,
                 session.variables_of(names),
                 # A function that reads its arguments: walked once per call's words.
                 command.words[1:] if self._reads_arguments(function) else None,
             )
-        # Where apt first installed, for a function whose walk read or set it.
         apt = path.state.apt_installs
-        reads_apt = id(function) in self.budget.apt_readers
+        facts = {
+            "apt": apt,
+            "file": self.file,
+            "aliases": session.expand_aliases,
+            "directory": (session.cwd, session.moved, self.here.script_dir),
+        }
+        readers = self.budget.readers
+        reads_apt = id(function) in readers["apt"]
+        reads_aliases = id(function) in readers["aliases"]
+        reads_directory = id(function) in readers["directory"]
         summaries = self.calls_walked if names is None else self.budget.summaries
-        left = summaries.get((*entered, (apt,) if reads_apt else None))
+        left = summaries.get((*entered, *_read_facts(function, facts, readers)))
         if left is not None:
-            self.budget.apt_read += left.apt_read
+            for fact in left.read:
+                self.budget.read[fact] += 1
+            self.functions_called |= left.called
+            for made in self.calls_made:
+                made |= left.called
             paths = [way.resumed(path.events) for way in left.ways]
             for way in paths:
                 way.session.positional = session.positional
+                # As they were, where the walk kept them.
                 if not reads_apt:
-                    way.state.apt_installs = apt  # as it was: the walk kept it
+                    way.state.apt_installs = apt
+                if not reads_aliases:
+                    way.session.expand_aliases = session.expand_aliases
+                if not reads_directory:
+                    way.session.cwd, way.session.moved = session.cwd, session.moved
                 if names is not None:
                     way.session.passed_through(session, names)
             return [h._replace(functions=(call, *h.functions)) for h in left.hits], paths
@@ -839,7 +874,8 @@ class _Walk:
         self.function_stack.append(function.name)
         caller = self.current_script
         self.current_script = function.script
-        opened, apt_read = self.budget.opened, self.budget.apt_read
+        opened, read = self.budget.opened, dict(self.budget.read)
+        self.calls_made.append(set())
         locals_ = frozenset() if function.subshell else local_names(function)
         saved = [session.held(name) for name in locals_]
         # A local PATH or VIRTUAL_ENV: what the function activates ends with it.
@@ -849,6 +885,7 @@ class _Walk:
         finally:
             self.function_stack.pop()
             self.current_script = caller
+            called = frozenset(self.calls_made.pop())
         for way in paths:
             if way.done == "return":
                 way.done = ""
@@ -863,17 +900,30 @@ class _Walk:
             paths = [path]
         if self.budget.opened != opened:
             self.budget.opaque.add(id(function))  # keyed on the whole state from now on
-        read = self.budget.apt_read != apt_read
-        if read:
-            self.budget.apt_readers.add(id(function))  # keyed on it from now on
+        facts_read = frozenset(f for f in _FACTS if self.budget.read[f] != read[f])
+        for fact in facts_read:
+            readers[fact].add(id(function))  # keyed on it from now on
         if names is None or self.budget.opened == opened:
             kept = [way.resumed(()) for way in paths]
             if names is not None:  # the rest comes from the caller where it is reused
                 for way in kept:
                     way.session.keep_only(names)
-            where = (apt,) if id(function) in self.budget.apt_readers else None
-            summaries[(*entered, where)] = _Summary(kept, hits, read)
+            key = (*entered, *_read_facts(function, facts, readers))
+            summaries[key] = _Summary(kept, hits, facts_read, called)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
+
+    def _reaches(
+        self, depth: int, function: Function, session: Session, reached: frozenset[tuple[str, int]]
+    ) -> bool:
+        """Whether a call of `function` at `depth` may go MAX_CALL_DEPTH calls deep."""
+        if depth + len(reached) < MAX_CALL_DEPTH:
+            return False
+        key = (id(function), reached)
+        below = self.budget.deepest.get(key)
+        if below is None:
+            names = self.budget.names
+            below = self.budget.deepest[key] = deepest(function, session.functions, reached, names)
+        return depth + below >= MAX_CALL_DEPTH
 
     def _reads_arguments(self, function: Function) -> bool:
         """Whether the function's own text reads its arguments (`"$@"`)."""
@@ -946,8 +996,10 @@ class _Walk:
             found, paths = self._follow(called, command, path)
             return hits + found, paths
         apt = path.state.apt_installs
+        self.budget.read["aliases"] += command.program == "shopt"
+        self.budget.read["directory"] += effects.reads_directory(command, session)
         effects.apply(command, pip, path, self.scope, self.here.script_dir)
-        self.budget.apt_read += path.state.apt_installs is not apt
+        self.budget.read["apt"] += path.state.apt_installs is not apt
         path.failed = path.failed or any(rule_hit.hit.fails for rule_hit in hits)
         return hits, [path]
 
@@ -1018,6 +1070,7 @@ class _Walk:
         active."""
         if session.venv is not None or session.maybe_activated:
             return None
+        self._scope_read()
         if self.tool_runs is None:
             self.tool_runs = [
                 (tool, c.span)
@@ -1038,11 +1091,13 @@ class _Walk:
             return False
         if self.calls is None:
             return True
+        self.budget.read["directory"] += 1
         places = {d for d in (session.cwd, self.scope.directory) if d is not None}
         return any(self.calls.loader.exists(posixpath.join(d, "poetry.toml")) for d in places)
 
     def _activations(self, venv: str | None) -> int:
         """How many commands of the Scope activate the venv at `venv`."""
+        self._scope_read()
         if self.activated is None:
             self.activated = [
                 found.venv
@@ -1058,6 +1113,7 @@ class _Walk:
         if self.uncalled is not None:
             body = commands_in(self.uncalled.body, self.uncalled.script)
             return tuple(run for c in body if (run := commands.interpreter_run(c)) is not None)
+        self._scope_read()
         if self.interpreter_runs is None:
             self.interpreter_runs = tuple(
                 run
@@ -1069,11 +1125,12 @@ class _Walk:
     def _apt_installs(self, state: State) -> Span | None:
         """Where the Scripts first install with apt, for a rule: before `state`, else
         anywhere in the Scope."""
-        self.budget.apt_read += 1
+        self.budget.read["apt"] += 1
         return state.apt_installs or self._apt_in_scope()
 
     def _apt_in_scope(self) -> Span | None:
         """The first apt install among the Scope's commands, wherever it is."""
+        self._scope_read()
         if self.apt_scanned is None:
             found = (c.span for c in self._scope_commands() if commands.installs_with_apt(c))
             self.apt_scanned = (next(found, None),)
@@ -1082,6 +1139,7 @@ class _Walk:
     def _venv_package_missing(self) -> bool:
         """apt installed the distro's pip (here or before this file was run), and nothing
         in the Scope brings venv."""
+        self._scope_read()
         if self.venv_packages is None:
             self.venv_packages = {commands.apt_pip_without_venv(c) for c in self._scope_commands()}
         found = self.venv_packages
@@ -1119,6 +1177,10 @@ class _Walk:
         state.venvs_later = frozenset(later)
         if state.venv is not None and state.venv.how == "PATH" and state.venv.path in later:
             state.venv = None  # PATH finds the pip after it, which the image's is
+
+    def _scope_read(self) -> None:
+        """A rule reads what the Scope's commands show: the walk depends on which Scope."""
+        self.budget.read["file"] += 1
 
     def _scope_commands(self) -> Iterator[Command]:
         for item in self.scope.items:
@@ -1175,6 +1237,8 @@ class _Walk:
             session.moved,
         )
         loader = self.calls.loader
+        if commands.script_call(command) is not None or commands.make_call(command) is not None:
+            self.budget.read["directory"] += 1  # where it looks for the file
         return called_file(command, where, loader) or called_makefile(command, where, loader)
 
     def _follow(self, called: Called, command: Command, path: Path) -> tuple[Hits, list[Path]]:
@@ -1184,6 +1248,7 @@ class _Walk:
         assert self.calls is not None
         here, calls, call = self.here, self.calls, called.call
         if called.disk in here.trail or len(here.trail) > MAX_CALL_DEPTH:
+            self._scope_read()  # the files on the way here
             why = "a cycle" if called.disk in here.trail else f"deeper than {MAX_CALL_DEPTH} calls"
             calls.loader.note(f"{called.disk}: not followed from {here.path}: {why}")
             return [], [path]
@@ -1350,6 +1415,13 @@ class _Walk:
 
 
 _GLOB = lazy(r"[*?\[]")
+
+
+def _read_facts(
+    function: Function, facts: dict[str, object], readers: dict[str, set[int]]
+) -> tuple[object, ...]:
+    """The `_FACTS` a function's summary is keyed on: those its walks read."""
+    return tuple((facts[f],) if id(function) in readers[f] else None for f in _FACTS)
 
 
 def _arguments(command: Command, script: Word) -> tuple[Word, ...] | None:
