@@ -464,8 +464,8 @@ class _Walk:
 
     def _walk(self, node: ProgramNode, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """The hits of `node` and the paths after it; paths that have exited pass through."""
-        active = [p for p in paths if not p.done]
         ended = [p for p in paths if p.done]
+        active = [p for p in paths if not p.done] if ended else paths
         if not active:
             return [], paths
         if isinstance(node, Seq):

@@ -435,8 +435,21 @@ def parse_script(script: Script, keep: Callable[[str], bool] | None = None) -> l
     """Every simple command of `script`, in source order, each read once with its variables
     unknown (for a look over a Scope, not for judging one: branches, functions and the shell
     each command runs in are the analysis's business); with `keep`, only those whose
-    program (or wrapper) it keeps by name, or whose name is not known."""
-    return list(commands_in(program(script).body, script, keep))
+    program (or wrapper) it keeps by name, or whose name is not known. Read once per Script
+    and `keep` (the walk looks over a Scope's commands several times, and a run shares one
+    Script among the copies of an installer): the list is shared, not to be changed."""
+    held = _LOOKED.get(id(script))
+    if held is not None and held[0] is script and held[1] is keep:
+        return held[2]
+    found = list(commands_in(program(script).body, script, keep))
+    if len(_LOOKED) >= _CACHE_SIZE:
+        _LOOKED.pop(next(iter(_LOOKED)))
+    _LOOKED[id(script)] = (script, keep, found)
+    return found
+
+
+# Held with the Script whose id keys them, as the Programs are.
+_LOOKED: dict[int, tuple[Script, Callable[[str], bool] | None, list[Command]]] = {}
 
 
 def commands_in(

@@ -43,12 +43,21 @@ class OffsetMap:
     def __init__(self, segments: list[Segment]) -> None:
         self.segments = segments
         self._starts = [s.script_start for s in segments]
+        # A script read whole from its file (most shell scripts): where it starts in the
+        # script and in the file, and its length, for a lookup without a search.
+        only = segments[0] if len(segments) == 1 and segments[0].linear else None
+        self._whole_file = (
+            (only.script_start, only.file_start, only.file_end - only.file_start) if only else None
+        )
 
     @classmethod
     def identity(cls, file_start: int, length: int) -> OffsetMap:
         return cls([Segment(0, length, file_start, file_start + length)])
 
     def to_file(self, offset: int, *, is_end: bool = False) -> int:
+        if self._whole_file is not None:
+            start, file_start, length = self._whole_file
+            return file_start + min(max(offset - start, 0), length)
         if not self.segments:
             return 0
         # An end offset that touches a segment boundary belongs to the segment before it.
