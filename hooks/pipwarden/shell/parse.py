@@ -404,8 +404,11 @@ def _build(script: Script) -> Program:
         return Program(script, Seq(tuple(read(script))), frozenset())
     source = _Source(script)
     tree = _parser().parse(source.data)
-    defined = frozenset(
-        m.group(1) or m.group(2) or m.group(3) for m in _DEFINITION.finditer(script.text)
+    text = script.text
+    defined = (
+        frozenset(m.group(1) or m.group(2) or m.group(3) for m in _DEFINITION.finditer(text))
+        if "function" in text or "alias" in text or _EMPTY_PARENTHESES.search(text)
+        else frozenset()  # the pattern tries every character: most scripts define nothing
     )
     builder = _Builder(source, defined)
     body = Seq(tuple(builder.program(tree.root_node)))
@@ -418,7 +421,7 @@ def _read_ends(source: _Source, root: TreeNode) -> tuple[int, ...]:
         end = source.char(child.end_byte)
         line_end = source.text.find("\n", end)
         local = len(source.text) if line_end < 0 else line_end
-        ends.append(source.span(local, local).start)
+        ends.append(source.script.offsets.to_file(local))
     return tuple(sorted(set(ends)))
 
 
@@ -429,6 +432,7 @@ _DEFINITION = lazy(
     r"(?m)^[ \t]*(?:function[ \t]+)?([\w.:-]+)[ \t]*\(\s*\)|\bfunction[ \t]+([\w.:-]+)"
     r"|\balias[ \t]+([\w.:-]+)="
 )
+_EMPTY_PARENTHESES = lazy(r"\(\s*\)")
 
 
 def parse_script(script: Script, keep: Callable[[str], bool] | None = None) -> list[Command]:
@@ -980,10 +984,14 @@ class _Builder:
         return False
 
     def _substitutions_in(self, tree: TreeNode) -> tuple[ProgramNode, ...]:
-        text = self.source.node_text(tree)
-        if "$(" not in text and "`" not in text and "<(" not in text and ">(" not in text:
+        if not self._may_substitute(tree):
             return ()
         return tuple(s for child in tree.children for s in self._substitutions(child))
+
+    def _may_substitute(self, tree: TreeNode) -> bool:
+        """Whether `tree`'s text has a `$(`, `` ` ``, `<(` or `>(` (looked for in the bytes,
+        not to build the text of every node on the way down)."""
+        return _SUBSTITUTION.search(self.source.data, tree.start_byte, tree.end_byte) is not None
 
     def _substitutions(self, tree: TreeNode) -> Iterator[ProgramNode]:
         """What the command substitutions in `tree` run, each in a subshell."""
@@ -993,7 +1001,8 @@ class _Builder:
                 yield Child(Seq(body))
             return
         for child in tree.children:
-            yield from self._substitutions(child)
+            if self._may_substitute(child):
+                yield from self._substitutions(child)
 
     def _assignment(self, tree: TreeNode) -> Assignment:
         name_node = tree.child_by_field_name("name")
@@ -1070,6 +1079,7 @@ def _scanned(words: list[Word]) -> Simple:
 
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
+_SUBSTITUTION = lazy(rb"\$\(|`|[<>]\(")
 # The redirects and heredoc body that belong to a list's last command.
 _Tail = tuple[tuple[Redirect, ...], tuple[int, int] | None]
 _OUTPUT = frozenset({"echo", "printf"})
