@@ -17,7 +17,8 @@ from collections.abc import Iterator, Sequence
 from pipwarden import commands
 from pipwarden.analysis.effects import DIRECTORY_COMMANDS
 from pipwarden.locate import Loader, Where, called_makefile
-from pipwarden.shell.command import Command, Ready
+from pipwarden.model import Span
+from pipwarden.shell.command import Command, Ready, Word
 from pipwarden.shell.expand import handed
 from pipwarden.shell.parse import (
     Chain,
@@ -28,6 +29,7 @@ from pipwarden.shell.parse import (
     ProgramNode,
     Seq,
     commands_in,
+    glimpse,
     program,
 )
 from pipwarden.shell.session import Scope, Script
@@ -56,16 +58,48 @@ def reaches_makefile(scopes: Sequence[Scope], path: str, loader: Loader) -> bool
         for item in scripts
     ) or any(scope.directory is not None or scope.image_paths for scope in scopes):
         return True
-    script_dir = posixpath.dirname(path)
-    where = Where(None, {}, script_dir, None)
+    where = Where(None, {}, posixpath.dirname(path), None)
     for script in scripts:
         assert isinstance(script, Script)
+        if _idle_at_a_glimpse(script, where, loader):
+            continue
         found = _found(program(script).body, script)
         if found is None or (found.makes and found.moves):
             return True
         if any(called_makefile(make, where, loader) for make in found.makes):
             return True
     return False
+
+
+def _idle_at_a_glimpse(script: Script, where: Where, loader: Loader) -> bool:
+    """Whether a glimpse of `script` (see `parse.glimpse`) shows that it reads no Makefile: no
+    command of it runs another command, a file or shell text, none moves the shell a `make`
+    runs in (a `cd` in a `$(...)` moves only that), and what each `make` reads is not
+    there. False where only reading it whole can tell."""
+    seen = glimpse(script)
+    if seen is None or any(c.program is None for c in seen):
+        return False
+    moves = [c.substitutions for c in seen if c.program in DIRECTORY_COMMANDS]
+    makes: set[tuple[str | None, ...]] = set()
+    for command in seen:
+        if command.program not in ("make", "gmake"):
+            continue
+        if any(command.substitutions[: len(inside)] == inside for inside in moves):
+            return False
+        makes.add((command.program, *command.words))
+    for words in makes:
+        if None in words:
+            return False
+        make = _plain_command(script, [word for word in words if word is not None])
+        if commands.make_call(make) is not None and called_makefile(make, where, loader):
+            return False
+    return True
+
+
+def _plain_command(script: Script, words: list[str]) -> Command:
+    """The Command of plain words, as the analysis reads it: no variable, no span to report."""
+    nowhere = Span(0, 0)
+    return Command(tuple(Word(w, w, nowhere) for w in words), (), (), script, nowhere)
 
 
 def _found(node: ProgramNode, script: Script) -> _Found | None:

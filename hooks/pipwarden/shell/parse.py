@@ -3,10 +3,10 @@ structure that decides which of them run and in which shell: sequences, branches
 `case`, `&&`, `||`), loops, subshells and pipelines (whose changes do not come back), function
 definitions. Words are read as written; the analysis reads variables in them (`expand`).
 
-Only the stable node API is used (`type`, `children`, byte offsets, `has_error`); the Query API
-changed in tree-sitter 0.25. tree-sitter rejects a few percent of the scripts bash accepts; the
-statements it cannot parse are re-read line by line, and a line that still fails is scanned for
-plain words, so a pip command there is still seen.
+Only the stable node API is used (`type`, children and fields, byte offsets, `has_error`); the
+Query API changed in tree-sitter 0.25. tree-sitter rejects a few percent of the scripts bash
+accepts; the statements it cannot parse are re-read line by line, and a line that still fails
+is scanned for plain words, so a pip command there is still seen.
 """
 
 from __future__ import annotations
@@ -470,6 +470,61 @@ def commands_in(
 
 def _unknown(name: str) -> None:
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# A glimpse: the commands without the analysis's reading of them
+
+
+class Glimpse(NamedTuple):
+    """A simple command as tree-sitter reads it, with no reading of variables, wrappers or
+    spans: a look at whether a script can matter at all, for a fraction of the cost."""
+
+    # Its program where that is a plain word naming no path and running no other command,
+    # file or shell text (see _OPAQUE); None for any other.
+    program: str | None
+    words: tuple[str | None, ...]  # its arguments: plain words as written, None for others
+    # The `$(...)` it runs in, outermost first (an identity each, the same for all the
+    # commands of one).
+    substitutions: tuple[int, ...]
+
+
+def glimpse(script: Script) -> list[Glimpse] | None:
+    """Every simple command of `script` (POSIX shell or bash), those in functions, branches
+    and substitutions too; None where tree-sitter cannot read it whole."""
+    source = _Source(script)
+    root = _parser().parse(source.data).root_node
+    if root.has_error:
+        return None
+    found: list[Glimpse] = []
+    _glimpses(root, source.data, (), found)
+    return found
+
+
+def _glimpses(tree: TreeNode, data: bytes, inside: tuple[int, ...], found: list[Glimpse]) -> None:
+    for child in tree.named_children:
+        kind = child.type
+        if kind == "command":
+            name = child.child_by_field_name("name")
+            named = name.named_children if name is not None else []
+            program = _plain(named[0], data) if len(named) == 1 else None
+            if program is not None and ("/" in program or program in _OPAQUE):
+                program = None
+            if child.named_children[0].type == "variable_assignment":
+                program = None  # `X=1 make`: what it reads is for the analysis to say
+            arguments = tuple(_plain(a, data) for a in child.children_by_field_name("argument"))
+            found.append(Glimpse(program, arguments, inside))
+        if child.child_count:
+            within = (*inside, child.id) if kind == "command_substitution" else inside
+            _glimpses(child, data, within, found)
+
+
+def _plain(node: TreeNode, data: bytes) -> str | None:
+    """A word's text where it is a plain literal (no quote, escape or expansion)."""
+    if node.type not in ("word", "number"):
+        return None
+    raw = data[node.start_byte : node.end_byte]
+    return None if b"\\" in raw else raw.decode("utf-8", "surrogateescape")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1079,6 +1134,14 @@ def _scanned(words: list[Word]) -> Simple:
 
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
+# What a glimpse cannot see through: programs that run other commands, files or shell text,
+# or change what a word means. `cd` is seen (it moves the shell), and so are those that
+# only end it or set its variables.
+_OPAQUE = (
+    _ALWAYS - {"cd", "pushd", "popd", "set", "read", "exit", "return", "shift"}
+    | _SHELL_NAMES
+    | {".", "source"}
+)
 _SUBSTITUTION = lazy(rb"\$\(|`|[<>]\(")
 # The redirects and heredoc body that belong to a list's last command.
 _Tail = tuple[tuple[Redirect, ...], tuple[int, int] | None]
