@@ -80,13 +80,13 @@ def _idle_at_a_glimpse(script: Script, where: Where, loader: Loader) -> bool:
     if seen is None or any(c.program is None for c in seen):
         return False
     moves = [c.substitutions for c in seen if c.program in DIRECTORY_COMMANDS]
-    makes: set[tuple[str | None, ...]] = set()
+    makes: dict[tuple[str | None, ...], None] = {}  # in order: the files looked for, too
     for command in seen:
         if command.program not in ("make", "gmake"):
             continue
         if any(command.substitutions[: len(inside)] == inside for inside in moves):
             return False
-        makes.add((command.program, *command.words))
+        makes[(command.program, *command.words)] = None
     for words in makes:
         if None in words:
             return False
