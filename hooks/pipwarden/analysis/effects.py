@@ -396,7 +396,7 @@ def reads_directory(command: Command, session: Session) -> bool:
     or the script's own (a directory change, a project venv made in it, CPython's `make
     install` in its sources), whatever directory that is."""
     return (
-        command.program in _DIRECTORY_COMMANDS
+        command.program in DIRECTORY_COMMANDS
         or command.program in ("make", "gmake")
         or (session.venv is None and commands.project_venv(command, session.env) is not None)
     )

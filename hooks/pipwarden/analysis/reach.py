@@ -131,6 +131,7 @@ def _reads(command: Command, found: _Found) -> bool:
     name = command.program
     if (
         name is None
+        or command.unknown_wrapper is not None  # `$build html`: what runs is not known
         or name in _REDEFINING
         or command.script.container is not None
         or commands.script_call(command) is not None
