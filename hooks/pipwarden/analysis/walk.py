@@ -748,7 +748,8 @@ class _Walk:
         if nested is not None:
             for way in paths:
                 hits.extend(self._handed(nested, command, way))
-        if any(wrapper.text == "exec" for wrapper in command.wrappers):
+        # (`$PYENV exec pip ...` is pyenv's exec: the unknown word runs it, not the shell.)
+        if command.unknown_wrapper is None and any(w.text == "exec" for w in command.wrappers):
             for way in paths:
                 way.done = "exit"  # the shell is replaced: nothing after it runs
         return hits, paths
