@@ -87,13 +87,16 @@ def _idle_at_a_glimpse(script: Script, where: Where, loader: Loader) -> bool:
         if any(command.substitutions[: len(inside)] == inside for inside in moves):
             return False
         makes[(command.program, *command.words)] = None
+    # One look per Makefile and goals make reads (`make -j4` and `make -j8` read the same).
+    reads: dict[tuple[object, ...], Command] = {}
     for words in makes:
         if None in words:
             return False
         make = _plain_command(script, [word for word in words if word is not None])
-        if commands.make_call(make) is not None and called_makefile(make, where, loader):
-            return False
-    return True
+        call = commands.make_call(make)
+        if call is not None:
+            reads.setdefault((make.program, call), make)
+    return not any(called_makefile(make, where, loader) for make in reads.values())
 
 
 def _plain_command(script: Script, words: list[str]) -> Command:

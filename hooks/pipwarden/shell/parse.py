@@ -527,9 +527,13 @@ def _glimpses(tree: TreeNode, data: bytes, inside: tuple[int, ...], found: list[
                 program = None  # `X=1 make`: what it reads is for the analysis to say
             arguments = tuple(_plain(a, data) for a in child.children_by_field_name("argument"))
             found.append(Glimpse(program, arguments, inside))
-        if child.child_count:
-            within = (*inside, child.id) if kind == "command_substitution" else inside
-            _glimpses(child, data, within, found)
+        if not child.child_count or (
+            kind in _WORD_LEVEL
+            and _SUBSTITUTION.search(data, child.start_byte, child.end_byte) is None
+        ):
+            continue  # no command in it
+        within = (*inside, child.id) if kind == "command_substitution" else inside
+        _glimpses(child, data, within, found)
 
 
 def _plain(node: TreeNode, data: bytes) -> str | None:
@@ -1157,6 +1161,25 @@ _OPAQUE = (
     | {".", "source"}
 )
 _SUBSTITUTION = lazy(rb"\$\(|`|[<>]\(")
+# Nodes that hold a command only in a substitution (`$(...)`, `` `...` ``, `<(...)`).
+_WORD_LEVEL = frozenset(
+    {
+        "command",
+        "declaration_command",
+        "unset_command",
+        "variable_assignment",
+        "variable_assignments",
+        "test_command",
+        "file_redirect",
+        "herestring_redirect",
+        "string",
+        "concatenation",
+        "expansion",
+        "simple_expansion",
+        "arithmetic_expansion",
+        "array",
+    }
+)
 # The redirects and heredoc body that belong to a list's last command.
 _Tail = tuple[tuple[Redirect, ...], tuple[int, int] | None]
 _OUTPUT = frozenset({"echo", "printf"})
