@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 from pipwarden.config import Settings
 from pipwarden.discover import Kind
 from pipwarden.reading import MAX_BYTES
+from pipwarden.rules.catalog import with_alone
 from pipwarden.rules.registry import BY_CODE
 
 from .conftest import write
@@ -78,7 +79,8 @@ def test_twenty_megabytes_of_shell_under_the_limit_kind(project: Path) -> None:
     body = "apt-get install -y git\n" + "echo line\n" * 200_000 + "sudo pip install x\n"
     write(project, {"big.sh": "#!/bin/sh\n" + body})
     report = CHECKER.check_path(str(project / "big.sh"))
-    found = [*report.findings, *report.alone]  # run by hand: nothing in the project runs it
+    # Run by hand: nothing in the project runs it.
+    found, _ = with_alone(report.findings, report.alone, report.hidden, frozenset())
     assert [(f.code, f.start.line) for f in found] == [("PW101", 200_003)]
 
 
@@ -413,6 +415,6 @@ def test_copies_of_a_script_are_parsed_once(
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "install.sh").write_text(text)
         report = checker.check_path(str(tmp_path / folder / "install.sh"), explicit=True)
-        found = [*report.findings, *report.alone]  # each copy run by hand
+        found, _ = with_alone(report.findings, report.alone, [], frozenset())  # each run by hand
         assert [(f.start.line, f.start.column, f.code) for f in found] == [(4, 1, "PW101")]
     assert built == [text]

@@ -322,6 +322,33 @@ def test_vendored_trees_are_excluded_by_default(
     assert reported() == ["install.sh", "lib/upstream/scripts/install.sh"]
 
 
+def test_a_directory_checked_from_elsewhere_keeps_its_settings(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pipwarden check ../other` reads ../other's configuration, not the current directory's
+    (as ruff does), and the default exclusions hold outside the current directory too."""
+    write(
+        project,
+        {
+            "here/.pipwarden.toml": 'ignore = ["PW101"]\n',
+            "other/install.sh": SUDO_SCRIPT,
+            "other/src/_vendor/tool/install.sh": SUDO_SCRIPT,
+            "other/lib/upstream/.gitrepo": "[subrepo]\n\tremote = https://example.org/up.git\n",
+            "other/lib/upstream/install.sh": SUDO_SCRIPT,
+        },
+    )
+    monkeypatch.chdir(project / "here")
+
+    def reported(*paths: str) -> list[str]:
+        out = run(capsys, "check", "--no-cache", "--output-format", "concise", *paths)[1]
+        return [" ".join(line.split()[:2]) for line in out.splitlines() if " PW" in line]
+
+    assert reported("../other") == ["../other/install.sh:2:1: PW101"]
+    write(project, {"other/.pipwarden.toml": 'ignore = ["PW101"]\n'})
+    assert reported("../other") == []
+    assert reported("../other/src", "../other/lib") == []
+
+
 def test_rule_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rule", "PW302")
     assert code == 0

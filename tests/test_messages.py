@@ -10,6 +10,7 @@ import pytest
 from pipwarden.check import Checker
 from pipwarden.config import Settings
 from pipwarden.model import Finding
+from pipwarden.rules.catalog import with_alone
 from pipwarden.rules.registry import BY_CODE
 
 from .conftest import CASES
@@ -20,7 +21,8 @@ CHECKER = Checker(Settings(frozenset(BY_CODE)))
 def findings(relative: str, code: str) -> list[Finding]:
     report = CHECKER.check_path(str(CASES / relative), explicit=True)
     # A fixture's files run nothing of each other's: what holds alone is reported.
-    return [f for f in [*report.findings, *report.alone] if f.code == code]
+    shown, _ = with_alone(report.findings, report.alone, report.hidden, frozenset())
+    return [f for f in shown if f.code == code]
 
 
 def test_nonroot_user_with_home_gets_a_user_install_off_path() -> None:

@@ -720,3 +720,29 @@ def test_a_later_test_takes_each_ways_own_arm(world: Path, shell: str) -> None:
         if problems:
             failures.append(f"--- {case.name}\n{case.text}" + "\n".join(problems))
     assert not failures, "\n\n".join(failures)
+
+
+# Options read with getopts from arguments the script writes out (as a caller that runs it
+# with literal arguments hands them): the arms of the options given run, in the order given;
+# `?` for an option the string does not name, and at the end.
+GETOPTS = [
+    'while getopts "ab:c" opt -a -b x; do\n  case $opt in\n    a) . venv-b/bin/activate ;;\n'
+    "    b) pip install --no-index ./site-1 ;;\n    c) . .venv/bin/activate ;;\n  esac\ndone\n"
+    "pip install --no-index ./site-2\n",
+    '. .venv/bin/activate\nwhile getopts "ab:" opt -ab venv-b; do\n  case $opt in\n'
+    "    b) . $OPTARG/bin/activate ;;\n  esac\ndone\npip install --no-index ./site-1\n",
+    'while getopts ":a" opt -x -- -a; do\n  case $opt in\n    a) . .venv/bin/activate ;;\n'
+    '    "?") . venv-b/bin/activate ;;\n  esac\ndone\npip install --no-index ./site-1\n'
+    'case $opt in\n  "?") pip install --no-index ./site-2 ;;\nesac\n',
+]
+
+
+@pytest.mark.parametrize("shell", ["bash", "dash"])
+def test_getopts_runs_the_arms_of_the_options_given(world: Path, shell: str) -> None:
+    """Whatever order the options come in, the model admits the state each arm ran in
+    (calls/getopts-arguments shows the arms of options not given left out)."""
+    _needs(shell)
+    cases = [
+        Case(f"getopts-{n}", f"#!/bin/sh\n{text}", False, ()) for n, text in enumerate(GETOPTS)
+    ]
+    check_cases(world, cases, [shell], Kind.SHELL, "case.sh", least_known=0.9)

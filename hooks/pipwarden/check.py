@@ -10,6 +10,7 @@ from pipwarden.config import Settings
 from pipwarden.discover import SHEBANG, YAML, Kind, ci_kind_by_content, kind_by_name
 from pipwarden.model import SAFE, Edit, FileReport, Finding, Fix, Related, SourceText, Span
 from pipwarden.reading import MAX_BYTES, decode, digest, frontend, mentions, shebang_kind
+from pipwarden.rules.catalog import STRICT, gives_way, with_alone
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -158,7 +159,7 @@ class Checker:
         assert isinstance(kind, Kind)
         report.kind = kind
         try:
-            report.findings = self.check_text(text, path, kind, report)
+            report.findings = self._check_mentioning(text, path, kind, report)
         except Exception as error:  # a bug of ours must not stop the run
             if os.environ.get("PIPWARDEN_STRICT"):
                 raise
@@ -185,6 +186,17 @@ class Checker:
         other files the result depends on to `report.dependencies`."""
         if not mentions(text.encode("utf-8", "surrogateescape")):
             return []
+        return self._check_mentioning(text, path, kind, report, held)
+
+    def _check_mentioning(
+        self,
+        text: str,
+        path: str,
+        kind: Kind,
+        report: FileReport | None = None,
+        held: frozenset[str] | None = None,
+    ) -> list[Finding]:
+        """`check_text` of a text known to mention something a rule reads."""
         parse = frontend(kind)
         if parse is None:
             return []
@@ -228,10 +240,23 @@ class Checker:
                 if f.code in wanted and f.code not in self.settings.ignored_here(f.path)
             ]
         kept = self._filter(findings, path, text, kind, held, report)
-        if not follow or report is None:
+        alone = [f for f in kept if f.alone]
+        kept = [f for f in kept if not f.alone]
+        # A default hit that holds only where the file runs on its own stood aside for the
+        # strict hits on its command (`walk._dispatch`); suppressed, it still stands for them.
+        silenced = {
+            (f.start.line, f.start.column) for f in findings if f.alone and f.code not in STRICT
+        }
+        silenced -= {(f.start.line, f.start.column) for f in alone}
+        kept = [f for f in kept if not gives_way(f, silenced)]
+        hidden = [h for h in report.hidden if (h[1], h[2]) not in silenced] if report else []
+        if follow and report is not None:
+            report.alone, report.hidden = alone, hidden
             return kept
-        report.alone = [f for f in kept if f.alone]
-        return [f for f in kept if not f.alone]
+        kept, hidden = with_alone(kept, alone, hidden, self.settings.hidden)
+        if report is not None:
+            report.hidden = hidden
+        return kept
 
     def _finding(
         self,
@@ -271,11 +296,21 @@ class Checker:
 
         suppressions = suppress.scan(text, python=kind is Kind.PYTHON)
         shown = [f for f in findings if not suppressions.covers(f.code, f.start.line)]
-        unique = {(f.code, f.start, f.end): f for f in shown if f.code in enabled}
+        hidden = self.settings.hidden - self.settings.ignored_here(path)
+        # Those of rules a default run only counts stay too where they hold only for the file
+        # run on its own: whether they count is the run's to say (`with_alone`).
+        unique = {
+            (f.code, f.start, f.end): f
+            for f in shown
+            if f.code in enabled or (f.alone and f.code in hidden)
+        }
         if report is not None:
-            hidden = self.settings.hidden - self.settings.ignored_here(path)
             report.hidden = sorted(
-                {(f.code, f.start.line, f.start.column) for f in shown if f.code in hidden}
+                {
+                    (f.code, f.start.line, f.start.column)
+                    for f in shown
+                    if f.code in hidden and not f.alone
+                }
             )
         if "PW100" in enabled and suppressions.items:
             source = SourceText(text)

@@ -188,6 +188,19 @@ def _error(message: str) -> None:
     sys.stderr.write(f"pipwarden: error: {message}\n")
 
 
+def _checked_directory(paths: list[str]) -> str | None:
+    """The directory the paths share, where the nearest configuration is looked for (as
+    ruff does: `pipwarden check ../other` reads ../other's settings); None for the current
+    directory."""
+    if not paths:
+        return None
+    try:
+        common = os.path.commonpath([os.path.abspath(p) for p in paths])
+    except ValueError:  # paths on different Windows drives
+        return None
+    return common if os.path.isdir(common) else os.path.dirname(common)
+
+
 def _check(args: argparse.Namespace) -> int:
     from pipwarden import report
     from pipwarden.config import ConfigError, load
@@ -205,6 +218,7 @@ def _check(args: argparse.Namespace) -> int:
             cache_dir=args.cache_dir,
             follow_calls=False if args.no_follow_calls else None,
             strict=True if args.strict else None,
+            start=_checked_directory(args.paths),
         )
     except ConfigError as error:
         _error(str(error))

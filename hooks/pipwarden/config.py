@@ -78,12 +78,16 @@ class Settings(NamedTuple):
         return "." if absolute == root else None
 
     def excluded(self, path: str) -> bool:
-        relative = self.relative(path)
+        root, relative = self.root, self.relative(path)
         if relative is None:
-            return False
+            # A file outside the root (`pipwarden check ../other`): the patterns that match
+            # in any directory (the default `_vendor/`) still do; those anchored at the root
+            # cannot.
+            root = os.path.abspath(os.sep)
+            relative = os.path.abspath(path)[len(root) :].replace(os.sep, "/")
         if self.exclude and _spec(self.exclude).match(relative):
             return True
-        return self.skip_subrepos and _in_subrepo(self.root, relative)
+        return self.skip_subrepos and _in_subrepo(root, relative)
 
     def ignored_here(self, path: str) -> frozenset[str]:
         relative = self.relative(path)
@@ -184,14 +188,18 @@ def load(
     cache_dir: str | None = None,
     follow_calls: bool | None = None,
     strict: bool | None = None,
+    start: str | None = None,
 ) -> Settings:
+    """The settings of a run: from `config_path`, else the nearest configuration above
+    `start` (the files checked; the current directory by default), with the command line's
+    values over them."""
     found: tuple[str, dict[str, Any]] | None
     if config_path is not None:
         data = _load_toml(config_path)
         table = data.get("tool", {}).get("pipwarden", data)
         found = (config_path, table)
     else:
-        found = find_config(os.getcwd())
+        found = find_config(start or os.getcwd())
     table: Mapping[str, Any] = found[1] if found else {}
     where = found[0] if found else "configuration"
     if not isinstance(table, dict):

@@ -19,7 +19,7 @@ from pipwarden.discover import (
 )
 from pipwarden.model import UNSAFE, FileReport, Finding, SourceText
 from pipwarden.reading import MAX_BYTES, decode
-from pipwarden.rules.catalog import STRICT
+from pipwarden.rules.catalog import STRICT, with_alone
 
 if TYPE_CHECKING:
     from pipwarden import suppress
@@ -169,7 +169,7 @@ def with_called(
     through several callers names each call), under the script's own suppressions. A
     script's suppression that only its callers' findings use is not unused; with `search`,
     callers outside the run are looked for in the repository before one is said to be."""
-    reports = _alone_unless_called(reports, settings, search)
+    _alone_unless_called(reports, settings, search)
     called: dict[str, list[Finding]] = {}
     for report in reports:
         for finding in report.foreign:
@@ -197,12 +197,19 @@ def with_called(
         merged: dict[tuple[object, ...], Finding] = {
             (f.code, f.start, f.end): f for f in report.findings
         }
-        own = set(merged)
+        # The script's own strict findings on a command where a default one held only for
+        # the script run on its own: a caller's, which says where it runs, takes their place.
+        aside = {(f.start.line, f.start.column) for f in report.alone if f.code not in STRICT}
+        own = {key for key, f in merged.items() if (f.start.line, f.start.column) not in aside}
+        replaced = set(merged) - own
         hidden = set(report.hidden)
         for finding in found:
             key = (finding.code, finding.start, finding.end)
             if key in own or suppressions.covers(finding.code, finding.start.line):
                 continue
+            if key in replaced:
+                replaced.discard(key)
+                del merged[key]
             if finding.code in settings.hidden:  # counted for the summary, not reported
                 hidden.add((finding.code, finding.start.line, finding.start.column))
                 continue
@@ -246,15 +253,13 @@ def _most_specific(findings: list[Finding]) -> list[Finding]:
     ]
 
 
-def _alone_unless_called(
-    reports: list[FileReport], settings: Settings, search: bool
-) -> list[FileReport]:
+def _alone_unless_called(reports: list[FileReport], settings: Settings, search: bool) -> None:
     """Each file's findings that hold only where nothing in the repository runs it
     (`Hit.alone`): kept where no file runs it, dropped where one does (it runs in that file's
     CI job or image build, whose state its own check judged). With `search`, a file the run
-    did not see run is looked for among the repository's files that name it."""
-    if not any(r.alone for r in reports):
-        return reports
+    did not see run is looked for among the repository's files that name it; where those
+    make a default finding on a line, the file's own strict findings there give way, as in
+    a run of the whole repository."""
     runs = {path for report in reports for path in report.called}
     for report in reports:
         if not report.alone:
@@ -263,10 +268,26 @@ def _alone_unless_called(
         if absolute in runs:
             continue
         seen = {os.path.abspath(r.path) for r in reports}
-        if search and any(absolute in c.called for c in callers_outside(absolute, seen, settings)):
+        callers = (
+            [c for c in callers_outside(absolute, seen, settings) if absolute in c.called]
+            if search
+            else []
+        )
+        if not callers:
+            report.findings, report.hidden = with_alone(
+                report.findings, report.alone, report.hidden, settings.hidden
+            )
             continue
-        report.findings = sorted([*report.findings, *report.alone], key=lambda f: (f.start, f.code))
-    return reports
+        proven = {
+            f.start.line
+            for c in callers
+            for f in c.foreign
+            if f.code not in STRICT and os.path.abspath(f.path) == absolute
+        }
+        report.findings = [
+            f for f in report.findings if f.code not in STRICT or f.start.line not in proven
+        ]
+        report.hidden = [h for h in report.hidden if h[1] not in proven]
 
 
 def _still_unused(deferred: list[Finding], suppressions: suppress.Suppressions) -> list[Finding]:

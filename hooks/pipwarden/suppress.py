@@ -10,6 +10,7 @@ cleaned up.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from pipwarden.model import Span
@@ -90,13 +91,14 @@ def scan(text: str, *, python: bool = False) -> Suppressions:
     if "pipwarden" not in lowered and "noqa" not in lowered:
         return Suppressions()
     # Python is tokenized (to tell comments from strings) only for a directive that names
-    # one of our codes: most `# noqa` are other tools'.
+    # one of our codes: most noqa comments are other tools'.
     comments: frozenset[tuple[int, int]] | None = None
     result = Suppressions()
     lines = text.split("\n")
-    offset = 0
-    for index, line in enumerate(lines):
-        number = index + 1
+    offset, before = 0, 0  # where line `before` starts
+    for index in _directive_lines(lowered):
+        offset += sum(map(len, lines[before:index])) + index - before
+        line, number, before = lines[index], index + 1, index
         if "#" in line:
             if _IGNORE_FILE.search(line):
                 result.file_ignored = True
@@ -124,5 +126,25 @@ def scan(text: str, *, python: bool = False) -> Suppressions:
                     result.items.append(
                         Suppression(number, span, codes, reason.strip(), last, set())
                     )
-        offset += len(line) + 1
     return result
+
+
+def _directive_lines(lowered: str) -> list[int]:
+    """The lines (0-based) of a lowered text that say `pipwarden` or `noqa`: the only ones a
+    directive can be on (most lines of a long file are not)."""
+    found = sorted(at for word in ("pipwarden", "noqa") for at in _occurrences(lowered, word))
+    lines: list[int] = []
+    line, before = 0, 0
+    for at in found:
+        line += lowered.count("\n", before, at)
+        before = at
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at != -1:
+        yield at
+        at = text.find(word, at + len(word))

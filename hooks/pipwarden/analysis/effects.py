@@ -202,6 +202,62 @@ def set_positional(session: Session, words: Sequence[Word] | None) -> None:
         session.set(str(number), text, words[number - 1].span if number <= len(words) else None)
 
 
+def _getopts(command: Command, session: Session) -> None:
+    """`getopts SPEC NAME [ARG...]`, each round of a `while` loop: NAME is one of the option
+    letters the arguments give (the script's own where none are written), `?` for one SPEC
+    does not name; OPTARG the value of an option that takes one. The walk's rounds join
+    them, so a `case "$NAME"` runs the arms of the options given, in any order (and the one
+    for `?`, which the loop ends with). Arguments that are not known leave both unknown."""
+    texts = command.texts()
+    if len(texts) < 3 or not texts[1] or not texts[2]:
+        return
+    spec, name = texts[1].lstrip(":"), texts[2]
+    arguments = texts[3:] if len(texts) > 3 else _script_arguments(session)
+    letters: dict[str, None] = {}
+    values: dict[str, None] = {}
+    pending = False  # the next word is the value of the option before it
+    for text in arguments or [None]:
+        if text is None:
+            letters = {}
+            break
+        if pending:
+            values[text] = None
+            pending = False
+            continue
+        if text == "--" or not text.startswith("-") or text == "-":
+            break
+        for index, letter in enumerate(text[1:], start=2):
+            if letter not in spec or letter == ":":
+                letters["?"] = None
+                continue
+            letters[letter] = None
+            if spec[spec.index(letter) + 1 : spec.index(letter) + 2] == ":":
+                if text[index:]:
+                    values[text[index:]] = None
+                else:
+                    pending = True
+                break
+    if not letters:
+        session.set(name, None, command.span)
+        session.set("OPTARG", None, command.span)
+        return
+    # After the last option getopts returns false, NAME `?`: the value the loop ends with.
+    letters["?"] = None
+    session.narrow(name, tuple((letter, command.span) for letter in letters), frozenset())
+    if values:
+        session.narrow("OPTARG", tuple((value, command.span) for value in values), frozenset())
+    else:
+        session.set("OPTARG", None, command.span)
+
+
+def _script_arguments(session: Session) -> list[str | None] | None:
+    """The script's own arguments, where the call that runs it wrote them (`$#`, `$1`...)."""
+    count = session.env.get("#")
+    if count is None or not count.isdigit() or int(count) > 9:
+        return None
+    return [session.env.get(str(number)) for number in range(1, int(count) + 1)]
+
+
 def assign(command: Command, path: Path, exported: bool) -> None:
     session = path.session
     for assignment in command.assignments:
@@ -323,6 +379,18 @@ def _apply_persisted(
         state.lost_activation = None
 
 
+def maybe_applied(command: Command, path: Path) -> None:
+    """What a command that may not run at all leaves (`$STD source venv/bin/activate`, its
+    wrapper unknown): a venv it would activate or leave is maybe active; nothing else is
+    assumed."""
+    if (
+        commands.activation(command)
+        or commands.deactivation(command)
+        or commands.sources_venv_helper(command)
+    ):
+        path.session.maybe_activated = path.session.maybe_activated or command.span
+
+
 def reads_directory(command: Command, session: Session) -> bool:
     """Whether what `command` changes (`apply`) depends on the shell's working directory
     or the script's own (a directory change, a project venv made in it, CPython's `make
@@ -379,6 +447,9 @@ def apply(
         return
     if program_name == "shopt" and command.texts()[1:3] == ["-s", "expand_aliases"]:
         session.expand_aliases = session.expand_aliases or _read_after(command)
+        return
+    if program_name == "getopts":
+        _getopts(command, session)
         return
     if program_name == "read":
         for word in command.words[1:]:

@@ -64,6 +64,12 @@ class Path:
     def fork(self) -> Path:
         return Path(self.state.copy(), self.session.copy(), self.events, self.done)
 
+    def child(self, session: Session) -> Path:
+        """A shell this path starts (a subshell, a child process) with `session`: on the
+        same machine, whose changes to it are this path's once the shell ends (the caller
+        takes its state back), so the State is not copied."""
+        return Path(self.state, session, self.events, self.done)
+
     def resumed(self, events: tuple[Event, ...]) -> Path:
         """A copy of where this path ended, with the history `events`."""
         copied = Path(self.state.copy(), self.session.copy(), events, self.done)
@@ -94,12 +100,13 @@ def distinct(paths: Iterable[Path]) -> list[Path]:
     alike: dict[tuple[object, ...], list[Path]] = {}
     for path in paths:
         alike.setdefault(path.key(values=False), []).append(path)
-    found = [merged(part) for group in alike.values() for part in _apart(group)]
-    if len(found) > MAX_PATHS and len(alike) < len(found):
-        found = [merged(group) for group in alike.values()]  # the values' ways first
-    if len(found) > MAX_PATHS:
-        return [merged(found)]
-    return found
+    # Each part is merged once, where it is kept (a join of joins is the join of all).
+    parts = [part for group in alike.values() for part in _apart(group)]
+    if len(parts) > MAX_PATHS:
+        parts = list(alike.values())  # the values' ways first
+    if len(parts) > MAX_PATHS:
+        return [merged([path for group in parts for path in group])]
+    return [merged(part) for part in parts]
 
 
 def _apart(group: list[Path]) -> list[list[Path]]:

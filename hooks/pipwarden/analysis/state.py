@@ -6,6 +6,7 @@ value. (Plain classes with slots: importing dataclasses costs a pre-commit run 8
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pipwarden.analysis.summary import implicit_among
@@ -58,7 +59,7 @@ def _merged_env(envs: Sequence[dict[str, str | None]]) -> dict[str, str | None]:
     first = envs[0]
     result = None
     for env in envs[1:]:
-        if env is first:
+        if env == first:
             continue
         for name, _ in first.items() ^ env.items():  # only where they differ
             if result is None:
@@ -71,7 +72,7 @@ def _joined(maps: Sequence[dict[str, _V]]) -> dict[str, _V]:
     """The entries of all `maps`, a later one's winning; the first itself where the others
     are it."""
     first = maps[0]
-    more = [m for m in maps[1:] if m is not first]
+    more = [m for m in maps[1:] if m != first]
     if not more:
         return first
     result = dict(first)
@@ -83,7 +84,7 @@ def _joined(maps: Sequence[dict[str, _V]]) -> dict[str, _V]:
 def _listed(lists: Sequence[list[_V]]) -> list[_V]:
     """The items of all `lists`, each once, in order; the first itself where the others are it."""
     first = lists[0]
-    more = [m for m in lists[1:] if m is not first]
+    more = [m for m in lists[1:] if m != first]
     if not more:
         return first
     result = list(first)
@@ -208,6 +209,8 @@ class State:
 
     def merged(self, others: Sequence[State]) -> State:
         """One State for several ways through a script: what they agree on, else unknown."""
+        if _alike(self, others, _STATE_FIELDS):
+            return self.copy()  # most joins: ways that did nothing different to the machine
         states = [self, *others]
         result = self.copy()  # sharing what every way shares; the rest joined afresh
         for name in ("environment", "user", "python", "cwd", "lost_activation", "user_origin"):
@@ -233,6 +236,14 @@ class State:
         return result
 
 
+def _alike(first: object, others: Sequence[object], fields: attrgetter[tuple[object, ...]]) -> bool:
+    """Whether `others` hold what `first` holds in every field (a join of them is a copy)."""
+    held = fields(first)
+    return all(fields(other) == held for other in others)
+
+
+# What a join compares (`shared` says how a State holds its maps, not what it knows).
+_STATE_FIELDS = attrgetter(*(name for name in State.__slots__ if name != "shared"))
 _STATE_MAPS = (
     "env",
     "files",
@@ -492,6 +503,8 @@ class Session:
     def merged(self, others: Sequence[Session]) -> Session:
         """One Session for several ways through a script: a variable holds the values of all,
         anything else they disagree on is unknown."""
+        if _alike(self, others, _SESSION_FIELDS):
+            return self.copy()  # ways that did the same, or set variables back as they were
         sessions = [self, *others]
         result = self.copy()  # sharing what every way shares; the rest joined afresh
         if not _same([s.venv for s in sessions]):
@@ -514,7 +527,7 @@ class Session:
             (s.maybe_activated for s in sessions if s.maybe_activated), None
         )
         result.env = _merged_env([s.env for s in sessions])
-        differing = [s.values for s in others if s.values is not self.values]
+        differing = [s.values for s in others if s.values != self.values]
         if differing:
             values = result.values = dict(self.values)
             for theirs in differing:
@@ -531,10 +544,10 @@ class Session:
             result.functions = {**self.functions}
             for more in functions:
                 result.functions.update(more)
-        exported = [s.exported for s in others if s.exported is not self.exported]
+        exported = [s.exported for s in others if s.exported != self.exported]
         if exported:
             result.exported = self.exported.union(*exported)
-        if any(s.aliases is not self.aliases for s in others):
+        if any(s.aliases != self.aliases for s in others):
             result.aliases = {
                 name: value
                 for name, value in self.aliases.items()
@@ -542,3 +555,6 @@ class Session:
             }
         result.expand_aliases = _agreed([s.expand_aliases for s in sessions])  # type: ignore[assignment]
         return result
+
+
+_SESSION_FIELDS = attrgetter(*(name for name in Session.__slots__ if name != "shared"))

@@ -495,7 +495,7 @@ class _Walk:
         elif isinstance(node, Child):
             hits = []
             for path in active:
-                found, inside = self._walk(node.body, [path.fork()])
+                found, inside = self._walk(node.body, [path.child(path.session.copy())])
                 hits.extend(found)
                 path.state = merged(inside).state  # the machine keeps what it did
                 path.failed = _subshell_failed(node.body, inside)
@@ -769,8 +769,7 @@ class _Walk:
                 hits, paths = self._walk(program(script).body, [Path(state, session)])
                 self.containers[script.container] = (merged(paths).state, session)
                 return hits
-            child = path.fork()
-            child.session = path.session.child(clean=nested.env_reset)
+            child = path.child(path.session.child(clean=nested.env_reset))
             if user is not None:
                 child.session.runs_as = (user, command.span)
             hits, paths = self._walk(program(script).body, [child])
@@ -998,6 +997,13 @@ class _Walk:
                 **env,
                 **{a.name: a.value.text if a.value else None for a in command.assignments},
             }
+        if command.unknown_wrapper is not None:
+            # Whether and as whom it runs is not known: only the habits in its own words (the
+            # strict tier's) are reported, and the state it would leave is not assumed.
+            if pip is not None or commands.may_be_judged(command):
+                hits.extend(self._dispatch(self._context(command, pip, session, env), STRICT))
+            effects.maybe_applied(command, path)
+            return hits, [path]
         if pip is not None or commands.may_be_judged(command):
             context = self._context(command, pip, session, env)
             hits.extend(self._dispatch(context))
@@ -1214,11 +1220,15 @@ class _Walk:
             return False
         return None
 
-    def _dispatch(self, context: Context) -> Hits:
-        hits = [RuleHit(rule, hit) for rule in self.rules for hit in rule.on_command(context)]
-        fired = {h.rule.code for h in hits}
+    def _dispatch(self, context: Context, only: frozenset[str] | None = None) -> Hits:
+        """The rules' hits on a command (`only`: of these rules)."""
+        rules = self.rules if only is None else [r for r in self.rules if r.code in only]
+        hits = [RuleHit(rule, hit) for rule in rules for hit in rule.on_command(context)]
         # One finding per command across tiers: where a default rule speaks for the command,
-        # the strict tier adds nothing on it.
+        # the strict tier adds nothing on it. A hit that holds only for the script run on
+        # its own (`alone`) supersedes nothing here: the others stay for where a repository
+        # file runs it, and the run keeps one of the two (`run._alone_unless_called`).
+        fired = {h.rule.code for h in hits if not h.hit.alone}
         proven = not fired <= STRICT
         return [
             h
@@ -1302,8 +1312,7 @@ class _Walk:
         if call.sourced:
             paths = [path]
         else:
-            child = path.fork()
-            child.session = session.child(clean=command.env_reset)
+            child = path.child(session.child(clean=command.env_reset))
             effects.set_positional(child.session, arguments)
             if user != state.user:
                 child.session.runs_as = (user, origin)
@@ -1463,8 +1472,9 @@ def _subshell_failed(body: ProgramNode, ways: list[Path]) -> bool:
 def _one_per_command(hits: Hits) -> Hits:
     """A command's hits on all the paths that reach it: where a default rule speaks for it on
     one path (`sudo pip` refused where the script installs with apt), the strict tier adds
-    nothing on it from another."""
-    proven = {h.hit.span for h in hits if h.rule.code not in STRICT}
+    nothing on it from another (one that holds only for the script run on its own: see
+    `_dispatch`)."""
+    proven = {h.hit.span for h in hits if h.rule.code not in STRICT and not h.hit.alone}
     return [h for h in hits if h.rule.code not in STRICT or h.hit.span not in proven]
 
 

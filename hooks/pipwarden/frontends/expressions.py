@@ -1,7 +1,8 @@
 """GitHub Actions `if:` conditions, decided where the file decides them: `runner.os`,
-`matrix.*` of one matrix combination, literals, `==`/`!=`/`!`/`&&`/`||`, `startsWith`,
-`endsWith`, `contains`. Anything else (`github.*`, `env.*`, `success()`, `hashFiles(...)`)
-is unknown, and a condition that depends on it is undecided: the step may run.
+`matrix.*` of one matrix combination, the `env.*` values the caller knows, literals,
+`==`/`!=`/`!`/`&&`/`||`, `startsWith`, `endsWith`, `contains`. Anything else (`github.*`,
+`success()`, `hashFiles(...)`) is unknown, and a condition that depends on it is undecided:
+the step may run.
 
 https://docs.github.com/en/actions/reference/workflows-and-actions/expressions
 
@@ -54,20 +55,26 @@ def decide_azure(condition: str, known: Mapping[str, Value]) -> bool | None:
 
 def evaluate(text: str, known: Mapping[str, Value]) -> str | None:
     """The string a value that is one whole expression gives (`${{ matrix.os == 'windows-latest'
-    && 'Scripts' || 'bin' }}` is `bin` on ubuntu-latest), given `known`; None where the file
-    does not decide it or it is no string."""
+    && 'Scripts' || 'bin' }}` is `bin` on ubuntu-latest; `${{ matrix.kind == 'conda' }}` is
+    `true` or `false`), given `known`; None where the file does not decide it."""
     wrapped = _WRAPPED.fullmatch(text)
     if wrapped is None or "${{" in wrapped.group(1):
         return None
-    value = _value(wrapped.group(1), known, azure=False)
-    return value if isinstance(value, str) else None
+    value = _value(wrapped.group(1), known, azure=False, exact=True)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return "" if value is None else value if isinstance(value, str) else None
 
 
 def _decide(text: str, known: Mapping[str, Value], *, azure: bool) -> bool | None:
     return _truth(_value(text, known, azure=azure))
 
 
-def _value(text: str, known: Mapping[str, Value], *, azure: bool) -> Value:
+def _value(text: str, known: Mapping[str, Value], *, azure: bool, exact: bool = False) -> Value:
+    """The expression's value; with `exact`, UNKNOWN where only its truth is known (`x ||
+    'bin'` with x undecided is truthy, but `x` or `bin`)."""
     tokens = _tokens(text)
     if tokens is None:
         return UNKNOWN
@@ -75,6 +82,8 @@ def _value(text: str, known: Mapping[str, Value], *, azure: bool) -> Value:
     try:
         value = parser.disjunction()
     except (IndexError, ValueError):
+        return UNKNOWN
+    if exact and parser.truth_only:
         return UNKNOWN
     if parser.position != len(tokens):
         return UNKNOWN
@@ -110,6 +119,7 @@ class _Parser:
         self.known = known
         self.azure = azure
         self.position = 0
+        self.truth_only = False  # a value stood in by its truth (`x || 'bin'`, x undecided)
 
     def _peek(self) -> str | None:
         return self.tokens[self.position][1] if self.position < len(self.tokens) else None
@@ -130,6 +140,7 @@ class _Parser:
             truth = _truth(value)
             if truth is None:
                 value = True if _truth(right) else UNKNOWN
+                self.truth_only = True
             elif not truth:
                 value = right
         return value
@@ -143,6 +154,7 @@ class _Parser:
             truth = _truth(value)
             if truth is None:
                 value = False if _truth(right) is False else UNKNOWN
+                self.truth_only = True
             elif truth:
                 value = right
         return value

@@ -151,8 +151,9 @@ def _job(
     image = scalar(container) or scalar(mapping(container).get("image"))
     if container is not None:
         items.extend(_container(image, document.span(container), root, dependencies))
+    job_env = _env(document, job.get("env"), known)
     items.extend(workflow_env)
-    items.extend(_env(document, job.get("env"), known))
+    items.extend(job_env)
     shell = scalar(mapping(mapping(job.get("defaults")).get("run")).get("shell")) or scalar(
         mapping(mapping(top.get("defaults")).get("run")).get("shell")
     )
@@ -160,11 +161,18 @@ def _job(
     directory = scalar(
         mapping(mapping(job.get("defaults")).get("run")).get("working-directory")
     ) or scalar(mapping(mapping(top.get("defaults")).get("run")).get("working-directory"))
-    steps = [
-        step
-        for step in sequence(job.get("steps"))
-        if decide(scalar(mapping(step).get("if")) or "true", known) is not False
-    ]
+    # A step's `if:` sees the `env` context (`if: env.USE_CONDA == 'true'`): the workflow's
+    # and the job's values, until a step may write `$GITHUB_ENV`.
+    env = {
+        f"env.{e.name.lower()}": e.value for e in [*workflow_env, *job_env] if e.value is not None
+    }
+    steps = []
+    for step in sequence(job.get("steps")):
+        fields = mapping(step)
+        if decide(scalar(fields.get("if")) or "true", {**known, **env}) is not False:
+            steps.append(step)
+            if _may_set_env(fields):
+                env = {}
     items.extend(_steps(document, steps, default, root, directory, known))
     return Scope(
         name,
@@ -174,6 +182,18 @@ def _job(
         persist=PERSIST,
         directory=root,
         host="ci",
+    )
+
+
+def _may_set_env(step: dict[str, yaml.Node]) -> bool:
+    """Whether a step may change the job's environment for the steps after it: a `run:` that
+    writes `$GITHUB_ENV`, a local action (its own steps may), or a script action. Other
+    actions set variables of their own, not the workflow's."""
+    uses = (scalar(step.get("uses")) or "").split("@", 1)[0].lower()
+    return (
+        "GITHUB_ENV" in (scalar(step.get("run")) or "")
+        or uses.startswith("./")
+        or uses == "actions/github-script"
     )
 
 

@@ -18,6 +18,7 @@ rewriting a syntax tree.
 from __future__ import annotations
 
 import ast
+import bisect
 import codecs
 import functools
 import os
@@ -126,7 +127,7 @@ def parse(text: str, path: str) -> Parsed:
     if module is None:
         return Parsed(unread=unread or ["Python this interpreter cannot parse"])
     pip_itself, project_file = _pip_itself(path)
-    finder = _Finder(text, parse_text, module, pip_itself or _changes_sys_path(module))
+    finder = _Finder(text, parse_text, module, pip_itself)
     try:
         items = list(finder.items())
     except RecursionError:
@@ -240,6 +241,12 @@ def _own_parts(statement: ast.stmt) -> Iterator[ast.AST]:
                 yield item
             elif isinstance(item, ast.AST):  # a `with` item, a comprehension, arguments
                 yield from (n for n in ast.iter_child_nodes(item) if hasattr(n, "lineno"))
+
+
+def _any_between(lines: list[int], first: int, last: int) -> bool:
+    """Whether any of the sorted `lines` is within first..last."""
+    at = bisect.bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= last
 
 
 def _catches_import_error(kind: ast.expr | None) -> bool:
@@ -398,15 +405,35 @@ class _Finder:
         self.module = module
         # The lines of the imports in each function (and the module), found once.
         self.import_lines: dict[int, list[int]] = {}
-        self.pip_itself = pip_itself
+        # Whether the pip it imports is its own (None: not looked at yet, see `pip_itself`).
+        self._own_pip: bool | None = True if pip_itself else None
         self.aliases: dict[str, str] = {}
         self.constants: dict[str, ast.Constant] = {}
-        # Functions of the module that run a parameter as a shell command: name → position.
-        self.runners: dict[str, tuple[int, str]] = {}
+        self.statements: list[ast.stmt] = []
+        self.functions: set[str] = set()  # the names the module defines functions by
+        self._runners: dict[str, tuple[int, str]] | None = None
         self.import_sys_at = self._import_sys_at()
 
+    @property
+    def pip_itself(self) -> bool:
+        """Whether the pip the module uses is pip's own code or one it put on `sys.path`
+        itself: looked at only where it uses pip's API (walking a long module for it costs a
+        fifth of reading it)."""
+        if self._own_pip is None:
+            self._own_pip = _changes_sys_path(self.module)
+        return self._own_pip
+
+    @property
+    def runners(self) -> dict[str, tuple[int, str]]:
+        """Functions of the module that run a parameter as a shell command: name → position.
+        Found when a call on a line naming pip calls a function by name."""
+        if self._runners is None:
+            self._runners = self._command_runners(self.statements)
+        return self._runners
+
     def items(self) -> Iterator[ScopeItem]:
-        statements = list(_statements(self.module.body))
+        statements = self.statements = list(_statements(self.module.body))
+        self.functions = {s.name for s in statements if isinstance(s, ast.FunctionDef)}
         assigned: dict[str, list[ast.AST]] = {}
         for node in statements:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -426,7 +453,6 @@ class _Finder:
             and isinstance(values[0], ast.Constant)
             and isinstance(values[0].value, str)
         }
-        self.runners = self._command_runners(statements)
         # Only the lines that can run pip are looked into: those that say pip, or a name
         # that stands for it (`PIP = "pip3"`, `from pip import main as m`).
         lines = self._lines_naming_pip()
@@ -437,10 +463,13 @@ class _Finder:
                 if use is not None:
                     found.append((use.span.start, use))
                 continue
+            decorators = getattr(statement, "decorator_list", ())
+            first = min([statement.lineno, *(d.lineno for d in decorators)])
+            if not _any_between(lines, first, statement.end_lineno or statement.lineno):
+                continue  # the whole statement, nested ones too
             for part in _own_parts(statement):
                 first = part.lineno  # type: ignore[attr-defined]
-                last = getattr(part, "end_lineno", None) or first
-                if not any(first <= line <= last for line in lines):
+                if not _any_between(lines, first, getattr(part, "end_lineno", None) or first):
                     continue
                 for node in ast.walk(part):
                     if isinstance(node, ast.Call):
@@ -542,14 +571,15 @@ class _Finder:
         functions = [s for s in statements if isinstance(s, ast.FunctionDef)]
         if not functions:
             return {}
+        calls = [[n for n in ast.walk(f) if isinstance(n, ast.Call)] for f in functions]
         runners: dict[str, tuple[int, str]] = {}
         for _ in range(4):  # wrappers of wrappers, a few deep
             before = len(runners)
-            for function in functions:
+            for function, made in zip(functions, calls, strict=True):
                 if function.name in runners:
                     continue
                 parameters = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
-                for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+                for call in made:
                     command = self._shell_command(call, runners)
                     if isinstance(command, ast.Name) and command.id in parameters:
                         runners[function.name] = (parameters.index(command.id), command.id)
@@ -576,7 +606,11 @@ class _Finder:
         return None
 
     def _call(self, node: ast.Call) -> Iterator[tuple[int, ScopeItem]]:
-        if isinstance(node.func, ast.Name) and node.func.id in self.runners:
+        if (
+            isinstance(node.func, ast.Name)
+            and node.func.id in self.functions
+            and node.func.id in self.runners
+        ):
             command = self._shell_command(node, self.runners)
             script = self._shell_string(command) if command is not None else None
             if script is not None:

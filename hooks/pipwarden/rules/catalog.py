@@ -7,6 +7,11 @@ A test keeps this table and the rule classes in step.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipwarden.model import Finding
+
 CATALOG: dict[str, str] = {
     "PW100": "unused-suppression",
     "PW101": "sudo-pip",
@@ -40,6 +45,36 @@ _BY_NAME = {name: code for code, name in CATALOG.items()}
 # by `strict = true` / `--strict`, or by name, code, prefix or ALL (as ruff's opt-in rules).
 STRICT: frozenset[str] = frozenset({"PW102", "PW203", "PW301", "PW304", "PW404", "PW501", "PW603"})
 DEFAULT: frozenset[str] = frozenset(CATALOG) - STRICT
+
+
+def with_alone(
+    findings: list[Finding],
+    alone: list[Finding],
+    hidden: list[tuple[str, int, int]],
+    counted_only: frozenset[str],
+) -> tuple[list[Finding], list[tuple[str, int, int]]]:
+    """A file's findings and its strict-tier count where it is judged as run on its own: its
+    `alone` findings hold (those of rules the run only counts, `counted_only`, counted), and
+    the strict findings on the commands of the default ones give way to them, one finding
+    per command across tiers."""
+    proven = {(f.start.line, f.start.column) for f in alone if f.code not in STRICT}
+    shown = [f for f in [*findings, *alone] if not gives_way(f, proven)]
+    counted = [
+        *hidden,
+        *((f.code, f.start.line, f.start.column) for f in alone if f.code in counted_only),
+    ]
+    return (
+        sorted((f for f in shown if f.code not in counted_only or not f.alone), key=_order),
+        sorted(h for h in counted if h[0] not in STRICT or (h[1], h[2]) not in proven),
+    )
+
+
+def gives_way(finding: Finding, proven: set[tuple[int, int]]) -> bool:
+    return finding.code in STRICT and (finding.start.line, finding.start.column) in proven
+
+
+def _order(finding: Finding) -> tuple[object, str]:
+    return (finding.start, finding.code)
 
 
 def tier(code: str) -> str:

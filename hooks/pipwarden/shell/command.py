@@ -57,6 +57,9 @@ class Command(NamedTuple):
     # `su -c`), and whether that starts it with a clean environment (see `Unwrapped`).
     switcher: str = ""
     env_reset: bool = False
+    # An unquoted variable the analysis cannot read in front of it (`$STD pip install x`,
+    # `$SUDO pip3 ...`): most often a wrapper that runs it, as root or not, perhaps not at all.
+    unknown_wrapper: Word | None = None
 
     @property
     def name(self) -> str | None:
@@ -168,6 +171,9 @@ class Unwrapped(NamedTuple):
     # venv is not the command's.
     switcher: str = ""
     env_reset: bool = False
+    # An unquoted variable the analysis cannot read in front of it (`$STD pip install x`,
+    # `$SUDO pip3 ...`): most often a wrapper that runs it, as root or not, perhaps not at all.
+    unknown_wrapper: Word | None = None
 
 
 def unwrap(words: list[Word], assignments: list[Assignment]) -> Unwrapped | None:

@@ -69,6 +69,11 @@ def readings(
     if aliases and first.text in aliases:
         value, _ = aliases[first.text]
         words = (*(Word(part, part, first.span) for part in value.split()), *words[1:])
+    elif all(word.text is not None for word in words):
+        command = _static(simple, script)
+        if command is None and empty is not None:
+            empty.append(())
+        return [] if command is None else [(command, ())]
     found: list[tuple[list[Word], Assumptions]] = [([], ())]
     for word in words:
         if arguments is not None and word.text is None and word.raw in ALL_ARGUMENTS:
@@ -103,6 +108,26 @@ def readings(
     return commands
 
 
+def _static(simple: Simple, script: Script) -> Command | None:
+    """The Command of a simple command whose words read no variable (most of a script's):
+    built once however often the walk reaches it (on each path, in each call of its
+    function, in each copy of the script a run shares)."""
+    key = (id(simple), id(script))
+    held = _STATIC.get(key)
+    if held is not None and held[0] is simple and held[1] is script:
+        return held[2]
+    if len(_STATIC) >= _STATIC_LIMIT:
+        _STATIC.clear()
+    command = _command(list(simple.words), simple, script)
+    _STATIC[key] = (simple, script, command)
+    return command
+
+
+# Held with the node and the Script whose ids key them, so that no id is reused while held.
+_STATIC: dict[tuple[int, int], tuple[Simple, Script, Command | None]] = {}
+_STATIC_LIMIT = 16384
+
+
 _INTERPOLATION_BLOCKERS = ("'", "`", "$(", "\\", "*", "?", "[")
 
 
@@ -131,6 +156,11 @@ def _command(words: list[Word], simple: Simple, script: Script) -> Command | Non
         if not simple.assignments:
             return None
         return Command((), simple.assignments, simple.redirects, script, simple.span)
+    wrapper = None
+    following = words[1].text if len(words) > 1 else None
+    unread = words[0].text is None and _EXPANSION.fullmatch(words[0].raw)
+    if unread and following and not following.startswith("-"):
+        wrapper, words = words[0], words[1:]  # `$STD pip install x`: read as its wrapper
     unwrapped = unwrap(words, list(simple.assignments))
     if unwrapped is None:
         return None
@@ -150,6 +180,7 @@ def _command(words: list[Word], simple: Simple, script: Script) -> Command | Non
         simple.stdin,
         unwrapped.switcher or (script.elevator if script.elevated_by else ""),
         unwrapped.env_reset,
+        wrapper,
     )
 
 

@@ -508,6 +508,7 @@ _ALWAYS = frozenset(
         "unalias",
         "shopt",
         "read",
+        "getopts",
         "eval",
         "set",
         # They end the shell or a function, or move the arguments `"$@"` reads.
