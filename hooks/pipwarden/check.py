@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 from pipwarden.config import Settings
 from pipwarden.discover import SHEBANG, YAML, Kind, ci_kind_by_content, kind_by_name
 from pipwarden.model import SAFE, Edit, FileReport, Finding, Fix, Related, SourceText, Span
-from pipwarden.reading import MAX_BYTES, decode, digest, frontend, mentions, shebang_kind
+from pipwarden.reading import (
+    MAX_BYTES,
+    ONLY_MAKE,
+    decode,
+    digest,
+    frontend,
+    mention,
+    mentions,
+    shebang_kind,
+)
 from pipwarden.rules.catalog import STRICT, gives_way, with_alone
 
 if TYPE_CHECKING:
@@ -144,7 +153,8 @@ class Checker:
             if not tentative:
                 self._problem(report, "binary file (it contains NUL bytes); it was not checked")
             return report
-        if not mentions(data):
+        found = mention(data)
+        if found is None:
             report.checked = not tentative
             return report
         text, report.bom = decode(data)
@@ -159,7 +169,9 @@ class Checker:
         assert isinstance(kind, Kind)
         report.kind = kind
         try:
-            report.findings = self._check_mentioning(text, path, kind, report)
+            report.findings = self._check_mentioning(
+                text, path, kind, report, only_make=found == ONLY_MAKE
+            )
         except Exception as error:  # a bug of ours must not stop the run
             if os.environ.get("PIPWARDEN_STRICT"):
                 raise
@@ -195,8 +207,11 @@ class Checker:
         kind: Kind,
         report: FileReport | None = None,
         held: frozenset[str] | None = None,
+        *,
+        only_make: bool = False,
     ) -> list[Finding]:
-        """`check_text` of a text known to mention something a rule reads."""
+        """`check_text` of a text known to mention something a rule reads (`only_make`: only
+        a `make` it runs)."""
         parse = frontend(kind)
         if parse is None:
             return []
@@ -207,6 +222,7 @@ class Checker:
         if not parsed.scopes and not parsed.problems:
             return self._filter([], path, text, kind, held, report)  # suppressions may be stale
         from pipwarden.analysis import analyse
+        from pipwarden.analysis.reach import reaches_makefile
         from pipwarden.follow import Calls
         from pipwarden.model import Hit
         from pipwarden.rules.registry import PARSE_ERROR
@@ -224,9 +240,17 @@ class Checker:
         follow = report is not None and self.settings.follow_calls
         foreign: list[Finding] = []
         cut = report.unread if report is not None else None
-        for rule_hit in one_per_cause(
-            analyse(scopes, self.rules, calls if follow else None, os.path.abspath(path), cut)
-        ):
+        absolute = os.path.abspath(path)
+        # A shell script that says nothing a rule reads but `make`, which reads no Makefile
+        # a rule can read anything in: build glue, the walk would find nothing.
+        idle = (
+            only_make
+            and follow
+            and kind is Kind.SHELL
+            and not reaches_makefile(scopes, absolute, calls)
+        )
+        hits = () if idle else analyse(scopes, self.rules, calls if follow else None, absolute, cut)
+        for rule_hit in one_per_cause(hits):
             finding = calls.finding(rule_hit.rule, rule_hit.hit)
             (findings if finding.path == path else foreign).append(finding)
         if report is not None:

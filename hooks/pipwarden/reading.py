@@ -28,15 +28,27 @@ _CONFIRMED = {
     b".sh": lazy(rb"\.(?:ba)?sh\b"),
     b"uses:": lazy(rb"uses:\s*['\"]?\./"),
     # make run as a command (`run: make deps`, `$(MAKE) -C docs`): its Makefile is followed.
+    # Last, so that `mention` says ONLY_MAKE where nothing else was found.
     b"make": lazy(rb"(?:^|[\s;&|(])(?:g?make|\$\(make\)|\$\{make\})(?=[ \t]|$)", re.M),
 }
 
 
 def mentions(data: bytes) -> bool:
     """Whether a rule could find anything in `data` (a file's bytes)."""
+    return mention(data) is not None
+
+
+# What `mention` says of a file whose only words a rule reads are a `make` it runs.
+ONLY_MAKE = "make"
+
+
+def mention(data: bytes) -> str | None:
+    """What in `data` a rule could find something through (the first one seen; ONLY_MAKE,
+    where that is all), None where nothing."""
     lowered = data.lower()
-    if any(literal in lowered for literal in _ANYWHERE):
-        return True
+    for literal in _ANYWHERE:
+        if literal in lowered:
+            return literal.decode()
     for word in _WORDS:
         at = lowered.find(word)
         while at != -1:
@@ -44,11 +56,12 @@ def mentions(data: bytes) -> bool:
             if not (at and 97 <= lowered[at - 1] <= 122) and not (
                 end < len(lowered) and 97 <= lowered[end] <= 122
             ):
-                return True
+                return word.decode()
             at = lowered.find(word, end)
-    return any(
-        literal in lowered and pattern.search(lowered) for literal, pattern in _CONFIRMED.items()
-    )
+    for literal, pattern in _CONFIRMED.items():
+        if literal in lowered and pattern.search(lowered):
+            return literal.decode()
+    return None
 
 
 # The front-end module of each kind read on its own (the CI kinds share `ci`); imported only

@@ -396,7 +396,7 @@ def reads_directory(command: Command, session: Session) -> bool:
     or the script's own (a directory change, a project venv made in it, CPython's `make
     install` in its sources), whatever directory that is."""
     return (
-        command.program in _DIRECTORY_COMMANDS
+        command.program in DIRECTORY_COMMANDS
         or command.program in ("make", "gmake")
         or (session.venv is None and commands.project_venv(command, session.env) is not None)
     )
@@ -415,7 +415,7 @@ def apply(
         if exported:  # `export NAME`: a variable set before is now exported
             session.writable().exported.update(w.text for w in command.words[1:] if w.text)
         return
-    if program_name in _DIRECTORY_COMMANDS:
+    if program_name in DIRECTORY_COMMANDS:
         words = [w for w in command.words[1:] if not (w.text or "").startswith("-")]
         named = expanded(words[0], session.env, script_dir) if words else None
         session.cwd = joined(session.cwd, named) if program_name != "popd" and named else None
@@ -622,7 +622,7 @@ def _python_built(state: State, build: commands.PythonBuild, span: Span) -> None
     )
 
 
-_DIRECTORY_COMMANDS = frozenset({"cd", "pushd", "popd"})
+DIRECTORY_COMMANDS = frozenset({"cd", "pushd", "popd"})
 _OUTPUT_COMMANDS = frozenset({"echo", "printf"})
 # What writes a line to a file or the job's log in PowerShell and cmd (names case-blind).
 _WRITE_CMDLETS = frozenset({"add-content", "ac", "set-content", "out-file"})

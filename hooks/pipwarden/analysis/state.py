@@ -432,7 +432,9 @@ class Session:
             self.before_activation,
             self.errexit,
             self.maybe_activated,
-            frozenset(self.values.items()) if values else (),
+            # What each variable may hold, as a set: ways that met in another order hold
+            # the same values in another order, and a loop that gets them back has settled.
+            frozenset((n, v and frozenset(v)) for n, v in self.values.items()) if values else (),
             self.functions_key if functions else (),
             frozenset(self.aliases.items()),
             self.expand_aliases if expand_aliases else None,

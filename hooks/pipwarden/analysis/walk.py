@@ -467,8 +467,8 @@ class _Walk:
 
     def _walk(self, node: ProgramNode, paths: list[Path]) -> tuple[Hits, list[Path]]:
         """The hits of `node` and the paths after it; paths that have exited pass through."""
-        active = [p for p in paths if not p.done]
         ended = [p for p in paths if p.done]
+        active = [p for p in paths if not p.done] if ended else paths
         if not active:
             return [], paths
         if isinstance(node, Seq):
@@ -751,7 +751,8 @@ class _Walk:
         if nested is not None:
             for way in paths:
                 hits.extend(self._handed(nested, command, way))
-        if any(wrapper.text == "exec" for wrapper in command.wrappers):
+        # (`$PYENV exec pip ...` is pyenv's exec: the unknown word runs it, not the shell.)
+        if command.unknown_wrapper is None and any(w.text == "exec" for w in command.wrappers):
             for way in paths:
                 way.done = "exit"  # the shell is replaced: nothing after it runs
         return hits, paths

@@ -68,7 +68,7 @@ class Command(NamedTuple):
     @property
     def program(self) -> str | None:
         """The program's base name: `/usr/bin/pip3` → `pip3`."""
-        name = self.name
+        name = self.words[0].text if self.words else None  # (`name`, inline: read most often)
         return name.rsplit("/", 1)[-1] if name else None
 
     def texts(self) -> list[str | None]:

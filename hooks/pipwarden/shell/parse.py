@@ -3,10 +3,10 @@ structure that decides which of them run and in which shell: sequences, branches
 `case`, `&&`, `||`), loops, subshells and pipelines (whose changes do not come back), function
 definitions. Words are read as written; the analysis reads variables in them (`expand`).
 
-Only the stable node API is used (`type`, `children`, byte offsets, `has_error`); the Query API
-changed in tree-sitter 0.25. tree-sitter rejects a few percent of the scripts bash accepts; the
-statements it cannot parse are re-read line by line, and a line that still fails is scanned for
-plain words, so a pip command there is still seen.
+Only the stable node API is used (`type`, children and fields, byte offsets, `has_error`); the
+Query API changed in tree-sitter 0.25. tree-sitter rejects a few percent of the scripts bash
+accepts; the statements it cannot parse are re-read line by line, and a line that still fails
+is scanned for plain words, so a pip command there is still seen.
 """
 
 from __future__ import annotations
@@ -404,8 +404,11 @@ def _build(script: Script) -> Program:
         return Program(script, Seq(tuple(read(script))), frozenset())
     source = _Source(script)
     tree = _parser().parse(source.data)
-    defined = frozenset(
-        m.group(1) or m.group(2) or m.group(3) for m in _DEFINITION.finditer(script.text)
+    text = script.text
+    defined = (
+        frozenset(m.group(1) or m.group(2) or m.group(3) for m in _DEFINITION.finditer(text))
+        if "function" in text or "alias" in text or _EMPTY_PARENTHESES.search(text)
+        else frozenset()  # the pattern tries every character: most scripts define nothing
     )
     builder = _Builder(source, defined)
     body = Seq(tuple(builder.program(tree.root_node)))
@@ -418,7 +421,7 @@ def _read_ends(source: _Source, root: TreeNode) -> tuple[int, ...]:
         end = source.char(child.end_byte)
         line_end = source.text.find("\n", end)
         local = len(source.text) if line_end < 0 else line_end
-        ends.append(source.span(local, local).start)
+        ends.append(source.script.offsets.to_file(local))
     return tuple(sorted(set(ends)))
 
 
@@ -429,14 +432,28 @@ _DEFINITION = lazy(
     r"(?m)^[ \t]*(?:function[ \t]+)?([\w.:-]+)[ \t]*\(\s*\)|\bfunction[ \t]+([\w.:-]+)"
     r"|\balias[ \t]+([\w.:-]+)="
 )
+_EMPTY_PARENTHESES = lazy(r"\(\s*\)")
 
 
 def parse_script(script: Script, keep: Callable[[str], bool] | None = None) -> list[Command]:
     """Every simple command of `script`, in source order, each read once with its variables
     unknown (for a look over a Scope, not for judging one: branches, functions and the shell
     each command runs in are the analysis's business); with `keep`, only those whose
-    program (or wrapper) it keeps by name, or whose name is not known."""
-    return list(commands_in(program(script).body, script, keep))
+    program (or wrapper) it keeps by name, or whose name is not known. Read once per Script
+    and `keep` (the walk looks over a Scope's commands several times, and a run shares one
+    Script among the copies of an installer): the list is shared, not to be changed."""
+    held = _LOOKED.get(id(script))
+    if held is not None and held[0] is script and held[1] is keep:
+        return held[2]
+    found = list(commands_in(program(script).body, script, keep))
+    if len(_LOOKED) >= _CACHE_SIZE:
+        _LOOKED.pop(next(iter(_LOOKED)))
+    _LOOKED[id(script)] = (script, keep, found)
+    return found
+
+
+# Held with the Script whose id keys them, as the Programs are.
+_LOOKED: dict[int, tuple[Script, Callable[[str], bool] | None, list[Command]]] = {}
 
 
 def commands_in(
@@ -466,6 +483,61 @@ def commands_in(
 
 def _unknown(name: str) -> None:
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# A glimpse: the commands without the analysis's reading of them
+
+
+class Glimpse(NamedTuple):
+    """A simple command as tree-sitter reads it, with no reading of variables, wrappers or
+    spans: a look at whether a script can matter at all, for a fraction of the cost."""
+
+    # Its program where that is a plain word naming no path and running no other command,
+    # file or shell text (see _OPAQUE); None for any other.
+    program: str | None
+    words: tuple[str | None, ...]  # its arguments: plain words as written, None for others
+    # The `$(...)` it runs in, outermost first (an identity each, the same for all the
+    # commands of one).
+    substitutions: tuple[int, ...]
+
+
+def glimpse(script: Script) -> list[Glimpse] | None:
+    """Every simple command of `script` (POSIX shell or bash), those in functions, branches
+    and substitutions too; None where tree-sitter cannot read it whole."""
+    source = _Source(script)
+    root = _parser().parse(source.data).root_node
+    if root.has_error:
+        return None
+    found: list[Glimpse] = []
+    _glimpses(root, source.data, (), found)
+    return found
+
+
+def _glimpses(tree: TreeNode, data: bytes, inside: tuple[int, ...], found: list[Glimpse]) -> None:
+    for child in tree.named_children:
+        kind = child.type
+        if kind == "command":
+            name = child.child_by_field_name("name")
+            named = name.named_children if name is not None else []
+            program = _plain(named[0], data) if len(named) == 1 else None
+            if program is not None and ("/" in program or program in _OPAQUE):
+                program = None
+            if child.named_children[0].type == "variable_assignment":
+                program = None  # `X=1 make`: what it reads is for the analysis to say
+            arguments = tuple(_plain(a, data) for a in child.children_by_field_name("argument"))
+            found.append(Glimpse(program, arguments, inside))
+        if child.child_count:
+            within = (*inside, child.id) if kind == "command_substitution" else inside
+            _glimpses(child, data, within, found)
+
+
+def _plain(node: TreeNode, data: bytes) -> str | None:
+    """A word's text where it is a plain literal (no quote, escape or expansion)."""
+    if node.type not in ("word", "number"):
+        return None
+    raw = data[node.start_byte : node.end_byte]
+    return None if b"\\" in raw else raw.decode("utf-8", "surrogateescape")
 
 
 # --------------------------------------------------------------------------------------------
@@ -981,10 +1053,14 @@ class _Builder:
         return False
 
     def _substitutions_in(self, tree: TreeNode) -> tuple[ProgramNode, ...]:
-        text = self.source.node_text(tree)
-        if "$(" not in text and "`" not in text and "<(" not in text and ">(" not in text:
+        if not self._may_substitute(tree):
             return ()
         return tuple(s for child in tree.children for s in self._substitutions(child))
+
+    def _may_substitute(self, tree: TreeNode) -> bool:
+        """Whether `tree`'s text has a `$(`, `` ` ``, `<(` or `>(` (looked for in the bytes,
+        not to build the text of every node on the way down)."""
+        return _SUBSTITUTION.search(self.source.data, tree.start_byte, tree.end_byte) is not None
 
     def _substitutions(self, tree: TreeNode) -> Iterator[ProgramNode]:
         """What the command substitutions in `tree` run, each in a subshell."""
@@ -994,7 +1070,8 @@ class _Builder:
                 yield Child(Seq(body))
             return
         for child in tree.children:
-            yield from self._substitutions(child)
+            if self._may_substitute(child):
+                yield from self._substitutions(child)
 
     def _assignment(self, tree: TreeNode) -> Assignment:
         name_node = tree.child_by_field_name("name")
@@ -1071,6 +1148,15 @@ def _scanned(words: list[Word]) -> Simple:
 
 
 _SHELL_NAMES = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
+# What a glimpse cannot see through: programs that run other commands, files or shell text,
+# or change what a word means. `cd` is seen (it moves the shell), and so are those that
+# only end it or set its variables.
+_OPAQUE = (
+    _ALWAYS - {"cd", "pushd", "popd", "set", "read", "exit", "return", "shift"}
+    | _SHELL_NAMES
+    | {".", "source"}
+)
+_SUBSTITUTION = lazy(rb"\$\(|`|[<>]\(")
 # The redirects and heredoc body that belong to a list's last command.
 _Tail = tuple[tuple[Redirect, ...], tuple[int, int] | None]
 _OUTPUT = frozenset({"echo", "printf"})

@@ -43,12 +43,23 @@ class OffsetMap:
     def __init__(self, segments: list[Segment]) -> None:
         self.segments = segments
         self._starts = [s.script_start for s in segments]
+        # A script that is one piece of its file, character for character (a shell script
+        # file, most CI steps): the file offset where it starts and its length, for the
+        # hundreds of thousands of lookups a big tree makes.
+        only = segments[0] if len(segments) == 1 and segments[0].linear else None
+        self._whole_text = (
+            (only.file_start, only.script_start, only.file_end - only.file_start) if only else None
+        )
 
     @classmethod
     def identity(cls, file_start: int, length: int) -> OffsetMap:
         return cls([Segment(0, length, file_start, file_start + length)])
 
     def to_file(self, offset: int, *, is_end: bool = False) -> int:
+        if self._whole_text is not None:
+            file_start, script_start, length = self._whole_text
+            at = offset - script_start
+            return file_start + (0 if at < 0 else length if at > length else at)
         if not self.segments:
             return 0
         # An end offset that touches a segment boundary belongs to the segment before it.

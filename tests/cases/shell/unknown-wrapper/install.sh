@@ -21,3 +21,8 @@ $STD python3 -m venv venv
 $STD source venv/bin/activate
 $STD pip install -r requirements.txt
 msg_ok "Set up the app"
+
+msg_info "Installing the tools"
+$PYENV exec pip install --upgrade pip
+$STD pip3 install --break-system-packages mediaconv-plugins
+msg_ok "Installed the tools"

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Runs the unit tests.
+exec ./build/run-tests "$@"
