@@ -172,6 +172,77 @@ def local_names(function: Function) -> frozenset[str]:
     return frozenset(_locals(function.body))
 
 
+_DECLARING = frozenset({"local", "declare", "typeset"})
+
+
+def assigned_first(function: Function) -> tuple[frozenset[str], frozenset[str]]:
+    """The variables the function declares `local` and assigns before anything reads them,
+    in the declarations and assignments it starts with (`local xtrace; xtrace=$(set +o)`):
+    no caller's value of theirs is ever seen, and each caller's comes back after it. With
+    the commands those run, as a function or alias of one of their names could read them."""
+    read: set[str] = set()
+    assigned: set[str] = set()
+    commands: set[str] = set()
+    for item in _leading(function.body):
+        if isinstance(item, Child):
+            called = set(_first_words(item))
+            if None in called:
+                break  # a command not known: it may read any variable
+            commands.update(called)  # type: ignore[arg-type]
+        read.update(name for text in _texts(item, function.script.text) for name in _reads(text))
+        if isinstance(item, Child):
+            continue
+        assert isinstance(item, Simple)
+        commands.update(w.text for w in item.words[:1] if w.text)
+        assigned.update(
+            a.name for a in item.assignments if a.value is not None and a.name not in read
+        )
+    implicit = implicit_among(assigned)
+    return frozenset(assigned & local_names(function) - IMPLICIT - implicit), frozenset(commands)
+
+
+def _leading(body: Seq) -> Iterator[ProgramNode]:
+    """The declarations and assignments a body starts with, and the `$( ... )` they run."""
+    for item in body.items:
+        if isinstance(item, Seq):
+            for part in item.items:
+                if not (isinstance(part, Child) or _declares(part)):
+                    return
+                yield part
+        elif isinstance(item, Child) or _declares(item):
+            yield item
+        else:
+            return
+
+
+def _declares(node: ProgramNode) -> bool:
+    """An assignment, or `local`/`declare`/`typeset` of plain names (no options)."""
+    if not isinstance(node, Simple) or node.stdin is not None:
+        return False
+    words = node.words
+    return not words or (
+        words[0].text in _DECLARING
+        and all(w.text is not None and not w.text.startswith("-") for w in words[1:])
+    )
+
+
+def _reads(text: str) -> Iterator[str]:
+    """The variables a text reads: `$NAME`, `${NAME...}`, and any name in arithmetic."""
+    yield from _READ.findall(text)
+    if "((" in text or "[[" in text:
+        yield from _NAME.findall(text)
+
+
+def _first_words(node: ProgramNode) -> Iterator[str | None]:
+    """The commands `node` runs, None for one not known."""
+    if isinstance(node, Simple):
+        yield from (w.text for w in node.words[:1])
+    elif isinstance(node, Ready):
+        yield None
+    for part in parts(node):
+        yield from _first_words(part)
+
+
 def _locals(node: ProgramNode) -> Iterator[str]:
     if isinstance(node, Simple):
         texts = [w.text for w in node.words]

@@ -25,6 +25,7 @@ from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
 from pipwarden.analysis.summary import (
     IMPLICIT,
+    assigned_first,
     correlations,
     deepest,
     local_names,
@@ -116,6 +117,8 @@ class _Budget:
         # The objects whose ids those keys hold, kept alive so that no id is reused.
         self.keyed: list[object] = []
         self.arguments: dict[int, bool] = {}  # whether each function reads its arguments
+        # The locals each function assigns first, and the commands that runs.
+        self.assigned: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         # How many calls deep each function's walk may go, by the functions it may reach.
         self.deepest: dict[tuple[int, frozenset[tuple[str, int]]], int] = {}
         # What few functions' walks read (`_FACTS`): the times a walk did, and the functions
@@ -822,13 +825,15 @@ class _Walk:
                 self.budget.readers["directory"].add(id(function))
             names |= IMPLICIT | session.implicit_names()
             depth = len(self.function_stack)
+            calling = names.intersection(self.function_stack)
+            names = names - self._assigned_first(function, session)
             entered = (
                 self.place,
                 id(function),
                 id(self.uncalled),  # what the rules see of the interpreters the file runs
                 # Where it cannot reach MAX_CALL_DEPTH, how deep it is called does not matter.
                 depth if self._reaches(depth, function, session, reached) else -1,
-                names.intersection(self.function_stack),
+                calling,
                 reached,
                 path.state.key(apt_installs=False),
                 session.key(False, False, expand_aliases=False, directory=False),
@@ -925,6 +930,17 @@ class _Walk:
             names = self.budget.names
             below = self.budget.deepest[key] = deepest(function, session.functions, reached, names)
         return depth + below >= MAX_CALL_DEPTH
+
+    def _assigned_first(self, function: Function, session: Session) -> frozenset[str]:
+        """The locals the function assigns before it reads them (`assigned_first`), where
+        nothing it runs first may be a function or alias of this shell."""
+        found = self.budget.assigned.get(id(function))
+        if found is None:
+            found = self.budget.assigned[id(function)] = assigned_first(function)
+        assigned, commands = found
+        if not assigned or session.aliases or not commands.isdisjoint(session.functions):
+            return frozenset()
+        return assigned
 
     def _reads_arguments(self, function: Function) -> bool:
         """Whether the function's own text reads its arguments (`"$@"`)."""
