@@ -391,16 +391,17 @@ class Session:
             self.exported, self.aliases = set(self.exported), dict(self.aliases)
         return self
 
-    def child(self, clean: bool = False) -> Session:
-        """The session of a child process: the exported variables (an activation exports
-        VIRTUAL_ENV and PATH, so the venv carries over) and the directory, not the shell's
-        own variables, functions or aliases. `clean`: started with a fresh environment (sudo's
-        secure PATH, `su`), where no venv is active."""
+    def child(self, shell: str, clean: bool = False) -> Session:
+        """The session of a child process running `shell`: the exported variables (an
+        activation exports VIRTUAL_ENV and PATH, so the venv carries over) and the directory,
+        not the shell's own variables, functions or aliases. `clean`: started with a fresh
+        environment (sudo's secure PATH, `su`), where no venv is active."""
+        expands = shell != "bash"  # see `expand_aliases`
         if clean:
-            child = Session(None, True, {}, self.cwd)
+            child = Session(None, True, {}, self.cwd, expands)
         else:
             env = {name: value for name, value in self.env.items() if name in self.exported}
-            child = Session(self.venv, self.venv_known, env, self.cwd)
+            child = Session(self.venv, self.venv_known, env, self.cwd, expands)
             child.values = {name: self.values.get(name) for name in env}
         child.runs_as = self.runs_as
         child.moved = self.moved

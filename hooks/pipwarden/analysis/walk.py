@@ -770,7 +770,7 @@ class _Walk:
                 hits, paths = self._walk(program(script).body, [Path(state, session)])
                 self.containers[script.container] = (merged(paths).state, session)
                 return hits
-            child = path.child(path.session.child(clean=nested.env_reset))
+            child = path.child(path.session.child(script.shell, clean=nested.env_reset))
             if user is not None:
                 child.session.runs_as = (user, command.span)
             hits, paths = self._walk(program(script).body, [child])
@@ -1027,7 +1027,7 @@ class _Walk:
         environment = state.environment
         user, user_origin = effects.user_of(command, self.state, session)
         if command.env_reset:  # sudo's secure PATH: not the venv's pip or python
-            session = session.child(clean=True)
+            session = session.child(command.script.shell, clean=True)
         own_path = effects.prefix_venv(command, self.state, session)
         if own_path is not None:  # `PATH=.venv/bin:$PATH pip ...`: found on that PATH
             session = session.copy()
@@ -1313,7 +1313,7 @@ class _Walk:
         if call.sourced:
             paths = [path]
         else:
-            child = path.child(session.child(clean=command.env_reset))
+            child = path.child(session.child(call.shell, clean=command.env_reset))
             effects.set_positional(child.session, arguments)
             if user != state.user:
                 child.session.runs_as = (user, origin)

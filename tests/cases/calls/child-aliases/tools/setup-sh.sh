@@ -1,0 +1,3 @@
+# sh (dash) expands the alias: this pip runs as root.
+alias pip="sudo -H pip"
+pip install --upgrade requests
