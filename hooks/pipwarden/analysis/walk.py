@@ -95,12 +95,6 @@ MAX_COMMANDS_WALKED = 20_000
 # Rounds of a loop's body walked before its state is taken as it is: the states a round
 # leaves are joined with those before, so most loops settle in two.
 MAX_ROUNDS = 4
-# Variables the walk reads otherwise where no value is set than where it is unknown: the
-# directory and root where the script checked it (`Session.lookup`), a project tool's
-# setting (`effects._own_environment`); and those the rules read unnamed (`Session.implicit_names`).
-_READ_UNSET = frozenset(
-    {"PWD", "EUID", "UID", *(name for name, _ in commands.ENVIRONMENT_ELSEWHERE.values())}
-)
 
 
 class _Budget:
@@ -1444,11 +1438,10 @@ def _settled(path: Path) -> tuple[object, ...]:
     that holds no known value the same as one never set (the shell reads both as unknown:
     `for f in $LIST` leaves `f` so, and a round from there reads as the first did)."""
     session = path.session
-    kept = _READ_UNSET | session.implicit_names()
     values = frozenset(
         (name, held and frozenset(held))
         for name, held in session.values.items()
-        if held is not None or name in kept
+        if not session.unknown_as_unset(name)
     )
     return (path.key(values=False), values, session.positional)
 
