@@ -10,6 +10,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pipwarden.analysis.summary import implicit_among
+from pipwarden.commands import ENVIRONMENT_ELSEWHERE
 from pipwarden.environments import UNKNOWN, Environment, Python
 from pipwarden.model import Span
 from pipwarden.shell.command import Word
@@ -24,6 +25,12 @@ if TYPE_CHECKING:
 
 
 _V = TypeVar("_V")
+# Variables the walk reads otherwise where no value is set than where it is unknown: the
+# directory and root where the script checked it (`Session.lookup`), a project tool's
+# setting (`effects._own_environment`).
+READ_WHEN_UNSET = frozenset(
+    {"PWD", "EUID", "UID", *(name for name, _ in ENVIRONMENT_ELSEWHERE.values())}
+)
 
 
 class Read(NamedTuple):
@@ -453,7 +460,20 @@ class Session:
         can depend on."""
         held = (self.values.keys() | self.env.keys()) & names
         return tuple(
-            (n, self.values.get(n), self.env.get(n), n in self.exported) for n in sorted(held)
+            (n, self.values.get(n), self.env.get(n), n in self.exported)
+            for n in sorted(held)
+            if not self.unknown_as_unset(n)
+        )
+
+    def unknown_as_unset(self, name: str) -> bool:
+        """Whether `name` holds nothing known, and is read just as if it were never set (the
+        shell reads both as unknown): a walk from here goes as one where it is not set."""
+        return (
+            self.values.get(name) is None
+            and self.env.get(name) is None
+            and name not in self.exported
+            and name not in READ_WHEN_UNSET
+            and not implicit_among((name,))
         )
 
     def held(self, name: str) -> tuple[bool, Values | None, bool, str | None, bool]:

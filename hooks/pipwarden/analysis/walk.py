@@ -511,15 +511,15 @@ class _Walk:
         no round started from, to a fixed point (at most MAX_ROUNDS rounds: a variable that
         grows each round does not converge); after it, the state of any round."""
         entry = paths if loop.at_least_once else [p.fork() for p in paths]
-        seen = {p.key() for p in entry}
+        seen = {_settled(p) for p in entry}
         hits, rounds = self._walk(loop.body, entry)
         left = [] if loop.at_least_once else list(paths)
         for _ in range(MAX_ROUNDS - 1):
             left = distinct([*left, *rounds])
-            again = [p.fork() for p in rounds if not p.done and p.key() not in seen]
+            again = [p.fork() for p in rounds if not p.done and _settled(p) not in seen]
             if not again:
                 return hits, left
-            seen.update(p.key() for p in again)
+            seen.update(_settled(p) for p in again)
             more, rounds = self._walk(loop.body, again)
             hits.extend(h for h in more if h not in hits)
         return hits, distinct([*left, *rounds])
@@ -1448,6 +1448,19 @@ def _arguments(command: Command, script: Word) -> tuple[Word, ...] | None:
         if word.span == script.span:
             return command.words[index + 1 :]
     return None
+
+
+def _settled(path: Path) -> tuple[object, ...]:
+    """What a round of a loop's body walked from `path` depends on: its key, with a variable
+    that holds no known value the same as one never set (the shell reads both as unknown:
+    `for f in $LIST` leaves `f` so, and a round from there reads as the first did)."""
+    session = path.session
+    values = frozenset(
+        (name, held and frozenset(held))
+        for name, held in session.values.items()
+        if not session.unknown_as_unset(name)
+    )
+    return (path.key(values=False), values, session.positional)
 
 
 def _decided(outcome: str, test: Test | None, path: Path) -> str:
