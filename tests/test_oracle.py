@@ -731,6 +731,12 @@ GETOPTS = [
     "pip install --no-index ./site-2\n",
     '. .venv/bin/activate\nwhile getopts "ab:" opt -ab venv-b; do\n  case $opt in\n'
     "    b) . $OPTARG/bin/activate ;;\n  esac\ndone\npip install --no-index ./site-1\n",
+    # Only valid options: `?` after the loop all the same; a value in the option's own word.
+    'while getopts "ab:" opt -bvenv-b -a; do\n  case $opt in\n    b) . $OPTARG/bin/activate ;;\n'
+    '  esac\ndone\ncase $opt in\n  "?") pip install --no-index ./site-1 ;;\nesac\n',
+    # No option before the first word that is none: no arm runs.
+    'while getopts "p" opt x -p; do\n  case $opt in\n    p) . .venv/bin/activate ;;\n  esac\ndone\n'
+    "pip install --no-index ./site-1\n",
     'while getopts ":a" opt -x -- -a; do\n  case $opt in\n    a) . .venv/bin/activate ;;\n'
     '    "?") . venv-b/bin/activate ;;\n  esac\ndone\npip install --no-index ./site-1\n'
     'case $opt in\n  "?") pip install --no-index ./site-2 ;;\nesac\n',
@@ -745,4 +751,6 @@ def test_getopts_runs_the_arms_of_the_options_given(world: Path, shell: str) -> 
     cases = [
         Case(f"getopts-{n}", f"#!/bin/sh\n{text}", False, ()) for n, text in enumerate(GETOPTS)
     ]
-    check_cases(world, cases, [shell], Kind.SHELL, "case.sh", least_known=0.9)
+    check_cases(
+        world, cases, [shell], Kind.SHELL, "case.sh", least_known=0.8
+    )  # a run by hand starts in no known venv

@@ -205,42 +205,50 @@ def set_positional(session: Session, words: Sequence[Word] | None) -> None:
 def _getopts(command: Command, session: Session) -> None:
     """`getopts SPEC NAME [ARG...]`, each round of a `while` loop: NAME is one of the option
     letters the arguments give (the script's own where none are written), `?` for one SPEC
-    does not name; OPTARG the value of an option that takes one. The walk's rounds join
-    them, so a `case "$NAME"` runs the arms of the options given, in any order (and the one
-    for `?`, which the loop ends with). Arguments that are not known leave both unknown."""
+    does not name or whose value is missing (`:` for that in silent mode); OPTARG the value of
+    an option that takes one. The walk's rounds join them, so a `case "$NAME"` runs the arms
+    of the options given, in any order, and the one for `?`, which the loop ends with (also
+    inside the loop: an over-approximation). Arguments or a SPEC that are not known leave
+    both unknown."""
     texts = command.texts()
-    if len(texts) < 3 or not texts[1] or not texts[2]:
+    if len(texts) < 3 or not texts[2]:
         return
-    spec, name = texts[1].lstrip(":"), texts[2]
+    name = texts[2]
     arguments = texts[3:] if len(texts) > 3 else _script_arguments(session)
+    if not texts[1] or arguments is None or None in arguments:
+        session.set(name, None, command.span)
+        session.set("OPTARG", None, command.span)
+        return
+    silent, spec = texts[1].startswith(":"), texts[1].lstrip(":")
     letters: dict[str, None] = {}
     values: dict[str, None] = {}
-    pending = False  # the next word is the value of the option before it
-    for text in arguments or [None]:
-        if text is None:
-            letters = {}
-            break
+    pending = ""  # the option whose value the next word is
+    for text in arguments:
+        assert text is not None
         if pending:
             values[text] = None
-            pending = False
+            pending = ""
             continue
         if text == "--" or not text.startswith("-") or text == "-":
             break
         for index, letter in enumerate(text[1:], start=2):
             if letter not in spec or letter == ":":
                 letters["?"] = None
+                if silent:
+                    values[letter] = None
                 continue
             letters[letter] = None
             if spec[spec.index(letter) + 1 : spec.index(letter) + 2] == ":":
                 if text[index:]:
                     values[text[index:]] = None
                 else:
-                    pending = True
+                    pending = letter
                 break
-    if not letters:
-        session.set(name, None, command.span)
-        session.set("OPTARG", None, command.span)
-        return
+    if pending:  # the last option's value is missing
+        del letters[pending]
+        letters[":" if silent else "?"] = None
+        if silent:
+            values[pending] = None
     # After the last option getopts returns false, NAME `?`: the value the loop ends with.
     letters["?"] = None
     session.narrow(name, tuple((letter, command.span) for letter in letters), frozenset())

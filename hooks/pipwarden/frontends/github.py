@@ -163,8 +163,10 @@ def _job(
     ) or scalar(mapping(mapping(top.get("defaults")).get("run")).get("working-directory"))
     # A step's `if:` sees the `env` context (`if: env.USE_CONDA == 'true'`): the workflow's
     # and the job's values, until a step may write `$GITHUB_ENV`.
-    env = {
-        f"env.{e.name.lower()}": e.value for e in [*workflow_env, *job_env] if e.value is not None
+    # (A job's value the file does not decide is unknown, not the workflow's it overrides.)
+    env: dict[str, Value] = {
+        f"env.{e.name.lower()}": UNKNOWN if e.value is None else e.value
+        for e in [*workflow_env, *job_env]
     }
     steps = []
     for step in sequence(job.get("steps")):
