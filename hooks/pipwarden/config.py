@@ -42,6 +42,7 @@ FAIL_ON = ("error", "warning", "info")
 # Vendored copies of other projects, whose pip habits are their authors' to fix: skipped
 # unless `exclude` says otherwise (`extend-exclude` adds to it), as ruff's default list is.
 DEFAULT_EXCLUDE = ("_vendor/", "_vendored/", "vendored/")
+_DEFAULT_DIRECTORIES = frozenset(pattern.rstrip("/") for pattern in DEFAULT_EXCLUDE)
 # A subtree that git-subrepo brought in holds this file at its top.
 SUBREPO_MARKER = ".gitrepo"
 
@@ -85,7 +86,10 @@ class Settings(NamedTuple):
             # cannot.
             root = os.path.abspath(os.sep)
             relative = os.path.abspath(path)[len(root) :].replace(os.sep, "/")
-        if self.exclude and _spec(self.exclude).match(relative):
+        if self.exclude == DEFAULT_EXCLUDE:  # directories by name: no pathspec to import
+            if _DEFAULT_DIRECTORIES.intersection(relative.split("/")[:-1]):
+                return True
+        elif self.exclude and _spec(self.exclude).match(relative):
             return True
         return self.skip_subrepos and _in_subrepo(root, relative)
 
@@ -102,13 +106,26 @@ class Settings(NamedTuple):
 
 def _in_subrepo(root: str, relative: str) -> bool:
     """Whether a directory above the file, below `root`, is a git-subrepo subtree."""
-    parts = relative.split("/")[:-1]
-    return any(is_subrepo(os.path.join(root, *parts[: i + 1])) for i in range(len(parts)))
+    parent = relative.rpartition("/")[0]
+    return bool(parent) and _below_subrepo(root, parent)
 
 
-@functools.cache  # once per directory a run meets (cleared at each run's start)
+@functools.cache  # once per directory a run meets (`forget_subrepos`)
+def _below_subrepo(root: str, directory: str) -> bool:
+    up = directory.rpartition("/")[0]
+    return is_subrepo(os.path.join(root, directory)) or (bool(up) and _below_subrepo(root, up))
+
+
+@functools.cache  # once per directory a run meets (`forget_subrepos`)
 def is_subrepo(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, SUBREPO_MARKER))
+
+
+def forget_subrepos() -> None:
+    """Which directories are subrepos, asked again (at each run's start; a `.gitrepo` that
+    came or went in the language server)."""
+    is_subrepo.cache_clear()
+    _below_subrepo.cache_clear()
 
 
 @functools.cache
@@ -210,7 +227,10 @@ def load(
             f"{where}: unknown key {unknown[0]!r} in pipwarden settings "
             f"(known: {', '.join(sorted(KEYS))})"
         )
-    root = os.path.dirname(os.path.abspath(found[0])) if found else os.getcwd()
+    home = os.path.dirname(os.path.abspath(found[0])) if found else os.getcwd()
+    # Without a configuration, paths are excluded relative to the tree checked; the cache
+    # stays in the current directory.
+    root = home if found or start is None else os.path.abspath(start)
 
     selectors = select or _string_list(table, "select", where)
     enabled = (
@@ -259,7 +279,7 @@ def load(
     cache = (
         os.path.abspath(cache_dir)
         if cache_dir
-        else os.path.join(root, configured_cache or ".pipwarden_cache")
+        else os.path.join(home, configured_cache or ".pipwarden_cache")
     )
     follow = table.get("follow-calls", True) if follow_calls is None else follow_calls
     if not isinstance(follow, bool):

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pipwarden.config import Settings, is_subrepo
+from pipwarden.config import Settings, forget_subrepos
 from pipwarden.discover import (
     Candidate,
     discover,
@@ -107,7 +107,7 @@ def run(
     # A run reads the repository as it is now.
     gitlab_includes.cache_clear()
     work_tree.cache_clear()
-    is_subrepo.cache_clear()
+    forget_subrepos()
     store = None
     if cache:
         from pipwarden.cache import Cache

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from typing import Any, NamedTuple, TypeVar
 
 from pipwarden.check import Checker
-from pipwarden.config import SUBREPO_MARKER, ConfigError, Settings, is_subrepo, load
+from pipwarden.config import SUBREPO_MARKER, ConfigError, Settings, forget_subrepos, load
 from pipwarden.discover import Kind, gitlab_includes
 from pipwarden.follow import Library, display_path, may_be_called
 from pipwarden.model import FileReport, Finding, SourceText
@@ -257,7 +257,7 @@ class Engine:
         if any(os.path.basename(path) == ".gitlab-ci.yml" for path in changed):
             gitlab_includes.cache_clear()  # which YAML files are GitLab CI
         if any(os.path.basename(path) == SUBREPO_MARKER for path in changed):
-            is_subrepo.cache_clear()  # which folders are git-subrepo subtrees
+            forget_subrepos()  # which folders are git-subrepo subtrees
         if any(os.path.basename(path) in CONFIG_NAMES for path in changed):
             self._reload()
             changed = changed | set(self.documents) | set(self._reports)
