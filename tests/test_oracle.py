@@ -743,6 +743,29 @@ GETOPTS = [
 ]
 
 
+# `set --` gives the script's `$1`...; `shift` moves them down (a count it cannot read, or one
+# past `$#`, leaves them unknown).
+SHIFTED = [
+    'set -- --quiet --venv\nif [ "$1" = --quiet ]; then shift; fi\n'
+    'if [ "$1" = --venv ]; then . .venv/bin/activate; fi\npip install --no-index ./site-1\n',
+    "set -- -a venv-b .venv\nshift\n. $1/bin/activate\npip install --no-index ./site-1\n"
+    'shift 1\n. "$1/bin/activate"\npip install --no-index ./site-2\n',
+    'set -e -- a .venv\nshift 2\nif [ -z "$1" ]; then . venv-b/bin/activate; fi\n'
+    "pip install --no-index ./site-1\nset - .venv\n. $1/bin/activate\n"
+    "pip install --no-index ./site-2\n",
+    "set -- .venv venv-b\nshift $((1))\n. $1/bin/activate\npip install --no-index ./site-1\n",
+    "set -- venv-b\nswitch() { shift; . $1/bin/activate; }\nswitch x .venv\n"
+    '. "$1/bin/activate"\npip install --no-index ./site-1\n',
+]
+
+
+@pytest.mark.parametrize("shell", ["bash", "dash"])
+def test_set_and_shift_move_the_positional_parameters(world: Path, shell: str) -> None:
+    _needs(shell)
+    cases = [Case(f"shift-{n}", f"#!/bin/sh\n{text}", False, ()) for n, text in enumerate(SHIFTED)]
+    check_cases(world, cases, [shell], Kind.SHELL, "case.sh", least_known=0.6)
+
+
 @pytest.mark.parametrize("shell", ["bash", "dash"])
 def test_getopts_runs_the_arms_of_the_options_given(world: Path, shell: str) -> None:
     """Whatever order the options come in, the model admits the state each arm ran in

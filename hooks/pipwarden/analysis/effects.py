@@ -202,6 +202,29 @@ def set_positional(session: Session, words: Sequence[Word] | None) -> None:
         session.set(str(number), text, words[number - 1].span if number <= len(words) else None)
 
 
+def shift_positional(session: Session, count: int | None) -> None:
+    """`shift COUNT` where `$1`.. are the script's: each moves down by COUNT and `$#` drops by
+    it. A COUNT or `$#` not known, or a COUNT past `$#` (bash's shift then fails and changes
+    nothing, dash's stops the script), leaves them all unknown."""
+    number = session.env.get("#")
+    known = count is not None and number is not None and number.isdigit()
+    if not known or count > int(number):  # type: ignore[operator]
+        for name in POSITIONAL:
+            session.set(name, None, None)
+        return
+    assert count is not None and number is not None
+    left = int(number) - count
+    moved = [session.lookup(str(n + count)) if n + count <= 9 else None for n in range(1, 10)]
+    session.set("#", str(left), None)
+    for n, values in enumerate(moved, start=1):
+        if n > left:
+            session.set(str(n), "", None)
+        elif values is None:
+            session.set(str(n), None, None)
+        else:
+            session.narrow(str(n), values, frozenset())
+
+
 def _getopts(command: Command, session: Session) -> None:
     """`getopts SPEC NAME [ARG...]`, each round of a `while` loop: NAME is one of the option
     letters the arguments give (the script's own where none are written), `?` for one SPEC
@@ -688,14 +711,27 @@ def _read_after(command: Command) -> Read:
 
 
 def _set_options(command: Command, session: Session) -> None:
-    """`set -e`, `set -euo pipefail`, `set -o errexit`; `set +e` undoes it."""
-    texts = [t or "" for t in command.texts()[1:]]
-    for index, text in enumerate(texts):
-        if text == "--":
+    """`set -e`, `set -euo pipefail`, `set -o errexit`; `set +e` undoes it. The words after
+    the options (all after `--`, none) are the new `$1`...; a word not known ends them."""
+    words = command.words[1:]
+    index = 0
+    while index < len(words):
+        text = words[index].text
+        if text in ("--", "-"):  # (`set -` with no words after it leaves them)
+            index += 1
             break
-        if text[:1] not in ("-", "+") or len(text) < 2:
-            continue
-        on = text[0] == "-"
-        named = texts[index + 1] if index + 1 < len(texts) else ""
-        if "e" in text[1:].split("o")[0] or (text[1:] == "o" and named == "errexit"):
-            session.errexit = on
+        if text is None or text[:1] not in ("-", "+") or len(text) < 2:
+            break
+        letters = text[1:]
+        named = None
+        if "o" in letters:  # the option's name is the next word
+            index += 1
+            named = words[index].text if index < len(words) else None
+        if "e" in letters.split("o")[0] or named == "errexit":
+            session.errexit = text[0] == "-"
+        index += 1
+    if index < len(words) or (index == len(words) and index and words[-1].text == "--"):
+        if session.positional is None:
+            set_positional(session, words[index:])
+        else:
+            session.positional = tuple(words[index:])

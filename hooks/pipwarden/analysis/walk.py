@@ -735,13 +735,14 @@ class _Walk:
         if program_name == "return" and self.function_stack:
             path.done = "return"
             return [], [path]
-        if program_name == "shift" and path.session.positional is not None:
-            count = command.words[1].text if len(command.words) > 1 else "1"
-            path.session.positional = (
-                path.session.positional[int(count) :]
-                if count and count.isascii() and count.isdigit()
-                else None
-            )
+        if program_name == "shift":
+            text = command.words[1].text if len(command.words) > 1 else "1"
+            count = int(text) if text and text.isascii() and text.isdigit() else None
+            if path.session.positional is None:
+                effects.shift_positional(path.session, count)
+            else:
+                positional = path.session.positional
+                path.session.positional = None if count is None else positional[count:]
             return [], [path]
         function = path.session.functions.get(command.name or "") if command.words else None
         if function is not None and not command.wrappers:
