@@ -112,7 +112,7 @@ def test_remedies_speak_the_files_own_terms() -> None:
 
 def test_a_function_that_hands_its_parameter_to_a_shell_is_read_where_it_is_called() -> None:
     found = findings("python/command-wrapper/install.py", "PW603")
-    assert [(f.start.line, f.start.column) for f in found] == [(29, 40), (30, 32)]
+    assert [(f.start.line, f.start.column) for f in found] == [(37, 40), (38, 32)]
     assert all(f.fix is not None and f.fix.applicability == "unsafe" for f in found)
 
 

@@ -579,9 +579,16 @@ class _Finder:
                 if function.name in runners:
                     continue
                 parameters = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+                # A parameter the function assigns may not be what the shell runs (`cmd =
+                # f'. {env}/bin/activate && {cmd}'`): the callers' text is not followed.
+                rebound = _assigned_names(function)
                 for call in made:
                     command = self._shell_command(call, runners)
-                    if isinstance(command, ast.Name) and command.id in parameters:
+                    if (
+                        isinstance(command, ast.Name)
+                        and command.id in parameters
+                        and command.id not in rebound
+                    ):
                         runners[function.name] = (parameters.index(command.id), command.id)
                         break
             if len(runners) == before:
@@ -808,6 +815,20 @@ class _Finder:
             builder.add_opaque(word, span.start, span.end)  # type: ignore[arg-type]
         script = builder.script("")
         return script._replace(origin="python-argv", import_sys_at=self.import_sys_at)
+
+
+def _assigned_names(function: ast.FunctionDef) -> set[str]:
+    """The plain names `function` assigns anywhere in its body."""
+    names: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr)):
+            targets = [node.target]
+        else:
+            continue
+        names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
 
 
 def _command_line(node: ast.expr) -> bool:

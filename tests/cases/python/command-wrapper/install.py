@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 DEPENDENCIES = ["smbus2", "gpiozero"]
+ENV = "/opt/hat/env"
 
 
 def run_command(cmd=""):
@@ -19,6 +20,13 @@ def do(msg="", cmd=""):
     print("Done" if not status else "Error")
 
 
+def in_env(cmd, environment=False):
+    # The env's own python: activated first, not whichever is first on PATH.
+    if environment:
+        cmd = f'. "{ENV}/bin/activate" && {cmd}'
+    return subprocess.run(cmd, shell=True, executable="bash")
+
+
 def say(msg=""):
     print(msg)
 
@@ -29,6 +37,7 @@ def main():
         do(msg=f"install {dep}", cmd=f"pip3 install {dep}")
     do("install the package", "pip3 install .")
     do("install the examples' needs", f"{sys.executable} -m pip install -r examples.txt")
+    in_env("python -m pip install -r requirements.txt", environment=True)
 
 
 if __name__ == "__main__":
