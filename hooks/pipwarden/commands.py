@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
 
 from pipwarden import pip_options
 from pipwarden.model import Span
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.shell import SHELLS
 from pipwarden.shell.command import Command, Word
 from pipwarden.shell.session import RUNNING_PYTHON
@@ -98,7 +99,7 @@ _PYTHON_TAKES_VALUE = frozenset({"-X", "-W", "-Q"})
 _NONE: Mapping[str, Any] = MappingProxyType({})
 
 
-class PipCall(NamedTuple):
+class PipCall(Record):
     """One invocation of an installer.
 
     `kind` is "pip" (a pip executable), "python -m pip", "uv pip", "easy_install" or
@@ -381,7 +382,7 @@ def may_be_judged(command: Command) -> bool:
 # Scripts run or sourced by path
 
 
-class ScriptCall(NamedTuple):
+class ScriptCall(Record):
     """A command that runs the shell script file `path` names: as a child (`./x.sh`, `bash
     x.sh`) or sourced into this shell (`. x.sh`). `shell` is the interpreter the caller
     names (`bash x.sh`), "" where the file's shebang decides, or the caller's own shell for
@@ -430,7 +431,7 @@ def script_call(command: Command) -> ScriptCall | None:
     return None
 
 
-class MakeCall(NamedTuple):
+class MakeCall(Record):
     """`make [-C DIR] [-f FILE] [TARGET ...]`: the Makefile it reads (`file`, None: make's
     own choice of GNUmakefile, makefile, Makefile) in `directory` (None: the working one),
     and the goals it makes (empty: the Makefile's default goal)."""
@@ -620,7 +621,7 @@ _WINDOWS_ACTIVATE = lazy(r"(?i)(?P<venv>.*?)[/\\](bin|Scripts)[/\\]activate(\.ps
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
 
 
-class Activation(NamedTuple):
+class Activation(Record):
     """`. venv/bin/activate` or `conda activate env`. `venv` is None when unknown."""
 
     venv: str | None
@@ -739,7 +740,7 @@ def is_conda_dir(directory: str) -> bool:
 # Users, packages, permissions
 
 
-class UserCreation(NamedTuple):
+class UserCreation(Record):
     name: str | None
     uid: str | None
     # True: a home directory is created; False: none is; None: depends on the distro.
@@ -896,7 +897,7 @@ def apt_pip_without_venv(command: Command) -> bool | None:
     return True if any(p.endswith("-pip") for p in packages) else None
 
 
-class InterpreterRun(NamedTuple):
+class InterpreterRun(Record):
     """A Python interpreter run to execute code: `python3 app.py`, `python3.11 -m flask`,
     `python -c "import yaml"` (not pip, venv, ensurepip or a version query). `name` is the
     interpreter as written; `module`, `code` and `script` what it runs."""
@@ -962,7 +963,7 @@ def bootstraps_pip(command: Command) -> bool:
 _PYTHON_SOURCE_DIR = lazy(r"(?i)c?python(?:-?(\d+\.\d+)[\d.]*)?")
 
 
-class PythonBuild(NamedTuple):
+class PythonBuild(Record):
     """`make install` / `make altinstall` of CPython's sources: `version` (`3.11`) where the
     directory or PYTHON_VERSION says it; `altinstall` installs only the versioned commands."""
 

@@ -7,9 +7,10 @@ import functools
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from pipwarden.discover import IgnoreRules
+from pipwarden.record import Record
 from pipwarden.rules.catalog import CATALOG, DEFAULT, STRICT, code_for
 
 KEYS = frozenset(
@@ -51,7 +52,7 @@ class ConfigError(Exception):
     """A configuration or command-line value pipwarden cannot use (exit 2)."""
 
 
-class Settings(NamedTuple):
+class Settings(Record):
     enabled: frozenset[str]
     root: str = "."
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE

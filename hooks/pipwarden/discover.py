@@ -16,9 +16,10 @@ import re
 import stat
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 
 SKIPPED_DIRS = frozenset(
     {
@@ -227,7 +228,7 @@ def ci_kind_by_content(text: str) -> Kind | None:
     return None
 
 
-class Candidate(NamedTuple):
+class Candidate(Record):
     path: str
     explicit: bool  # named on the command line (errors reading it are reported)
 

@@ -14,12 +14,12 @@ another where it is not).
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from pipwarden.model import Span
+from pipwarden.record import Record
 
 
-class Python(NamedTuple):
+class Python(Record):
     """One Python of an environment."""
 
     # Where it comes from: "distro" (the OS's packages), "homebrew", "official" (docker
@@ -59,7 +59,7 @@ class Python(NamedTuple):
         return self._replace(commands=self.commands | pips, pip_from=at or self.pip_from)
 
 
-class Environment(NamedTuple):
+class Environment(Record):
     """A hosted runner image, or a base image of one release."""
 
     name: str
@@ -134,7 +134,7 @@ def _cpython(origin: str, version: str, *extra: str, **facts: object) -> Python:
 # Distributions: the Python their package manager installs, by release.
 
 
-class Distro(NamedTuple):
+class Distro(Record):
     name: str
     sh: str | None
     # The first release whose python3 carries EXTERNALLY-MANAGED, as a version tuple; None:
@@ -442,7 +442,7 @@ def _official(name: str, tag: str) -> Environment:
     return base._replace(name=f"{name}:{tag}", pythons=pythons, source=_OFFICIAL_SOURCE)
 
 
-class VendorImage(NamedTuple):
+class VendorImage(Record):
     python: Python | None  # None: the image has no Python of its own (micromamba)
     distro: str  # where the tag does not name another
     user: str

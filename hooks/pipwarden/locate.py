@@ -10,10 +10,11 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from pipwarden import commands
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.shell.command import Command, Word
 from pipwarden.shell.session import Files, Scope
 
@@ -34,7 +35,7 @@ class Loader(Protocol):
     def note(self, message: str) -> None: ...
 
 
-class Called(NamedTuple):
+class Called(Record):
     disk: str  # the repository file
     named: str  # its path where the Script runs
     call: commands.ScriptCall
@@ -45,7 +46,7 @@ class Called(NamedTuple):
     variables: commands.MakeVariables = ()  # the variables make is run with
 
 
-class Where(NamedTuple):
+class Where(Record):
     """What locating a file needs to know about the running shell."""
 
     cwd: str | None  # its working directory, where known

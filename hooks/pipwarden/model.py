@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import bisect
 import enum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 
 if TYPE_CHECKING:
     from pipwarden.discover import Kind
@@ -24,28 +25,28 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-class Position(NamedTuple):
+class Position(Record):
     """1-based line and column; the column counts characters, as editors do."""
 
     line: int
     column: int
 
 
-class Span(NamedTuple):
+class Span(Record):
     """Half-open range of character offsets into a file's text."""
 
     start: int
     end: int
 
 
-class Related(NamedTuple):
+class Related(Record):
     """A secondary location: "the venv was activated here"."""
 
     span: Span
     label: str
 
 
-class Edit(NamedTuple):
+class Edit(Record):
     """Replace file[span] with `content` (an empty span inserts, empty content deletes)."""
 
     span: Span
@@ -56,7 +57,7 @@ SAFE = "safe"  # the behaviour is the same, or only the intended interpreter is 
 UNSAFE = "unsafe"  # a person should look: applied only with --unsafe-fixes
 
 
-class Fix(NamedTuple):
+class Fix(Record):
     """A fix is data: the edits and whether it is safe. The engine decides what to apply."""
 
     edits: tuple[Edit, ...]
@@ -64,7 +65,7 @@ class Fix(NamedTuple):
     title: str
 
 
-class Hit(NamedTuple):
+class Hit(Record):
     """What a rule reports, before the engine attaches the rule's metadata and a position."""
 
     span: Span
@@ -86,7 +87,7 @@ class Hit(NamedTuple):
     fails: bool = False
 
 
-class RelatedLocation(NamedTuple):
+class RelatedLocation(Record):
     """A secondary location of a finding, in its own file: the call that ran the script, the
     USER line that made the user."""
 
@@ -96,7 +97,7 @@ class RelatedLocation(NamedTuple):
     message: str
 
 
-class Finding(NamedTuple):
+class Finding(Record):
     code: str
     name: str
     message: str

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from pipwarden.model import Span
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.rules.catalog import code_for
 
 _IGNORE = lazy(
@@ -24,7 +24,7 @@ _NOQA = lazy(r"#\s*noqa:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)
 _IGNORE_FILE = lazy(r"#\s*pipwarden:\s*ignore-file\b", re.IGNORECASE)
 
 
-class Suppression(NamedTuple):
+class Suppression(Record):
     line: int  # 1-based line of the comment
     span: Span  # the directive in the file
     codes: tuple[str, ...]

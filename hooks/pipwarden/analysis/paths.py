@@ -21,9 +21,10 @@ less those every path shares ("when PIP_SUDO is `sudo -H` (line 7)").
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pipwarden.model import Related, Span, line_ref
+from pipwarden.record import Record
 
 if TYPE_CHECKING:
     from pipwarden.analysis.state import Session, State
@@ -33,7 +34,7 @@ MAX_PATHS = 8
 MAX_APART = 4
 
 
-class Event(NamedTuple):
+class Event(Record):
     """Something a path did that another may not have: `kind` "set" (a variable took a
     value; `name` is the variable), "activate", or "branch" (an arm of an `if`, `case`,
     `&&`, `||` ran)."""

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from operator import attrgetter
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pipwarden.analysis.summary import implicit_among
 from pipwarden.commands import ENVIRONMENT_ELSEWHERE
 from pipwarden.environments import UNKNOWN, Environment, Python
 from pipwarden.model import Span
+from pipwarden.record import Record
 from pipwarden.shell.command import Word
 from pipwarden.shell.expand import Values
 from pipwarden.shell.session import Files
@@ -33,7 +34,7 @@ READ_WHEN_UNSET = frozenset(
 )
 
 
-class Read(NamedTuple):
+class Read(Record):
     """A point in the text the shell reads: what is defined there (an alias, `shopt -s
     expand_aliases`) applies to commands read after it, not to the rest of its own line or
     compound command. `script` None: from the start."""
@@ -45,7 +46,7 @@ class Read(NamedTuple):
         return self.script is not script or offset >= self.offset
 
 
-class Alias(NamedTuple):
+class Alias(Record):
     value: str
     span: Span
     read: Read

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
 
 from pipwarden import commands, environments
 from pipwarden.analysis import effects
@@ -46,6 +45,7 @@ from pipwarden.locate import (
 )
 from pipwarden.model import Related, Span, line_ref
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.rules.base import Context, EnvContext, OwnEnvironment, Rule, RuleHit, UserSwitch
 from pipwarden.rules.catalog import STRICT
 from pipwarden.shell.command import Command, Ready, Word
@@ -154,7 +154,7 @@ class _Calls:
         return held[1]
 
 
-class _Here(NamedTuple):
+class _Here(Record):
     """Which file a walk reads and how it got there."""
 
     path: str | None  # the file on disk
@@ -169,7 +169,7 @@ class _Here(NamedTuple):
 Hits = list[RuleHit]
 
 
-class _Summary(NamedTuple):
+class _Summary(Record):
     """A function's walk from one entry state: the ways it left, its hits, the `_FACTS` it
     read, and the functions it called (for `_Walk._uncalled`), by identity."""
 

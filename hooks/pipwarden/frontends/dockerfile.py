@@ -26,7 +26,6 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from pipwarden import environments
 from pipwarden.environments import INIT_RUNS
@@ -34,6 +33,7 @@ from pipwarden.frontends import Parsed
 from pipwarden.frontends.shellscript import shebang_shell
 from pipwarden.model import Span
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.shell import SHELLS
 from pipwarden.shell.session import (
     Boundary,
@@ -77,19 +77,19 @@ _ENV_PAIR = lazy(
 _JSON_STRING = lazy(r'"(?:[^"\\]|\\.)*"')
 
 
-class _Line(NamedTuple):
+class _Line(Record):
     start: int  # file offset of the first character
     text: str  # without the line ending
 
 
-class _Heredoc(NamedTuple):
+class _Heredoc(Record):
     marker: _Line  # the `<<EOF` word
     name: str
     body: list[_Line]
     terminator: _Line | None  # None: never closed
 
 
-class _Instruction(NamedTuple):
+class _Instruction(Record):
     keyword: str
     keyword_span: Span
     # The argument text of each physical line, with its file offset; comment lines dropped.
@@ -722,7 +722,7 @@ def _unquote(value: str, escape: str) -> str:
     return re.sub(re.escape(escape) + "(.)", r"\1", value)
 
 
-class Built(NamedTuple):
+class Built(Record):
     """What a container built from a Dockerfile starts from: the base image of its last stage
     (through `FROM <stage>`), its last USER (None: no USER, the image's user; "": one the
     file cannot know), and the variables its ENV lines set, in order."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.shell.session import ScriptBuilder
 
 
-class Value(NamedTuple):
+class Value(Record):
     """A JSON value and where it stands: [start, end) covers a string's quotes too."""
 
     value: Any  # dict[str, Value], list[Value], str, int, float, bool or None

@@ -9,11 +9,12 @@ on automatic variables becomes an unknown shell word, which silences the rules t
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.model import Span
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.shell.session import (
     Boundary,
     MakeRule,
@@ -45,19 +46,19 @@ _NAME = lazy(r"[A-Za-z0-9_.-]+")
 UNKNOWN = "${_}"
 
 
-class _Line(NamedTuple):
+class _Line(Record):
     start: int
     text: str
 
 
-class _Variable(NamedTuple):
+class _Variable(Record):
     value: str | None  # None: not knowable from the file
     recursive: bool
     # Where a value with no references stands in the file (for fixes at the assignment).
     offset: int | None = None
 
 
-class _Rule(NamedTuple):
+class _Rule(Record):
     targets: list[str]
     prerequisites: list[str]
     recipe: list[list[_Line]]

@@ -9,16 +9,17 @@ know nothing of file formats.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 from pipwarden.commands import InterpreterRun, PipCall, pip_env_true
 from pipwarden.environments import Environment, Python, resolve
 from pipwarden.model import Hit, Related, Severity, Span
+from pipwarden.record import Record
 from pipwarden.shell.command import Command
 from pipwarden.shell.session import Boundary, PythonUse
 
 
-class Venv(NamedTuple):
+class Venv(Record):
     """An active virtual environment (or conda env) and where it was made active."""
 
     path: str | None
@@ -30,7 +31,7 @@ class Venv(NamedTuple):
         return self.how == "conda"
 
 
-class OwnEnvironment(NamedTuple):
+class OwnEnvironment(Record):
     """A project tool's own environment (`poetry install` made it) that the Scope later runs
     the project in (`poetry run pytest`)."""
 
@@ -39,7 +40,7 @@ class OwnEnvironment(NamedTuple):
     run: Span
 
 
-class Context(NamedTuple):
+class Context(Record):
     """The environment state at one command."""
 
     command: Command
@@ -169,7 +170,7 @@ class Context(NamedTuple):
         return None
 
 
-class EnvContext(NamedTuple):
+class EnvContext(Record):
     """A variable set for later commands (ENV, `export`, a prefix assignment, CI `env:`)."""
 
     name: str
@@ -182,7 +183,7 @@ class EnvContext(NamedTuple):
     prefixed: Command | None = None
 
 
-class UserSwitch(NamedTuple):
+class UserSwitch(Record):
     """`USER app` after earlier commands of the Scope ran as root."""
 
     user: str
@@ -227,7 +228,7 @@ class Rule:
         return textwrap.dedent(cls.__doc__ or "").strip()
 
 
-class RuleHit(NamedTuple):
+class RuleHit(Record):
     """A rule's hit where the analysis made it."""
 
     rule: Rule
@@ -248,7 +249,7 @@ def spelled(python: str, context: Context) -> str:
     return spelling if python == value or (python in guesses and value in guesses) else python
 
 
-class Layout(NamedTuple):
+class Layout(Record):
     python: str  # the venv's interpreter, as a command of this shell
     anchored: str  # the venv from anywhere: later shells may start elsewhere
     bin: str  # the anchored venv's folder of programs

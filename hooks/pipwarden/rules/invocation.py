@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from pipwarden.commands import InterpreterRun, PipCall
 from pipwarden.environments import Python
 from pipwarden.model import SAFE, UNSAFE, Edit, Fix, Hit, Related, Severity, Span, line_ref
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.rules.base import (
     FIX_ALWAYS,
     FIX_SOMETIMES,
@@ -131,7 +131,7 @@ def _nearest(runs: Iterable[InterpreterRun], offset: int) -> InterpreterRun | No
     return min(runs, key=lambda run: abs(run.span.start - offset), default=None)
 
 
-class _Mismatch(NamedTuple):
+class _Mismatch(Record):
     """Why a bare pip is shown to serve another interpreter than the file's: the run that
     uses what it installed, and (in a known environment) the Python pip belongs to."""
 

@@ -14,7 +14,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from pipwarden.check import Checker
 from pipwarden.config import SUBREPO_MARKER, ConfigError, Settings, forget_subrepos, load
@@ -22,6 +22,7 @@ from pipwarden.discover import Kind, gitlab_includes
 from pipwarden.follow import Library, display_path, may_be_called
 from pipwarden.model import FileReport, Finding, SourceText
 from pipwarden.reading import decode
+from pipwarden.record import Record
 from pipwarden.rules.catalog import DEFAULT
 
 # The files settings come from: a change re-checks every open document.
@@ -43,7 +44,7 @@ LANGUAGES = {
 T = TypeVar("T")
 
 
-class Document(NamedTuple):
+class Document(Record):
     """An open document as the editor last sent it."""
 
     path: str  # as findings name it: relative to the workspace root when inside it
@@ -52,7 +53,7 @@ class Document(NamedTuple):
     language: str
 
 
-class Verdict(NamedTuple):
+class Verdict(Record):
     """What an open document's last check found, for the text of `version`."""
 
     version: int | None

@@ -4,14 +4,14 @@ wrappers that run it (`sudo -H`, `env X=1`, `tini --`) are taken off the front."
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from pipwarden.model import Span
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.shell.session import Script
 
 
-class Word(NamedTuple):
+class Word(Record):
     """One shell word. `text` is its value after quote removal, or None when it depends on an
     expansion (`$VAR`, `$(...)`) that only the running shell knows."""
 
@@ -26,18 +26,18 @@ class Word(NamedTuple):
     at: int = -1
 
 
-class Assignment(NamedTuple):
+class Assignment(Record):
     name: str
     value: Word | None
     span: Span
 
 
-class Redirect(NamedTuple):
+class Redirect(Record):
     operator: str
     target: Word
 
 
-class Command(NamedTuple):
+class Command(Record):
     """A simple command after unwrapping sudo, env, time, nice, exec, command, xargs, timeout,
     nohup, tini, gosu. `words[0]` is the program; `elevated_by` is the `sudo` word that runs
     it as root (possibly in an enclosing script), `run_as` the user it switches to."""
@@ -75,7 +75,7 @@ class Command(NamedTuple):
         return [w.text for w in self.words]
 
 
-class Ready(NamedTuple):
+class Ready(Record):
     """A command a reader other than tree-sitter built (PowerShell, cmd), with the shell text
     it hands to another shell (`bash -c "..."`), if any."""
 
@@ -160,7 +160,7 @@ _NO_COMMAND_OPTIONS = {
 }
 
 
-class Unwrapped(NamedTuple):
+class Unwrapped(Record):
     words: list[Word]
     assignments: list[Assignment]
     elevated_by: Span | None

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple
 
 from pipwarden.model import Span
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.shell import SHELLS
 from pipwarden.shell.command import (
     Assignment,
@@ -32,7 +32,7 @@ Values = tuple[tuple[str, Span | None], ...]
 Assumptions = tuple[tuple[str, str, Span | None], ...]
 
 
-class Simple(NamedTuple):
+class Simple(Record):
     """A simple command as written: its words before the shell reads variables in them."""
 
     words: tuple[Word, ...]
@@ -188,7 +188,7 @@ def _command(words: list[Word], simple: Simple, script: Script) -> Command | Non
 # Shell text handed to another shell
 
 
-class Handed(NamedTuple):
+class Handed(Record):
     """Shell text a command hands to another shell process: the Script, the user it runs as
     where the command switches users (`su app -c`, `sudo -u app sh -c`), and whether it
     starts with a clean environment (sudo's secure path, `su -l`)."""

@@ -17,11 +17,12 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pipwarden.commands import relevant_program, runs_file
 from pipwarden.model import Span
 from pipwarden.patterns import lazy
+from pipwarden.record import Record
 from pipwarden.shell.command import WRAPPERS, Assignment, Command, Ready, Redirect, Word
 from pipwarden.shell.expand import Simple, Values, readings
 from pipwarden.shell.session import OffsetMap, Script
@@ -35,13 +36,13 @@ if TYPE_CHECKING:
 # The Program
 
 
-class Seq(NamedTuple):
+class Seq(Record):
     """Nodes run one after another in the same shell."""
 
     items: tuple[ProgramNode, ...]
 
 
-class Test(NamedTuple):
+class Test(Record):
     """A test of one variable the analysis may know: `[ "$X" == "1" ]` (`=`, `!=`), `[ -n
     "$X" ]`, `[ -z "${X:-}" ]`; `default` is what `${X:-default}` gives when X is unset.
     `also`: the tests of the same variable an `if` joins to it with `&&` and `||`, left to
@@ -92,7 +93,7 @@ class Test(NamedTuple):
         return (value == self.value) == (self.operator in ("=", "=="))
 
 
-class Fork(NamedTuple):
+class Fork(Record):
     """Arms of which one runs, or none unless `exhaustive`: `if`/`elif`/`else`, `case`. Where
     the `if` tests one variable, `test` says how, and the first arm runs when it passes. Where
     a `case` looks at one variable (`subject`), `patterns` are each arm's."""
@@ -168,7 +169,7 @@ class Fork(NamedTuple):
         return -1
 
 
-class Chain(NamedTuple):
+class Chain(Record):
     """`a && b || c`: `first` runs; each further part runs or not by the operator before it
     and the success of what ran before (see `_Builder._outcome`)."""
 
@@ -179,7 +180,7 @@ class Chain(NamedTuple):
     tests: tuple[Test | None, ...] = ()
 
 
-class Loop(NamedTuple):
+class Loop(Record):
     """A body that runs any number of times: none included, unless `at_least_once` (a `for`
     over words written out: `for x in a b`)."""
 
@@ -187,14 +188,14 @@ class Loop(NamedTuple):
     at_least_once: bool = False
 
 
-class Child(NamedTuple):
+class Child(Record):
     """A body run in a subshell (`( ... )`, a pipeline's parts, `&`, `$( ... )`): it starts
     from this shell's state, and what it changes does not come back."""
 
     body: Seq
 
 
-class Function(NamedTuple):
+class Function(Record):
     """`name() { body; }`: the body runs where the name is called, in the caller's shell (a
     body in parentheses, in a subshell of it). `script` is the Script it is written in."""
 
@@ -208,7 +209,7 @@ class Function(NamedTuple):
 ProgramNode = Simple | Seq | Fork | Chain | Loop | Child | Function | Ready
 
 
-class Program(NamedTuple):
+class Program(Record):
     script: Script
     body: Seq
     # Names the script defines as functions or aliases anywhere: a command by such a name
@@ -489,7 +490,7 @@ def _unknown(name: str) -> None:
 # A glimpse: the commands without the analysis's reading of them
 
 
-class Glimpse(NamedTuple):
+class Glimpse(Record):
     """A simple command as tree-sitter reads it, with no reading of variables, wrappers or
     spans: a look at whether a script can matter at all, for a fraction of the cost."""
 

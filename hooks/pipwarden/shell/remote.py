@@ -8,12 +8,11 @@ Dockerfile's FROM would); for the others, an environment nothing here can see.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from pipwarden.record import Record
 from pipwarden.shell import SHELLS
 
 
-class Payload(NamedTuple):
+class Payload(Record):
     """The word holding the shell text, which shell runs it, and where."""
 
     index: int  # of the word in the command

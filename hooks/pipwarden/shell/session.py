@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import NamedTuple
 
 from pipwarden.model import Span
+from pipwarden.record import Record
 
 # The word Python code's `sys.executable` becomes in the commands it runs: the interpreter
 # running that code, named by a path (so `{sys.executable} -m pip` is that interpreter's pip,
@@ -19,7 +19,7 @@ from pipwarden.model import Span
 RUNNING_PYTHON = "/sys.executable/python"
 
 
-class Segment(NamedTuple):
+class Segment(Record):
     """Script text [script_start, script_end) came from file text [file_start, file_end).
 
     Equal lengths map character for character; otherwise the piece is opaque (an expanded make
@@ -209,7 +209,7 @@ class ScriptBuilder:
         return Script(text, OffsetMap(segments), shell)
 
 
-class PythonLiteral(NamedTuple):
+class PythonLiteral(Record):
     """A Python string literal whose content a Script was read from, so a fix can rewrite it:
     `content` is the file span between the quotes, `start` where its prefix begins."""
 
@@ -222,7 +222,7 @@ class PythonLiteral(NamedTuple):
     braces: tuple[tuple[int, str], ...] = ()
 
 
-class Container(NamedTuple):
+class Container(Record):
     """Where a Script runs when another command hands it there (`docker run IMAGE sh -c`,
     `ssh host '...'`): a fresh environment, `image`'s when it is known."""
 
@@ -230,7 +230,7 @@ class Container(NamedTuple):
     user: str | None = None
 
 
-class Script(NamedTuple):
+class Script(Record):
     """The text one shell process runs.
 
     `shell` names the interpreter: "sh" is /bin/sh (what it really is depends on the platform,
@@ -292,14 +292,14 @@ def joined(first: Script, second: Script) -> Script:
     return first._replace(text=f"{first.text} {second.text}", offsets=OffsetMap(segments))
 
 
-class Image(NamedTuple):
+class Image(Record):
     """A base image (Dockerfile FROM, CI `image:`); `ref` is None when it cannot be known."""
 
     ref: str | None
     span: Span
 
 
-class SetEnv(NamedTuple):
+class SetEnv(Record):
     """A variable that every later Script of the Scope inherits (Dockerfile ENV, CI `env:`).
     `value` is None when the value cannot be known statically."""
 
@@ -315,14 +315,14 @@ def venv_first_on_path(directory: str, span: Span) -> tuple[SetEnv, SetEnv]:
     return SetEnv("VIRTUAL_ENV", directory, span), SetEnv("PATH", f"{directory}/bin:$PATH", span)
 
 
-class SetUser(NamedTuple):
+class SetUser(Record):
     """The user later Scripts run as; None when it cannot be known (an ARG)."""
 
     user: str | None
     span: Span
 
 
-class SetPython(NamedTuple):
+class SetPython(Record):
     """A Python put in place outside any Script: `uses: actions/setup-python` ("managed", a
     user-writable interpreter meant for installs), setup-miniconda ("conda"); `version` as
     the step asks for it (`3.12`), where it says."""
@@ -332,7 +332,7 @@ class SetPython(NamedTuple):
     version: str | None = None
 
 
-class Runner(NamedTuple):
+class Runner(Record):
     """The hosted runner later Scripts run on, by its label (`ubuntu-latest`, `macos-15`, an
     Azure `vmImage`); `label` is None where a matrix or an expression chooses it, and
     `windows` says whether the choice may be a Windows machine. `choices`: every label a
@@ -344,7 +344,7 @@ class Runner(NamedTuple):
     choices: tuple[str, ...] = ()
 
 
-class SetDir(NamedTuple):
+class SetDir(Record):
     """The working directory of later Scripts (Dockerfile WORKDIR), relative to the one
     before it."""
 
@@ -352,7 +352,7 @@ class SetDir(NamedTuple):
     span: Span
 
 
-class Files(NamedTuple):
+class Files(Record):
     """From here on, `target` (relative to the working directory when not absolute) holds
     the repository file or directory `source` (relative to the build context; it may end in
     a glob), as a Dockerfile COPY puts the build context into the image. The context is one
@@ -367,7 +367,7 @@ class Files(NamedTuple):
     span: Span
 
 
-class Call(NamedTuple):
+class Call(Record):
     """The Scripts of another repository file run here, in this Scope's state, as if written
     in place (a local composite action: `uses: ./.github/actions/setup`)."""
 
@@ -375,7 +375,7 @@ class Call(NamedTuple):
     span: Span
 
 
-class BuiltImage(NamedTuple):
+class BuiltImage(Record):
     """From here on the Scripts run in a container of the image the repository's Dockerfile
     at `path` builds (a CI job's `container:` naming an image the repository builds): what
     its final stage leaves, its Pythons, ENV and USER."""
@@ -384,7 +384,7 @@ class BuiltImage(NamedTuple):
     span: Span
 
 
-class PythonUse(NamedTuple):
+class PythonUse(Record):
     """Python code using a name of the `pip` package (`pip.main`, `pip._internal`);
     `in_pip` when the pip it names is the code's own: pip's package, a project named pip, or a
     module that puts the pip it brings on `sys.path` (get-pip.py's bootstrap)."""
@@ -409,7 +409,7 @@ ScopeItem = (
 )
 
 
-class Persist(NamedTuple):
+class Persist(Record):
     """How a Script hands state to the later Scripts of its Scope: by appending to the file a
     variable names (`>> "$GITHUB_PATH"`), or by printing a marker (`##vso[task.prependpath]`).
     `kind` says what the written text is: "path" (a directory put first on PATH), "env"
@@ -420,7 +420,7 @@ class Persist(NamedTuple):
     marker: str | None = None
 
 
-class Boundary(NamedTuple):
+class Boundary(Record):
     """Why shell state does not carry from one Script of a Scope to the next, and how a venv is
     made to carry over in this format. `persist` may use {venv} for the venv's path and {bin}
     for its folder of programs (`bin`, `Scripts` on Windows)."""
@@ -432,7 +432,7 @@ class Boundary(NamedTuple):
     persist_in: tuple[tuple[str, str], ...] = ()
 
 
-class MakeRule(NamedTuple):
+class MakeRule(Record):
     """The Makefile rule a Scope is the recipe of: what a `make GOAL` that reaches it runs
     first, and whether it is the file's default goal."""
 
@@ -441,7 +441,7 @@ class MakeRule(NamedTuple):
     default: bool = False
 
 
-class Scope(NamedTuple):
+class Scope(Record):
     name: str
     items: tuple[ScopeItem, ...]
     boundary: Boundary | None = None
@@ -536,7 +536,7 @@ def _shifted_item(item: ScopeItem, base: int) -> ScopeItem:
     )
 
 
-class ParseProblem(NamedTuple):
+class ParseProblem(Record):
     """Something a front-end could not read; becomes one PW900 finding."""
 
     span: Span
