@@ -1311,8 +1311,19 @@ class _Walk:
             (*here.trail, called.disk),
             command.script.at_start or here.at_start,
         )
+        # bash, zsh and ksh give a file sourced with words those as its `$1`... until it
+        # ends; dash ignores them (checked by running both); another sh: not known.
+        held_positional = None
+        shell, environment = command.script.shell, state.environment
+        dash = shell == "dash" or (
+            shell == "sh" and environment is not None and environment.sh == "dash"
+        )
         if call.sourced:
             paths = [path]
+            if arguments != () and not dash:
+                held_positional = [(name, session.held(name)) for name in effects.POSITIONAL]
+                passed = arguments if shell in ("bash", "zsh", "ksh") else None
+                effects.set_positional(session, passed)
         else:
             child = path.child(session.child(call.shell, clean=command.env_reset))
             effects.set_positional(child.session, arguments)
@@ -1337,6 +1348,9 @@ class _Walk:
                 hits.extend(walk._called(found))
         self.state = path.state
         if call.sourced:
+            for way in (path, *paths) if held_positional else ():
+                for name, value in held_positional:
+                    way.session.restore(name, value)
             return hits, paths
         path.state = merged(paths).state
         self.state = path.state
