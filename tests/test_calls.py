@@ -205,6 +205,33 @@ def test_a_suppression_in_the_script_holds_the_callers_finding(
     assert (code, out) == (0, "All checks passed!\n")
 
 
+def test_a_suppressed_default_finding_of_the_script_alone_stands_aside_where_a_caller_runs_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Alone, the apt installer's `sudo pip3` is PW101 (suppressed here), which the strict
+    PW102 on that command gives way to; run by a workflow on an Ubuntu runner, PW101 does not
+    hold, and the strict habit is reported, also when the script is checked by itself."""
+    script = (
+        "#!/bin/sh\nset -e\nsudo apt-get install -y python3-pip\n"
+        "sudo pip3 install ansible  # noqa: PW101\n"
+    )
+    write(project, {"install.sh": script})
+    strict = ("--strict", "--output-format", "concise")
+    assert check(capsys, *strict, ".")[:2] == (0, "All checks passed!\n")
+    write(
+        project,
+        {
+            ".github/workflows/deploy.yml": (
+                "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - run: sh install.sh\n"
+            )
+        },
+    )
+    for paths in (["."], ["install.sh"]):
+        code, out, _ = check(capsys, *strict, *paths)
+        assert (code, out.splitlines()[0].split(" `")[0]) == (1, "install.sh:4:1: PW102")
+
+
 def test_without_following_each_file_is_judged_alone(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -44,9 +44,9 @@ CACHEDIR_TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 # How the document is laid out: another layout is another document, as another version is.
-FORMAT = 2
+FORMAT = 3
 # The fields of an entry (see `Cache.store`).
-_FIELDS = 15
+_FIELDS = 16
 
 
 def _settings_key(settings: Settings) -> str:
@@ -196,6 +196,7 @@ class Cache:
             report.called,
             report.unread,
             report.hidden,
+            report.silenced,
         ]
         while entry[-1] == []:
             entry.pop()
@@ -238,7 +239,7 @@ class Cache:
 
 def _found(report: FileReport, fields: list[Any], data: bytes | None) -> None:
     """What a cached entry says the file's check found (`fields`: from the findings on)."""
-    findings, foreign, notes, deferred, alone, called, unread, hidden = fields
+    findings, foreign, notes, deferred, alone, called, unread, hidden, silenced = fields
     path = report.path
     report.notes = notes
     report.deferred = [_finding(path, f) for f in deferred]
@@ -246,6 +247,7 @@ def _found(report: FileReport, fields: list[Any], data: bytes | None) -> None:
     report.called = called
     report.unread = unread
     report.hidden = [(code, line, column) for code, line, column in hidden]
+    report.silenced = [(line, column) for line, column in silenced]
     report.foreign = [_finding(where, f) for where, *f in foreign]
     if findings or alone:
         report.findings = [_finding(path, f) for f in findings]

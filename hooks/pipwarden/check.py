@@ -272,11 +272,11 @@ class Checker:
             (f.start.line, f.start.column) for f in findings if f.alone and f.code not in STRICT
         }
         silenced -= {(f.start.line, f.start.column) for f in alone}
+        if follow and report is not None:
+            report.alone, report.silenced = alone, sorted(silenced)
+            return kept
         kept = [f for f in kept if not gives_way(f, silenced)]
         hidden = [h for h in report.hidden if (h[1], h[2]) not in silenced] if report else []
-        if follow and report is not None:
-            report.alone, report.hidden = alone, hidden
-            return kept
         kept, hidden = with_alone(kept, alone, hidden, self.settings.hidden)
         if report is not None:
             report.hidden = hidden

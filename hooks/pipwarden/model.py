@@ -173,6 +173,7 @@ class FileReport:
         "mtime",
         "notes",
         "path",
+        "silenced",
         "size",
         "source",
         "unread",
@@ -206,5 +207,8 @@ class FileReport:
         # Findings of strict-tier rules the run did not select (counted, not reported): code,
         # line, column.
         self.hidden: list[tuple[str, int, int]] = []
+        # Where a suppressed default finding held only for the file run on its own: the
+        # strict ones on that command give way to it unless a repository file runs this one.
+        self.silenced: list[tuple[int, int]] = []
         # What of the file could not be read (Python syntax this interpreter does not know).
         self.unread: list[str] = []

@@ -262,7 +262,7 @@ def _alone_unless_called(reports: list[FileReport], settings: Settings, search: 
     a run of the whole repository."""
     runs = {path for report in reports for path in report.called}
     for report in reports:
-        if not report.alone:
+        if not report.alone and not report.silenced:
             continue
         absolute = os.path.abspath(report.path)
         if absolute in runs:
@@ -275,7 +275,7 @@ def _alone_unless_called(reports: list[FileReport], settings: Settings, search: 
         )
         if not callers:
             report.findings, report.hidden = with_alone(
-                report.findings, report.alone, report.hidden, settings.hidden
+                report.findings, report.alone, report.hidden, settings.hidden, report.silenced
             )
             continue
         proven = {

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pipwarden.model import Finding
 
 CATALOG: dict[str, str] = {
@@ -52,12 +54,14 @@ def with_alone(
     alone: list[Finding],
     hidden: list[tuple[str, int, int]],
     counted_only: frozenset[str],
+    silenced: Iterable[tuple[int, int]] = (),
 ) -> tuple[list[Finding], list[tuple[str, int, int]]]:
     """A file's findings and its strict-tier count where it is judged as run on its own: its
     `alone` findings hold (those of rules the run only counts, `counted_only`, counted), and
     the strict findings on the commands of the default ones give way to them, one finding
-    per command across tiers."""
+    per command across tiers, also those whose default one is suppressed (`silenced`)."""
     proven = {(f.start.line, f.start.column) for f in alone if f.code not in STRICT}
+    proven.update(silenced)
     shown = [f for f in [*findings, *alone] if not gives_way(f, proven)]
     counted = [
         *hidden,
