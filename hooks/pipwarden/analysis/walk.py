@@ -134,6 +134,9 @@ class _Budget:
         # its walk could read; the names those walks under way may read, innermost last.
         self.sourced: dict[tuple[object, ...], list[_Sourced]] = {}
         self.reading: list[set[str]] = []
+        # The functions the walks under way of functions and sourced files look up or
+        # define, by name, innermost last: all a walk's result depends on of the shell's.
+        self.looking: list[set[str]] = []
         self.file_names: dict[int, frozenset[str]] = {}
 
     @property
@@ -181,22 +184,26 @@ Hits = list[RuleHit]
 
 class _Summary(NamedTuple):
     """A function's walk from one entry state: the ways it left, its hits, the `_FACTS` it
-    read, and the functions it called (for `_Walk._uncalled`), by identity."""
+    read, the functions it called (for `_Walk._uncalled`), by identity, and those it looked
+    up (for `_Sourced`), by name."""
 
     ways: list[Path]
     hits: Hits
     read: frozenset[str]
     called: frozenset[int]
+    looked: frozenset[str]  # the functions its walk looked up or defined, by name
 
 
 class _Sourced(NamedTuple):
     """A sourced file's walk from one entry state: the names it could read (the text of the
     files it walked, of the functions it called, and those the analysis reads whatever the
-    text says), what the entry state held of them, the ways it left (its other variables
+    text says) and what the entry state held of them, the functions it looked up or defined
+    and which the entry state had, the ways it left (its other variables and functions
     come from each caller), its hits before the call names them, and the `_FACTS` it read."""
 
     names: frozenset[str]
     variables: tuple[object, ...]
+    looked: frozenset[str]
     functions: tuple[tuple[str, int], ...]
     ways: list[Path]
     hits: Hits
@@ -525,6 +532,8 @@ class _Walk:
                 path.failed = _subshell_failed(node.body, inside)
             after = active
         else:  # a function definition
+            if self.budget.looking:
+                self.budget.looking[-1].add(node.name)
             for path in active:
                 path.session.define(node)
             hits, after = [], active
@@ -769,6 +778,8 @@ class _Walk:
                 path.session.positional = None if count is None else positional[count:]
             return [], [path]
         function = path.session.functions.get(command.name or "") if command.words else None
+        if self.budget.looking and command.words:
+            self.budget.looking[-1].add(command.name or "")
         if function is not None and not command.wrappers:
             return self._call_function(function, command, path)
         hits, paths = self._command_here(command, path)
@@ -888,6 +899,8 @@ class _Walk:
         if left is not None:
             for fact in left.read:
                 self.budget.read[fact] += 1
+            if self.budget.looking:
+                self.budget.looking[-1].update(left.looked)
             self.functions_called |= left.called
             for made in self.calls_made:
                 made |= left.called
@@ -916,12 +929,16 @@ class _Walk:
         saved = [session.held(name) for name in locals_]
         # A local PATH or VIRTUAL_ENV: what the function activates ends with it.
         venv = (session.venv, session.venv_known) if {"PATH", "VIRTUAL_ENV"} & locals_ else None
+        self.budget.looking.append(set())
         try:
             hits, paths = self._walk(function.body, [entry])
         finally:
             self.function_stack.pop()
             self.current_script = caller
             called = frozenset(self.calls_made.pop())
+            looked = frozenset(self.budget.looking.pop())
+        if self.budget.looking:
+            self.budget.looking[-1].update(looked)
         for way in paths:
             if way.done == "return":
                 way.done = ""
@@ -945,7 +962,7 @@ class _Walk:
                 for way in kept:
                     way.session.keep_only(names)
             key = (*entered, *_read_facts(function, facts, readers))
-            summaries[key] = _Summary(kept, hits, facts_read, called)
+            summaries[key] = _Summary(kept, hits, facts_read, called, looked)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
 
     def _reaches(
@@ -1401,7 +1418,7 @@ class _Walk:
                 implicit <= summary.names
                 and all(facts[fact] == held for fact, held in summary.read.items())
                 and summary.variables == session.variables_of(summary.names)
-                and summary.functions == _functions_of(session, summary.names)
+                and summary.functions == _functions_of(session, summary.looked)
             ):
                 return list(summary.hits), self._resumed(summary, path)
         entry = session.copy()  # as it was: the walk changes this shell's own
@@ -1409,6 +1426,7 @@ class _Walk:
         for alias in session.aliases.values():
             reading.update(_NAME.findall(alias.value))
         budget.reading.append(reading)
+        budget.looking.append(set())
         ran, read, noted = budget.ran, dict(budget.read), budget.noted
         # Walked with a history of its own, which the caller's goes before: the file's hits
         # are told apart by what happens in it, the caller's history being every way's.
@@ -1417,8 +1435,10 @@ class _Walk:
             hits, paths = self._walk_called(called, command, path, [path], inner)
         finally:
             budget.reading.pop()
+            looked = frozenset(budget.looking.pop())
         if budget.reading:
             budget.reading[-1].update(reading)
+            budget.looking[-1].update(looked)
         stored = budget.ran == ran and budget.noted == noted and not budget.spent
         kept = [way.resumed(way.events) for way in paths] if stored else []
         for way in paths:
@@ -1431,7 +1451,8 @@ class _Walk:
             _Sourced(
                 names,
                 entry.variables_of(names),
-                _functions_of(entry, names),
+                looked,
+                _functions_of(entry, looked),
                 kept,
                 hits,
                 facts_read,
@@ -1447,6 +1468,7 @@ class _Walk:
             budget.read[fact] += 1
         if budget.reading:
             budget.reading[-1].update(summary.names)
+            budget.looking[-1].update(summary.looked)
         ways = []
         for left in summary.ways:
             way = _after(path.events, left.resumed(left.events))
@@ -1459,7 +1481,7 @@ class _Walk:
             own = way.session.functions
             way.session.functions = {
                 **session.functions,
-                **{name: own[name] for name in own.keys() & summary.names},
+                **{name: own[name] for name in own.keys() & summary.looked},
             }
             way.session.functions_key = None
             ways.append(way)
