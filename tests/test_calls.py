@@ -475,3 +475,18 @@ def test_wrappers_run_their_calls_words_and_a_root_check_stops_the_rest(
         "uninstall -y ansible-core-legacy",
         "install --user yq",
     ]
+
+
+def test_a_library_each_recipe_sources_is_checked_to_its_last_target(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Ninety recipe lines source the same settings file, each in a shell of its own: walked
+    once and reused, the Makefile stays within the bound on work, and the helper only the
+    last target calls is still judged, at its line of the library."""
+    case = CASES / "calls" / "sourced-library-per-recipe"
+    code, out, err = check(
+        capsys, "--output-format", "concise", str(case / "Makefile"), str(case / "inc/settings")
+    )
+    assert "not fully checked" not in err
+    assert code == 1
+    assert f"{case / 'inc/settings'}:315:5: PW101" in out

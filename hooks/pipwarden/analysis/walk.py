@@ -125,6 +125,19 @@ class _Budget:
         # whose walk did, whose summaries are keyed on it from then on; the others' are not.
         self.read = dict.fromkeys(_FACTS, 0)
         self.readers: dict[str, set[int]] = {fact: set() for fact in _FACTS}
+        # Files run and text handed to other shells so far: a sourced file's walk that does
+        # either depends on what the analysis followed before it (`_Calls.seen`, a walk's
+        # containers), and is not summarised.
+        self.ran = 0
+        # The summaries of sourced files' walks, by what is kept whole of the state they
+        # entered in (`_Walk._sourced_key`), each checked on the variables and functions
+        # its walk could read; the names those walks under way may read, innermost last.
+        self.sourced: dict[tuple[object, ...], list[_Sourced]] = {}
+        self.reading: list[set[str]] = []
+        # The functions the walks under way of functions and sourced files look up or
+        # define, by name, innermost last: all a walk's result depends on of the shell's.
+        self.looking: list[set[str]] = []
+        self.file_names: dict[int, frozenset[str]] = {}
 
     @property
     def spent(self) -> bool:
@@ -171,12 +184,30 @@ Hits = list[RuleHit]
 
 class _Summary(Record):
     """A function's walk from one entry state: the ways it left, its hits, the `_FACTS` it
-    read, and the functions it called (for `_Walk._uncalled`), by identity."""
+    read, the functions it called (for `_Walk._uncalled`), by identity, and those it looked
+    up (for `_Sourced`), by name."""
 
     ways: list[Path]
     hits: Hits
     read: frozenset[str]
     called: frozenset[int]
+    looked: frozenset[str]  # the functions its walk looked up or defined, by name
+
+
+class _Sourced(NamedTuple):
+    """A sourced file's walk from one entry state: the names it could read (the text of the
+    files it walked, of the functions it called, and those the analysis reads whatever the
+    text says) and what the entry state held of them, the functions it looked up or defined
+    and which the entry state had, the ways it left (its other variables and functions
+    come from each caller), its hits before the call names them, and the `_FACTS` it read."""
+
+    names: frozenset[str]
+    variables: tuple[object, ...]
+    looked: frozenset[str]
+    functions: tuple[tuple[str, int], ...]
+    ways: list[Path]
+    hits: Hits
+    read: dict[str, object]  # the `_FACTS` it read, with what they were
 
 
 # What few functions' walks read, so that their summaries are keyed on it only where the
@@ -501,6 +532,8 @@ class _Walk:
                 path.failed = _subshell_failed(node.body, inside)
             after = active
         else:  # a function definition
+            if self.budget.looking:
+                self.budget.looking[-1].add(node.name)
             for path in active:
                 path.session.define(node)
             hits, after = [], active
@@ -745,6 +778,8 @@ class _Walk:
                 path.session.positional = None if count is None else positional[count:]
             return [], [path]
         function = path.session.functions.get(command.name or "") if command.words else None
+        if self.budget.looking and command.words:
+            self.budget.looking[-1].add(command.name or "")
         if function is not None and not command.wrappers:
             return self._call_function(function, command, path)
         hits, paths = self._command_here(command, path)
@@ -812,7 +847,13 @@ class _Walk:
         # depend on (all of the state where it runs files or hands text to other shells).
         session = path.session
         names: frozenset[str] | None = None
-        if id(function) in self.budget.opaque:
+        opaque = id(function) in self.budget.opaque
+        if not opaque or self.budget.reading:
+            aliases = [a.value for a in session.aliases.values()]
+            reads, reached = touched(function, session.functions, aliases, self.budget.names)
+            if self.budget.reading:  # a sourced file's walk under way reads what this call does
+                self.budget.reading[-1].update(reads)
+        if opaque:
             entered: tuple[object, ...] = (
                 id(function),
                 id(self.uncalled),
@@ -820,8 +861,7 @@ class _Walk:
                 path.key(),
             )
         else:
-            aliases = [a.value for a in session.aliases.values()]
-            names, reached = touched(function, session.functions, aliases, self.budget.names)
+            names = reads
             if "PWD" in names:  # read as the directory where no variable holds it
                 self.budget.readers["directory"].add(id(function))
             names |= IMPLICIT | session.implicit_names()
@@ -859,6 +899,8 @@ class _Walk:
         if left is not None:
             for fact in left.read:
                 self.budget.read[fact] += 1
+            if self.budget.looking:
+                self.budget.looking[-1].update(left.looked)
             self.functions_called |= left.called
             for made in self.calls_made:
                 made |= left.called
@@ -887,12 +929,16 @@ class _Walk:
         saved = [session.held(name) for name in locals_]
         # A local PATH or VIRTUAL_ENV: what the function activates ends with it.
         venv = (session.venv, session.venv_known) if {"PATH", "VIRTUAL_ENV"} & locals_ else None
+        self.budget.looking.append(set())
         try:
             hits, paths = self._walk(function.body, [entry])
         finally:
             self.function_stack.pop()
             self.current_script = caller
             called = frozenset(self.calls_made.pop())
+            looked = frozenset(self.budget.looking.pop())
+        if self.budget.looking:
+            self.budget.looking[-1].update(looked)
         for way in paths:
             if way.done == "return":
                 way.done = ""
@@ -916,7 +962,7 @@ class _Walk:
                 for way in kept:
                     way.session.keep_only(names)
             key = (*entered, *_read_facts(function, facts, readers))
-            summaries[key] = _Summary(kept, hits, facts_read, called)
+            summaries[key] = _Summary(kept, hits, facts_read, called, looked)
         return [h._replace(functions=(call, *h.functions)) for h in hits], paths
 
     def _reaches(
@@ -1281,6 +1327,7 @@ class _Walk:
         # A Makefile's recipe shells get no arguments: what follows `make` are its goals.
         arguments = _arguments(command, call.path) if called.shells_in is None else ()
         if not call.sourced:
+            self.budget.ran += 1
             entry = (
                 called.disk,
                 call.shell,
@@ -1311,29 +1358,45 @@ class _Walk:
             (*here.trail, called.disk),
             command.script.at_start or here.at_start,
         )
-        # bash, zsh and ksh give a file sourced with words those as its `$1`... until it
-        # ends; dash ignores them (checked by running both); another sh: not known.
-        held_positional = None
-        shell, environment = command.script.shell, state.environment
-        dash = shell == "dash" or (
-            shell == "sh" and environment is not None and environment.sh == "dash"
-        )
         if call.sourced:
-            paths = [path]
+            # bash, zsh and ksh give a file sourced with words those as its `$1`... until it
+            # ends; dash ignores them (checked by running both); another sh: not known.
+            shell, environment = command.script.shell, state.environment
+            dash = shell == "dash" or (
+                shell == "sh" and environment is not None and environment.sh == "dash"
+            )
+            held = []
             if arguments != () and not dash:
-                held_positional = [(name, session.held(name)) for name in effects.POSITIONAL]
+                held = [(name, session.held(name)) for name in effects.POSITIONAL]
                 passed = arguments if shell in ("bash", "zsh", "ksh") else None
                 effects.set_positional(session, passed)
-        else:
-            child = path.child(session.child(call.shell, clean=command.env_reset))
-            effects.set_positional(child.session, arguments)
-            if user != state.user:
-                child.session.runs_as = (user, origin)
-            paths = [child]
+            hits, paths = self._sourced(called, command, path, inner)
+            for way in (path, *paths) if held else ():
+                for name, value in held:
+                    way.session.restore(name, value)
+            self.state = path.state
+            return _from_call(hits, inner), paths
+        child = path.child(session.child(call.shell, clean=command.env_reset))
+        effects.set_positional(child.session, arguments)
+        if user != state.user:
+            child.session.runs_as = (user, origin)
+        hits, paths = self._walk_called(called, command, path, [child], inner)
+        path.state = merged(paths).state
+        self.state = path.state
+        return _from_call(hits, inner), [path]
+
+    def _walk_called(
+        self, called: Called, command: Command, path: Path, paths: list[Path], inner: _Here
+    ) -> tuple[Hits, list[Path]]:
+        """The Scripts of a called file walked from `paths` (on `path`'s machine): their hits,
+        before the call names them, and the paths after them."""
+        assert self.calls is not None
         started = paths[0]
         hits: Hits = []
         for scope in called.scopes:
-            walk = _Walk(self._callee(scope), self.rules, path.state, calls, inner, self.budget)
+            walk = _Walk(
+                self._callee(scope), self.rules, path.state, self.calls, inner, self.budget
+            )
             walk.function_stack = self.function_stack
             for item in scope.items:
                 if not isinstance(item, Script):
@@ -1342,19 +1405,140 @@ class _Walk:
                     continue  # text run elsewhere by the callee; its own file says where
                 if called.shells_in is not None:
                     paths = [self._own_shell(paths, started, called.shells_in)]
-                script = calls.as_run(item, call.shell or item.shell or command.script.shell)
-                walk.current_script = script
-                found, paths = walk._walk(program(script).body, paths)
-                hits.extend(walk._called(found))
-        self.state = path.state
-        if call.sourced:
-            for way in (path, *paths) if held_positional else ():
-                for name, value in held_positional:
-                    way.session.restore(name, value)
+                shell = called.call.shell or item.shell or command.script.shell
+                walk.current_script = self.calls.as_run(item, shell)
+                found, paths = walk._walk(program(walk.current_script).body, paths)
+                hits.extend(found)
+        return hits, paths
+
+    def _sourced(
+        self, called: Called, command: Command, path: Path, inner: _Here
+    ) -> tuple[Hits, list[Path]]:
+        """A sourced file walked in this shell, or its summary from a walk that entered in
+        a state alike in all it could read: a library sourced by every script of a
+        repository (and by each of the recipes that run them) is walked once per such state.
+        Its hits are those before the call names them."""
+        budget, session = self.budget, path.session
+        key = self._sourced_key(called, command, path, inner)
+        implicit = session.implicit_names()
+        facts = {
+            "apt": path.state.apt_installs,
+            "file": inner.trail,
+            "aliases": None,  # kept whole in the key
+            "directory": (session.cwd, session.moved),
+        }
+        for summary in budget.sourced.get(key, ()):
+            if (
+                implicit <= summary.names
+                and all(facts[fact] == held for fact, held in summary.read.items())
+                and summary.variables == session.variables_of(summary.names)
+                and summary.functions == _functions_of(session, summary.looked)
+            ):
+                return list(summary.hits), self._resumed(summary, path)
+        entry = session.copy()  # as it was: the walk changes this shell's own
+        reading = set(self._file_names(called)) | implicit
+        for alias in session.aliases.values():
+            reading.update(_NAME.findall(alias.value))
+        budget.reading.append(reading)
+        budget.looking.append(set())
+        ran, read, noted = budget.ran, dict(budget.read), budget.noted
+        # Walked with a history of its own, which the caller's goes before: the file's hits
+        # are told apart by what happens in it, the caller's history being every way's.
+        history, path.events = path.events, ()
+        try:
+            hits, paths = self._walk_called(called, command, path, [path], inner)
+        finally:
+            budget.reading.pop()
+            looked = frozenset(budget.looking.pop())
+        if budget.reading:
+            budget.reading[-1].update(reading)
+            budget.looking[-1].update(looked)
+        stored = budget.ran == ran and budget.noted == noted and not budget.spent
+        kept = [way.resumed(way.events) for way in paths] if stored else []
+        for way in paths:
+            _after(history, way)
+        if not stored:
             return hits, paths
-        path.state = merged(paths).state
-        self.state = path.state
-        return hits, [path]
+        names = frozenset(reading)
+        facts_read = {f: facts[f] for f in _FACTS if budget.read[f] != read[f]}
+        budget.sourced.setdefault(key, []).append(
+            _Sourced(
+                names,
+                entry.variables_of(names),
+                looked,
+                _functions_of(entry, looked),
+                kept,
+                hits,
+                facts_read,
+            )
+        )
+        return hits, paths
+
+    def _resumed(self, summary: _Sourced, path: Path) -> list[Path]:
+        """The ways a sourced file's summary left, from the caller's `path`: the variables
+        and functions outside those its walk could read are the caller's."""
+        budget, session = self.budget, path.session
+        for fact in summary.read:
+            budget.read[fact] += 1
+        if budget.reading:
+            budget.reading[-1].update(summary.names)
+            budget.looking[-1].update(summary.looked)
+        ways = []
+        for left in summary.ways:
+            way = _after(path.events, left.resumed(left.events))
+            # As they were, where the walk kept them.
+            if "apt" not in summary.read:
+                way.state.apt_installs = path.state.apt_installs
+            if "directory" not in summary.read:
+                way.session.cwd, way.session.moved = session.cwd, session.moved
+            way.session.passed_through(session, summary.names)
+            own = way.session.functions
+            way.session.functions = {
+                **session.functions,
+                **{name: own[name] for name in own.keys() & summary.looked},
+            }
+            way.session.functions_key = None
+            ways.append(way)
+        return ways
+
+    def _sourced_key(
+        self, called: Called, command: Command, path: Path, inner: _Here
+    ) -> tuple[object, ...]:
+        """What a sourced file's summary is keyed on whole: how and where it is run, the
+        machine, the shell but its variables and functions, and the way's history (the hits
+        are labelled by it)."""
+        session = path.session
+        self.budget.keyed.append(called.scopes)
+        return (
+            called.disk,
+            called.named,
+            called.call.shell,
+            called.shells_in,
+            called.variables,
+            id(called.scopes),
+            command.script.shell,
+            command.script.container,
+            self.place,
+            inner.sudo,
+            inner.at_start,
+            tuple(self.function_stack),
+            _whole(path.state),
+            session.key(values=False, functions=False, directory=False),
+            session.positional,
+            session.narrowed,
+            session.correlated,
+            path.done,
+            path.failed,
+        )
+
+    def _file_names(self, called: Called) -> frozenset[str]:
+        """The names a called file's text has, with the positional parameters."""
+        found = self.budget.file_names.get(id(called.scopes))
+        if found is None:
+            texts = (i.text for s in called.scopes for i in s.items if isinstance(i, Script))
+            found = frozenset(_NAME.findall(" ".join(texts))) | frozenset(effects.POSITIONAL)
+            self.budget.file_names[id(called.scopes)] = found
+        return found
 
     @staticmethod
     def _own_shell(paths: list[Path], started: Path, directory: str) -> Path:
@@ -1388,7 +1572,7 @@ class _Walk:
         for scope in scopes:
             entry = self.state.copy() if len(scopes) > 1 else self.state
             walk = _Walk(self._callee(scope), self.rules, entry, self.calls, inner, self.budget)
-            hits.extend(walk._called(walk.run()))
+            hits.extend(_from_call(walk.run(), inner))
             left.append(walk.state)
         self.state = left[0].merged(left[1:]) if len(left) > 1 else left[0]
         return hits
@@ -1425,28 +1609,62 @@ class _Walk:
             host=caller.host,
         )
 
-    def _called(self, hits: Hits) -> Hits:
-        """Hits in a called file, with the call as a related location (outermost first, as
-        each caller adds its own) and named in the message by the one that runs the line."""
-        call = self.here.call
-        assert call is not None
-        verb = "sourced" if self.here.sourced else "run"
-        result = []
-        for rule_hit in hits:
-            hit = rule_hit.hit
-            message = hit.message
-            if not rule_hit.called:
-                message += f" ({verb} by line {line_ref(call.span.start)})"
-            result.append(
-                rule_hit._replace(
-                    hit=hit._replace(message=message, related=(call, *hit.related)),
-                    called=True,
-                )
-            )
-        return result
-
 
 _GLOB = lazy(r"[*?\[]")
+_NAME = lazy(r"[A-Za-z_]\w*")
+
+
+def _from_call(hits: Hits, here: _Here) -> Hits:
+    """Hits in a called file, with the call as a related location (outermost first, as
+    each caller adds its own) and named in the message by the one that runs the line."""
+    call = here.call
+    assert call is not None
+    verb = "sourced" if here.sourced else "run"
+    result = []
+    for rule_hit in hits:
+        hit = rule_hit.hit
+        message = hit.message
+        if not rule_hit.called:
+            message += f" ({verb} by line {line_ref(call.span.start)})"
+        result.append(
+            rule_hit._replace(
+                hit=hit._replace(message=message, related=(call, *hit.related)),
+                called=True,
+            )
+        )
+    return result
+
+
+def _after(history: tuple[Event, ...], way: Path) -> Path:
+    """`way`, walked from no history, after `history`."""
+    events, way.events = way.events, history
+    for event in events:
+        way.with_event(event)
+    return way
+
+
+def _functions_of(session: Session, names: frozenset[str]) -> tuple[tuple[str, int], ...]:
+    """Which of `names` the shell has as functions, and which functions they are."""
+    functions = session.functions
+    return tuple(sorted((n, id(functions[n])) for n in functions.keys() & names))
+
+
+def _whole(state: State) -> tuple[object, ...]:
+    """All a State holds but where apt first installed (a `_FACTS`), where a walk's result
+    is kept for another with the same: its key with the lines that made it and the files
+    and installs it lists."""
+    return (
+        state.key(apt_installs=False),
+        state.image_origin,
+        state.user_origin,
+        state.python_origin,
+        state.lost_boundary,
+        state.venvs_later,
+        tuple(state.files),
+        tuple(state.root_user_installs),
+        frozenset(state.users.items()),
+        frozenset(state.venvs_created.items()),
+    )
 
 
 def _read_facts(
