@@ -194,7 +194,7 @@ class _Summary(Record):
     looked: frozenset[str]  # the functions its walk looked up or defined, by name
 
 
-class _Sourced(NamedTuple):
+class _Sourced(Record):
     """A sourced file's walk from one entry state: the names it could read (the text of the
     files it walked, of the functions it called, and those the analysis reads whatever the
     text says) and what the entry state held of them, the functions it looked up or defined
