@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
-from pipwarden.analysis.summary import implicit_among
+from pipwarden.analysis.summary import implicit_among, is_implicit
 from pipwarden.commands import ENVIRONMENT_ELSEWHERE
 from pipwarden.environments import UNKNOWN, Environment, Python
 from pipwarden.model import Span
@@ -474,7 +474,7 @@ class Session:
             and self.env.get(name) is None
             and name not in self.exported
             and name not in READ_WHEN_UNSET
-            and not implicit_among((name,))
+            and not is_implicit(name)
         )
 
     def held(self, name: str) -> tuple[bool, Values | None, bool, str | None, bool]:

@@ -34,6 +34,12 @@ def implicit_among(names: Iterable[str]) -> frozenset[str]:
     return frozenset(_IMPLICIT_NAME.findall("\n".join(names)))
 
 
+def is_implicit(name: str) -> bool:
+    """Whether the analysis and the rules read `name` whatever the text says (one name:
+    `implicit_among` for many)."""
+    return _IMPLICIT_NAME.fullmatch(name) is not None
+
+
 def _names(function: Function, read: dict[int, frozenset[str]]) -> frozenset[str]:
     """Every name the function's own text has (a superset of the variables it touches and
     the functions it calls), read once per function (`read`: by id, for one analysis)."""

@@ -1691,7 +1691,7 @@ def _settled(path: Path) -> tuple[object, ...]:
     values = frozenset(
         (name, held and frozenset(held))
         for name, held in session.values.items()
-        if not session.unknown_as_unset(name)
+        if held is not None or not session.unknown_as_unset(name)
     )
     return (path.key(values=False), values, session.positional)
 
