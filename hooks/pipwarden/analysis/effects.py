@@ -207,7 +207,7 @@ def shift_positional(session: Session, count: int | None) -> None:
     it. A COUNT or `$#` not known, or a COUNT past `$#` (bash's shift then fails and changes
     nothing, dash's stops the script), leaves them all unknown."""
     number = session.env.get("#")
-    known = count is not None and number is not None and number.isdigit()
+    known = count is not None and number is not None and number.isascii() and number.isdigit()
     if not known or count > int(number):  # type: ignore[operator]
         for name in POSITIONAL:
             session.set(name, None, None)
