@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from pipwarden import suppress
     from pipwarden.check import Checker
 
-# Below this many files a second process costs more than it saves.
-PARALLEL_THRESHOLD = 400
+# Below this many files a second process costs more than it saves: 20 ms of wall time on 2
+# cores at 60 files; from 120 on the pool gains (a repository of 172 whose Makefile and
+# installers are walked for 6 s of CPU: 6.8 s -> 3.9 s wall).
+PARALLEL_THRESHOLD = 100
 
 
 class RunResult:
