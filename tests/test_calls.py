@@ -279,6 +279,23 @@ def test_the_cache_follows_the_called_script(
     assert "All checks passed!" in capsys.readouterr().out
 
 
+def test_a_job_container_is_read_from_the_compose_file_as_it_is_now(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The builds the repository describes are read once per set of files (every job
+    `container:` asks), but a process that checks again (an editor's) sees a changed one."""
+    shutil.copytree(CASES / "github" / "container-own-image", project, dirs_exist_ok=True)
+    workflow = ".github/workflows/ci.yml"
+    code, out, _ = check(capsys, "--output-format", "concise", workflow)
+    assert code == 1 and f"{workflow}:26:14: PW305" in out and ":35:" not in out
+    compose = project / "docker-compose.yml"
+    text = compose.read_text().replace("build: ./dev", "build: {dockerfile: docker/ci.Dockerfile}")
+    compose.write_text(text)
+    code, out, _ = check(capsys, "--output-format", "concise", workflow)
+    # The lint job's image is now the Debian one, whose pip3 refuses to install system-wide.
+    assert code == 1 and f"{workflow}:26:14: PW305" in out and f"{workflow}:35:14: PW305" in out
+
+
 def test_called_files_that_cannot_be_read_are_passed_over(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

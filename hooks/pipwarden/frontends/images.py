@@ -8,6 +8,7 @@ Read only when a `container:` names an image the facts do not classify."""
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import re
@@ -56,22 +57,42 @@ def _repository(name: str) -> str:
     return head if colon and "/" not in tag else name
 
 
-def _builds(root: str, read: list[str]) -> Iterator[tuple[list[str], str]]:
+def _builds(root: str, read: list[str]) -> tuple[tuple[tuple[str, ...], str], ...]:
     """Each image build the repository's workflows and compose files describe: its names
-    and the Dockerfile it builds."""
-    for pattern in _WORKFLOWS:
-        for path in sorted(glob.glob(os.path.join(root, pattern))):
-            read.append(path)
-            document = _load(path)
-            for job in _mapping(_mapping(document).get("jobs")).values():
-                for step in _sequence(_mapping(job).get("steps")):
-                    yield from _step_builds(_mapping(step), root)
-    for name in _COMPOSE:
-        path = os.path.join(root, name)
-        if not os.path.isfile(path):
+    and the Dockerfile it builds. Every job `container:` of a repository asks, so each set
+    of files, as they are on disk, is read once."""
+    found = [
+        path for pattern in _WORKFLOWS for path in sorted(glob.glob(os.path.join(root, pattern)))
+    ]
+    workflows = len(found)
+    found.extend(
+        path for path in (os.path.join(root, name) for name in _COMPOSE) if os.path.isfile(path)
+    )
+    read.extend(found)
+    stamps = []
+    for path in found:
+        try:
+            status = os.stat(path)
+        except OSError:
             continue
-        read.append(path)
-        for service in _mapping(_mapping(_load(path)).get("services")).values():
+        stamps.append((path, status.st_mtime_ns, status.st_size))
+    return _builds_in(root, tuple(stamps), workflows)
+
+
+@functools.lru_cache(maxsize=16)
+def _builds_in(
+    root: str, files: tuple[tuple[str, int, int], ...], workflows: int
+) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """`_builds` of `files`, the first `workflows` of them workflows, the rest compose files."""
+    builds: list[tuple[tuple[str, ...], str]] = []
+    for index, (path, _, _) in enumerate(files):
+        document = _mapping(_load(path))
+        if index < workflows:
+            for job in _mapping(document.get("jobs")).values():
+                for step in _sequence(_mapping(job).get("steps")):
+                    builds.extend(_step_builds(_mapping(step), root))
+            continue
+        for service in _mapping(document.get("services")).values():
             service = _mapping(service)
             image, build = service.get("image"), service.get("build")
             if not isinstance(image, str) or build is None:
@@ -79,10 +100,11 @@ def _builds(root: str, read: list[str]) -> Iterator[tuple[list[str], str]]:
             context = build if isinstance(build, str) else _mapping(build).get("context", ".")
             file = _mapping(build).get("dockerfile", "Dockerfile")
             if isinstance(context, str) and isinstance(file, str):
-                yield [image], os.path.normpath(os.path.join(root, context, file))
+                builds.append(((image,), os.path.normpath(os.path.join(root, context, file))))
+    return tuple(builds)
 
 
-def _step_builds(step: dict[str, Any], root: str) -> Iterator[tuple[list[str], str]]:
+def _step_builds(step: dict[str, Any], root: str) -> Iterator[tuple[tuple[str, ...], str]]:
     uses, run, given = step.get("uses"), step.get("run"), _mapping(step.get("with"))
     if isinstance(uses, str) and uses.startswith("docker/build-push-action"):
         tags = given.get("tags")
@@ -91,7 +113,7 @@ def _step_builds(step: dict[str, Any], root: str) -> Iterator[tuple[list[str], s
         context = context if isinstance(context, str) else "."
         file = given.get("file")
         dockerfile = file if isinstance(file, str) else os.path.join(context, "Dockerfile")
-        yield [n for n in names if n], os.path.normpath(os.path.join(root, dockerfile))
+        yield tuple(n for n in names if n), os.path.normpath(os.path.join(root, dockerfile))
     if isinstance(run, str):
         for found in _DOCKER_BUILD.finditer(run):
             build = _docker_build(found.group(1).replace("\\\n", " "), root)
@@ -99,7 +121,7 @@ def _step_builds(step: dict[str, Any], root: str) -> Iterator[tuple[list[str], s
                 yield build
 
 
-def _docker_build(arguments: str, root: str) -> tuple[list[str], str] | None:
+def _docker_build(arguments: str, root: str) -> tuple[tuple[str, ...], str] | None:
     """`-t NAME [-f FILE] CONTEXT` of a `docker build` command line."""
     try:
         words = shlex.split(arguments.split("&&", 1)[0].split(";", 1)[0])
@@ -126,7 +148,7 @@ def _docker_build(arguments: str, root: str) -> tuple[list[str], str] | None:
         return None
     context = positional[-1]
     dockerfile = os.path.join(root, file) if file else os.path.join(root, context, "Dockerfile")
-    return tags, os.path.normpath(dockerfile)
+    return tuple(tags), os.path.normpath(dockerfile)
 
 
 def _load(path: str) -> Any:
