@@ -47,12 +47,13 @@ class RunResult:
 
     def source(self, path: str) -> SourceText | None:
         """The text of a file a finding points into (a related location in another file)."""
+        if not self._sources:  # the reports' own texts, by path, once: not a scan per note
+            for report in self.reports:
+                if report.source is not None:
+                    self._sources.setdefault(os.path.abspath(report.path), report.source)
         absolute = os.path.abspath(path)
         if absolute not in self._sources:
-            found = next(
-                (r.source for r in self.reports if os.path.abspath(r.path) == absolute), None
-            )
-            self._sources[absolute] = found or _read_source(absolute)
+            self._sources[absolute] = _read_source(absolute)
         return self._sources[absolute]
 
 
