@@ -8,7 +8,6 @@ the machine), walk alike; a variable outside them passes through the call unchan
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from pipwarden.commands import python_program
@@ -22,22 +21,30 @@ _NAME = lazy(r"[A-Za-z_]\w*")
 # uv's environment settings, pyenv's version, `$PWD`).
 IMPLICIT = frozenset({"PATH", "PWD", "OLDPWD", "HOME", "VIRTUAL_ENV", "CONDA_PREFIX"})
 _IMPLICIT_NAME = lazy(
-    r"^(?:PATH|PWD|OLDPWD|HOME|(?:PIP_|UV_|PYENV|PYTHON|CONDA|VIRTUAL_ENV|VIRTUALENV)\w*)$",
-    re.MULTILINE,
+    r"(?:PATH|PWD|OLDPWD|HOME|(?:PIP_|UV_|PYENV|PYTHON|CONDA|VIRTUAL_ENV|VIRTUALENV)\w*)"
 )
 
 
 def implicit_among(names: Iterable[str]) -> frozenset[str]:
     """Those of `names` the analysis and the rules read whatever the text says (the venv on
-    PATH, pip's and uv's settings, pyenv's version, `$PWD`); one regex pass over them all, as a
-    session may hold a thousand variables."""
-    return frozenset(_IMPLICIT_NAME.findall("\n".join(names)))
+    PATH, pip's and uv's settings, pyenv's version, `$PWD`). A session may hold a thousand
+    variables and a walk asks at every call of a function: each name is matched once a run."""
+    held = names if isinstance(names, (set, frozenset)) else set(names)
+    for name in held - _IMPLICIT_SEEN.keys():
+        _IMPLICIT_SEEN[name] = _IMPLICIT_NAME.fullmatch(name) is not None
+    return frozenset(filter(_IMPLICIT_SEEN.__getitem__, held))
 
 
 def is_implicit(name: str) -> bool:
-    """Whether the analysis and the rules read `name` whatever the text says (one name:
-    `implicit_among` for many)."""
-    return _IMPLICIT_NAME.fullmatch(name) is not None
+    """Whether the analysis and the rules read `name` whatever the text says."""
+    found = _IMPLICIT_SEEN.get(name)
+    if found is None:
+        found = _IMPLICIT_SEEN[name] = _IMPLICIT_NAME.fullmatch(name) is not None
+    return found
+
+
+# Whether each name met so far is one of those (`implicit_among`).
+_IMPLICIT_SEEN: dict[str, bool] = {}
 
 
 def _names(function: Function, read: dict[int, frozenset[str]]) -> frozenset[str]:
