@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 
 from pipwarden import commands, environments
 from pipwarden.analysis import effects
+from pipwarden.analysis.context import ScopeLook, command_context
 from pipwarden.analysis.paths import Event, Path, distinct, labelled, merged
 from pipwarden.analysis.state import Session, State
 from pipwarden.analysis.summary import (
@@ -300,13 +301,7 @@ class _Walk:
         budget.keyed.append(scope.items)
         # The environments of containers and hosts the Scope hands text to, by where.
         self.containers: dict[Container, tuple[State, Session]] = {}
-        # What the Scope's Scripts do, read when a rule first needs it: the interpreters
-        # they run code with, the venvs they activate.
-        self.interpreter_runs: tuple[InterpreterRun, ...] | None = None
-        self.activated: list[str | None] | None = None
-        self.apt_scanned: tuple[Span | None] | None = None
-        self.venv_packages: set[bool | None] | None = None  # apt installs' pip and venv
-        self.tool_runs: list[tuple[str, Span]] | None = None
+        self.look = ScopeLook(scope, budget.read)  # what the rest of the Scope shows
         # The functions being run (for recursion) and those called at least once; the one
         # nothing calls being judged on its own.
         self.function_stack: list[str] = []
@@ -1071,61 +1066,20 @@ class _Walk:
         self, command: Command, pip: PipCall | None, session: Session, env: dict[str, str | None]
     ) -> Context:
         state = self.state
-        environment = state.environment
-        user, user_origin = effects.user_of(command, self.state, session)
-        if command.env_reset:  # sudo's secure PATH: not the venv's pip or python
-            session = session.child(command.script.shell, clean=True)
-        own_path = effects.prefix_venv(command, self.state, session)
-        if own_path is not None:  # `PATH=.venv/bin:$PATH pip ...`: found on that PATH
-            session = session.copy()
-            session.venv = own_path
-        venv_active: bool | None = True if session.venv else (False if session.venv_known else None)
-        root_only = (
-            session.root_only if command.elevated_by is None and user in (None, "root") else None
-        )
-        if root_only is not None and venv_active is None and not session.maybe_activated:
-            # Run by sudo (whose secure_path leaves a venv's bin out) or from root's shell: no
-            # venv is active unless the script activates one.
-            venv_active = False
-        lost = state.lost_activation if session.venv is None else None
-        sh, sh_label = effects.posix_sh(command.script, self.state, self.scope)
-        return Context(
-            command=command,
-            pip=pip,
-            venv_active=venv_active,
-            venv=session.venv,
-            maybe_activated=session.maybe_activated if session.venv is None else None,
-            lost_activation=lost,
-            reactivated=lost is not None and self._activations(lost.path) > 1,
-            lost_boundary=state.lost_boundary if lost else None,
-            boundary=self.scope.boundary,
-            user=user,
-            user_origin=user_origin,
-            run_by_sudo=self.here.sudo if command.elevated_by is None else None,
-            root_only=root_only,
-            image_origin=state.image_origin,
-            shell_user=session.runs_as[0] if session.runs_as else state.user,
-            user_home=self._home(user),
-            python="pyenv" if env.get("PYENV_VERSION") is not None else state.python,
-            python_origin=state.python_origin,
-            pythons=state.pythons,
-            environment=environment,
+        return command_context(
+            command,
+            pip,
+            state,
+            session,
+            env,
+            look=self.look,
+            run_by_sudo=self.here.sudo,
+            at_start=self.here.at_start,
+            failure_ignored=self.ignoring,
             interpreters=self._interpreters,
-            host=self.scope.host if command.script.container is None else "unknown",
-            posix_sh=sh,
-            sh_label=sh_label,
-            # A PowerShell or cmd step is written for Windows, whatever the runner.
-            windows=state.windows
-            or bool(environment and environment.windows)
-            or command.script.shell in ("pwsh", "cmd"),
-            env=env,
             apt_installs=lambda: self._apt_installs(state),
             venv_package_missing=self._venv_package_missing,
-            at_start=command.script.at_start or self.here.at_start,
-            dev_container_feature=self.scope.dev_container_feature,
-            pip_config_breaks=state.pip_config_breaks,
-            failure_ignored=self.ignoring,
-            own_environment=lambda: self._own_environment(command, session),
+            own_environment=lambda runs_in: self._own_environment(command, runs_in),
         )
 
     def _own_environment(self, command: Command, session: Session) -> OwnEnvironment | None:
@@ -1134,15 +1088,9 @@ class _Walk:
         active."""
         if session.venv is not None or session.maybe_activated:
             return None
-        self._scope_read()
-        if self.tool_runs is None:
-            self.tool_runs = [
-                (tool, c.span)
-                for c in self._scope_commands()
-                if (tool := commands.environment_run(c)) is not None
-            ]
+        tool_runs = self.look.tool_runs()
         for tool, made in self.state.own_environments.items():
-            after = (s for t, s in self.tool_runs if t == tool and s.start > command.span.end)
+            after = (s for t, s in tool_runs if t == tool and s.start > command.span.end)
             run = next(after, None)
             if made is not None and run is not None and not self._configured(tool, session):
                 return OwnEnvironment(tool, made, run)
@@ -1159,17 +1107,6 @@ class _Walk:
         places = {d for d in (session.cwd, self.scope.directory) if d is not None}
         return any(self.calls.loader.exists(posixpath.join(d, "poetry.toml")) for d in places)
 
-    def _activations(self, venv: str | None) -> int:
-        """How many commands of the Scope activate the venv at `venv`."""
-        self._scope_read()
-        if self.activated is None:
-            self.activated = [
-                found.venv
-                for command in self._scope_commands()
-                if (found := commands.activation(command)) is not None
-            ]
-        return self.activated.count(venv)
-
     def _interpreters(self) -> tuple[InterpreterRun, ...]:
         """The Python interpreters this Scope runs code with, in order (read once, when a
         rule first asks); in a function nothing calls, those of its own body: what else
@@ -1177,37 +1114,18 @@ class _Walk:
         if self.uncalled is not None:
             body = commands_in(self.uncalled.body, self.uncalled.script)
             return tuple(run for c in body if (run := commands.interpreter_run(c)) is not None)
-        self._scope_read()
-        if self.interpreter_runs is None:
-            self.interpreter_runs = tuple(
-                run
-                for command in self._scope_commands()
-                if (run := commands.interpreter_run(command)) is not None
-            )
-        return self.interpreter_runs
+        return self.look.interpreter_runs()
 
     def _apt_installs(self, state: State) -> Span | None:
         """Where the Scripts first install with apt, for a rule: before `state`, else
         anywhere in the Scope."""
         self.budget.read["apt"] += 1
-        return state.apt_installs or self._apt_in_scope()
-
-    def _apt_in_scope(self) -> Span | None:
-        """The first apt install among the Scope's commands, wherever it is."""
-        self._scope_read()
-        if self.apt_scanned is None:
-            found = (c.span for c in self._scope_commands() if commands.installs_with_apt(c))
-            self.apt_scanned = (next(found, None),)
-        return self.apt_scanned[0]
+        return state.apt_installs or self.look.first_apt_install()
 
     def _venv_package_missing(self) -> bool:
         """apt installed the distro's pip (here or before this file was run), and nothing
         in the Scope brings venv."""
-        self._scope_read()
-        if self.venv_packages is None:
-            self.venv_packages = {commands.apt_pip_without_venv(c) for c in self._scope_commands()}
-        found = self.venv_packages
-        return (self.state.pip_without_venv is not None or True in found) and False not in found
+        return self.look.venv_package_missing(self.state.pip_without_venv)
 
     def _venvs_later(self) -> None:
         """The venvs the Scope makes at a known absolute path (`RUN python3 -m venv
@@ -1241,32 +1159,6 @@ class _Walk:
         state.venvs_later = frozenset(later)
         if state.venv is not None and state.venv.how == "PATH" and state.venv.path in later:
             state.venv = None  # PATH finds the pip after it, which the image's is
-
-    def _scope_read(self) -> None:
-        """A rule reads what the Scope's commands show: the walk depends on which Scope."""
-        self.budget.read["file"] += 1
-
-    def _scope_commands(self) -> Iterator[Command]:
-        for item in self.scope.items:
-            if isinstance(item, Script) and item.container is None:
-                yield from parse_script(item, commands.may_be_judged_name)
-
-    def _home(self, user: str | None) -> bool | None:
-        if user is None or user == "root":
-            return None
-        created = self.state.users.get(user)
-        if created is not None:
-            if created.home is None and self.state.environment is not None:
-                # useradd without -m: Debian and Ubuntu create no home, RHEL-likes do.
-                return self.state.environment.distro in ("fedora", "rhel")
-            return created.home
-        if user in ("nobody", "www-data"):
-            return False  # homes that do not exist or that root owns
-        environment = self.state.environment
-        if user.isdigit() and environment and environment.distro in ("debian", "ubuntu", "alpine"):
-            # No passwd entry in these images: HOME is /, which the user cannot write.
-            return False
-        return None
 
     def _dispatch(self, context: Context, only: frozenset[str] | None = None) -> Hits:
         """The rules' hits on a command (`only`: of these rules)."""
@@ -1312,7 +1204,7 @@ class _Walk:
         assert self.calls is not None
         here, calls, call = self.here, self.calls, called.call
         if called.disk in here.trail or len(here.trail) > MAX_CALL_DEPTH:
-            self._scope_read()  # the files on the way here
+            self.look.counted()  # the files on the way here
             why = "a cycle" if called.disk in here.trail else f"deeper than {MAX_CALL_DEPTH} calls"
             calls.loader.note(f"{called.disk}: not followed from {here.path}: {why}")
             return [], [path]
