@@ -14,7 +14,7 @@ import pytest
 from pipwarden.check import Checker
 from pipwarden.cli import main
 
-from .conftest import modules_loaded, write
+from .conftest import CASES, modules_loaded, write
 
 SCRIPT = "#!/bin/sh\nsudo pip install requests\nsudo apt-get install -y git\n"
 
@@ -61,6 +61,23 @@ def test_a_repeat_run_reads_nothing_again(
     )
     forbid_checking(monkeypatch)
     assert concise(capsys, "--output-format", "full", ".") == first
+
+
+def test_a_cached_rerun_keeps_one_finding_per_command_not_per_line(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The image's PW305 on one command of a line does not take the place of the script's
+    own strict finding on the other, also where both come back from the cache."""
+    case = CASES / "calls" / "two-commands-one-line"
+    write(project, {p.name: p.read_text() for p in case.iterdir() if p.name != "expected.txt"})
+    for name in ("Dockerfile", "tools.sh"):
+        age(project / name)
+    first = concise(capsys, "--strict", ".")
+    assert (
+        first[0] == 1 and "tools.sh:5:1: PW305" in first[1] and "tools.sh:5:71: PW304" in first[1]
+    )
+    forbid_checking(monkeypatch)
+    assert concise(capsys, "--strict", ".") == first
 
 
 def test_a_changed_file_is_checked_again(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

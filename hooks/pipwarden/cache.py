@@ -44,7 +44,7 @@ CACHEDIR_TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 # How the document is laid out: another layout is another document, as another version is.
-FORMAT = 3
+FORMAT = 4
 # The fields of an entry (see `Cache.store`).
 _FIELDS = 16
 
@@ -296,11 +296,14 @@ def _finding_data(f: Finding) -> list[Any]:
         [[r.path, *r.start, *r.end, r.message] for r in f.related],
         [*f.span],
         fix,
+        [*f.command] if f.command else None,
     ]
 
 
 def _finding(path: str, data: list[Any]) -> Finding:
-    code, name, message, help_text, url, severity, (sl, sc, el, ec), related, span, fix = data
+    code, name, message, help_text, url, severity, (sl, sc, el, ec), related, span, fix, made_on = (
+        data
+    )
     return Finding(
         code,
         name,
@@ -317,4 +320,5 @@ def _finding(path: str, data: list[Any]) -> Finding:
         ),
         Span(*span),
         Fix(tuple(Edit(Span(s, e), c) for s, e, c in fix[0]), fix[1], fix[2]) if fix else None,
+        command=Span(*made_on) if made_on else None,
     )

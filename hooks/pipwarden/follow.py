@@ -240,7 +240,15 @@ class Calls:
             span,
             self._local_fix(hit.fix, base),
             hit.alone,
+            self._local_span(hit.command, path),
         )
+
+    def _local_span(self, span: Span | None, path: str) -> Span | None:
+        """`span` in the file `path`, where it is in that one."""
+        if span is None:
+            return None
+        where, _, base = self._file(span.start)
+        return Span(span.start - base, span.end - base) if where == path else None
 
     def _resolve(self, message: str, here: str) -> str:
         """A message's line references: "line 5", or "line 5 of Dockerfile" in another file."""

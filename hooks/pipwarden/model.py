@@ -85,6 +85,9 @@ class Hit(Record):
     # The command fails here (pip refuses to install): a shell that stops at a failure
     # (`set -e`, an `&&` chain) runs nothing after it.
     fails: bool = False
+    # The command it was made on (set by the analysis): one finding per command across tiers,
+    # also where a caller's check and the script's own meet (`run.with_called`).
+    command: Span | None = None
 
 
 class RelatedLocation(Record):
@@ -111,6 +114,7 @@ class Finding(Record):
     span: Span = Span(0, 0)
     fix: Fix | None = None
     alone: bool = False  # see Hit.alone
+    command: Span | None = None  # see Hit.command, in this file
 
 
 LINE_REF = lazy(r"\{line@(\d+)\}")

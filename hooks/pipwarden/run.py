@@ -219,11 +219,14 @@ def with_called(
             finding = finding._replace(path=report.path)
             merged[key] = _joined(merged[key], finding) if key in merged else finding
         # One finding per command across tiers, also where a caller's state makes the
-        # default finding: the script's own strict findings on that line give way.
-        proven = {f.start.line for f in [*merged.values(), *found] if f.code not in STRICT}
-        kept = [f for f in merged.values() if f.code not in STRICT or f.start.line not in proven]
+        # default finding: the script's own strict findings on that command give way (not
+        # those on another command of its line: `pip3 install a; pip install --user b`).
+        defaults = [f for f in [*merged.values(), *found] if f.code not in STRICT]
+        proven = {_command_of(f) for f in defaults}
+        kept = [f for f in merged.values() if f.code not in STRICT or _command_of(f) not in proven]
         report.findings = sorted(_most_specific(kept), key=lambda f: (f.start, f.code))
-        report.hidden = sorted(h for h in hidden if h[1] not in proven)
+        lines = {f.start.line for f in defaults}  # the strict findings only counted
+        report.hidden = sorted(h for h in hidden if h[1] not in lines)
         if report.findings:
             report.source = source
         report.deferred = _still_unused(report.deferred, suppressions)
@@ -245,14 +248,14 @@ def _most_specific(findings: list[Finding]) -> list[Finding]:
     of different callers each stand (PW305 in one image, PW401 in another)."""
     from pipwarden.rules.registry import ALL_RULES
 
-    gives_way = {rule.code: rule.superseded_by for rule in ALL_RULES}
+    superseded = {rule.code: rule.superseded_by for rule in ALL_RULES}
     codes: dict[object, set[str]] = {}
     for finding in findings:
         codes.setdefault(finding.start, set()).add(finding.code)
     return [
         f
         for f in findings
-        if f.code not in STRICT or not codes[f.start].intersection(gives_way.get(f.code, ()))
+        if f.code not in STRICT or not codes[f.start].intersection(superseded.get(f.code, ()))
     ]
 
 
@@ -281,16 +284,23 @@ def _alone_unless_called(reports: list[FileReport], settings: Settings, search: 
                 report.findings, report.alone, report.hidden, settings.hidden, report.silenced
             )
             continue
-        proven = {
-            f.start.line
+        defaults = [
+            f
             for c in callers
             for f in c.foreign
             if f.code not in STRICT and os.path.abspath(f.path) == absolute
-        }
-        report.findings = [
-            f for f in report.findings if f.code not in STRICT or f.start.line not in proven
         ]
-        report.hidden = [h for h in report.hidden if h[1] not in proven]
+        proven = {_command_of(f) for f in defaults}
+        report.findings = [
+            f for f in report.findings if f.code not in STRICT or _command_of(f) not in proven
+        ]
+        lines = {f.start.line for f in defaults}  # the strict findings only counted
+        report.hidden = [h for h in report.hidden if h[1] not in lines]
+
+
+def _command_of(finding: Finding) -> object:
+    """The command a finding was made on, or where the analysis did not say, its line."""
+    return finding.command if finding.command is not None else finding.start.line
 
 
 def _still_unused(deferred: list[Finding], suppressions: suppress.Suppressions) -> list[Finding]:

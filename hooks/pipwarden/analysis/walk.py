@@ -1163,7 +1163,12 @@ class _Walk:
     def _dispatch(self, context: Context, only: frozenset[str] | None = None) -> Hits:
         """The rules' hits on a command (`only`: of these rules)."""
         rules = self.rules if only is None else [r for r in self.rules if r.code in only]
-        hits = [RuleHit(rule, hit) for rule in rules for hit in rule.on_command(context)]
+        made_on = context.command.span
+        hits = [
+            RuleHit(rule, hit._replace(command=made_on))
+            for rule in rules
+            for hit in rule.on_command(context)
+        ]
         # One finding per command across tiers: where a default rule speaks for the command,
         # the strict tier adds nothing on it. A hit that holds only for the script run on
         # its own (`alone`) supersedes nothing here: the others stay for where a repository
