@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+. "$(dirname "$0")/lib.sh"
+check_syntax
