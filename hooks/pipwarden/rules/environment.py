@@ -313,7 +313,8 @@ class BreakSystemPackages(Rule):
     Reported once, at the line that sets it (a Dockerfile's global `ARG`, not each stage
     that takes it). Not with
     `--target`, `--prefix` or `--root`, where pip skips the PEP 668 check and the flag does
-    nothing, nor on a prefix that sets the variable for a command pip is not in (`make`, or
+    nothing, nor for a pip whose venv is active (pip skips the check in a venv too), nor on a
+    prefix that sets the variable for a command pip is not in (`make`, or
     `poetry install`, which installs into Poetry's own venv).
 
     ## Why it breaks
@@ -344,7 +345,8 @@ class BreakSystemPackages(Rule):
     severity = Severity.WARNING
     summary = "`--break-system-packages` / PIP_BREAK_SYSTEM_PACKAGES in any form (strict tier)"
     url = "https://packaging.python.org/en/latest/specifications/externally-managed-environments/#marking-an-interpreter-as-using-an-external-package-manager"
-    caller_dependent = False  # decided by the file's own text
+    # Decided by the file's own text: a caller's venv can only make it quieter.
+    caller_dependent = False
 
     def on_command(self, context: Context) -> Iterable[Hit]:
         command, pip = context.command, context.pip
@@ -360,8 +362,8 @@ class BreakSystemPackages(Rule):
         if pip is None and commands.bootstraps_pip(command):
             # get-pip.py hands its options to the `pip install` it runs.
             option = next((w for w in command.words if _breaks_system(w.text)), None)
-        elif pip is None or pip.has("--target", "--prefix", "--root"):
-            return  # pip skips the PEP 668 check there: the flag does nothing
+        elif pip is None or pip.has("--target", "--prefix", "--root") or context.venv_active:
+            return  # pip skips the PEP 668 check there and in a venv: the flag does nothing
         else:
             option = pip.option_words.get("--break-system-packages")
         if option is None:
