@@ -171,10 +171,13 @@ def _sudo_pip(context: Context) -> PipCall | None:
     sudo = context.command.elevated_by
     if pip is None or not pip.modifies:
         return None
+    if sudo is None and (context.venv_active or context.maybe_activated):
+        # Root runs the whole script (`sudo ./install.sh`, or it stops unless root): a venv it
+        # activates is its pip's, as root or not.
+        return None
     if sudo is None and context.run_by_sudo is None:
-        # A script that runs only as root: its own pip, with no venv active and not for
-        # root's own user site.
-        if context.root_only is None or context.venv_active or context.maybe_activated:
+        # A script that runs only as root: its own pip, not for root's own user site.
+        if context.root_only is None:
             return None
         if pip.has("--user") or context.host == "build":
             return None  # an image build runs as root anyway: PW301/PW305 speak for it

@@ -2,3 +2,4 @@
 # Sets up a fresh CI machine.
 set -e
 sudo ./scripts/setup.sh --ci
+sudo ./scripts/tools.sh
