@@ -63,8 +63,8 @@ class Environment(Record):
     """A hosted runner image, or a base image of one release."""
 
     name: str
-    # "debian", "ubuntu", "alpine", "fedora", "rhel", "arch", "opensuse", "macos", "windows",
-    # or None.
+    # "debian", "ubuntu", "kali", "alpine", "fedora", "rhel", "arch", "opensuse", "macos",
+    # "windows", or None.
     distro: str | None
     # What /bin/sh is: "dash", "ash", "bash", or None.
     sh: str | None
@@ -249,6 +249,20 @@ DISTROS: dict[str, Distro] = {
         # images use this row.
         "https://github.com/davidhi7/ddcci-plasmoid/issues/31",
     ),
+    "kali": Distro(
+        "kali",
+        "dash",
+        (0,),
+        {"latest": _NEWEST},
+        {},
+        # Kali rolling and its releases refuse system-wide pip installs: image builds FROM
+        # kalilinux/kali-rolling stop with "If you wish to install a non-Kali-packaged Python
+        # package" (python3.13; Z4nzu/hackingtool#562, 2025-08; yashab-cyber/HackGpt#1,
+        # 2025-11), as Kali announced for its Python 3.12
+        # (https://www.kali.org/blog/python-externally-managed/). Debian testing underneath:
+        # /bin/sh is dash.
+        "https://github.com/Z4nzu/hackingtool/pull/562",
+    ),
     "fedora": Distro(
         "fedora",
         "bash",
@@ -277,6 +291,8 @@ _DISTRO_IMAGES = {
     "alpine": "alpine",
     "archlinux": "arch",
     "opensuse/tumbleweed": "opensuse",
+    "kalilinux/kali-rolling": "kali",
+    "kalilinux/kali-last-release": "kali",
     "fedora": "fedora",
     "centos": "rhel",
     "rockylinux": "rhel",
@@ -811,6 +827,7 @@ CHECKED = "2026-12-02"
 _SECONDARY = {
     "arch": "2026-12-02 (secondary reports only)",
     "opensuse": "2026-12-02 (secondary reports only)",
+    "kali": "2026-12-05 (image build reports only)",
     "rhel": "not verified",
     "nvidia/cuda": "2026-12-02 (image sources not stored)",
 }
