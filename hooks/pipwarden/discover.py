@@ -71,7 +71,8 @@ YAML = "yaml"
 
 _SHELL_SUFFIXES = (".sh", ".bash", ".ksh", ".zsh", ".ps1", ".psm1", ".bat", ".cmd")
 _TEMPLATE_SUFFIXES = frozenset({"template", "tmpl", "tpl", "in", "j2", "jinja", "jinja2"})
-_MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
+# The files make reads when no `-f` names one, in its order.
+MAKEFILE_NAMES = ("GNUmakefile", "makefile", "Makefile")
 
 
 def classify_name(path: str) -> Kind | str | None:
@@ -87,7 +88,7 @@ def classify_name(path: str) -> Kind | str | None:
         return Kind.DOCKERFILE  # Dockerfile-linux.template, Dockerfile_dev
     if lower.endswith(_SHELL_SUFFIXES):
         return Kind.SHELL
-    if name in _MAKEFILES or lower.endswith((".mk", ".make")):
+    if name in MAKEFILE_NAMES or lower.endswith((".mk", ".make")):
         return Kind.MAKEFILE
     if lower.endswith((".yml", ".yaml")):
         return _ci_kind(path.replace("\\", "/"), name) or YAML

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from pipwarden import commands
+from pipwarden.discover import MAKEFILE_NAMES
 from pipwarden.patterns import lazy
 from pipwarden.record import Record
 from pipwarden.shell.command import Command, Word
@@ -68,10 +69,6 @@ def called_file(command: Command, where: Where, loader: Loader) -> Called | None
     return _locate(named, call, where, loader)
 
 
-# The files make reads when no `-f` names one, in its order.
-_MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
-
-
 def called_makefile(command: Command, where: Where, loader: Loader) -> Called | None:
     """The recipes a `make` command runs: its goals' rules and their prerequisites' in the
     order make runs them, from the Makefile it reads; None where that cannot be known."""
@@ -81,7 +78,9 @@ def called_makefile(command: Command, where: Where, loader: Loader) -> Called | 
     directory = expanded(make.directory, where.env, where.script_dir) if make.directory else "."
     if directory is None:
         return None
-    names = [make.file] if make.file else [Word(name, name, command.span) for name in _MAKEFILES]
+    names = (
+        [make.file] if make.file else [Word(name, name, command.span) for name in MAKEFILE_NAMES]
+    )
     for name in names:
         file = expanded(name, where.env, where.script_dir)
         if file is None:

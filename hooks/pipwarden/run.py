@@ -222,11 +222,9 @@ def with_called(
         # default finding: the script's own strict findings on that command give way (not
         # those on another command of its line: `pip3 install a; pip install --user b`).
         defaults = [f for f in [*merged.values(), *found] if f.code not in STRICT]
-        proven = {_command_of(f) for f in defaults}
-        kept = [f for f in merged.values() if f.code not in STRICT or _command_of(f) not in proven]
+        kept, counted = _giving_way(list(merged.values()), list(hidden), defaults)
         report.findings = sorted(_most_specific(kept), key=lambda f: (f.start, f.code))
-        lines = {f.start.line for f in defaults}  # the strict findings only counted
-        report.hidden = sorted(h for h in hidden if h[1] not in lines)
+        report.hidden = sorted(counted)
         if report.findings:
             report.source = source
         report.deferred = _still_unused(report.deferred, suppressions)
@@ -290,12 +288,21 @@ def _alone_unless_called(reports: list[FileReport], settings: Settings, search: 
             for f in c.foreign
             if f.code not in STRICT and os.path.abspath(f.path) == absolute
         ]
-        proven = {_command_of(f) for f in defaults}
-        report.findings = [
-            f for f in report.findings if f.code not in STRICT or _command_of(f) not in proven
-        ]
-        lines = {f.start.line for f in defaults}  # the strict findings only counted
-        report.hidden = [h for h in report.hidden if h[1] not in lines]
+        report.findings, report.hidden = _giving_way(report.findings, report.hidden, defaults)
+
+
+def _giving_way(
+    findings: list[Finding], hidden: list[tuple[str, int, int]], defaults: list[Finding]
+) -> tuple[list[Finding], list[tuple[str, int, int]]]:
+    """`findings` and the strict ones only counted (`hidden`) less the strict ones on the
+    commands `defaults` speak for: one finding per command across tiers. The counted ones
+    are known by line."""
+    proven = {_command_of(f) for f in defaults}
+    lines = {f.start.line for f in defaults}
+    return (
+        [f for f in findings if f.code not in STRICT or _command_of(f) not in proven],
+        [h for h in hidden if h[1] not in lines],
+    )
 
 
 def _command_of(finding: Finding) -> object:

@@ -36,7 +36,7 @@ class ScopeLook:
         """The walk reads something of the Scope beyond where it stands."""
         self._read["file"] += 1
 
-    def commands(self) -> Iterator[Command]:
+    def judged_commands(self) -> Iterator[Command]:
         """The commands of the Scope's Scripts that a rule may judge, read with no state."""
         for item in self.scope.items:
             if isinstance(item, Script) and item.container is None:
@@ -46,7 +46,9 @@ class ScopeLook:
         """The Python interpreters the Scope runs code with, in order."""
         if self._interpreter_runs is None:
             self._interpreter_runs = tuple(
-                run for c in self.commands() if (run := commands.interpreter_run(c)) is not None
+                run
+                for c in self.judged_commands()
+                if (run := commands.interpreter_run(c)) is not None
             )
         self.counted()
         return self._interpreter_runs
@@ -55,7 +57,9 @@ class ScopeLook:
         """How many commands of the Scope activate the venv at `venv`."""
         if self._activated is None:
             self._activated = [
-                found.venv for c in self.commands() if (found := commands.activation(c)) is not None
+                found.venv
+                for c in self.judged_commands()
+                if (found := commands.activation(c)) is not None
             ]
         self.counted()
         return self._activated.count(venv)
@@ -63,7 +67,7 @@ class ScopeLook:
     def first_apt_install(self) -> Span | None:
         """The first apt install among the Scope's commands, wherever it is."""
         if self._first_apt is None:
-            found = (c.span for c in self.commands() if commands.installs_with_apt(c))
+            found = (c.span for c in self.judged_commands() if commands.installs_with_apt(c))
             self._first_apt = (next(found, None),)
         self.counted()
         return self._first_apt[0]
@@ -72,7 +76,7 @@ class ScopeLook:
         """apt installed the distro's pip (here, or before the file was run where
         `pip_without_venv` says so), and nothing in the Scope brings venv."""
         if self._venv_packages is None:
-            self._venv_packages = {commands.apt_pip_without_venv(c) for c in self.commands()}
+            self._venv_packages = {commands.apt_pip_without_venv(c) for c in self.judged_commands()}
         self.counted()
         found = self._venv_packages
         return (pip_without_venv is not None or True in found) and False not in found
@@ -82,7 +86,7 @@ class ScopeLook:
         if self._tool_runs is None:
             self._tool_runs = [
                 (tool, c.span)
-                for c in self.commands()
+                for c in self.judged_commands()
                 if (tool := commands.environment_run(c)) is not None
             ]
         self.counted()

@@ -8,10 +8,11 @@ on automatic variables becomes an unknown shell word, which silences the rules t
 
 from __future__ import annotations
 
-import posixpath
+import os
 import re
 from typing import TYPE_CHECKING
 
+from pipwarden.discover import MAKEFILE_NAMES
 from pipwarden.frontends import Parsed, file_directory, starting_in
 from pipwarden.model import Span
 from pipwarden.patterns import lazy
@@ -319,23 +320,19 @@ def _recipe_line(
             builder.add("\n", start + len(text))
 
 
-# The files make reads by itself. Another makefile (`ci.mk`, `rules.make`) is most often a
-# fragment that one of those includes, whose SHELL its recipes run in (checked with GNU make:
-# `SHELL := /bin/bash` then `include *.mk` runs the fragment's recipes in bash): where the
-# fragment sets no SHELL of its own, its recipes' shell is not known.
-_READ_BY_MAKE = frozenset({"GNUmakefile", "makefile", "Makefile"})
-
-
 def parse(text: str, path: str, variables: MakeVariables = ()) -> Parsed:
     """The Makefile's rules as Scopes; `variables`: those make is run with."""
     reader = _Reader(text, variables)
     reader.read()
     shell_variable = reader.variables.get("SHELL")
+    # A makefile make does not read by itself (`ci.mk`) is most often a fragment that one of
+    # those includes, whose SHELL its recipes run in (GNU make: `SHELL := /bin/bash` then
+    # `include *.mk` runs them in bash; `make -f ci.mk` in /bin/sh).
     shell_path = (
         expand(shell_variable.value, reader.variables)
         if shell_variable
         else "/bin/sh"
-        if posixpath.basename(path) in _READ_BY_MAKE
+        if os.path.basename(path) in MAKEFILE_NAMES
         else None
     )
     shell = (shell_path or "").split()[0].rsplit("/", 1)[-1] if shell_path else ""
